@@ -1,0 +1,446 @@
+"""Typed models of the YAML files: documents, roles, external documents and forms.
+
+Every model forbids unknown keys, so a misspelt key is an error at its line rather than
+silently ignored. Numbering is never stored: it is derived from the nesting (see
+``numbering.py``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StringConstraints,
+    Tag,
+    field_validator,
+    model_validator,
+)
+
+SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+DURATION_PATTERN = r"^P((\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(\d+H)?(\d+M)?)?)$"
+
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
+"""An id: lower-case a-z, 0-9 and single '-' between words, e.g. ``return-visit``."""
+Ref = Annotated[str, StringConstraints(min_length=1)]
+"""A reference to an id defined elsewhere; existence is checked across files."""
+Text = Annotated[str, StringConstraints(min_length=1)]
+Duration = Annotated[str, StringConstraints(pattern=DURATION_PATTERN)]
+"""ISO 8601 duration: P3D (3 days), PT24H (24 hours), P1W, P1M, P6M, P2Y."""
+Version = Annotated[str, StringConstraints(pattern=r"^\d+\.\d+$")]
+Number = Union[StrictInt, StrictFloat]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=False, populate_by_name=True)
+
+
+# --------------------------------------------------------------------------- shared pieces
+
+NumberingStyle = Literal[
+    "part",  # 第一部分
+    "cn",  # 一、
+    "cn-paren",  # (一)
+    "arabic",  # 1、
+    "arabic-dot",  # 1.
+    "arabic-paren",  # (1)
+    "decimal",  # 4.1 / 4.1.1 (parent's number + "." + n)
+    "decimal-zero",  # 1.0 / 2.0
+    "latin",  # a、
+    "latin-dot",  # a.
+    "latin-paren",  # a)
+    "triangle",  # △
+    "bullet",  # •
+    "none",  # no label (plain paragraphs or an unmarked list)
+]
+
+Operator = Literal[">=", "<=", "=", ">", "<"]
+
+
+class Target(Strict):
+    """A measurable target stated by the text, e.g. 客户满意率95%以上 -> 客户满意率 >= 95 %."""
+
+    metric: Text = Field(description="What is measured, e.g. 客户满意率.")
+    op: Operator = Field(description="Comparison: >=, <=, =, >, <.")
+    value: Number = Field(description="The number, without unit, e.g. 95.")
+    unit: Text = Field(description="Unit, e.g. % or 次.")
+    role: Ref | None = Field(default=None, description="Role accountable for the target.")
+
+
+class DueDay(Strict):
+    """A calendar due day, e.g. 下一季度10号前 -> {period: next-quarter, day: 10}."""
+
+    period: Literal["next-week", "next-month", "next-quarter", "next-year"]
+    day: StrictInt = Field(ge=1, le=31)
+
+
+class Deadline(Strict):
+    """A time limit or a recurrence stated by the text.
+
+    Examples: 三天内 -> {within: P3D, after: 投诉处理完毕};
+    一个月后两个月内 -> {not_before: P1M, within: P2M, after: 完成维修工程};
+    每周 -> {every: P1W}; 六月和十一月 -> {months: [6, 11]};
+    下一季度10号前 -> {due: {period: next-quarter, day: 10}}.
+    """
+
+    label: Text = Field(description="The phrase as written in the text, e.g. 三天内.")
+    within: Duration | None = None
+    not_before: Duration | None = None
+    after: Text | None = Field(default=None, description="Start event, e.g. 投诉处理完毕.")
+    every: Duration | None = None
+    months: list[Annotated[StrictInt, Field(ge=1, le=12)]] | None = None
+    due: DueDay | None = None
+    role: Ref | None = Field(default=None, description="Role that must meet the deadline.")
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Deadline:
+        if not (self.within or self.every or self.months or self.due):
+            raise ValueError("期限须给出 within、every、months 或 due 之一")
+        if (self.after or self.not_before) and not self.within:
+            raise ValueError("after 与 not_before 须与 within 一起使用")
+        return self
+
+
+class Meeting(Strict):
+    """One meeting of a meeting system (e.g. 第1篇 董事会): purpose, owner, frequency, people, format."""
+
+    name: Text
+    purpose: Text
+    owner: Text = Field(description="责任部门, as written.")
+    owner_role: Ref | None = Field(default=None, description="Role id of the owner.")
+    frequency: Text = Field(description="频次, as written, e.g. 半年一次.")
+    schedule: Deadline | None = None
+    participants: Text = Field(description="人员, as written.")
+    participant_roles: list[Ref] = []
+    format: Text = Field(description="形式, as written.")
+    order: list[Literal["purpose", "owner", "frequency", "participants", "format"]] | None = Field(
+        default=None, description="Order of the fields as written in the source, if it differs."
+    )
+
+
+class Line(Strict):
+    """One line of a table cell, optionally with a typed target."""
+
+    text: Text
+    targets: list[Target] = []
+    deadlines: list[Deadline] = []
+
+
+LineOrText = Union[Text, Line]
+
+
+class ServiceRow(Strict):
+    content: Text = Field(description="服务内容")
+    standards: list[LineOrText] = Field(description="服务标准, one line each.")
+    roles: list[Ref] = []
+
+
+class ServiceGroup(Strict):
+    service: Text = Field(description="服务项目")
+    rows: list[ServiceRow]
+
+
+class ServiceTable(Strict):
+    """A 服务项目 / 服务内容 / 服务标准 table (第10篇)."""
+
+    columns: list[Text] = Field(min_length=3, max_length=3)
+    groups: list[ServiceGroup] = Field(min_length=1)
+
+
+class Node(Strict):
+    """A section, item or paragraph group. Its number is derived from its place, never typed."""
+
+    title: Text | None = Field(default=None, description="Heading, without its number.")
+    text: Text | list[Text] | None = Field(default=None, description="Paragraph(s).")
+    style: NumberingStyle | None = Field(default=None, description="Numbering of `items`.")
+    items: list[Node] = []
+    after: Text | list[Text] | None = Field(default=None, description="Paragraph(s) after items.")
+    roles: list[Ref] = Field(default=[], description="Roles whose duty or step this is.")
+    targets: list[Target] = []
+    deadlines: list[Deadline] = []
+    refs: list[Ref] = Field(default=[], description="Forms or documents used, by id.")
+    meetings: list[Meeting] = []
+    meeting_style: NumberingStyle | None = None
+    service_table: ServiceTable | None = None
+
+    @model_validator(mode="after")
+    def _has_content(self) -> Node:
+        if not (self.title or self.text or self.items or self.meetings or self.service_table):
+            raise ValueError("条目至少须有 title、text 或 items 之一")
+        return self
+
+
+class Revision(Strict):
+    version: Version
+    date: dt.date
+    summary: Text
+    changes: list[Text] = Field(default=[], description="Each typo fix or change, one line each.")
+    approver: Ref | None = None
+
+
+class MatrixRow(Strict):
+    """Responsibility matrix row: activity -> R/A/C/I role ids."""
+
+    activity: Text
+    R: list[Ref] = []
+    A: Ref | list[Ref] | None = None
+    C: list[Ref] = []
+    I: list[Ref] = []  # noqa: E741 - RACI letter
+
+
+DocumentKind = Literal[
+    "procedure", "standard", "regulation", "duties", "training", "service-scope", "policy"
+]
+
+
+class Document(Strict):
+    """A controlled document: control metadata plus nested content."""
+
+    schema_: str | None = Field(default=None, alias="$schema", exclude=True)
+    id: Slug
+    code: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,}(-[A-Z0-9]+)+$")]
+    title: Text
+    aliases: list[Text] = Field(default=[], description="Other titles (shown and searchable).")
+    kind: DocumentKind
+    version: Version
+    effective: dt.date
+    owner: Ref
+    approver: Ref
+    review_months: StrictInt = Field(ge=1, le=60)
+    revisions: list[Revision] = Field(min_length=1)
+    intro: Text | list[Text] | None = None
+    numbering: NumberingStyle = "cn"
+    body: list[Node] = Field(min_length=1)
+    matrix: list[MatrixRow] = []
+    records: list[Ref] = Field(default=[], description="Forms used or kept (form ids).")
+    related: list[Ref] = Field(default=[], description="Related document or external ids.")
+    audience: list[Ref] = Field(default=[], description="Roles that must know this document.")
+
+    @field_validator("effective", mode="before")
+    @classmethod
+    def _date_only(cls, v: Any) -> Any:
+        return _check_date(v)
+
+
+class Department(Strict):
+    id: Slug
+    name: Text
+    aliases: list[Text] = []
+    parent: Ref | None = None
+    description: Text
+
+
+class Role(Strict):
+    id: Slug
+    name: Text
+    aliases: list[Text] = []
+    department: Ref | None = None
+    reports_to: Ref | None = None
+    description: Text
+
+
+class RolesFile(Strict):
+    schema_: str | None = Field(default=None, alias="$schema", exclude=True)
+    departments: list[Department] = []
+    roles: list[Role] = Field(min_length=1)
+
+
+class ExternalDocument(Strict):
+    id: Slug
+    title: Text
+    aliases: list[Text] = []
+    status: Literal["external", "planned"] = Field(
+        description="external: issued outside the company; planned: an internal document not yet written."
+    )
+    issuer: Text | None = None
+    owner: Ref | None = None
+    note: Text | None = None
+
+
+class ExternalFile(Strict):
+    schema_: str | None = Field(default=None, alias="$schema", exclude=True)
+    documents: list[ExternalDocument] = Field(min_length=1)
+
+
+# --------------------------------------------------------------------------- forms
+
+
+class _FieldBase(Strict):
+    label: Text
+    span: StrictInt = Field(default=1, ge=1, le=12, description="Grid columns this field spans.")
+    hint: Text | None = None
+
+
+class TextField(_FieldBase):
+    type: Literal["text"]
+
+
+class DateField(_FieldBase):
+    type: Literal["date"]
+
+
+class DateTimeField(_FieldBase):
+    type: Literal["datetime"]
+
+
+class NumberField(_FieldBase):
+    type: Literal["number"]
+    unit: Text | None = None
+
+
+class ChoiceField(_FieldBase):
+    type: Literal["choice"]
+    options: list[Text] = Field(min_length=2)
+    multiple: StrictBool = False
+
+
+class CheckboxField(_FieldBase):
+    type: Literal["checkbox"]
+
+
+class TextareaField(_FieldBase):
+    type: Literal["textarea"]
+    lines: StrictInt = Field(ge=1, le=40)
+
+
+class SignatureField(_FieldBase):
+    type: Literal["signature"]
+    date: StrictBool = Field(default=True, description="Print a date box beside the signature.")
+
+
+def _field_tag(v: Any) -> str | None:
+    if isinstance(v, dict):
+        return v.get("type")
+    return getattr(v, "type", None)
+
+
+FormField = Annotated[
+    Union[
+        Annotated[TextField, Tag("text")],
+        Annotated[DateField, Tag("date")],
+        Annotated[DateTimeField, Tag("datetime")],
+        Annotated[NumberField, Tag("number")],
+        Annotated[ChoiceField, Tag("choice")],
+        Annotated[CheckboxField, Tag("checkbox")],
+        Annotated[TextareaField, Tag("textarea")],
+        Annotated[SignatureField, Tag("signature")],
+    ],
+    Discriminator(_field_tag),
+]
+
+
+class Column(Strict):
+    label: Text
+    width: StrictInt = Field(default=1, ge=1, le=12, description="Relative width.")
+
+
+class RuledTable(Strict):
+    """A ruled table with a header row and a number of blank rows to fill in by hand."""
+
+    title: Text | None = None
+    columns: list[Column] = Field(min_length=1)
+    rows: StrictInt = Field(ge=1, le=500, description="Number of blank rows.")
+    numbered: StrictBool = Field(default=False, description="Print 1, 2, 3 … in the first column.")
+    row_labels: list[Text] = Field(default=[], description="Pre-printed first-column labels.")
+
+
+class RowBlock(Strict):
+    row: list[FormField] = Field(min_length=1)
+
+
+class TableBlock(Strict):
+    table: RuledTable
+
+
+class NoteBlock(Strict):
+    note: Text
+
+
+class SectionBlock(Strict):
+    section: Text
+    blocks: list[FormBlock] = Field(min_length=1)
+
+
+def _block_tag(v: Any) -> str | None:
+    if isinstance(v, dict):
+        for key in ("row", "table", "note", "section"):
+            if key in v:
+                return key
+        return None
+    for key, cls in (("row", RowBlock), ("table", TableBlock), ("note", NoteBlock)):
+        if isinstance(v, cls):
+            return key
+    return "section" if isinstance(v, SectionBlock) else None
+
+
+FormBlock = Annotated[
+    Union[
+        Annotated[RowBlock, Tag("row")],
+        Annotated[TableBlock, Tag("table")],
+        Annotated[NoteBlock, Tag("note")],
+        Annotated[SectionBlock, Tag("section")],
+    ],
+    Discriminator(
+        _block_tag,
+        custom_error_type="form_block",
+        custom_error_message="表单块须以 row、table、note 或 section 之一为键",
+    ),
+]
+SectionBlock.model_rebuild()
+
+
+class Retention(Strict):
+    """How long a filled form is kept, by whom, where."""
+
+    period: Duration | None = Field(default=None, description="ISO 8601, e.g. P2Y.")
+    permanent: StrictBool = False
+    keeper: Ref = Field(description="Role or department id that keeps the record.")
+    location: Text | None = Field(default=None, description="Where it is kept, e.g. 项目处.")
+    handover: Deadline | None = Field(default=None, description="When filled forms are handed in.")
+
+    @model_validator(mode="after")
+    def _period_or_permanent(self) -> Retention:
+        if bool(self.period) == self.permanent:
+            raise ValueError("保存期限须二选一：period（如 P2Y）或 permanent: true")
+        return self
+
+
+class FormSchema(Strict):
+    """A blank form or record sheet."""
+
+    schema_: str | None = Field(default=None, alias="$schema", exclude=True)
+    id: Slug
+    code: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,}(-[A-Z0-9]+)+$")]
+    title: Text
+    aliases: list[Text] = []
+    version: Version
+    procedure: Ref = Field(description="Id of the document that owns this form.")
+    retention: Retention
+    orientation: Literal["portrait", "landscape"] = "portrait"
+    filled_by: list[Ref] = Field(default=[], description="Roles that fill in this form.")
+    numbered: StrictBool = Field(default=True, description="Print a No.: box in the header.")
+    layout: list[FormBlock] = Field(min_length=1)
+
+
+def _check_date(v: Any) -> Any:
+    if isinstance(v, dt.datetime):
+        raise ValueError("须为日期（YYYY-MM-DD），不含时间")
+    return v
+
+
+DURATION_RE = re.compile(DURATION_PATTERN)
+
+FILE_MODELS: dict[str, type[BaseModel]] = {
+    "document": Document,
+    "roles": RolesFile,
+    "external": ExternalFile,
+    "form": FormSchema,
+}
