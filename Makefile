@@ -1,0 +1,68 @@
+# Two commands do all set-up on a fresh Debian/Ubuntu machine:
+#   make site   check the definitions, build the manual and the PDFs into site/
+#   make test   run every test (unit, PDF, end-to-end browser)
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+SYSDEPS := $(VENV)/.system-deps
+
+.PHONY: site site-offline test serve check pdf schema lint bench setup system-deps clean
+
+setup: $(STAMP) $(SYSDEPS)
+
+$(STAMP): pyproject.toml requirements.lock
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@touch $@
+
+$(SYSDEPS): scripts/system-deps.sh | $(STAMP)
+	@scripts/system-deps.sh
+	@touch $@
+
+system-deps:
+	@scripts/system-deps.sh
+
+check: setup
+	$(BIN)/procgen check
+
+schema: setup
+	$(BIN)/procgen schema
+
+# Build into a scratch folder and swap it in only when everything succeeded,
+# so a failed build never leaves a half-written site/.
+site: setup
+	$(BIN)/procgen check
+	rm -rf .build/site
+	$(BIN)/mkdocs build --strict --site-dir .build/site
+	rm -rf site && mv .build/site site
+	@echo "手册已生成：site/index.html（PDF 在 site/pdf/）"
+
+site-offline: setup
+	$(BIN)/procgen check
+	rm -rf .build/site-offline
+	PROCGEN_OFFLINE=1 $(BIN)/mkdocs build --strict --site-dir .build/site-offline
+	rm -rf site-offline && mv .build/site-offline site-offline
+	cd site-offline && rm -f ../site-offline.zip && $(PYTHON) -c "import shutil; shutil.make_archive('../site-offline', 'zip', '.')"
+	@echo "离线版已生成：site-offline/ 与 site-offline.zip（解压后直接打开 index.html）"
+
+pdf: setup
+	$(BIN)/procgen pdf
+
+serve: setup
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+
+lint: setup
+	$(BIN)/ruff check generator tests bench
+
+test: setup
+	$(BIN)/ruff check generator tests bench
+	$(BIN)/procgen schema && git diff --exit-code --stat -- schemas/ || (echo "schemas/ 与模型不一致：请运行 make schema 并提交" && exit 1)
+	$(BIN)/python -m pytest -q
+
+bench: setup
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf site site-offline site-offline.zip .build .cache

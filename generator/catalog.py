@@ -1,0 +1,696 @@
+"""The validated catalog: every definition, cross-linked, with the derived views both renderers use.
+
+Templates only lay out what is computed here: numbering labels, anchors, the pieces of text that
+link to another document, next review dates, and the views by role, by target, by deadline,
+the records register, the master list and the company-wide matrix.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Literal
+
+from . import numbering
+from .models import (
+    Deadline,
+    Department,
+    Document,
+    ExternalDocument,
+    FormSchema,
+    Line,
+    MatrixRow,
+    Meeting,
+    Node,
+    Role,
+    Target,
+)
+
+KIND_NAMES = {
+    "procedure": "程序文件",
+    "standard": "标准规范",
+    "regulation": "管理规定",
+    "duties": "岗位职责",
+    "training": "培训教材",
+    "service-scope": "服务内容",
+    "policy": "方针理念",
+}
+KIND_ORDER = list(KIND_NAMES)
+
+MENTION = re.compile(r"《([^《》]+)》")
+_DURATION_PART = re.compile(r"(\d+)([YMWDH])")
+_UNITS = {"Y": "年", "W": "周", "D": "天", "H": "小时"}
+_PERIODS = {"next-week": "下一周", "next-month": "下一月", "next-quarter": "下一季度", "next-year": "下一年"}
+_OPS = {">=": "≥", "<=": "≤", "=": "=", ">": ">", "<": "<"}
+RACI_NAMES = {"R": "负责", "A": "批准", "C": "咨询", "I": "知会"}
+
+
+# --------------------------------------------------------------------------- plain helpers
+
+
+def paragraphs(value: str | list[str] | None) -> list[str]:
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
+def duration_text(value: str) -> str:
+    """P3D -> 3天, PT24H -> 24小时, P1M -> 1个月, P1Y6M -> 1年6个月."""
+    date_part, _, time_part = value[1:].partition("T")
+    out = []
+    for number, unit in _DURATION_PART.findall(date_part):
+        out.append(f"{number}{'个月' if unit == 'M' else _UNITS[unit]}")
+    for number, unit in re.findall(r"(\d+)([HM])", time_part):
+        out.append(f"{number}{'小时' if unit == 'H' else '分钟'}")
+    return "".join(out)
+
+
+def every_text(value: str) -> str:
+    text = duration_text(value)
+    return "每" + (text[1:] if text.startswith("1") and not text.startswith("1年6") else text)
+
+
+def deadline_rule(deadline: Deadline) -> str:
+    """A normalised reading of a deadline, e.g. 投诉处理完毕后 3天内."""
+    if deadline.within:
+        start = f"{deadline.after}后 " if deadline.after else ""
+        if deadline.not_before:
+            return f"{start}{duration_text(deadline.not_before)}之后、{duration_text(deadline.within)}之内"
+        return f"{start}{duration_text(deadline.within)}内"
+    if deadline.every:
+        return every_text(deadline.every)
+    if deadline.months:
+        return "每年" + "、".join(f"{m}月" for m in deadline.months)
+    if deadline.due:
+        return f"{_PERIODS[deadline.due.period]}{deadline.due.day}日前"
+    return deadline.label
+
+
+def target_rule(target: Target) -> str:
+    value = f"{target.value:g}" if isinstance(target.value, float) else str(target.value)
+    return f"{target.metric} {_OPS[target.op]} {value}{target.unit}"
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year = day.year + month // 12
+    month = month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+# --------------------------------------------------------------------------- linked pieces
+
+
+@dataclass(frozen=True)
+class Link:
+    """Where a reference points: a document, an external document, a form or a role."""
+
+    kind: Literal["document", "external", "form", "role"]
+    id: str
+    title: str
+    planned: bool = False
+    external: bool = False
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A run of text, linked when it is a 《mention》 of something known."""
+
+    text: str
+    link: Link | None = None
+
+
+@dataclass
+class Paragraph:
+    segments: list[Segment]
+
+    @property
+    def text(self) -> str:
+        return "".join(s.text for s in self.segments)
+
+
+@dataclass
+class TargetView:
+    target: Target
+    rule: str
+    role: Link | None
+
+
+@dataclass
+class DeadlineView:
+    deadline: Deadline
+    rule: str
+    role: Link | None
+
+
+@dataclass
+class MeetingView:
+    label: str
+    meeting: Meeting
+    fields: list[tuple[str, Paragraph]]
+    schedule: str | None
+    owner: Link | None
+    participants: list[Link]
+
+
+@dataclass
+class ServiceRowView:
+    service: str | None  # set on the first row of a group
+    rowspan: int
+    content: str
+    lines: list[tuple[Paragraph, list[TargetView]]]
+    roles: list[Link]
+
+
+@dataclass
+class ServiceTableView:
+    columns: list[str]
+    rows: list[ServiceRowView]
+
+
+@dataclass
+class Section:
+    """A node of a document with everything derived: label, anchor, linked text, resolved refs."""
+
+    document_id: str
+    anchor: str
+    label: str
+    style: str  # the style of the list this node is in
+    depth: int
+    title: str | None
+    paragraphs: list[Paragraph]
+    after: list[Paragraph]
+    children: list[Section]
+    roles: list[Link]
+    targets: list[TargetView]
+    deadlines: list[DeadlineView]
+    refs: list[Link]
+    meetings: list[MeetingView]
+    service_table: ServiceTableView | None
+    child_style: str
+
+    @property
+    def heading(self) -> str:
+        """Label and title (or the start of the text), for contents and bookmarks."""
+        name = self.title or (self.paragraphs[0].text if self.paragraphs else "")
+        if not self.title and len(name) > 24:
+            name = name[:24] + "…"
+        return f"{self.label}{' ' if self.label and self.style in ('decimal', 'decimal-zero', 'part') else ''}{name}".strip()
+
+    def walk(self) -> Iterator[Section]:
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+@dataclass
+class MatrixView:
+    activity: Paragraph
+    letters: dict[str, list[Link]]  # R/A/C/I -> roles
+
+
+@dataclass
+class DocumentView:
+    document: Document
+    path: str
+    number: int  # 1..12, in file order
+    kind_name: str
+    next_review: dt.date
+    intro: list[Paragraph]
+    sections: list[Section]
+    owner: Link
+    approver: Link
+    matrix: list[MatrixView]
+    records: list[Link]
+    related: list[Link]
+    audience: list[Link]
+    flow: list[FlowStep]
+
+    @property
+    def id(self) -> str:
+        return self.document.id
+
+    def walk(self) -> Iterator[Section]:
+        for section in self.sections:
+            yield from section.walk()
+
+
+@dataclass
+class FlowStep:
+    """One step of a document's flowchart: a section with owners, in reading order."""
+
+    anchor: str
+    label: str
+    text: str
+    lanes: list[Link]
+
+
+@dataclass
+class FormView:
+    form: FormSchema
+    path: str
+    document: Link
+    keeper: Link
+    retention: str
+    filled_by: list[Link]
+    used_by: list[Link]
+
+
+@dataclass
+class TargetEntry:
+    document: DocumentView
+    section: Section
+    target: TargetView
+
+
+@dataclass
+class DeadlineEntry:
+    document: DocumentView
+    section: Section
+    deadline: DeadlineView
+
+
+@dataclass
+class RoleView:
+    role: Role | Department
+    is_department: bool
+    link: Link
+    department: Link | None
+    members: list[Link] = field(default_factory=list)
+    duties: list[tuple[DocumentView, Section]] = field(default_factory=list)
+    raci: list[tuple[DocumentView, MatrixView, list[str]]] = field(default_factory=list)
+    forms_filled: list[FormView] = field(default_factory=list)
+    forms_kept: list[FormView] = field(default_factory=list)
+    targets: list[TargetEntry] = field(default_factory=list)
+    deadlines: list[DeadlineEntry] = field(default_factory=list)
+    documents: list[DocumentView] = field(default_factory=list)
+    owned: list[DocumentView] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return self.role.id
+
+    @property
+    def has_work(self) -> bool:
+        return bool(self.duties or self.raci or self.forms_filled or self.forms_kept or self.documents)
+
+
+@dataclass
+class CompanyMatrix:
+    roles: list[Link]
+    rows: list[tuple[DocumentView, MatrixView, list[str]]]  # one letter cell per role
+
+
+@dataclass
+class Catalog:
+    """Everything the renderers need, validated and cross-linked."""
+
+    documents: list[DocumentView]
+    forms: list[FormView]
+    roles: list[RoleView]
+    external: list[ExternalDocument]
+    targets: list[TargetEntry]
+    deadlines: list[DeadlineEntry]
+    matrix: CompanyMatrix
+    source_files: list[str]
+
+    def document(self, doc_id: str) -> DocumentView:
+        return next(d for d in self.documents if d.id == doc_id)
+
+    def form(self, form_id: str) -> FormView:
+        return next(f for f in self.forms if f.form.id == form_id)
+
+    def role(self, role_id: str) -> RoleView:
+        return next(r for r in self.roles if r.id == role_id)
+
+    @property
+    def documents_by_kind(self) -> list[tuple[str, list[DocumentView]]]:
+        groups = []
+        for kind in KIND_ORDER:
+            docs = [d for d in self.documents if d.document.kind == kind]
+            if docs:
+                groups.append((KIND_NAMES[kind], docs))
+        return groups
+
+    @property
+    def records_register(self) -> list[FormView]:
+        return sorted(self.forms, key=lambda f: f.form.code)
+
+    @property
+    def planned(self) -> list[ExternalDocument]:
+        return [e for e in self.external if e.status == "planned"]
+
+    @property
+    def external_only(self) -> list[ExternalDocument]:
+        return [e for e in self.external if e.status == "external"]
+
+
+# --------------------------------------------------------------------------- building
+
+
+class Resolver:
+    """Looks ids and titles up; used only while building the catalog."""
+
+    def __init__(
+        self,
+        documents: list[Document],
+        forms: list[FormSchema],
+        external: list[ExternalDocument],
+        roles: list[Role],
+        departments: list[Department],
+    ) -> None:
+        self.links: dict[str, Link] = {}
+        self.titles: dict[str, Link] = {}
+        for doc in documents:
+            link = Link("document", doc.id, doc.title)
+            self.links[doc.id] = link
+            for title in (doc.title, *doc.aliases):
+                self.titles.setdefault(title, link)
+        for ext in external:
+            link = Link("external", ext.id, ext.title, planned=ext.status == "planned", external=ext.status == "external")
+            self.links.setdefault(ext.id, link)
+            for title in (ext.title, *ext.aliases):
+                self.titles.setdefault(title, link)
+        self.forms: dict[str, Link] = {}
+        for form in forms:
+            link = Link("form", form.id, form.title)
+            self.forms[form.id] = link
+            for title in (form.title, *form.aliases):
+                self.titles.setdefault(title, link)
+        self.roles: dict[str, Link] = {}
+        for role in [*departments, *roles]:
+            self.roles[role.id] = Link("role", role.id, role.name)
+
+    def role(self, role_id: str) -> Link:
+        return self.roles[role_id]
+
+    def ref(self, ref_id: str) -> Link:
+        return self.forms.get(ref_id) or self.links[ref_id]
+
+    def segments(self, text: str) -> Paragraph:
+        out: list[Segment] = []
+        pos = 0
+        for match in MENTION.finditer(text):
+            link = self.titles.get(match.group(1))
+            if link is None:
+                continue
+            if match.start() > pos:
+                out.append(Segment(text[pos : match.start()]))
+            out.append(Segment(match.group(0), link))
+            pos = match.end()
+        if pos < len(text):
+            out.append(Segment(text[pos:]))
+        return Paragraph(out)
+
+
+def _targets(resolver: Resolver, targets: list[Target]) -> list[TargetView]:
+    return [TargetView(t, target_rule(t), resolver.role(t.role) if t.role else None) for t in targets]
+
+
+def _deadlines(resolver: Resolver, deadlines: list[Deadline]) -> list[DeadlineView]:
+    return [DeadlineView(d, deadline_rule(d), resolver.role(d.role) if d.role else None) for d in deadlines]
+
+
+_MEETING_FIELDS = {"purpose": "目的", "owner": "责任部门", "frequency": "频次", "participants": "人员", "format": "形式"}
+
+
+def _meeting(resolver: Resolver, meeting: Meeting, label: str) -> MeetingView:
+    order = meeting.order or list(_MEETING_FIELDS)
+    fields = [(_MEETING_FIELDS[key], resolver.segments(getattr(meeting, key))) for key in order]
+    return MeetingView(
+        label=label,
+        meeting=meeting,
+        fields=fields,
+        schedule=deadline_rule(meeting.schedule) if meeting.schedule else None,
+        owner=resolver.role(meeting.owner_role) if meeting.owner_role else None,
+        participants=[resolver.role(r) for r in meeting.participant_roles],
+    )
+
+
+def _service_table(resolver: Resolver, node: Node) -> ServiceTableView | None:
+    table = node.service_table
+    if table is None:
+        return None
+    rows = []
+    for group in table.groups:
+        for index, row in enumerate(group.rows):
+            lines = []
+            for line in row.standards:
+                if isinstance(line, Line):
+                    lines.append((resolver.segments(line.text), _targets(resolver, line.targets)))
+                else:
+                    lines.append((resolver.segments(line), []))
+            rows.append(
+                ServiceRowView(
+                    service=group.service if index == 0 else None,
+                    rowspan=len(group.rows) if index == 0 else 0,
+                    content=row.content,
+                    lines=lines,
+                    roles=[resolver.role(r) for r in row.roles],
+                )
+            )
+    return ServiceTableView(columns=list(table.columns), rows=rows)
+
+
+def _section(
+    resolver: Resolver,
+    doc: Document,
+    node: Node,
+    *,
+    style: str,
+    index: int,
+    numbers: tuple[int, ...],
+    depth: int,
+    anchor: str,
+) -> Section:
+    counted = style not in numbering.UNNUMBERED
+    own_numbers = (*numbers, index) if counted else numbers
+    kids_style = numbering.child_style(node.style, depth + 1)
+    children = []
+    count = 0
+    for i, child in enumerate(node.items, start=1):
+        count += 1
+        children.append(
+            _section(
+                resolver,
+                doc,
+                child,
+                style=kids_style,
+                index=count,
+                numbers=own_numbers,
+                depth=depth + 1,
+                anchor=f"{anchor}-{i}",
+            )
+        )
+    meeting_style = node.meeting_style or "latin"
+    meetings = [
+        _meeting(resolver, m, numbering.label(meeting_style, i, (*own_numbers, i)))
+        for i, m in enumerate(node.meetings, start=1)
+    ]
+    return Section(
+        document_id=doc.id,
+        anchor=anchor,
+        label=numbering.label(style, index, own_numbers),
+        style=style,
+        depth=depth,
+        title=node.title,
+        paragraphs=[resolver.segments(p) for p in paragraphs(node.text)],
+        after=[resolver.segments(p) for p in paragraphs(node.after)],
+        children=children,
+        roles=[resolver.role(r) for r in node.roles],
+        targets=_targets(resolver, node.targets),
+        deadlines=_deadlines(resolver, node.deadlines),
+        refs=[resolver.ref(r) for r in node.refs],
+        meetings=meetings,
+        service_table=_service_table(resolver, node),
+        child_style=kids_style,
+    )
+
+
+def _flow(sections: list[Section]) -> list[FlowStep]:
+    steps = []
+    for top in sections:
+        for section in top.walk():
+            if section.roles and section.paragraphs:
+                text = section.paragraphs[0].text
+                steps.append(FlowStep(section.anchor, section.label, text, section.roles))
+    return steps
+
+
+def retention_text(form: FormSchema) -> str:
+    if form.retention.permanent:
+        return "永久保存"
+    return f"保存{duration_text(form.retention.period or '')}"
+
+
+def build_catalog(
+    documents: list[tuple[str, Document]],
+    forms: list[tuple[str, FormSchema]],
+    roles: list[Role],
+    departments: list[Department],
+    external: list[ExternalDocument],
+    source_files: list[str],
+) -> Catalog:
+    """Cross-link validated definitions and compute the derived views (no checks here)."""
+    resolver = Resolver([d for _, d in documents], [f for _, f in forms], external, roles, departments)
+    doc_views: list[DocumentView] = []
+    for number, (path, doc) in enumerate(documents, start=1):
+        top_style = doc.numbering
+        sections = []
+        count = 0
+        for i, node in enumerate(doc.body, start=1):
+            count += 1
+            sections.append(
+                _section(resolver, doc, node, style=top_style, index=count, numbers=(), depth=0, anchor=f"s{i}")
+            )
+        last_review = max(r.date for r in doc.revisions)
+        doc_views.append(
+            DocumentView(
+                document=doc,
+                path=path,
+                number=number,
+                kind_name=KIND_NAMES[doc.kind],
+                next_review=add_months(max(last_review, doc.effective), doc.review_months),
+                intro=[resolver.segments(p) for p in paragraphs(doc.intro)],
+                sections=sections,
+                owner=resolver.role(doc.owner),
+                approver=resolver.role(doc.approver),
+                matrix=[_matrix_row(resolver, row) for row in doc.matrix],
+                records=[resolver.forms[r] for r in doc.records],
+                related=[resolver.links[r] for r in doc.related],
+                audience=[resolver.role(r) for r in doc.audience],
+                flow=_flow(sections),
+            )
+        )
+    form_views = []
+    for path, form in sorted(forms, key=lambda pf: pf[1].code):
+        used_by = [resolver.links[d.id] for d in doc_views if form.id in d.document.records or any(form.id == r.id for s in d.walk() for r in s.refs)]
+        form_views.append(
+            FormView(
+                form=form,
+                path=path,
+                document=resolver.links[form.procedure],
+                keeper=resolver.role(form.retention.keeper),
+                retention=retention_text(form),
+                filled_by=[resolver.role(r) for r in form.filled_by],
+                used_by=used_by,
+            )
+        )
+    targets = [TargetEntry(d, s, t) for d in doc_views for s in d.walk() for t in _all_targets(s)]
+    deadlines = [DeadlineEntry(d, s, dl) for d in doc_views for s in d.walk() for dl in s.deadlines]
+    role_views = _role_views(resolver, roles, departments, doc_views, form_views, targets, deadlines)
+    return Catalog(
+        documents=doc_views,
+        forms=form_views,
+        roles=role_views,
+        external=list(external),
+        targets=targets,
+        deadlines=deadlines,
+        matrix=_company_matrix(resolver, roles, departments, doc_views),
+        source_files=source_files,
+    )
+
+
+def _all_targets(section: Section) -> list[TargetView]:
+    found = list(section.targets)
+    if section.service_table:
+        for row in section.service_table.rows:
+            for _, line_targets in row.lines:
+                found.extend(line_targets)
+    return found
+
+
+def _matrix_row(resolver: Resolver, row: MatrixRow) -> MatrixView:
+    a = [row.A] if isinstance(row.A, str) else list(row.A or [])
+    letters = {"R": row.R, "A": a, "C": row.C, "I": row.I}
+    return MatrixView(resolver.segments(row.activity), {k: [resolver.role(r) for r in v] for k, v in letters.items()})
+
+
+def _role_views(
+    resolver: Resolver,
+    roles: list[Role],
+    departments: list[Department],
+    docs: list[DocumentView],
+    forms: list[FormView],
+    targets: list[TargetEntry],
+    deadlines: list[DeadlineEntry],
+) -> list[RoleView]:
+    views: list[RoleView] = []
+    for dept in departments:
+        views.append(RoleView(dept, True, resolver.role(dept.id), resolver.role(dept.parent) if dept.parent else None))
+    for role in roles:
+        views.append(RoleView(role, False, resolver.role(role.id), resolver.role(role.department) if role.department else None))
+    by_id = {v.id: v for v in views}
+    for role in roles:
+        if role.department:
+            by_id[role.department].members.append(resolver.role(role.id))
+    for doc in docs:
+        for section in doc.walk():
+            for link in section.roles:
+                by_id[link.id].duties.append((doc, section))
+        for row in doc.matrix:
+            for letter, links in row.letters.items():
+                for link in links:
+                    view = by_id[link.id]
+                    if view.raci and view.raci[-1][1] is row:
+                        view.raci[-1][2].append(letter)
+                    else:
+                        view.raci.append((doc, row, [letter]))
+        if doc.owner.id in by_id:
+            by_id[doc.owner.id].owned.append(doc)
+    for form in forms:
+        for link in form.filled_by:
+            by_id[link.id].forms_filled.append(form)
+        by_id[form.keeper.id].forms_kept.append(form)
+    for entry in targets:
+        owners = [entry.target.role] if entry.target.role else entry.section.roles
+        for link in owners:
+            if entry not in by_id[link.id].targets:
+                by_id[link.id].targets.append(entry)
+    for entry in deadlines:
+        owners = [entry.deadline.role] if entry.deadline.role else entry.section.roles
+        for link in owners:
+            if entry not in by_id[link.id].deadlines:
+                by_id[link.id].deadlines.append(entry)
+    for view in views:
+        must_know: list[DocumentView] = []
+        for doc in docs:
+            involved = (
+                view.id in {a.id for a in doc.audience}
+                or doc.owner.id == view.id
+                or any(d is doc for d, _ in view.duties)
+                or any(d is doc for d, _, _ in view.raci)
+            )
+            if involved:
+                must_know.append(doc)
+        view.documents = must_know
+    return views
+
+
+def _company_matrix(
+    resolver: Resolver, roles: list[Role], departments: list[Department], docs: list[DocumentView]
+) -> CompanyMatrix:
+    used: list[str] = []
+    for doc in docs:
+        for row in doc.matrix:
+            for links in row.letters.values():
+                for link in links:
+                    if link.id not in used:
+                        used.append(link.id)
+    order = [d.id for d in departments] + [r.id for r in roles]
+    columns = [resolver.role(rid) for rid in order if rid in used]
+    rows = []
+    for doc in docs:
+        for row in doc.matrix:
+            cells = []
+            for column in columns:
+                cells.append("".join(letter for letter, links in row.letters.items() if any(link.id == column.id for link in links)))
+            rows.append((doc, row, cells))
+    return CompanyMatrix(columns, rows)

@@ -1,0 +1,543 @@
+"""`procgen check`: load every definition, validate it, apply the rules across files.
+
+Each rule is one small function that yields located problems. The checker collects all of
+them before reporting, so an administrator fixes a whole batch in one pass.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .catalog import MENTION, Catalog, add_months, build_catalog
+from .loader import Located, load_file
+from .models import Document, ExternalFile, FormSchema, Node, RolesFile
+from .problems import Problem, sort_problems
+from .schema_errors import validate
+
+DOCUMENT_FILE = re.compile(r"^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.yml$")
+
+
+@dataclass
+class Loaded:
+    """Validated definitions with the located data they came from."""
+
+    root: Path
+    documents: list[tuple[Located, Document]] = field(default_factory=list)
+    forms: list[tuple[Located, FormSchema]] = field(default_factory=list)
+    roles: tuple[Located, RolesFile] | None = None
+    external: tuple[Located, ExternalFile] | None = None
+    files: list[str] = field(default_factory=list)
+
+
+@dataclass
+class CheckResult:
+    problems: list[Problem]
+    catalog: Catalog | None
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def today() -> dt.date:
+    """Today, or PROCGEN_TODAY (YYYY-MM-DD) so that checks are repeatable in tests."""
+    fixed = os.environ.get("PROCGEN_TODAY")
+    if fixed:
+        return dt.date.fromisoformat(fixed)
+    return dt.date.today()
+
+
+def discover(root: Path) -> tuple[list[Path], list[Path]]:
+    """The YAML files under procedures/ and forms/, in a stable order."""
+    procedures = sorted((root / "procedures").glob("*.yml")) if (root / "procedures").is_dir() else []
+    forms = sorted((root / "forms").glob("*.yml")) if (root / "forms").is_dir() else []
+    return procedures, forms
+
+
+def _rel(root: Path, file: Path) -> str:
+    try:
+        return file.relative_to(root).as_posix()
+    except ValueError:
+        return file.as_posix()
+
+
+def load_all(root: Path) -> tuple[Loaded, list[Problem]]:
+    """Load and validate every file; schema problems are collected, not raised."""
+    loaded = Loaded(root=root)
+    problems: list[Problem] = []
+    procedures, forms = discover(root)
+    if not procedures and not forms:
+        problems.append(Problem(".", 1, 1, "E010", f"在 {root.name or root} 下没有找到 procedures/ 或 forms/ 中的 YAML 文件"))
+    for file in [*procedures, *forms]:
+        shown = _rel(root, file)
+        loaded.files.append(shown)
+        located, found = load_file(file, shown)
+        problems.extend(found)
+        if located is None:
+            continue
+        if file.parent.name == "forms":
+            model: Any = FormSchema
+        elif file.name == "roles.yml":
+            model = RolesFile
+        elif file.name == "external.yml":
+            model = ExternalFile
+        elif DOCUMENT_FILE.match(file.name):
+            model = Document
+        else:
+            problems.append(Problem(shown, 1, 1, "W240", "无法识别的文件：procedures/ 中的文件须命名为 NN-id.yml、roles.yml 或 external.yml，此文件未被使用"))
+            continue
+        obj, found = validate(model, located)
+        problems.extend(found)
+        if obj is None:
+            continue
+        if isinstance(obj, FormSchema):
+            loaded.forms.append((located, obj))
+        elif isinstance(obj, RolesFile):
+            loaded.roles = (located, obj)
+        elif isinstance(obj, ExternalFile):
+            loaded.external = (located, obj)
+        else:
+            loaded.documents.append((located, obj))
+    if loaded.roles is None and not any(p.path.endswith("roles.yml") for p in problems):
+        problems.append(Problem("procedures/roles.yml", 1, 1, "E010", "缺少 procedures/roles.yml：角色与部门须在此定义"))
+    return loaded, problems
+
+
+# --------------------------------------------------------------------------- rule plumbing
+
+Rule = Callable[["Context"], Iterator[Problem]]
+RULES: list[Rule] = []
+
+
+def rule(fn: Rule) -> Rule:
+    RULES.append(fn)
+    return fn
+
+
+@dataclass
+class Context:
+    loaded: Loaded
+    today: dt.date
+    role_ids: set[str]
+    form_ids: set[str]
+    document_ids: set[str]
+    external_ids: set[str]
+    titles: set[str]
+
+    def at(self, located: Located, loc: tuple[Any, ...], code: str, message: str, *, key: bool = False) -> Problem:
+        line, col = located.where(loc, key=key)
+        return Problem(located.path, line, col, code, message)
+
+
+def walk_nodes(nodes: list[Node], loc: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], Node]]:
+    """Every node of a body with its path into the data: ('body', 0, 'items', 2, …)."""
+    for index, node in enumerate(nodes):
+        here = (*loc, index)
+        yield here, node
+        yield from walk_nodes(node.items, (*here, "items"))
+
+
+def _texts(doc: Document) -> Iterator[tuple[tuple[Any, ...], str]]:
+    """Every piece of text in a document that a reader sees, with its path."""
+    if isinstance(doc.intro, str):
+        yield ("intro",), doc.intro
+    elif doc.intro:
+        for i, text in enumerate(doc.intro):
+            yield ("intro", i), text
+    for loc, node in walk_nodes(doc.body, ("body",)):
+        if node.title:
+            yield (*loc, "title"), node.title
+        for key in ("text", "after"):
+            value = getattr(node, key)
+            if isinstance(value, str):
+                yield (*loc, key), value
+            elif value:
+                for i, text in enumerate(value):
+                    yield (*loc, key, i), text
+        for m, meeting in enumerate(node.meetings):
+            for key in ("purpose", "owner", "frequency", "participants", "format"):
+                yield (*loc, "meetings", m, key), getattr(meeting, key)
+        if node.service_table:
+            for g, group in enumerate(node.service_table.groups):
+                for r, row in enumerate(group.rows):
+                    yield (*loc, "service_table", "groups", g, "rows", r, "content"), row.content
+                    for s, line in enumerate(row.standards):
+                        yield (*loc, "service_table", "groups", g, "rows", r, "standards", s), line if isinstance(line, str) else line.text
+    for i, row in enumerate(doc.matrix):
+        yield ("matrix", i, "activity"), row.activity
+
+
+# --------------------------------------------------------------------------- rules
+
+
+@rule
+def unique_ids(ctx: Context) -> Iterator[Problem]:
+    """Ids are unique within their kind; codes and titles are unique across documents and forms.
+
+    Passes: two documents `return-visit` and `vehicle-rules`. Fails: two forms both `key-receipt`.
+    """
+    seen: dict[tuple[str, str], str] = {}
+    entries: list[tuple[str, str, Located, tuple[Any, ...]]] = []
+    for located, doc in ctx.loaded.documents:
+        entries.append(("document", doc.id, located, ("id",)))
+        entries.append(("code", doc.code, located, ("code",)))
+    if ctx.loaded.external:
+        located, ext = ctx.loaded.external
+        for i, item in enumerate(ext.documents):
+            entries.append(("document", item.id, located, ("documents", i, "id")))
+    for located, form in ctx.loaded.forms:
+        entries.append(("form", form.id, located, ("id",)))
+        entries.append(("code", form.code, located, ("code",)))
+    if ctx.loaded.roles:
+        located, roles = ctx.loaded.roles
+        for i, dept in enumerate(roles.departments):
+            entries.append(("role", dept.id, located, ("departments", i, "id")))
+        for i, role in enumerate(roles.roles):
+            entries.append(("role", role.id, located, ("roles", i, "id")))
+    names = {"document": "文件 id", "code": "编号", "form": "表单 id", "role": "角色/部门 id"}
+    for kind, value, located, loc in entries:
+        if (kind, value) in seen:
+            yield ctx.at(located, loc, "E203", f"{names[kind]} \"{value}\" 重复：已在 {seen[(kind, value)]} 中定义")
+        else:
+            line, _ = located.where(loc)
+            seen[(kind, value)] = f"{located.path}:{line}"
+    yield from _unique_titles(ctx)
+
+
+def _unique_titles(ctx: Context) -> Iterator[Problem]:
+    seen: dict[str, str] = {}
+    entries: list[tuple[str, Located, tuple[Any, ...]]] = []
+    for located, doc in ctx.loaded.documents:
+        entries.append((doc.title, located, ("title",)))
+        entries.extend((a, located, ("aliases", i)) for i, a in enumerate(doc.aliases))
+    for located, form in ctx.loaded.forms:
+        entries.append((form.title, located, ("title",)))
+        entries.extend((a, located, ("aliases", i)) for i, a in enumerate(form.aliases))
+    if ctx.loaded.external:
+        located, ext = ctx.loaded.external
+        for n, item in enumerate(ext.documents):
+            entries.append((item.title, located, ("documents", n, "title")))
+            entries.extend((a, located, ("documents", n, "aliases", i)) for i, a in enumerate(item.aliases))
+    for title, located, loc in entries:
+        if title in seen:
+            yield ctx.at(located, loc, "E203", f"标题或别名 \"{title}\" 重复：已在 {seen[title]} 中使用，《{title}》将无法确定指向")
+        else:
+            seen[title] = f"{located.path}:{located.where(loc)[0]}"
+
+
+@rule
+def file_names(ctx: Context) -> Iterator[Problem]:
+    """A document file is named NN-<id>.yml and a form file <id>.yml.
+
+    Passes: procedures/11-return-visit.yml with id return-visit. Fails: forms/keys.yml with id key-receipt.
+    """
+    for located, doc in ctx.loaded.documents:
+        match = DOCUMENT_FILE.match(Path(located.path).name)
+        if match and match.group(2) != doc.id:
+            yield ctx.at(located, ("id",), "E202", f"文件名 {Path(located.path).name} 与 id \"{doc.id}\" 不符：应命名为 {match.group(1)}-{doc.id}.yml")
+    for located, form in ctx.loaded.forms:
+        if Path(located.path).stem != form.id:
+            yield ctx.at(located, ("id",), "E202", f"文件名 {Path(located.path).name} 与 id \"{form.id}\" 不符：应命名为 {form.id}.yml")
+
+
+def _role_refs(doc: Document) -> Iterator[tuple[tuple[Any, ...], str]]:
+    yield ("owner",), doc.owner
+    yield ("approver",), doc.approver
+    for i, r in enumerate(doc.audience):
+        yield ("audience", i), r
+    for i, rev in enumerate(doc.revisions):
+        if rev.approver:
+            yield ("revisions", i, "approver"), rev.approver
+    for loc, node in walk_nodes(doc.body, ("body",)):
+        for i, r in enumerate(node.roles):
+            yield (*loc, "roles", i), r
+        for i, t in enumerate(node.targets):
+            if t.role:
+                yield (*loc, "targets", i, "role"), t.role
+        for i, d in enumerate(node.deadlines):
+            if d.role:
+                yield (*loc, "deadlines", i, "role"), d.role
+        for m, meeting in enumerate(node.meetings):
+            if meeting.owner_role:
+                yield (*loc, "meetings", m, "owner_role"), meeting.owner_role
+            for i, r in enumerate(meeting.participant_roles):
+                yield (*loc, "meetings", m, "participant_roles", i), r
+            if meeting.schedule and meeting.schedule.role:
+                yield (*loc, "meetings", m, "schedule", "role"), meeting.schedule.role
+        if node.service_table:
+            for g, group in enumerate(node.service_table.groups):
+                for r, row in enumerate(group.rows):
+                    for i, role in enumerate(row.roles):
+                        yield (*loc, "service_table", "groups", g, "rows", r, "roles", i), role
+                    for s, line in enumerate(row.standards):
+                        if not isinstance(line, str):
+                            for t, target in enumerate(line.targets):
+                                if target.role:
+                                    yield (*loc, "service_table", "groups", g, "rows", r, "standards", s, "targets", t, "role"), target.role
+    for i, row in enumerate(doc.matrix):
+        a = [row.A] if isinstance(row.A, str) else list(row.A or [])
+        for letter, ids in (("R", row.R), ("A", a), ("C", row.C), ("I", row.I)):
+            for j, r in enumerate(ids):
+                yield ("matrix", i, letter, j) if letter != "A" or not isinstance(row.A, str) else ("matrix", i, "A"), r
+
+
+@rule
+def roles_exist(ctx: Context) -> Iterator[Problem]:
+    """Every role or department named anywhere is defined in procedures/roles.yml.
+
+    Passes: owner: quality-dept. Fails: roles: [property-oficer].
+    """
+    if ctx.loaded.roles is None:
+        return
+    message = "未定义的角色 \"{}\"：请在 procedures/roles.yml 中定义，或改用已有的角色 id"
+    for located, doc in ctx.loaded.documents:
+        for loc, role_id in _role_refs(doc):
+            if role_id not in ctx.role_ids:
+                yield ctx.at(located, loc, "E204", message.format(role_id))
+    for located, form in ctx.loaded.forms:
+        refs = [(("retention", "keeper"), form.retention.keeper)]
+        refs += [(("filled_by", i), r) for i, r in enumerate(form.filled_by)]
+        if form.retention.handover and form.retention.handover.role:
+            refs.append((("retention", "handover", "role"), form.retention.handover.role))
+        for loc, role_id in refs:
+            if role_id not in ctx.role_ids:
+                yield ctx.at(located, loc, "E204", message.format(role_id))
+    located, roles = ctx.loaded.roles
+    for i, dept in enumerate(roles.departments):
+        if dept.parent and dept.parent not in ctx.role_ids:
+            yield ctx.at(located, ("departments", i, "parent"), "E204", message.format(dept.parent))
+    for i, role in enumerate(roles.roles):
+        for key in ("department", "reports_to"):
+            value = getattr(role, key)
+            if value and value not in ctx.role_ids:
+                yield ctx.at(located, ("roles", i, key), "E204", message.format(value))
+    if ctx.loaded.external:
+        located, ext = ctx.loaded.external
+        for i, item in enumerate(ext.documents):
+            if item.owner and item.owner not in ctx.role_ids:
+                yield ctx.at(located, ("documents", i, "owner"), "E204", message.format(item.owner))
+
+
+@rule
+def references_exist(ctx: Context) -> Iterator[Problem]:
+    """Records name forms; related and refs name documents, external documents or forms.
+
+    Passes: records: [return-visit-record]. Fails: related: [complaint-handlin].
+    """
+    docs = ctx.document_ids | ctx.external_ids
+    for located, doc in ctx.loaded.documents:
+        for i, form_id in enumerate(doc.records):
+            if form_id not in ctx.form_ids:
+                yield ctx.at(located, ("records", i), "E205", f"未定义的表单 \"{form_id}\"：forms/ 中没有 {form_id}.yml")
+        for i, doc_id in enumerate(doc.related):
+            if doc_id not in docs:
+                yield ctx.at(located, ("related", i), "E206", f"未定义的文件 \"{doc_id}\"：既不是十二篇文件之一，也未在 procedures/external.yml 中声明")
+        for loc, node in walk_nodes(doc.body, ("body",)):
+            for i, ref in enumerate(node.refs):
+                if ref not in docs and ref not in ctx.form_ids:
+                    yield ctx.at(located, (*loc, "refs", i), "E206", f"未定义的引用 \"{ref}\"：不是已知的文件、外部文件或表单 id")
+    for located, form in ctx.loaded.forms:
+        if form.procedure not in ctx.document_ids:
+            yield ctx.at(located, ("procedure",), "E206", f"表单所属文件 \"{form.procedure}\" 未定义：须是 procedures/ 中某篇文件的 id")
+
+
+@rule
+def mentions_resolve(ctx: Context) -> Iterator[Problem]:
+    """Every 《title》 in the text is the title or alias of a document, external document or form.
+
+    Passes: 按《客户投诉处理标准作业规范》办理. Fails: 按《客户投诉处理规范》办理.
+    """
+    for located, doc in ctx.loaded.documents:
+        for loc, text in _texts(doc):
+            for match in MENTION.finditer(text):
+                if match.group(1) not in ctx.titles:
+                    yield ctx.at(located, loc, "E207", f"《{match.group(1)}》无法解析：请在 procedures/external.yml 中声明它，或改为已有文件、表单的标题或别名")
+
+
+@rule
+def matrix_letters(ctx: Context) -> Iterator[Problem]:
+    """Each matrix activity has exactly one A and at least one R.
+
+    Passes: {activity: 制定回访计划, R: [project-manager-assistant], A: project-manager}.
+    Fails: {activity: 制定回访计划, R: [], A: [a, b]}.
+    """
+    for located, doc in ctx.loaded.documents:
+        for i, row in enumerate(doc.matrix):
+            a = [row.A] if isinstance(row.A, str) else list(row.A or [])
+            if len(a) != 1:
+                where = ("matrix", i, "A") if row.A is not None else ("matrix", i)
+                yield ctx.at(located, where, "E210", f"活动「{row.activity}」须恰有一个 A（批准/最终负责），现有 {len(a)} 个")
+            if not row.R:
+                yield ctx.at(located, ("matrix", i), "E211", f"活动「{row.activity}」至少须有一个 R（执行负责）")
+
+
+@rule
+def target_values(ctx: Context) -> Iterator[Problem]:
+    """A percentage target lies between 0 and 100.
+
+    Passes: {metric: 客户满意率, op: ">=", value: 95, unit: "%"}. Fails: value: 950, unit: "%".
+    """
+    for located, doc in ctx.loaded.documents:
+        for loc, node in walk_nodes(doc.body, ("body",)):
+            found = [((*loc, "targets", i), t) for i, t in enumerate(node.targets)]
+            if node.service_table:
+                for g, group in enumerate(node.service_table.groups):
+                    for r, row in enumerate(group.rows):
+                        for s, line in enumerate(row.standards):
+                            if not isinstance(line, str):
+                                base = (*loc, "service_table", "groups", g, "rows", r, "standards", s, "targets")
+                                found += [((*base, t), target) for t, target in enumerate(line.targets)]
+            for where, target in found:
+                if target.unit == "%" and not 0 <= target.value <= 100:
+                    yield ctx.at(located, (*where, "value"), "E213", f"目标「{target.metric}」为百分比，数值 {target.value} 须在 0 到 100 之间")
+
+
+def _durations(doc: Document) -> Iterator[tuple[tuple[Any, ...], str]]:
+    for loc, node in walk_nodes(doc.body, ("body",)):
+        for i, deadline in enumerate(node.deadlines):
+            for key in ("within", "not_before", "every"):
+                value = getattr(deadline, key)
+                if value is not None:
+                    yield (*loc, "deadlines", i, key), value
+        for m, meeting in enumerate(node.meetings):
+            if meeting.schedule:
+                for key in ("within", "not_before", "every"):
+                    value = getattr(meeting.schedule, key)
+                    if value is not None:
+                        yield (*loc, "meetings", m, "schedule", key), value
+
+
+@rule
+def durations_not_empty(ctx: Context) -> Iterator[Problem]:
+    """A duration names at least one amount: P3D passes, P and PT fail."""
+    for located, doc in ctx.loaded.documents:
+        for loc, value in _durations(doc):
+            if not re.search(r"\d", value):
+                yield ctx.at(located, loc, "E105", f"期限 \"{value}\" 没有数值：如 P3D（3天）、PT24H（24小时）")
+    for located, form in ctx.loaded.forms:
+        period = form.retention.period
+        if period is not None and not re.search(r"\d", period):
+            yield ctx.at(located, ("retention", "period"), "E105", f"保存期限 \"{period}\" 没有数值：如 P2Y（2年）")
+
+
+def _has_roles(doc: Document) -> bool:
+    return any(node.roles for _, node in walk_nodes(doc.body, ()))
+
+
+def _has_clauses(doc: Document) -> bool:
+    return len(doc.body) > 1 or any(node.items or node.service_table for node in doc.body)
+
+
+REQUIRED_BY_KIND: dict[str, tuple[str, Callable[[Document], bool]]] = {
+    "procedure": ("程序文件须写明职责：至少一个条目用 roles 标明由谁负责", _has_roles),
+    "duties": ("岗位职责须把职责挂到角色上：至少一个条目标明 roles", _has_roles),
+    "standard": ("标准规范须有条款或服务标准表", _has_clauses),
+    "regulation": ("管理规定须有条款", _has_clauses),
+    "training": ("培训教材须用 audience 写明培训对象", lambda d: bool(d.audience)),
+    "service-scope": ("服务内容须列出服务条目", _has_clauses),
+    "policy": ("方针理念须用 audience 写明须知晓的人员", lambda d: bool(d.audience)),
+}
+
+
+@rule
+def required_content(ctx: Context) -> Iterator[Problem]:
+    """Each kind of document has what that kind needs (see REQUIRED_BY_KIND).
+
+    Passes: a procedure with a step marked roles: [property-officer]. Fails: a procedure with no roles.
+    """
+    for located, doc in ctx.loaded.documents:
+        message, present = REQUIRED_BY_KIND[doc.kind]
+        if not present(doc):
+            yield ctx.at(located, ("kind",), "E220", message)
+
+
+@rule
+def control_dates(ctx: Context) -> Iterator[Problem]:
+    """Effective date not in the future; the current version has a revision; an overdue review warns.
+
+    Passes: effective 2024-02-23, review_months 12, checked on 2024-06-01.
+    Warns: the same checked on 2026-11-27 (review due 2025-02-23).
+    """
+    for located, doc in ctx.loaded.documents:
+        if doc.effective > ctx.today:
+            yield ctx.at(located, ("effective",), "E230", f"生效日期 {doc.effective} 在未来（今天是 {ctx.today}）")
+        versions = [r.version for r in doc.revisions]
+        if doc.version not in versions:
+            yield ctx.at(located, ("version",), "E232", f"版本 {doc.version} 没有对应的修订记录：请在 revisions 中补上该版本")
+        for i, rev in enumerate(doc.revisions):
+            if rev.date > ctx.today:
+                yield ctx.at(located, ("revisions", i, "date"), "E230", f"修订日期 {rev.date} 在未来（今天是 {ctx.today}）")
+        last = max([doc.effective, *(r.date for r in doc.revisions)])
+        due = add_months(last, doc.review_months)
+        if due < ctx.today:
+            yield ctx.at(located, ("review_months",), "W231", f"评审已逾期：上次 {last}，周期 {doc.review_months} 个月，应于 {due} 前评审")
+
+
+def _context(loaded: Loaded, when: dt.date) -> Context:
+    role_ids: set[str] = set()
+    if loaded.roles:
+        role_ids = {d.id for d in loaded.roles[1].departments} | {r.id for r in loaded.roles[1].roles}
+    external = loaded.external[1].documents if loaded.external else []
+    titles = set()
+    for _, doc in loaded.documents:
+        titles |= {doc.title, *doc.aliases}
+    for _, form in loaded.forms:
+        titles |= {form.title, *form.aliases}
+    for item in external:
+        titles |= {item.title, *item.aliases}
+    return Context(
+        loaded=loaded,
+        today=when,
+        role_ids=role_ids,
+        form_ids={f.id for _, f in loaded.forms},
+        document_ids={d.id for _, d in loaded.documents},
+        external_ids={e.id for e in external},
+        titles=titles,
+    )
+
+
+def check(root: Path, *, when: dt.date | None = None) -> CheckResult:
+    """Run every check on the repository at ``root``; build the catalog when there is no error."""
+    loaded, problems = load_all(root)
+    ctx = _context(loaded, when or today())
+    for fn in RULES:
+        problems.extend(fn(ctx))
+    problems = sort_problems(problems)
+    if any(p.severity == "error" for p in problems) or loaded.roles is None:
+        return CheckResult(problems, None)
+    roles = loaded.roles[1]
+    catalog = build_catalog(
+        documents=[(loc.path, doc) for loc, doc in loaded.documents],
+        forms=[(loc.path, form) for loc, form in loaded.forms],
+        roles=roles.roles,
+        departments=roles.departments,
+        external=loaded.external[1].documents if loaded.external else [],
+        source_files=loaded.files,
+    )
+    return CheckResult(problems, catalog)
+
+
+class CatalogError(Exception):
+    """The definitions have errors; ``problems`` says where."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(f"{sum(p.severity == 'error' for p in problems)} 个错误")
+        self.problems = problems
+
+
+def load_catalog(root: Path) -> Catalog:
+    """The catalog for rendering, or :class:`CatalogError` listing the located problems."""
+    result = check(root)
+    if result.catalog is None:
+        raise CatalogError(result.problems)
+    return result.catalog

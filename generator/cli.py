@@ -1,0 +1,110 @@
+"""The `procgen` command: check, schema, pdf.
+
+Exit status: 0 clean (warnings allowed), 1 when the definitions have an error, 2 for a usage
+error, 3 for a bug in procgen itself (with a request to report it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from pathlib import Path
+
+from .problems import FORMATTERS
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="procgen",
+        description="物业公司程序文件手册生成器：检查 YAML 定义，生成 JSON Schema 与 PDF。",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = sub.add_parser("check", help="检查 procedures/ 与 forms/ 中的全部定义")
+    check.add_argument("path", nargs="?", default=".", help="仓库根目录（默认当前目录）")
+    check.add_argument("--format", choices=sorted(FORMATTERS), default="text", help="输出格式")
+
+    schema = sub.add_parser("schema", help="为每种文件生成 JSON Schema 到 schemas/")
+    schema.add_argument("path", nargs="?", default=".", help="仓库根目录（默认当前目录）")
+
+    pdf = sub.add_parser("pdf", help="生成 PDF（表单、受控文件、整本手册、培训资料）")
+    pdf.add_argument("path", nargs="?", default=".", help="仓库根目录（默认当前目录）")
+    pdf.add_argument("--out", default=None, help="输出目录（默认 site/pdf）")
+    pdf.add_argument("--only", action="append", default=[], metavar="ID", help="只生成该 id 的 PDF（可重复）")
+    pdf.add_argument("--jobs", type=int, default=0, help="并行进程数（默认为 CPU 核数）")
+    pdf.add_argument("--fillable", action="store_true", help="表单生成可填写的 AcroForm 字段（文件很大）")
+    return parser
+
+
+def _root(value: str) -> Path | None:
+    root = Path(value)
+    if not root.is_dir():
+        print(f"procgen: 目录不存在：{value}", file=sys.stderr)
+        return None
+    return root.resolve()
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .check import check
+
+    root = _root(args.path)
+    if root is None:
+        return 2
+    result = check(root)
+    sys.stdout.write(FORMATTERS[args.format](result.problems))
+    return 0 if result.ok else 1
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from .schema import write_schemas
+
+    root = _root(args.path)
+    if root is None:
+        return 2
+    for path in write_schemas(root / "schemas"):
+        print(f"已写入 {path.relative_to(root).as_posix()}")
+    return 0
+
+
+def cmd_pdf(args: argparse.Namespace) -> int:
+    from .check import CatalogError, load_catalog
+    from .pdf.build import build_pdfs
+
+    root = _root(args.path)
+    if root is None:
+        return 2
+    try:
+        catalog = load_catalog(root)
+    except CatalogError as exc:
+        sys.stdout.write(FORMATTERS["text"](exc.problems))
+        print("定义有错误，未生成 PDF。", file=sys.stderr)
+        return 1
+    out = Path(args.out) if args.out else root / "site" / "pdf"
+    return build_pdfs(catalog, root, out, only=args.only, jobs=args.jobs, fillable=args.fillable)
+
+
+COMMANDS = {"check": cmd_check, "schema": cmd_schema, "pdf": cmd_pdf}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0) and 2
+    if not args.command:
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        return COMMANDS[args.command](args)
+    except KeyboardInterrupt:
+        return 130
+    except Exception:  # noqa: BLE001 - a bug in procgen, never the user's mistake
+        traceback.print_exc()
+        print("procgen 内部错误（这不是您的定义的问题）：请把以上信息报告给开发人员。", file=sys.stderr)
+        return 3
+
+
+if __name__ == "__main__":
+    sys.exit(main())

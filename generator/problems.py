@@ -1,0 +1,116 @@
+"""Problems found in the user's files, and the three ways of printing them."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+# Stable codes. A code never changes meaning; new rules get new codes.
+CODES: dict[str, str] = {
+    "E001": "YAML 语法错误",
+    "E002": "重复的键",
+    "E003": "用 Tab 缩进",
+    "E004": "文件不是 UTF-8 编码",
+    "E005": "文件含 NUL 字节",
+    "E006": "不允许的 YAML 标签",
+    "E007": "别名展开过多",
+    "E008": "文件顶层不是映射",
+    "E009": "空文件",
+    "E010": "无法读取文件",
+    "E100": "缺少必填字段",
+    "E101": "未知字段",
+    "E102": "类型错误",
+    "E103": "取值不在允许范围",
+    "E104": "格式不符",
+    "E105": "期限格式错误",
+    "E106": "日期错误",
+    "E107": "条目数量不符",
+    "E108": "数值越界",
+    "E109": "内容不完整",
+    "E201": "id 不合法",
+    "E202": "文件名与 id 不符",
+    "E203": "id 重复",
+    "E204": "未定义的角色",
+    "E205": "未定义的表单",
+    "E206": "未定义的文件",
+    "E207": "《》引用无法解析",
+    "E208": "编号重复",
+    "E210": "职责矩阵须恰有一个 A",
+    "E211": "职责矩阵至少须有一个 R",
+    "E212": "目标不完整",
+    "E213": "目标数值不合理",
+    "E220": "缺少该类文件必备的内容",
+    "E230": "生效日期在未来",
+    "E232": "修订记录与版本不一致",
+    "W231": "评审已逾期",
+    "W240": "无法识别的文件",
+}
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One finding, located in a file (1-based line and column)."""
+
+    path: str
+    line: int
+    col: int
+    code: str
+    message: str
+
+    @property
+    def severity(self) -> Severity:
+        return "warning" if self.code.startswith("W") else "error"
+
+    def text(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}: {self.severity} {self.code} {self.message}"
+
+
+def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
+    """Sorted by file, then line and column, without duplicates."""
+    return sorted(set(problems))
+
+
+def summary(problems: list[Problem]) -> str:
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    if not problems:
+        return "检查通过：未发现问题。"
+    return f"共 {errors} 个错误，{warnings} 个警告。"
+
+
+def format_text(problems: list[Problem]) -> str:
+    lines = [p.text() for p in problems]
+    lines.append(summary(problems))
+    return "\n".join(lines) + "\n"
+
+
+def format_json(problems: list[Problem]) -> str:
+    payload = {
+        "problems": [dict(asdict(p), severity=p.severity) for p in problems],
+        "errors": sum(p.severity == "error" for p in problems),
+        "warnings": sum(p.severity == "warning" for p in problems),
+    }
+    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+
+
+def _gh_escape(value: str) -> str:
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def format_github(problems: list[Problem]) -> str:
+    """GitHub Actions workflow commands: annotations on the changed lines."""
+    out = []
+    for p in problems:
+        out.append(
+            f"::{p.severity} file={p.path},line={p.line},col={p.col},title={p.code}::"
+            f"{_gh_escape(p.message)}"
+        )
+    out.append(summary(problems))
+    return "\n".join(out) + "\n"
+
+
+FORMATTERS = {"text": format_text, "json": format_json, "github": format_github}
