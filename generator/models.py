@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -36,7 +36,7 @@ Text = Annotated[str, StringConstraints(min_length=1)]
 Duration = Annotated[str, StringConstraints(pattern=DURATION_PATTERN)]
 """ISO 8601 duration: P3D (3 days), PT24H (24 hours), P1W, P1M, P6M, P2Y."""
 Version = Annotated[str, StringConstraints(pattern=r"^\d+\.\d+$")]
-Number = Union[StrictInt, StrictFloat]
+Number = StrictInt | StrictFloat
 
 
 class Strict(BaseModel):
@@ -134,7 +134,7 @@ class Line(Strict):
     deadlines: list[Deadline] = []
 
 
-LineOrText = Union[Text, Line]
+LineOrText = Text | Line
 
 
 class ServiceRow(Strict):
@@ -323,16 +323,7 @@ def _field_tag(v: Any) -> str | None:
 
 
 FormField = Annotated[
-    Union[
-        Annotated[TextField, Tag("text")],
-        Annotated[DateField, Tag("date")],
-        Annotated[DateTimeField, Tag("datetime")],
-        Annotated[NumberField, Tag("number")],
-        Annotated[ChoiceField, Tag("choice")],
-        Annotated[CheckboxField, Tag("checkbox")],
-        Annotated[TextareaField, Tag("textarea")],
-        Annotated[SignatureField, Tag("signature")],
-    ],
+    Annotated[TextField, Tag("text")] | Annotated[DateField, Tag("date")] | Annotated[DateTimeField, Tag("datetime")] | Annotated[NumberField, Tag("number")] | Annotated[ChoiceField, Tag("choice")] | Annotated[CheckboxField, Tag("checkbox")] | Annotated[TextareaField, Tag("textarea")] | Annotated[SignatureField, Tag("signature")],
     Discriminator(_field_tag),
 ]
 
@@ -382,12 +373,7 @@ def _block_tag(v: Any) -> str | None:
 
 
 FormBlock = Annotated[
-    Union[
-        Annotated[RowBlock, Tag("row")],
-        Annotated[TableBlock, Tag("table")],
-        Annotated[NoteBlock, Tag("note")],
-        Annotated[SectionBlock, Tag("section")],
-    ],
+    Annotated[RowBlock, Tag("row")] | Annotated[TableBlock, Tag("table")] | Annotated[NoteBlock, Tag("note")] | Annotated[SectionBlock, Tag("section")],
     Discriminator(
         _block_tag,
         custom_error_type="form_block",
