@@ -237,6 +237,10 @@ class DocumentView:
     def id(self) -> str:
         return self.document.id
 
+    @property
+    def link(self) -> Link:
+        return Link("document", self.document.id, self.document.title)
+
     def walk(self) -> Iterator[Section]:
         for section in self.sections:
             yield from section.walk()
@@ -261,6 +265,10 @@ class FormView:
     retention: str
     filled_by: list[Link]
     used_by: list[Link]
+
+    @property
+    def link(self) -> Link:
+        return Link("form", self.form.id, self.form.title)
 
 
 @dataclass
@@ -303,6 +311,20 @@ class RoleView:
 
 
 @dataclass
+class ExternalView:
+    """A document named by the manual but not among its controlled documents."""
+
+    item: ExternalDocument
+    owner: Link | None
+    cited_by: list[Link]
+
+    @property
+    def link(self) -> Link:
+        return Link("external", self.item.id, self.item.title, planned=self.item.status == "planned",
+                    external=self.item.status == "external")
+
+
+@dataclass
 class CompanyMatrix:
     roles: list[Link]
     rows: list[tuple[DocumentView, MatrixView, list[str]]]  # one letter cell per role
@@ -315,7 +337,7 @@ class Catalog:
     documents: list[DocumentView]
     forms: list[FormView]
     roles: list[RoleView]
-    external: list[ExternalDocument]
+    external: list[ExternalView]
     targets: list[TargetEntry]
     deadlines: list[DeadlineEntry]
     matrix: CompanyMatrix
@@ -344,12 +366,12 @@ class Catalog:
         return sorted(self.forms, key=lambda f: f.form.code)
 
     @property
-    def planned(self) -> list[ExternalDocument]:
-        return [e for e in self.external if e.status == "planned"]
+    def planned(self) -> list[ExternalView]:
+        return [e for e in self.external if e.item.status == "planned"]
 
     @property
-    def external_only(self) -> list[ExternalDocument]:
-        return [e for e in self.external if e.status == "external"]
+    def external_only(self) -> list[ExternalView]:
+        return [e for e in self.external if e.item.status == "external"]
 
 
 # --------------------------------------------------------------------------- building
@@ -590,12 +612,31 @@ def build_catalog(
         documents=doc_views,
         forms=form_views,
         roles=role_views,
-        external=list(external),
+        external=[
+            ExternalView(
+                item,
+                resolver.role(item.owner) if item.owner else None,
+                [d.link for d in doc_views if _cites(d, item.id)],
+            )
+            for item in external
+        ],
         targets=targets,
         deadlines=deadlines,
         matrix=_company_matrix(resolver, roles, departments, doc_views),
         source_files=source_files,
     )
+
+
+def _cites(doc: DocumentView, ref_id: str) -> bool:
+    """Whether a document relates to, refers to or mentions 《》 the document ``ref_id``."""
+    if any(link.id == ref_id for link in doc.related):
+        return True
+    for section in doc.walk():
+        if any(link.id == ref_id for link in section.refs):
+            return True
+        if any(seg.link and seg.link.id == ref_id for p in section.paragraphs for seg in p.segments):
+            return True
+    return False
 
 
 def _all_targets(section: Section) -> list[TargetView]:

@@ -14,9 +14,10 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.constructor import DuplicateKeyError
+from ruamel.yaml.constructor import DuplicateKeyError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent, NodeEvent, ScalarEvent
+from ruamel.yaml.reader import ReaderError
 
 from .problems import Problem
 
@@ -53,8 +54,40 @@ class Located:
         return self.values.get((), (1, 1))
 
 
+class _Constructor(RoundTripConstructor):
+    """Round-trip constructor that keeps an impossible date (2024-02-30) as text.
+
+    ruamel raises ValueError for it while constructing, which would lose the position; as
+    text it reaches the schema, which reports E106 at its line.
+    """
+
+    def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node, values)
+        except (ValueError, OverflowError):
+            return str(node.value)
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
+
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.Constructor = _Constructor
+    yaml.allow_duplicate_keys = False
+    return yaml
+
+
 def _problem(path: str, line: int, col: int, code: str, message: str) -> Problem:
-    return Problem(path, max(line, 1), max(col, 1), code, message)
+    # One problem, one line of output: a message never spans lines.
+    return Problem(path, max(line, 1), max(col, 1), code, " ".join(message.split()))
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of a character offset into ``text``."""
+    offset = max(0, min(offset, len(text)))
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
 def _decode(path: str, raw: bytes) -> tuple[str | None, list[Problem]]:
@@ -105,7 +138,7 @@ def _syntax_message(exc: MarkedYAMLError) -> str:
 
 def _scan_events(path: str, text: str) -> list[Problem]:
     """Refuse custom tags and too many aliases before anything is constructed."""
-    yaml = YAML(typ="rt")
+    yaml = _yaml()
     problems: list[Problem] = []
     aliases = 0
     for event in yaml.parse(text):
@@ -179,9 +212,7 @@ def load_text(path: str, raw: bytes) -> tuple[Located | None, list[Problem]]:
         problems = _scan_events(path, text)
         if problems:
             return None, problems
-        yaml = YAML(typ="rt")
-        yaml.allow_duplicate_keys = False
-        node = yaml.load(text)
+        node = _yaml().load(text)
     except DuplicateKeyError as exc:
         line, col = _mark(exc)
         key = (exc.problem or "").split('"')
@@ -190,7 +221,13 @@ def load_text(path: str, raw: bytes) -> tuple[Located | None, list[Problem]]:
     except MarkedYAMLError as exc:
         line, col = _mark(exc)
         return None, [_problem(path, line, col, "E001", _syntax_message(exc))]
-    except (YAMLError, ValueError, TypeError, RecursionError) as exc:
+    except ReaderError as exc:
+        line, col = _position(text, exc.position)
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        return None, [_problem(path, line, col, "E001", f"YAML 语法错误：文件含不允许的控制字符 U+{ord(char):04X}，请删除")]
+    except RecursionError:
+        return None, [_problem(path, 1, 1, "E001", "YAML 语法错误：嵌套层次过深")]
+    except (YAMLError, ValueError, TypeError, OverflowError) as exc:
         return None, [_problem(path, 1, 1, "E001", f"YAML 语法错误：{exc}")]
     if node is None:
         return None, [_problem(path, 1, 1, "E009", "文件为空：须是一个 YAML 映射（键: 值）")]

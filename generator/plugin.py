@@ -1,0 +1,136 @@
+"""MkDocs plugin `procedures`: the validated catalog becomes virtual pages.
+
+The hooks only delegate: checking lives in check.py, page building in site/pages.py,
+layout in templates/site/, PDFs in pdf/.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from markupsafe import Markup, escape
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
+
+from .catalog import Catalog
+from .check import check
+from .problems import Problem, format_text
+from .site.pages import build_pages, navigation
+from .site.render import SitePage, TocEntry, Urls, environment, render
+
+log = get_plugin_logger(__name__)
+
+ASSETS = Path(__file__).resolve().parent / "assets"
+SITE_ASSETS = {
+    "assets/procedures/procedures.css": ASSETS / "site" / "procedures.css",
+    "assets/procedures/mermaid.min.js": ASSETS / "vendor" / "mermaid.min.js",
+    "assets/procedures/iframe-worker-shim.js": ASSETS / "vendor" / "iframe-worker-shim.js",
+}
+CDN_SHIM = "https://unpkg.com/iframe-worker/shim"
+
+
+class ProceduresConfig(Config):
+    root = c.Type(str, default=".")
+    """Repository root holding procedures/ and forms/, relative to mkdocs.yml."""
+    pdf = c.Type(bool, default=True)
+    """Render the PDFs into site/pdf/ after the pages (cached: unchanged PDFs are not re-rendered)."""
+    jobs = c.Type(int, default=0)
+    """Processes for PDF rendering; 0 means one per CPU core."""
+
+
+class ProceduresPlugin(BasePlugin[ProceduresConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.command = "build"
+        self.root = Path(".")
+        self.catalog: Catalog | None = None
+        self.problems: list[Problem] = []
+        self.pages: dict[str, SitePage] = {}
+        self.urls: Urls | None = None
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.command = command
+
+    @event_priority(-50)  # after Material's offline plugin, whose CDN shim is replaced here
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        base = Path(config.config_file_path or ".").resolve().parent
+        self.root = (base / self.config.root).resolve()
+        result = check(self.root)
+        self.problems = result.problems
+        self.catalog = result.catalog
+        for problem in result.problems:
+            if problem.severity == "warning":
+                log.info(problem.text())
+        if self.catalog is None:
+            if self.command != "serve":
+                raise PluginError("程序文件定义有错误，未生成网站：\n" + format_text(result.problems))
+            log.error("程序文件定义有错误：页面上列出了各项问题，保存修改后自动刷新。")
+        config.extra_css.insert(0, "assets/procedures/procedures.css")
+        config.extra_javascript.insert(0, "assets/procedures/mermaid.min.js")
+        polyfills = config.extra.get("polyfills") or []
+        config.extra["polyfills"] = [
+            "assets/procedures/iframe-worker-shim.js" if url == CDN_SHIM else url for url in polyfills
+        ]
+        config.nav = navigation(self.catalog) if self.catalog else ["index.md"]
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        for uri, path in SITE_ASSETS.items():
+            files.append(File.generated(config, uri, abs_src_path=str(path)))
+        if self.catalog is not None:
+            pages = build_pages(self.catalog)
+        else:
+            pages = [SitePage("index.md", "定义有错误", "problems.html", {"problems": self.problems})]
+        self.pages = {}
+        for page in pages:
+            existing = files.get_file_from_path(page.src_uri)
+            if existing is not None:
+                files.remove(existing)
+            files.append(File.generated(config, page.src_uri, content=""))
+            self.pages[page.src_uri] = page
+        urls = {f.src_uri: f.url for f in files if f.src_uri in self.pages}
+        self.urls = Urls(urls, config.use_directory_urls)
+        return files
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        spec = self.pages.get(page.file.src_uri)
+        if spec is None:
+            return markdown
+        # Markup keeps the title escaped whether or not the theme applies `| e`.
+        page.meta["title"] = Markup(escape(spec.title))
+        return ""
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        spec = self.pages.get(page.file.src_uri)
+        if spec is None or self.urls is None:
+            return html
+        content = render(environment(self.urls), spec, page.url)
+        page.toc = get_toc([entry.token() for entry in spec.toc])
+        return str(content)
+
+    def on_serve(self, server, *, config: MkDocsConfig, builder):  # noqa: ANN001 - livereload types
+        for folder in ("procedures", "forms"):
+            path = self.root / folder
+            if path.is_dir():
+                server.watch(str(path))
+        return server
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.catalog is None or not self.config.pdf:
+            return
+        from .pdf.build import build_pdfs
+
+        out = Path(config.site_dir) / "pdf"
+        status = build_pdfs(self.catalog, self.root, out, only=[], jobs=self.config.jobs, fillable=False)
+        if status != 0:
+            raise PluginError("PDF 生成失败：见上方信息。")
+
+
+__all__ = ["ProceduresPlugin", "TocEntry"]
