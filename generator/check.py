@@ -33,6 +33,12 @@ class Loaded:
     roles: tuple[Located, RolesFile] | None = None
     external: tuple[Located, ExternalFile] | None = None
     files: list[str] = field(default_factory=list)
+    # Files that failed validation still name ids and titles others may refer to; counting
+    # them avoids a cascade of "undefined" errors caused by one mistake elsewhere.
+    salvaged_ids: dict[str, set[str]] = field(default_factory=lambda: {"document": set(), "form": set(), "external": set()})
+    salvaged_titles: set[str] = field(default_factory=set)
+    # Kinds with a file that could not be read at all: references to them are not judged.
+    opaque: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -71,6 +77,40 @@ def _rel(root: Path, file: Path) -> str:
         return file.as_posix()
 
 
+def _texts_of(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [v for v in value if isinstance(v, str)]
+    return []
+
+
+def _salvage(loaded: Loaded, kind: str, file: Path, located: Located | None) -> None:
+    """Remember what a file that failed validation (or to load) still tells about its ids and titles."""
+    data = located.data if located is not None else None
+    if kind == "external":
+        if not isinstance(data, dict) or not isinstance(data.get("documents"), list):
+            loaded.opaque.add(kind)
+            return
+        for item in data["documents"]:
+            if isinstance(item, dict):
+                loaded.salvaged_ids[kind].update(_texts_of(item.get("id")))
+                loaded.salvaged_titles.update(_texts_of(item.get("title")) + _texts_of(item.get("aliases")))
+        return
+    if kind not in loaded.salvaged_ids:
+        return
+    match = DOCUMENT_FILE.match(file.name)
+    loaded.salvaged_ids[kind].add(match.group(2) if match and kind == "document" else file.stem)
+    if not isinstance(data, dict):
+        loaded.opaque.add(kind)
+        return
+    loaded.salvaged_ids[kind].update(_texts_of(data.get("id")))
+    titles = _texts_of(data.get("title")) + _texts_of(data.get("aliases"))
+    if not titles:
+        loaded.opaque.add(kind)
+    loaded.salvaged_titles.update(titles)
+
+
 def load_all(root: Path) -> tuple[Loaded, list[Problem]]:
     """Load and validate every file; schema problems are collected, not raised."""
     loaded = Loaded(root=root)
@@ -81,24 +121,27 @@ def load_all(root: Path) -> tuple[Loaded, list[Problem]]:
     for file in [*procedures, *forms]:
         shown = _rel(root, file)
         loaded.files.append(shown)
+        if file.parent.name == "forms":
+            model: Any = FormSchema
+            kind = "form"
+        elif file.name == "roles.yml":
+            model, kind = RolesFile, "roles"
+        elif file.name == "external.yml":
+            model, kind = ExternalFile, "external"
+        elif DOCUMENT_FILE.match(file.name):
+            model, kind = Document, "document"
+        else:
+            problems.append(Problem(shown, 1, 1, "W240", "无法识别的文件：procedures/ 中的文件须命名为 NN-id.yml、roles.yml 或 external.yml，此文件未被使用"))
+            continue
         located, found = load_file(file, shown)
         problems.extend(found)
         if located is None:
-            continue
-        if file.parent.name == "forms":
-            model: Any = FormSchema
-        elif file.name == "roles.yml":
-            model = RolesFile
-        elif file.name == "external.yml":
-            model = ExternalFile
-        elif DOCUMENT_FILE.match(file.name):
-            model = Document
-        else:
-            problems.append(Problem(shown, 1, 1, "W240", "无法识别的文件：procedures/ 中的文件须命名为 NN-id.yml、roles.yml 或 external.yml，此文件未被使用"))
+            _salvage(loaded, kind, file, None)
             continue
         obj, found = validate(model, located)
         problems.extend(found)
         if obj is None:
+            _salvage(loaded, kind, file, located)
             continue
         if isinstance(obj, FormSchema):
             loaded.forms.append((located, obj))
@@ -133,6 +176,11 @@ class Context:
     document_ids: set[str]
     external_ids: set[str]
     titles: set[str]
+    opaque: set[str] = field(default_factory=set)
+
+    def unjudged(self, *kinds: str) -> bool:
+        """True when a file of one of ``kinds`` could not be read, so an unknown id may live there."""
+        return bool(self.opaque.intersection(kinds))
 
     def at(self, located: Located, loc: tuple[Any, ...], code: str, message: str, *, key: bool = False) -> Problem:
         line, col = located.where(loc, key=key)
@@ -207,7 +255,8 @@ def unique_ids(ctx: Context) -> Iterator[Problem]:
     names = {"document": "文件 id", "code": "编号", "form": "表单 id", "role": "角色/部门 id"}
     for kind, value, located, loc in entries:
         if (kind, value) in seen:
-            yield ctx.at(located, loc, "E203", f"{names[kind]} \"{value}\" 重复：已在 {seen[(kind, value)]} 中定义")
+            code = "E208" if kind == "code" else "E203"
+            yield ctx.at(located, loc, code, f"{names[kind]} \"{value}\" 重复：已在 {seen[(kind, value)]} 中使用")
         else:
             line, _ = located.where(loc)
             seen[(kind, value)] = f"{located.path}:{line}"
@@ -337,17 +386,17 @@ def references_exist(ctx: Context) -> Iterator[Problem]:
     docs = ctx.document_ids | ctx.external_ids
     for located, doc in ctx.loaded.documents:
         for i, form_id in enumerate(doc.records):
-            if form_id not in ctx.form_ids:
+            if form_id not in ctx.form_ids and not ctx.unjudged("form"):
                 yield ctx.at(located, ("records", i), "E205", f"未定义的表单 \"{form_id}\"：forms/ 中没有 {form_id}.yml")
         for i, doc_id in enumerate(doc.related):
-            if doc_id not in docs:
+            if doc_id not in docs and not ctx.unjudged("document", "external"):
                 yield ctx.at(located, ("related", i), "E206", f"未定义的文件 \"{doc_id}\"：既不是十二篇文件之一，也未在 procedures/external.yml 中声明")
         for loc, node in walk_nodes(doc.body, ("body",)):
             for i, ref in enumerate(node.refs):
-                if ref not in docs and ref not in ctx.form_ids:
+                if ref not in docs and ref not in ctx.form_ids and not ctx.unjudged("document", "external", "form"):
                     yield ctx.at(located, (*loc, "refs", i), "E206", f"未定义的引用 \"{ref}\"：不是已知的文件、外部文件或表单 id")
     for located, form in ctx.loaded.forms:
-        if form.procedure not in ctx.document_ids:
+        if form.procedure not in ctx.document_ids and not ctx.unjudged("document"):
             yield ctx.at(located, ("procedure",), "E206", f"表单所属文件 \"{form.procedure}\" 未定义：须是 procedures/ 中某篇文件的 id")
 
 
@@ -357,6 +406,8 @@ def mentions_resolve(ctx: Context) -> Iterator[Problem]:
 
     Passes: 按《客户投诉处理标准作业规范》办理. Fails: 按《客户投诉处理规范》办理.
     """
+    if ctx.unjudged("document", "external", "form"):
+        return
     for located, doc in ctx.loaded.documents:
         for loc, text in _texts(doc):
             for match in MENTION.finditer(text):
@@ -478,7 +529,10 @@ def control_dates(ctx: Context) -> Iterator[Problem]:
             if rev.date > ctx.today:
                 yield ctx.at(located, ("revisions", i, "date"), "E230", f"修订日期 {rev.date} 在未来（今天是 {ctx.today}）")
         last = max([doc.effective, *(r.date for r in doc.revisions)])
-        due = add_months(last, doc.review_months)
+        try:
+            due = add_months(last, doc.review_months)
+        except (ValueError, OverflowError):  # beyond year 9999: certainly not overdue
+            continue
         if due < ctx.today:
             yield ctx.at(located, ("review_months",), "W231", f"评审已逾期：上次 {last}，周期 {doc.review_months} 个月，应于 {due} 前评审")
 
@@ -495,14 +549,16 @@ def _context(loaded: Loaded, when: dt.date) -> Context:
         titles |= {form.title, *form.aliases}
     for item in external:
         titles |= {item.title, *item.aliases}
+    salvaged = loaded.salvaged_ids
     return Context(
         loaded=loaded,
         today=when,
         role_ids=role_ids,
-        form_ids={f.id for _, f in loaded.forms},
-        document_ids={d.id for _, d in loaded.documents},
-        external_ids={e.id for e in external},
-        titles=titles,
+        form_ids={f.id for _, f in loaded.forms} | salvaged["form"],
+        document_ids={d.id for _, d in loaded.documents} | salvaged["document"],
+        external_ids={e.id for e in external} | salvaged["external"],
+        titles=titles | loaded.salvaged_titles,
+        opaque=set(loaded.opaque),
     )
 
 

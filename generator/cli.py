@@ -7,6 +7,7 @@ error, 3 for a bug in procgen itself (with a request to report it).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -87,7 +88,17 @@ def cmd_pdf(args: argparse.Namespace) -> int:
 COMMANDS = {"check": cmd_check, "schema": cmd_schema, "pdf": cmd_pdf}
 
 
+def _safe_streams() -> None:
+    """Never fail on printing: a console that cannot show a character gets an escape instead."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            pass
+
+
 def main(argv: list[str] | None = None) -> int:
+    _safe_streams()
     parser = _parser()
     try:
         args = parser.parse_args(argv)
@@ -100,6 +111,9 @@ def main(argv: list[str] | None = None) -> int:
         return COMMANDS[args.command](args)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `procgen check | head`: the reader left, nothing is wrong
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     except Exception:  # noqa: BLE001 - a bug in procgen, never the user's mistake
         traceback.print_exc()
         print("procgen 内部错误（这不是您的定义的问题）：请把以上信息报告给开发人员。", file=sys.stderr)

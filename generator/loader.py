@@ -30,6 +30,9 @@ _STANDARD_TAGS = {
     for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
 }
 
+MAX_FLOW_DEPTH = 64
+"""Deeper [ { nesting is refused before parsing: ruamel's scanner is quadratic in it (1000 levels take seconds)."""
+
 PathKey = tuple[Any, ...]
 
 
@@ -122,8 +125,44 @@ def _tabs(path: str, text: str) -> list[Problem]:
     return problems
 
 
-def _mark(exc: MarkedYAMLError) -> tuple[int, int]:
+def _flow_depth(path: str, text: str) -> list[Problem]:
+    """Refuse absurdly deep [ { nesting; quoted text and comments are skipped, so this is an upper bound."""
+    depth = 0
+    quote = ""
+    line, col = 1, 0
+    previous = "\n"
+    comment = False
+    for char in text:
+        col += 1
+        if char == "\n":
+            line, col, comment, previous = line + 1, 0, False, char
+            continue
+        if comment:
+            continue
+        if quote:
+            if char == quote:
+                quote = ""
+        elif char in "\"'" and previous in " \t[{,:\n":
+            quote = char
+        elif char == "#" and previous in " \t\n":
+            comment = True
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_FLOW_DEPTH:
+                return [_problem(path, line, col, "E001", f"YAML 语法错误：[ 或 {{ 嵌套超过 {MAX_FLOW_DEPTH} 层")]
+        elif char in "]}":
+            depth = max(0, depth - 1)
+        previous = char
+    return []
+
+
+def _mark(exc: MarkedYAMLError, text: str = "") -> tuple[int, int]:
+    """Where to point: the problem, unless it is the end of the file (an unclosed bracket or
+    quote), where the place the construct began helps more."""
     mark = exc.problem_mark or exc.context_mark
+    at_end = mark is not None and text and getattr(mark, "index", 0) >= len(text.rstrip())
+    if at_end and exc.context_mark is not None:
+        mark = exc.context_mark
     if mark is None:
         return 1, 1
     return mark.line + 1, mark.column + 1
@@ -132,6 +171,9 @@ def _mark(exc: MarkedYAMLError) -> tuple[int, int]:
 def _syntax_message(exc: MarkedYAMLError) -> str:
     problem = (exc.problem or "").strip()
     context = (exc.context or "").strip()
+    if context and exc.context_mark is not None and exc.problem_mark is not None:
+        if exc.context_mark.line != exc.problem_mark.line:
+            context = f"{context}（始于第 {exc.context_mark.line + 1} 行）"
     detail = "；".join(x for x in (context, problem) if x)
     return f"YAML 语法错误：{detail}" if detail else "YAML 语法错误"
 
@@ -205,7 +247,7 @@ def load_text(path: str, raw: bytes) -> tuple[Located | None, list[Problem]]:
     text, problems = _decode(path, raw)
     if text is None:
         return None, problems
-    problems = _tabs(path, text)
+    problems = _tabs(path, text) or _flow_depth(path, text)
     if problems:
         return None, problems
     try:
@@ -214,12 +256,12 @@ def load_text(path: str, raw: bytes) -> tuple[Located | None, list[Problem]]:
             return None, problems
         node = _yaml().load(text)
     except DuplicateKeyError as exc:
-        line, col = _mark(exc)
+        line, col = _mark(exc, text)
         key = (exc.problem or "").split('"')
         name = key[1] if len(key) > 2 else ""
         return None, [_problem(path, line, col, "E002", f"重复的键 \"{name}\"：同一映射中每个键只能出现一次")]
     except MarkedYAMLError as exc:
-        line, col = _mark(exc)
+        line, col = _mark(exc, text)
         return None, [_problem(path, line, col, "E001", _syntax_message(exc))]
     except ReaderError as exc:
         line, col = _position(text, exc.position)
@@ -232,7 +274,9 @@ def load_text(path: str, raw: bytes) -> tuple[Located | None, list[Problem]]:
     if node is None:
         return None, [_problem(path, 1, 1, "E009", "文件为空：须是一个 YAML 映射（键: 值）")]
     if not isinstance(node, CommentedMap):
-        line = getattr(getattr(node, "lc", None), "line", 0) or 0
+        line = getattr(getattr(node, "lc", None), "line", None)
+        if line is None:  # a plain scalar has no position: the first line that is not a comment
+            line = next((i for i, x in enumerate(text.splitlines()) if x.strip() and not x.lstrip().startswith(("#", "%", "---"))), 0)
         kind = "列表" if isinstance(node, CommentedSeq) else "单个值"
         return None, [_problem(path, line + 1, 1, "E008", f"文件顶层须是映射（键: 值），而这里是{kind}")]
     located = Located(path=path, data=None)

@@ -101,12 +101,17 @@ def _gh_escape(value: str) -> str:
     return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
+def _gh_property(value: str) -> str:
+    """A property value (file=…) also escapes the separators ':' and ','."""
+    return _gh_escape(value).replace(":", "%3A").replace(",", "%2C")
+
+
 def format_github(problems: list[Problem]) -> str:
     """GitHub Actions workflow commands: annotations on the changed lines."""
     out = []
     for p in problems:
         out.append(
-            f"::{p.severity} file={p.path},line={p.line},col={p.col},title={p.code}::"
+            f"::{p.severity} file={_gh_property(p.path)},line={p.line},col={p.col},title={p.code}::"
             f"{_gh_escape(p.message)}"
         )
     out.append(summary(problems))

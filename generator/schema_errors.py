@@ -146,7 +146,7 @@ def _show(value: Any) -> str:
 
 def _type_problem(group: list[_Error], located: Located) -> Problem:
     first = group[0]
-    line, col = located.where(first.path)
+    line, col = located.where(first.path, key=isinstance(first.value, dict | list))
     field = first.field
     if "targets" in first.path and field == "value":
         return Problem(located.path, line, col, "E212", f"目标的 value 须为数字（不带单位、不加引号），而不是 {_show(first.value)}")
@@ -170,7 +170,8 @@ def _one(e: _Error, located: Located) -> Problem:
     value = e.value
     ctx = e.ctx
     target_ctx = "targets" in e.path
-    line, col = located.where(e.path, key=kind == "extra_forbidden")
+    # An error about a whole mapping or list points at its key: a block value starts a line later.
+    line, col = located.where(e.path, key=kind == "extra_forbidden" or isinstance(value, dict | list))
 
     def problem(code: str, message: str) -> Problem:
         return Problem(located.path, line, col, code, message)
@@ -183,7 +184,7 @@ def _one(e: _Error, located: Located) -> Problem:
     if kind == "string_pattern_mismatch":
         return problem(*_pattern_problem(field, value))
     if kind == "literal_error":
-        expected = ctx.get("expected", "")
+        expected = str(ctx.get("expected", "")).replace(" or ", ", ")
         return problem("E103", f"\"{field}\" 的值 {_show(value)} 不在允许范围：须为 {expected}")
     if kind in _DATE_KINDS:
         return problem("E106", f"\"{field}\" 须为日期 YYYY-MM-DD，而不是 {_show(value)}")

@@ -1,0 +1,38 @@
+"""Printable PDFs: blank forms, controlled copies, the whole manual and training packs.
+
+The catalog is laid out by Jinja2 templates (``generator/templates/pdf/``) into HTML with
+print CSS, then WeasyPrint turns each HTML page into one PDF, in parallel, with a cache.
+``build.build_pdfs`` is the entry point; the other modules each do one job:
+
+- ``views``    presentation models the templates lay out (grid rows, ruled-table rows …)
+- ``html``     the Jinja2 environment and one HTML string per PDF
+- ``glyphs``   the missing-glyph check against Noto Sans CJK SC
+- ``cache``    the content-addressed PDF cache under ``.cache/pdf/``
+- ``fetcher``  the URL fetcher that serves only the package's own assets
+- ``render``   the worker side: HTML string -> PDF bytes with WeasyPrint
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+COMPANY = "物业服务有限公司"
+"""The company name printed on every PDF. The seed text names the company inconsistently,
+so it lives here, in one place."""
+
+SYSTEM = "品质管理体系文件"
+"""What the documents are, printed beside the company name."""
+
+MANUAL_TITLE = "物业管理程序文件手册"
+"""Title of ``manual.pdf``."""
+
+FONT_FAMILY = "Noto Sans CJK SC"
+"""The one font every PDF is set in; the glyph check uses its character map."""
+
+PACKAGE = Path(__file__).resolve().parents[1]
+TEMPLATES = PACKAGE / "templates" / "pdf"
+"""Jinja2 templates and the print CSS."""
+ASSETS = PACKAGE / "assets" / "pdf"
+"""Images and other files for the PDFs, if any (the site's assets live beside it)."""
+ALLOWED_ROOTS = (TEMPLATES, ASSETS)
+"""The only folders the PDF renderer may read from."""

@@ -1,0 +1,249 @@
+"""`procgen pdf`: every PDF, checked, cached, rendered in parallel, written atomically.
+
+The steps, in order:
+1. lay the catalog out as one HTML string per PDF (fast, in this process);
+2. check every character against the font: a missing glyph fails the build here, located,
+   before anything is rendered or written;
+3. look each PDF up in the cache by the hash of its inputs; render only the misses, one PDF
+   per task across processes;
+4. copy every PDF into the output folder (temporary file, then rename), only once all of
+   them exist, so a failed build leaves the previous PDFs in place.
+
+Same inputs give the same bytes: the PDF dates come from SOURCE_DATE_EPOCH, else the last
+commit's time, never from the clock.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import ctypes.util
+import datetime as dt
+import multiprocessing
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..catalog import Catalog
+from ..problems import Problem, format_text
+from . import TEMPLATES
+from .cache import PdfCache, cache_key, inputs_digest, write_atomic
+from .glyphs import FontNotFound, SourceIndex, coverage, font_file, glyph_problems, html_text
+from .html import HtmlPages, PdfJob
+from .render import RenderResult, RenderTask, render
+
+FIXED_DATE = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+"""The PDF date when there is neither SOURCE_DATE_EPOCH nor a git history."""
+
+MANAGED = ("forms", "procedures", "training")
+"""Output sub-folders whose stale PDFs a full build removes."""
+
+_warned_harfbuzz = False
+
+
+class UnknownIds(Exception):
+    def __init__(self, ids: list[str]) -> None:
+        super().__init__(", ".join(ids))
+        self.ids = ids
+
+
+class GlyphError(Exception):
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(f"{len(problems)} 个字符缺字")
+        self.problems = problems
+
+
+@dataclass
+class BuildResult:
+    """What a build did: PDFs rendered, PDFs taken from the cache, where they went."""
+
+    out: Path
+    rendered: list[RenderResult] = field(default_factory=list)
+    cached: list[str] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def outputs(self) -> list[str]:
+        return sorted([r.output for r in self.rendered] + self.cached)
+
+
+def harfbuzz_subset_available() -> bool:
+    return ctypes.util.find_library("harfbuzz-subset") is not None
+
+
+def warn_if_slow() -> None:
+    """Say loudly, once, that PDFs will be ~50 times slower without libharfbuzz-subset."""
+    global _warned_harfbuzz
+    if _warned_harfbuzz or harfbuzz_subset_available():
+        return
+    _warned_harfbuzz = True
+    bar = "!" * 78
+    print(
+        f"{bar}\n"
+        "警告：未找到 libharfbuzz-subset。WeasyPrint 将改用 fontTools 裁剪中文字体，\n"
+        "每个 PDF 约慢 50 倍（一页中文约 15 秒，而不是 0.3 秒）。请安装：\n"
+        "    sudo apt-get install libharfbuzz-subset0\n"
+        f"{bar}",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
+def source_date(root: Path) -> dt.datetime:
+    """SOURCE_DATE_EPOCH, else the last commit's time, else :data:`FIXED_DATE`; never the clock."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(root), "log", "-1", "--format=%ct"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        ).stdout.strip()
+        if out.isdigit():
+            return dt.datetime.fromtimestamp(int(out), dt.UTC)
+    except (OSError, subprocess.SubprocessError):
+        pass
+    return FIXED_DATE
+
+
+def _css_text() -> str:
+    return (TEMPLATES / "print.css").read_text(encoding="utf-8")
+
+
+def check_glyphs(catalog: Catalog, root: Path, jobs: list[PdfJob], font: Path) -> list[Problem]:
+    """Located problems for every character of ``jobs`` the font cannot draw."""
+    cmap = coverage(font)
+    css = _css_text()
+    pages = [(job.output, html_text(job.html)) for job in jobs]
+    pages.append(("print.css", "".join(c for c in css if ord(c) > 127)))
+    index = SourceIndex.of(catalog, root, extra=[("generator/templates/pdf/print.css", css)])
+    return glyph_problems(pages, cmap, index)
+
+
+def _render_all(tasks: list[RenderTask], jobs: int) -> list[RenderResult]:
+    """Render in this process when one worker is enough, else one PDF per task across processes."""
+    if not tasks:
+        return []
+    workers = max(1, min(jobs, len(tasks)))
+    if workers == 1:
+        return [render(task) for task in tasks]
+    # spawn, not fork: a forked Pango/fontconfig is not safe, and workers need nothing from us.
+    context = multiprocessing.get_context("spawn")
+    with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        return list(pool.map(render, tasks))
+
+
+def _copy(source: Path, target: Path) -> bool:
+    """Put ``source``'s bytes at ``target`` unless they are already there; True if written."""
+    data = source.read_bytes()
+    if target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data:
+        return False
+    write_atomic(target, data)
+    return True
+
+
+def build(
+    catalog: Catalog,
+    root: Path,
+    out: Path,
+    *,
+    only: list[str] | None = None,
+    jobs: int = 0,
+    fillable: bool = False,
+    cache_dir: Path | None = None,
+) -> BuildResult:
+    """Produce the PDFs into ``out``; raises :class:`UnknownIds`, :class:`GlyphError` or
+    :class:`~generator.pdf.glyphs.FontNotFound` for the user's mistakes."""
+    start = time.perf_counter()
+    pages = HtmlPages(catalog, date=source_date(root), fillable=fillable)
+    if only:
+        unknown = [key for key in only if key not in pages.ids()]
+        if unknown:
+            raise UnknownIds(unknown)
+    selected = pages.jobs(only)
+    font = font_file()
+    problems = check_glyphs(catalog, root, selected, font)
+    if problems:
+        raise GlyphError(problems)
+
+    cache = PdfCache(cache_dir or root / ".cache" / "pdf")
+    inputs = inputs_digest(font)
+    keys = {job.output: cache_key(job.html, inputs, fillable=job.fillable) for job in selected}
+    result = BuildResult(out)
+    tasks = []
+    for job in selected:
+        key = keys[job.output]
+        if cache.get(key):
+            cache.touch(key)
+            result.cached.append(job.output)
+        else:
+            tasks.append(RenderTask(job.output, key, job.html, str(cache.folder), job.fillable))
+    tasks.sort(key=lambda t: len(t.html), reverse=True)  # the manual first: the longest task
+    result.rendered = _render_all(tasks, jobs or os.cpu_count() or 1)
+
+    for job in selected:
+        if _copy(cache.path(keys[job.output]), out / job.output):
+            result.written.append(job.output)
+    if not only:
+        produced = {job.output for job in selected}
+        for folder in MANAGED:
+            for stale in sorted((out / folder).glob("*.pdf")):
+                name = f"{folder}/{stale.name}"
+                if name not in produced:
+                    stale.unlink()
+                    result.removed.append(name)
+        cache.prune(set(keys.values()))
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+def build_pdfs(
+    catalog: Catalog,
+    root: Path,
+    out: Path,
+    *,
+    only: list[str] | None = None,
+    jobs: int = 0,
+    fillable: bool = False,
+    cache_dir: Path | None = None,
+) -> int:
+    """Build the PDFs and report; the exit status: 0 done, 1 a problem in the definitions
+    (e.g. a character the font lacks, located), 2 an unknown ``--only`` id."""
+    warn_if_slow()
+    try:
+        result = build(catalog, root, out, only=only, jobs=jobs, fillable=fillable, cache_dir=cache_dir)
+    except UnknownIds as exc:
+        print(f"procgen pdf: 未知的 id：{'、'.join(exc.ids)}（可用表单、文件、角色的 id，或 manual）", file=sys.stderr)
+        return 2
+    except GlyphError as exc:
+        sys.stdout.write(format_text(exc.problems))
+        print("有字符无法打印，未生成 PDF。", file=sys.stderr)
+        return 1
+    except FontNotFound as exc:
+        print(f"procgen pdf: {exc}", file=sys.stderr)
+        return 1
+    for item in sorted(result.rendered, key=lambda r: r.output):
+        print(f"已生成 {item.output}（{item.pages} 页，{item.seconds:.1f} 秒）")
+        for warning in item.warnings:
+            print(f"  WeasyPrint 警告（{item.output}）：{warning}", file=sys.stderr)
+    for name in result.removed:
+        print(f"已删除过期的 {name}")
+    print(
+        f"PDF：{len(result.rendered)} 个需要重新生成，{len(result.cached)} 个未变（缓存），"
+        f"输出到 {_shown(out, root)}（{result.seconds:.1f} 秒）"
+    )
+    return 0
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix() + "/"
+    except ValueError:
+        return str(path)

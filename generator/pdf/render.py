@@ -1,0 +1,76 @@
+"""The worker side: one HTML string in, one PDF in the cache out.
+
+Each worker process keeps one ``FontConfiguration`` and one fetcher for all the PDFs it
+renders (WeasyPrint's advice for many documents); parallelism is across documents only.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import TEMPLATES
+from .cache import PdfCache
+
+_STATE: dict[str, object] = {}
+
+
+@dataclass(frozen=True)
+class RenderTask:
+    output: str
+    key: str
+    html: str
+    cache_dir: str
+    fillable: bool = False
+
+
+@dataclass
+class RenderResult:
+    output: str
+    key: str
+    seconds: float
+    pages: int
+    warnings: list[str] = field(default_factory=list)
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def _tools() -> tuple[object, object]:
+    """The process's FontConfiguration and fetcher, made on first use."""
+    if not _STATE:
+        from weasyprint.text.fonts import FontConfiguration
+
+        from .fetcher import AssetFetcher
+
+        _STATE["fonts"] = FontConfiguration()
+        _STATE["fetcher"] = AssetFetcher()
+    return _STATE["fonts"], _STATE["fetcher"]
+
+
+def render(task: RenderTask) -> RenderResult:
+    """Render ``task.html`` and store the PDF in the cache under ``task.key``."""
+    from weasyprint import HTML
+
+    fonts, fetcher = _tools()
+    collect = _Collect()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(collect)
+    start = time.perf_counter()
+    try:
+        document = HTML(string=task.html, base_url=TEMPLATES.as_uri() + "/", url_fetcher=fetcher).render(
+            font_config=fonts, pdf_forms=task.fillable or None
+        )
+        data = document.write_pdf(pdf_forms=task.fillable or None)
+    finally:
+        logger.removeHandler(collect)
+    PdfCache(Path(task.cache_dir)).put(task.key, data)
+    return RenderResult(task.output, task.key, time.perf_counter() - start, len(document.pages), collect.messages)

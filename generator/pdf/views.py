@@ -1,0 +1,382 @@
+"""Presentation models for the PDF templates.
+
+The catalog already holds every derived value (labels, rules, views by role). What is left
+here is print layout that a template should not work out itself: consecutive form rows
+merged into one 12-column grid, the cells of each blank table row, column widths in per cent,
+running part numbers of a training pack, and the few look-ups (a form's code, an external
+document's issuer) that turn links into printable lines.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from ..catalog import (
+    RACI_NAMES,
+    Catalog,
+    DeadlineEntry,
+    DocumentView,
+    FormView,
+    Link,
+    MatrixView,
+    RoleView,
+    Section,
+    TargetEntry,
+    duration_text,
+)
+from ..models import FormBlock, FormField, NoteBlock, RowBlock, RuledTable, SectionBlock, TableBlock
+from ..numbering import chinese_number
+
+GRID_COLUMNS = 12
+
+# --------------------------------------------------------------------------- forms
+
+
+@dataclass
+class FieldView:
+    field: FormField
+    name: str  # unique within the form: the AcroForm field name when fillable
+
+
+@dataclass
+class GridRow:
+    fields: list[FieldView]
+    filler: int  # empty grid columns after the last field
+
+
+@dataclass
+class GridBlock:
+    rows: list[GridRow]
+    kind: Literal["grid"] = "grid"
+
+
+@dataclass
+class TableCell:
+    text: str  # pre-printed: a row number or a row label; "" for a blank cell
+    name: str
+
+
+@dataclass
+class TableView:
+    title: str | None
+    columns: list[tuple[str, str]]  # (label, width as a CSS percentage)
+    rows: list[list[TableCell]]
+    numbered: bool
+    labelled: bool
+    kind: Literal["table"] = "table"
+
+
+@dataclass
+class NoteView:
+    text: str
+    kind: Literal["note"] = "note"
+
+
+@dataclass
+class SectionView:
+    title: str
+    blocks: list[GridBlock | TableView | NoteView | SectionView]
+    kind: Literal["section"] = "section"
+
+
+Block = GridBlock | TableView | NoteView | SectionView
+
+
+@dataclass
+class FormPage:
+    """One blank form, ready to lay out (alone, in the manual or in a training pack)."""
+
+    view: FormView
+    anchor: str
+    blocks: list[Block]
+    retention_note: str
+    page: str  # the CSS named page: form-portrait or form-landscape
+
+    @property
+    def form(self):  # noqa: ANN201 - FormSchema
+        return self.view.form
+
+
+class _Names:
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, prefix: str = "f") -> str:
+        self.count += 1
+        return f"{prefix}{self.count}"
+
+
+def _table(table: RuledTable, names: _Names) -> TableView:
+    total = sum(c.width for c in table.columns)
+    columns = [(c.label, f"{100 * c.width / total:.3f}%") for c in table.columns]
+    rows = []
+    for index in range(table.rows):
+        if index < len(table.row_labels):
+            first = table.row_labels[index]
+        elif table.numbered and not table.row_labels:
+            first = str(index + 1)
+        else:
+            first = ""
+        cells = [TableCell(first, names("t"))]
+        cells.extend(TableCell("", names("t")) for _ in table.columns[1:])
+        rows.append(cells)
+    return TableView(
+        title=table.title,
+        columns=columns,
+        rows=rows,
+        numbered=table.numbered and not table.row_labels,
+        labelled=bool(table.row_labels),
+    )
+
+
+def _blocks(layout: list[FormBlock], names: _Names) -> list[Block]:
+    out: list[Block] = []
+    for block in layout:
+        if isinstance(block, RowBlock):
+            fields = [FieldView(f, names()) for f in block.row]
+            row = GridRow(fields, max(0, GRID_COLUMNS - sum(f.span for f in block.row)))
+            if out and isinstance(out[-1], GridBlock):
+                out[-1].rows.append(row)
+            else:
+                out.append(GridBlock([row]))
+        elif isinstance(block, TableBlock):
+            out.append(_table(block.table, names))
+        elif isinstance(block, NoteBlock):
+            out.append(NoteView(block.note))
+        elif isinstance(block, SectionBlock):
+            out.append(SectionView(block.section, _blocks(block.blocks, names)))
+    return out
+
+
+def retention_note(view: FormView) -> str:
+    """保存期限：2年 · 保管：项目处 (the place where it is kept, else the keeper)."""
+    retention = view.form.retention
+    period = "永久" if retention.permanent else duration_text(retention.period or "")
+    return f"保存期限：{period} · 保管：{retention.location or view.keeper.title}"
+
+
+def form_page(view: FormView) -> FormPage:
+    return FormPage(
+        view=view,
+        anchor=f"form-{view.form.id}",
+        blocks=_blocks(view.form.layout, _Names()),
+        retention_note=retention_note(view),
+        page=f"form-{view.form.orientation}",
+    )
+
+
+# --------------------------------------------------------------------------- documents
+
+
+@dataclass
+class RelatedView:
+    link: Link
+    code: str | None  # of an internal document
+    note: str  # 受控文件 / 外部文件（issuer） / 待编制
+
+
+@dataclass
+class RaciView:
+    row: MatrixView
+    cells: list[str]  # R, A, C, I: role names joined with 、
+
+
+@dataclass
+class DocumentPage:
+    view: DocumentView
+    anchor: str
+    records: list[FormView]
+    related: list[RelatedView]
+    matrix: list[RaciView]
+    last_revision: str
+    approvers: list[str]  # one per revision: its approver, else the document's
+
+    @property
+    def document(self):  # noqa: ANN201 - Document
+        return self.view.document
+
+
+def document_page(catalog: Catalog, view: DocumentView) -> DocumentPage:
+    external = {e.item.id: e.item for e in catalog.external}
+    codes = {d.id: d.document.code for d in catalog.documents}
+    related = []
+    for link in view.related:
+        if link.kind == "document":
+            related.append(RelatedView(link, codes.get(link.id), "受控文件"))
+        elif link.planned:
+            related.append(RelatedView(link, None, "待编制"))
+        else:
+            issuer = external[link.id].issuer if link.id in external else None
+            related.append(RelatedView(link, None, f"外部文件（{issuer}）" if issuer else "外部文件"))
+    forms = {f.form.id: f for f in catalog.forms}
+    matrix = [
+        RaciView(row, ["、".join(link.title for link in row.letters.get(letter, [])) for letter in "RACI"])
+        for row in view.matrix
+    ]
+    last = max(view.document.revisions, key=lambda r: r.date)
+    names = {r.id: r.link.title for r in catalog.roles}
+    approvers = [names.get(r.approver, r.approver) if r.approver else view.approver.title for r in view.document.revisions]
+    return DocumentPage(
+        view=view,
+        anchor=f"doc-{view.id}",
+        records=[forms[link.id] for link in view.records if link.id in forms],
+        related=related,
+        matrix=matrix,
+        last_revision=last.date.isoformat(),
+        approvers=approvers,
+    )
+
+
+# --------------------------------------------------------------------------- training packs
+
+_UNNUMBERED = ("triangle", "bullet", "none")
+_DECIMAL = ("decimal", "decimal-zero")
+
+
+def places(doc: DocumentView) -> dict[int, str]:
+    """Where each section is, written as people cite it: 第一部分 五、(四)3 or 4.1.1(a).
+
+    Keyed by ``id(section)``. A decimal label (4.1.1) already holds its parents' numbers.
+    """
+    found: dict[int, str] = {}
+
+    def walk(section: Section, path: list[tuple[str, str]]) -> None:
+        here = list(path)
+        if section.style not in _UNNUMBERED and section.label:
+            if section.style in _DECIMAL:
+                here = [p for p in here if p[1] not in _DECIMAL]
+            here.append((section.label, section.style))
+        text = ""
+        for label, style in here:
+            if text and (style in _DECIMAL or style == "part") :
+                text += " "
+            text += label
+            if style in ("part", *_DECIMAL):
+                text += " "
+        found[id(section)] = text.strip().rstrip("、.").strip()
+        for child in section.children:
+            walk(child, here)
+
+    for top in doc.sections:
+        walk(top, [])
+    return found
+
+
+@dataclass
+class Cited:
+    """A section of a document with where it is (its cited place)."""
+
+    place: str
+    section: Section
+
+
+@dataclass
+class DocumentSections:
+    document: DocumentView
+    sections: list[Cited]
+
+
+@dataclass
+class RaciLine:
+    document: DocumentView
+    row: MatrixView
+    letters: str  # e.g. 负责（R）、批准（A）
+
+
+@dataclass
+class FormUse:
+    view: FormView
+    uses: str  # 填写 / 保管 / 填写、保管
+
+
+@dataclass
+class TargetLine:
+    entry: TargetEntry
+    place: str
+
+
+@dataclass
+class DeadlineLine:
+    entry: DeadlineEntry
+    place: str
+
+
+@dataclass
+class TrainingPage:
+    role: RoleView
+    anchor: str
+    headings: dict[str, str]  # part -> 一、岗位职责 (only the parts this role has)
+    duties: list[DocumentSections]
+    raci: list[RaciLine]
+    documents: list[DocumentSections]
+    forms: list[FormUse]
+    targets: list[TargetLine]
+    deadlines: list[DeadlineLine]
+    sign_in: FormPage | None
+    members: list[Link] = field(default_factory=list)
+
+
+PARTS = {
+    "duties": "岗位职责",
+    "raci": "职责矩阵中的活动",
+    "documents": "应知文件",
+    "forms": "使用的表单",
+    "standards": "目标与期限",
+}
+
+SIGN_IN_FORM = "training-sign-in"
+"""The form printed at the end of every training pack."""
+
+
+def training_page(catalog: Catalog, role: RoleView) -> TrainingPage:
+    where: dict[int, str] = {}
+    for doc in catalog.documents:
+        where.update(places(doc))
+    duties: list[DocumentSections] = []
+    for doc, section in role.duties:
+        cited = Cited(where.get(id(section), section.label), section)
+        if duties and duties[-1].document is doc:
+            duties[-1].sections.append(cited)
+        else:
+            duties.append(DocumentSections(doc, [cited]))
+    by_doc = {group.document.id: group.sections for group in duties}
+    documents = [DocumentSections(doc, by_doc.get(doc.id, [])) for doc in role.documents]
+    raci = [
+        RaciLine(doc, row, "、".join(f"{RACI_NAMES[letter]}（{letter}）" for letter in letters))
+        for doc, row, letters in role.raci
+    ]
+    forms: list[FormUse] = []
+    for view in [*role.forms_filled, *role.forms_kept]:
+        if any(use.view is view for use in forms):
+            continue
+        uses = [name for name, group in (("填写", role.forms_filled), ("保管", role.forms_kept)) if view in group]
+        forms.append(FormUse(view, "、".join(uses)))
+    forms.sort(key=lambda use: use.view.form.code)
+    targets = [TargetLine(e, where.get(id(e.section), e.section.label)) for e in role.targets]
+    deadlines = [DeadlineLine(e, where.get(id(e.section), e.section.label)) for e in role.deadlines]
+    present = {
+        "duties": bool(duties),
+        "raci": bool(raci),
+        "documents": bool(documents),
+        "forms": bool(forms),
+        "standards": bool(targets or deadlines),
+    }
+    headings = {}
+    for key, title in PARTS.items():
+        if present[key]:
+            headings[key] = f"{chinese_number(len(headings) + 1)}、{title}"
+    sign_in = next((form_page(f) for f in catalog.forms if f.form.id == SIGN_IN_FORM), None)
+    return TrainingPage(
+        role=role,
+        anchor=f"role-{role.id}",
+        headings=headings,
+        duties=duties,
+        raci=raci,
+        documents=documents,
+        forms=forms,
+        targets=targets,
+        deadlines=deadlines,
+        sign_in=sign_in,
+        members=role.members,
+    )

@@ -1,0 +1,80 @@
+"""Shared fixtures: a fixed "today", and throw-away repositories built from the valid fixture."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import pytest
+
+TESTS = Path(__file__).parent
+ROOT = TESTS.parent
+FIXTURES = TESTS / "fixtures"
+VALID = FIXTURES / "valid"
+INVALID = FIXTURES / "invalid"
+TODAY = dt.date(2024, 6, 1)
+"""Fixed "today" of every check in the tests: the fixtures are neither in the future nor overdue."""
+
+EXPECT = re.compile(rb"^#\s*expect:\s*([EW]\d{3})\s+at\s+(\d+)\s*$")
+
+Expected = set[tuple[str, str, int]]
+"""(path relative to the repository, code, line)."""
+
+Files = Mapping[str, "str | bytes | None"]
+
+
+@pytest.fixture(autouse=True)
+def fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PROCGEN_TODAY", TODAY.isoformat())
+
+
+def build_repo(target: Path, overlay: Path | None = None, files: Files | None = None) -> Path:
+    """Copy the valid fixture to ``target``, then lay ``overlay``'s files and ``files`` over it.
+
+    In ``files`` a value of ``None`` deletes the file; ``str`` is written as UTF-8, ``bytes`` as is.
+    """
+    shutil.copytree(VALID, target, dirs_exist_ok=True)
+    if overlay is not None:
+        shutil.copytree(overlay, target, dirs_exist_ok=True)
+    for rel, content in (files or {}).items():
+        path = target / rel
+        if content is None:
+            path.unlink()
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, str):
+            path.write_text(content, encoding="utf-8")
+        else:
+            path.write_bytes(content)
+    return target
+
+
+def expectations(case: Path) -> Expected:
+    """The ``# expect: CODE at LINE`` comments at the top of each file of an invalid case."""
+    found: Expected = set()
+    for file in sorted(p for p in case.rglob("*") if p.is_file()):
+        rel = file.relative_to(case).as_posix()
+        for raw in file.read_bytes().splitlines():
+            match = EXPECT.match(raw.strip())
+            if not match:
+                break
+            found.add((rel, match.group(1).decode(), int(match.group(2))))
+    return found
+
+
+def invalid_cases() -> list[Path]:
+    return sorted(p for p in INVALID.iterdir() if p.is_dir())
+
+
+@pytest.fixture
+def make_repo(tmp_path: Path) -> Callable[..., Path]:
+    """``make_repo(files={...}, overlay=...)`` -> the root of a fresh repository under tmp_path."""
+    counter = iter(range(1000))
+
+    def make(files: Files | None = None, overlay: Path | None = None) -> Path:
+        return build_repo(tmp_path / f"repo{next(counter)}", overlay, files)
+
+    return make

@@ -1,0 +1,117 @@
+"""End to end: the real manual, served on 127.0.0.1, searched in Chinese in headless Chromium."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sitebuild import REPO, build, copy_repo
+
+pytestmark = pytest.mark.browser
+
+PDF = False  # TEMP
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    project = copy_repo(REPO, tmp_path_factory.mktemp("manual"))
+    site = tmp_path_factory.mktemp("site")
+    result = build(project, site, pdf=PDF)
+    assert result.returncode == 0, result.stderr[-3000:]
+    handler = functools.partial(QuietHandler, directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_port}/"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if CHROMIUM is None:
+        pytest.fail("chromium 未安装：运行 make test 会自动安装（scripts/system-deps.sh）")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, server: str) -> Iterator[object]:  # noqa: ANN001 - playwright types
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    tab = context.new_page()
+    tab.outside_requests = []  # every request that leaves 127.0.0.1
+    tab.on("request", lambda r: r.url.startswith(server) or r.url.startswith("data:") or r.url.startswith("blob:") or tab.outside_requests.append(r.url))
+    yield tab
+    context.close()
+
+
+def search(page, server: str, word: str) -> list[str]:  # noqa: ANN001
+    page.goto(server)
+    page.locator("input.md-search__input").click()
+    page.fill("input.md-search__input", word)
+    # Material reads the query on keyup; an IME sends one after composing, fill() does not.
+    page.press("input.md-search__input", "End")
+    page.wait_for_selector(".md-search-result__item", timeout=20000)
+    return page.eval_on_selector_all(".md-search-result__item a", "els => els.map(e => e.href)")
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("回访", "procedures/return-visit/"),
+        ("装修", "procedures/decoration-standard/"),
+        ("投诉", "procedures/"),
+        ("驾驶员", "procedures/vehicle-rules/"),
+    ],
+)
+def test_chinese_search_finds_the_right_sections(page, server: str, word: str, expected: str) -> None:  # noqa: ANN001
+    hrefs = search(page, server, word)
+    assert any(expected in h for h in hrefs), hrefs[:10]
+    assert page.outside_requests == []
+
+
+def test_search_result_opens_and_form_link_leads_to_its_pdf(page, server: str) -> None:  # noqa: ANN001
+    hrefs = search(page, server, "回访记录表")
+    target = next(h for h in hrefs if "procedures/return-visit/" in h)
+    page.goto(target)
+    assert "物业服务回访管理规范标准" in page.locator("h1").first.inner_text()
+    page.locator("a.pm-mention", has_text="《回访记录表》").first.click()
+    page.wait_for_url("**/forms/return-visit-record/")
+    assert "回访记录表" in page.locator("h1").first.inner_text()
+    pdf_link = page.locator("a.pm-pdf").first.get_attribute("href")
+    response = page.request.get(page.url + pdf_link if not pdf_link.startswith("http") else pdf_link)
+    assert response.status == 200
+    assert response.headers["content-type"] == "application/pdf"
+    assert response.body()[:5] == b"%PDF-"
+    assert page.outside_requests == []
+
+
+def test_flowchart_renders_offline_from_the_site(page, server: str) -> None:  # noqa: ANN001
+    page.goto(server + "procedures/return-visit/")
+    # Material swaps <pre class="mermaid"> for a <div> whose closed shadow root holds the SVG.
+    page.wait_for_function("() => { const d = document.querySelector('div.mermaid'); return d && d.getBoundingClientRect().height > 200 }", timeout=20000)
+    assert page.evaluate("typeof mermaid") == "object"  # served by the site, not a CDN
+    assert page.outside_requests == []

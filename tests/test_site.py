@@ -1,0 +1,153 @@
+"""The MkDocs plugin: a small fixture catalog built into a site, read back page by page."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from sitebuild import REPO, build, copy_repo, parse, resolve
+
+FIXTURE = REPO / "tests" / "fixtures" / "site"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = copy_repo(FIXTURE, tmp_path_factory.mktemp("project"))
+    out = tmp_path_factory.mktemp("site")
+    result = build(project, out, pdf=False)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def page(site: Path, path: str) -> str:
+    return (site / path).read_text(encoding="utf-8")
+
+
+def test_every_page_of_the_contract_exists(site: Path) -> None:
+    for path in [
+        "index.html",
+        "procedures/alpha/index.html",
+        "roles/officer/index.html",
+        "roles/office/index.html",
+        "roles/index.html",
+        "forms/index.html",
+        "forms/visit-log/index.html",
+        "standards/index.html",
+        "matrix/index.html",
+        "records/index.html",
+        "documents/index.html",
+    ]:
+        assert (site / path).is_file(), path
+
+
+def test_nothing_is_written_into_docs() -> None:
+    assert [p.name for p in (FIXTURE / "docs").iterdir()] == [".gitkeep"]
+
+
+def test_text_from_yaml_is_escaped_everywhere(site: Path) -> None:
+    for html_file in site.rglob("*.html"):
+        text = html_file.read_text(encoding="utf-8")
+        assert "<script>alert(1)</script>" not in text, html_file
+        assert "<b>粗</b>" not in text and "<i>姓名</i>" not in text and "<b>工作</b>" not in text, html_file
+    doc = page(site, "procedures/alpha/index.html")
+    assert "回访&lt;script&gt;alert(1)&lt;/script&gt;规范" in doc
+    assert "**加粗**" in doc and "{{ x }}" in doc and "&lt;b&gt;粗&lt;/b&gt;" in doc
+    assert "<strong>加粗</strong>" not in doc
+
+
+def test_document_page_has_control_block_numbering_matrix_and_history(site: Path) -> None:
+    doc = page(site, "procedures/alpha/index.html")
+    for text in ("TS-GL-01", "2024-02-23", "2025-02-23", "首次发布", "回访测试规范"):
+        assert text in doc
+    assert re.search(r'<span class="pm-label">一、</span>职责', doc)
+    assert re.search(r'<span class="pm-label">1、</span>物管员负责回访工作', doc)
+    assert "目标 回访率 ≥ 100%" in doc
+    assert "期限 投诉处理完毕后 3天内" in doc
+    assert 'id="matrix"' in doc and "pm-raci" in doc
+    assert 'href="../../pdf/procedures/alpha.pdf"' in doc
+    assert '<pre class="mermaid"><code>flowchart TB' in doc
+
+
+def test_mentions_link_to_forms_and_external_documents(site: Path) -> None:
+    doc = page(site, "procedures/alpha/index.html")
+    assert '<a class="pm-mention" href="../../forms/visit-log/">《回访登记表》</a>' in doc
+    assert '<a class="pm-mention" href="../../documents/#ext-city-rules">《城市物业条例》</a>' in doc
+    assert "待编写" in doc and "外来文件" in doc
+
+
+def test_role_page_gathers_duties_targets_deadlines_and_forms(site: Path) -> None:
+    officer = page(site, "roles/officer/index.html")
+    assert "物管员负责回访工作" in officer
+    assert "投诉处理完毕后 3天内" in officer
+    assert "回访登记表" in officer
+    assert 'href="../../pdf/training/officer.pdf"' in officer
+    manager = page(site, "roles/manager/index.html")
+    assert "回访率 ≥ 100%" in manager
+
+
+def test_form_preview_and_registers(site: Path) -> None:
+    form = page(site, "forms/visit-log/index.html")
+    assert 'href="../../pdf/forms/visit-log.pdf"' in form
+    assert form.count("<tr><td>") >= 30  # blank ruled rows
+    assert "pf-box" in form and "回访人签名" in form
+    records = page(site, "records/index.html")
+    assert "TS-JL-01" in records and "保存2年" in records and "管理处" in records
+    docs = page(site, "documents/index.html")
+    assert "TS-GL-01" in docs and "城市物业条例" in docs and "服务指南" in docs
+    assert "回访率 ≥ 100%" in page(site, "standards/index.html")
+
+
+def test_home_lists_documents_by_kind_and_roles(site: Path) -> None:
+    home = page(site, "index.html")
+    assert "程序文件" in home and "TS-GL-01" in home
+    assert "我是物管员…" in home
+    assert 'href="pdf/manual.pdf"' in home
+
+
+def test_every_internal_link_resolves(site: Path) -> None:
+    broken = []
+    for html_file in site.rglob("*.html"):
+        for tag, attr, url in parse(html_file).urls:
+            target = resolve(site, html_file, url)
+            if target is None:
+                continue
+            path, fragment = target
+            if "/pdf/" in path.as_posix():
+                continue  # PDFs are not rendered in this build (see test_browser for the full site)
+            if not path.exists():
+                broken.append(f"{html_file.relative_to(site)}: {url}")
+            elif fragment and path.suffix == ".html" and fragment not in parse(path).ids:
+                if not fragment.startswith("__"):
+                    broken.append(f"{html_file.relative_to(site)}: {url} (no #{fragment})")
+    assert not broken, "\n".join(broken[:20])
+
+
+def test_no_page_references_an_outside_host(site: Path) -> None:
+    outside = []
+    for html_file in site.rglob("*.html"):
+        for tag, attr, url in parse(html_file).urls:
+            if re.match(r"^(https?:)?//", url) and tag in ("script", "link", "img", "iframe", "source"):
+                outside.append(f"{html_file.relative_to(site)}: <{tag} {attr}={url}>")
+    for css in site.rglob("*.css"):
+        for url in re.findall(r"url\((['\"]?)(https?://[^)'\"]+)", css.read_text(encoding="utf-8")):
+            outside.append(f"{css.relative_to(site)}: {url[1]}")
+    assert not outside, "\n".join(outside)
+
+
+def test_search_index_is_segmented_chinese(site: Path) -> None:
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    text = " ".join(d["text"] for d in index["docs"])
+    assert "\u200b回访\u200b" in text
+
+
+def test_errors_fail_the_build_with_located_messages(tmp_path: Path) -> None:
+    project = copy_repo(FIXTURE, tmp_path / "project")
+    doc = project / "procedures" / "01-alpha.yml"
+    doc.write_text(doc.read_text(encoding="utf-8").replace("roles: [officer]", "roles: [oficer]"), encoding="utf-8")
+    result = build(project, tmp_path / "site", pdf=False)
+    assert result.returncode == 1
+    assert "procedures/01-alpha.yml:21:17: error E204" in result.stderr and "E204" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "site" / "procedures").exists()
