@@ -1,0 +1,69 @@
+"""Live preview: `mkdocs serve` shows the validator's messages and reloads when a definition is saved."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+from sitebuild import MKDOCS, REPO, copy_repo
+
+FIXTURE = REPO / "tests" / "fixtures" / "site"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - 127.0.0.1 only
+        return response.read().decode("utf-8")
+
+
+def _wait_for(url: str, needle: str, timeout: float = 60) -> str:
+    deadline = time.monotonic() + timeout
+    last = ""
+    while time.monotonic() < deadline:
+        try:
+            last = _get(url)
+            if needle in last:
+                return last
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise AssertionError(f"{needle!r} not served within {timeout}s; last page:\n{last[-2000:]}")
+
+
+def test_serve_shows_errors_then_reloads_after_the_fix(tmp_path: Path) -> None:
+    project = copy_repo(FIXTURE, tmp_path / "project")
+    doc = project / "procedures" / "01-alpha.yml"
+    good = doc.read_text(encoding="utf-8")
+    doc.write_text(good.replace("roles: [officer]", "roles: [oficer]"), encoding="utf-8")
+    port = _free_port()
+    env = dict(os.environ, PROCGEN_PDF="false", PROCGEN_TODAY="2024-06-01")
+    server = subprocess.Popen(
+        [*MKDOCS, "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=project,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        page = _wait_for(url, "定义有错误")
+        assert "procedures/01-alpha.yml:21:17: error E204" in page
+        assert "oficer" in page
+        doc.write_text(good, encoding="utf-8")
+        page = _wait_for(url, "我是物管员")
+        assert "定义有错误" not in page
+        assert "回访" in _get(url + "procedures/alpha/")
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=20)[0]
+    assert "Traceback" not in output, output[-3000:]
