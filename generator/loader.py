@@ -8,6 +8,7 @@ becomes a located :class:`Problem`; nothing here raises for a user's mistake.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -243,7 +244,23 @@ def _plain(node: Any, loc: PathKey, out: Located) -> Any:
 
 
 def load_text(path: str, raw: bytes) -> tuple[Located | None, list[Problem]]:
-    """Parse ``raw`` (the bytes of ``path``) into a :class:`Located`, or return problems."""
+    """Parse ``raw`` (the bytes of ``path``) into a :class:`Located`, or return problems.
+
+    Parsing is pure and slow (ruamel in pure Python), so results are cached by path and bytes:
+    ``mkdocs serve`` and the tests re-check mostly unchanged files. The returned
+    :class:`Located` is shared between callers and must be treated as read-only.
+    """
+    located, problems = _load_cached(path, raw)
+    return located, list(problems)
+
+
+@functools.lru_cache(maxsize=256)
+def _load_cached(path: str, raw: bytes) -> tuple[Located | None, tuple[Problem, ...]]:
+    located, problems = _load_uncached(path, raw)
+    return located, tuple(problems)
+
+
+def _load_uncached(path: str, raw: bytes) -> tuple[Located | None, list[Problem]]:
     text, problems = _decode(path, raw)
     if text is None:
         return None, problems

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.loader import MAX_ALIASES, Located, load_file, load_text
+from generator.loader import MAX_ALIASES, MAX_FLOW_DEPTH, Located, load_file, load_text
 
 
 def load(text: str | bytes) -> tuple[Located | None, list[tuple[str, int, int]]]:
@@ -198,9 +198,20 @@ def test_empty_file(text: str) -> None:
     assert only(text) == ("E009", 1, 1)
 
 
-def test_deep_nesting_is_a_located_problem_not_a_crash() -> None:
-    code, _, _ = only("a: " + "[" * 5000 + "]" * 5000 + "\n")
-    assert code == "E001"
+def test_deep_flow_nesting_is_refused_quickly() -> None:
+    # ruamel's scanner is quadratic in [ { depth: 1000 levels would take seconds.
+    assert only("a: 1\nb: " + "[" * 5000 + "]" * 5000 + "\n") == ("E001", 2, 4 + MAX_FLOW_DEPTH)
+    assert load("a: " + "[" * MAX_FLOW_DEPTH + "]" * MAX_FLOW_DEPTH + "\n")[1] == []
+
+
+def test_brackets_in_quotes_and_comments_do_not_count() -> None:
+    text = "a: '" + "[" * 100 + "'\nb: \"" + "{" * 100 + "\"  # " + "[" * 100 + "\n"
+    assert load(text)[1] == []
+
+
+def test_deep_block_nesting_is_a_problem_not_a_crash() -> None:
+    text = "".join(" " * i + f"k{i}:\n" for i in range(400))
+    assert only(text)[0] == "E001"
 
 
 def test_impossible_date_stays_text_for_the_schema_to_report() -> None:

@@ -151,3 +151,18 @@ def test_errors_fail_the_build_with_located_messages(tmp_path: Path) -> None:
     assert "procedures/01-alpha.yml:21:17: error E204" in result.stderr and "E204" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "site" / "procedures").exists()
+
+
+def test_offline_variant_works_from_disk(tmp_path: Path) -> None:
+    project = copy_repo(FIXTURE, tmp_path / "project")
+    out = tmp_path / "site"
+    result = build(project, out, pdf=False, offline=True)
+    assert result.returncode == 0, result.stderr
+    home = (out / "index.html").read_text(encoding="utf-8")
+    assert (out / "procedures" / "alpha.html").is_file()  # no directory URLs: file:// works
+    assert "unpkg.com" not in home and 'src="assets/procedures/iframe-worker-shim.js"' in home
+    assert (out / "search" / "search_index.js").is_file()  # search without a server
+    assert 'href="procedures/alpha.html"' in home
+    for html_file in out.rglob("*.html"):
+        for tag, attr, url in parse(html_file).urls:
+            assert not re.match(r"^(https?:)?//", url), f"{html_file}: {url}"
