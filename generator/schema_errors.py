@@ -188,6 +188,8 @@ def _one(e: _Error, located: Located) -> Problem:
         return problem("E103", f"\"{field}\" 的值 {_show(value)} 不在允许范围：须为 {expected}")
     if kind in _DATE_KINDS:
         return problem("E106", f"\"{field}\" 须为日期 YYYY-MM-DD，而不是 {_show(value)}")
+    if kind == "string_unicode":
+        return problem("E104", f"\"{field}\" 含无效的 Unicode 字符（如 \"\\ud800\" 这样的转义），请改为正常文字")
     if kind == "string_too_short":
         return problem("E109", f"\"{field}\" 不能为空")
     if kind in {"too_short", "too_long"}:

@@ -61,6 +61,7 @@ class BuildResult:
 
     out: Path
     rendered: list[RenderResult] = field(default_factory=list)
+    layout_only: list[RenderResult] = field(default_factory=list)  # forms rendered to decide their layout
     cached: list[str] = field(default_factory=list)
     written: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
@@ -121,32 +122,79 @@ def check_glyphs(catalog: Catalog, root: Path, jobs: list[PdfJob], font: Path) -
     """Located problems for every character of ``jobs`` the font cannot draw."""
     cmap = coverage(font)
     css = _css_text()
-    pages = [(job.output, html_text(job.html)) for job in jobs]
+    pages = list({job.output: html_text(job.html) for job in jobs}.items())
     pages.append(("print.css", "".join(c for c in css if ord(c) > 127)))
     index = SourceIndex.of(catalog, root, extra=[("generator/templates/pdf/print.css", css)])
     return glyph_problems(pages, cmap, index)
 
 
-def _render_all(tasks: list[RenderTask], jobs: int) -> list[RenderResult]:
-    """Render in this process when one worker is enough, else one PDF per task across processes."""
-    if not tasks:
-        return []
-    workers = max(1, min(jobs, len(tasks)))
-    if workers == 1:
-        return [render(task) for task in tasks]
-    # spawn, not fork: a forked Pango/fontconfig is not safe, and workers need nothing from us.
-    context = multiprocessing.get_context("spawn")
-    with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        return list(pool.map(render, tasks))
+class _Renderer:
+    """Renders tasks in this process when one worker is enough, else one PDF per task across
+    processes; the pool is made once and serves both phases of a build."""
+
+    def __init__(self, jobs: int) -> None:
+        self.jobs = max(1, jobs)
+        self.pool: concurrent.futures.ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> _Renderer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+
+    def run(self, tasks: list[RenderTask]) -> list[RenderResult]:
+        if not tasks:
+            return []
+        # The longest first (the manual), so that it does not start last and finish alone.
+        tasks = sorted(tasks, key=lambda t: len(t.html), reverse=True)
+        if self.pool is None and (self.jobs == 1 or len(tasks) == 1):
+            return [render(task) for task in tasks]
+        if self.pool is None:
+            # spawn, not fork: a forked Pango/fontconfig is not safe, and workers need nothing from us.
+            context = multiprocessing.get_context("spawn")
+            self.pool = concurrent.futures.ProcessPoolExecutor(max_workers=self.jobs, mp_context=context)
+        return list(self.pool.map(render, tasks))
 
 
-def _copy(source: Path, target: Path) -> bool:
-    """Put ``source``'s bytes at ``target`` unless they are already there; True if written."""
-    data = source.read_bytes()
-    if target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data:
-        return False
-    write_atomic(target, data)
-    return True
+@dataclass
+class _Planned:
+    job: PdfJob
+    key: str
+    output: bool  # copied to the output folder (else rendered only to decide a form's layout)
+
+
+def _plan(jobs: list[PdfJob], inputs: str, output: bool) -> list[_Planned]:
+    return [
+        _Planned(job, cache_key(job.html + (job.alternate or ""), inputs, fillable=job.fillable), output)
+        for job in jobs
+    ]
+
+
+def _render_missing(
+    planned: list[_Planned], cache: PdfCache, renderer: _Renderer, result: BuildResult
+) -> dict[str, dict]:
+    """Render what the cache lacks; returns each key's render facts (alternate used, pages)."""
+    facts: dict[str, dict] = {}
+    tasks: dict[str, RenderTask] = {}
+    for item in planned:
+        meta = cache.get_meta(item.key)
+        if cache.get(item.key) and meta is not None:
+            cache.touch(item.key)
+            facts[item.key] = meta
+            if item.output:
+                result.cached.append(item.job.output)
+        elif item.key not in tasks:
+            job = item.job
+            tasks[item.key] = RenderTask(job.output, item.key, job.html, str(cache.folder), job.fillable, job.alternate)
+    outputs = {item.key for item in planned if item.output}
+    for done in renderer.run(list(tasks.values())):
+        facts[done.key] = {"alternate": done.alternate, "pages": done.pages}
+        if done.key in outputs:
+            result.rendered.append(done)
+        else:
+            result.layout_only.append(done)
+    return facts
 
 
 def build(
@@ -160,46 +208,58 @@ def build(
     cache_dir: Path | None = None,
 ) -> BuildResult:
     """Produce the PDFs into ``out``; raises :class:`UnknownIds`, :class:`GlyphError` or
-    :class:`~generator.pdf.glyphs.FontNotFound` for the user's mistakes."""
+    :class:`~generator.pdf.glyphs.FontNotFound` for the user's mistakes.
+
+    Two phases: first the forms, each alone (a form that spills a little onto a second page is
+    tried set tighter, and keeps that when it saves a page); then everything else, with those
+    decisions, so that a form looks the same alone, in the manual and in a training pack.
+    """
     start = time.perf_counter()
-    pages = HtmlPages(catalog, date=source_date(root), fillable=fillable)
+    pages = HtmlPages(catalog, source_date(root), fillable=fillable)
     if only:
         unknown = [key for key in only if key not in pages.ids()]
         if unknown:
             raise UnknownIds(unknown)
-    selected = pages.jobs(only)
+    selected = pages.select(only)
+    form_jobs = [pages.form(key) for kind, key in selected if kind == "form"]
+    inside = pages.forms_inside(selected)
+    # Forms inside the manual or a pack are laid out as printed there: never fillable.
+    layout_jobs = [pages.form(key, fillable=False) for key in inside]
+    other_jobs = [pages.job(kind, key) for kind, key in selected if kind != "form"]
+
     font = font_file()
-    problems = check_glyphs(catalog, root, selected, font)
+    problems = check_glyphs(catalog, root, [*form_jobs, *layout_jobs, *other_jobs], font)
     if problems:
         raise GlyphError(problems)
 
     cache = PdfCache(cache_dir or root / ".cache" / "pdf")
     inputs = inputs_digest(font)
-    keys = {job.output: cache_key(job.html, inputs, fillable=job.fillable) for job in selected}
     result = BuildResult(out)
-    tasks = []
-    for job in selected:
-        key = keys[job.output]
-        if cache.get(key):
-            cache.touch(key)
-            result.cached.append(job.output)
-        else:
-            tasks.append(RenderTask(job.output, key, job.html, str(cache.folder), job.fillable))
-    tasks.sort(key=lambda t: len(t.html), reverse=True)  # the manual first: the longest task
-    result.rendered = _render_all(tasks, jobs or os.cpu_count() or 1)
+    with _Renderer(jobs or os.cpu_count() or 1) as renderer:
+        forms = _plan(form_jobs, inputs, output=True)
+        keys = {item.key for item in forms}
+        layout = [item for item in _plan(layout_jobs, inputs, output=False) if item.key not in keys]
+        facts = _render_missing([*forms, *layout], cache, renderer, result)
+        decided = {item.job.id: facts[item.key]["alternate"] for item in [*forms, *layout] if not item.job.fillable}
+        compact = frozenset(form_id for form_id in inside if decided.get(form_id))
+        if compact:
+            pages.compact_forms = compact
+            other_jobs = [pages.job(kind, key) for kind, key in selected if kind != "form"]
+        others = _plan(other_jobs, inputs, output=True)
+        _render_missing(others, cache, renderer, result)
 
-    for job in selected:
-        if _copy(cache.path(keys[job.output]), out / job.output):
-            result.written.append(job.output)
+    for item in [*forms, *others]:
+        if _copy(cache.path(item.key), out / item.job.output):
+            result.written.append(item.job.output)
     if not only:
-        produced = {job.output for job in selected}
+        produced = {item.job.output for item in [*forms, *others]}
         for folder in MANAGED:
             for stale in sorted((out / folder).glob("*.pdf")):
                 name = f"{folder}/{stale.name}"
                 if name not in produced:
                     stale.unlink()
                     result.removed.append(name)
-        cache.prune(set(keys.values()))
+        cache.prune({item.key for item in [*forms, *layout, *others]})
     result.seconds = time.perf_counter() - start
     return result
 
@@ -230,7 +290,9 @@ def build_pdfs(
         print(f"procgen pdf: {exc}", file=sys.stderr)
         return 1
     for item in sorted(result.rendered, key=lambda r: r.output):
-        print(f"已生成 {item.output}（{item.pages} 页，{item.seconds:.1f} 秒）")
+        tight = "，紧凑排版" if item.alternate else ""
+        print(f"已生成 {item.output}（{item.pages} 页{tight}，{item.seconds:.1f} 秒）")
+    for item in sorted([*result.rendered, *result.layout_only], key=lambda r: r.output):
         for warning in item.warnings:
             print(f"  WeasyPrint 警告（{item.output}）：{warning}", file=sys.stderr)
     for name in result.removed:

@@ -8,6 +8,7 @@ Editing one form changes one HTML string, hence one key, hence one render.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import tempfile
 import time
@@ -83,12 +84,26 @@ class PdfCache:
         write_atomic(path, data)
         return path
 
+    def meta_path(self, key: str) -> Path:
+        return self.folder / f"{key}.json"
+
+    def get_meta(self, key: str) -> dict | None:
+        """What the renderer decided for this PDF (e.g. whether the compact variant was used)."""
+        try:
+            return json.loads(self.meta_path(key).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+
+    def put_meta(self, key: str, meta: dict) -> None:
+        write_atomic(self.meta_path(key), json.dumps(meta, sort_keys=True).encode())
+
     def touch(self, key: str) -> None:
         """Mark an entry as used, so that pruning keeps it."""
-        try:
-            os.utime(self.path(key))
-        except OSError:
-            pass
+        for path in (self.path(key), self.meta_path(key)):
+            try:
+                os.utime(path)
+            except OSError:
+                pass
 
     def prune(self, keep: set[str], days: int = PRUNE_AFTER_DAYS) -> int:
         """Delete entries not in ``keep`` and unused for ``days``; returns how many."""
@@ -96,7 +111,7 @@ class PdfCache:
             return 0
         limit = time.time() - days * 86400
         removed = 0
-        for path in self.folder.glob("*.pdf"):
+        for path in [*self.folder.glob("*.pdf"), *self.folder.glob("*.json")]:
             if path.stem in keep:
                 continue
             try:

@@ -7,14 +7,14 @@ and ``{{ x }}`` in a label print as typed.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from ..catalog import Catalog
 from . import COMPANY, MANUAL_TITLE, SYSTEM, TEMPLATES
-from .views import document_page, form_page, training_page
+from .views import SIGN_IN_FORM, document_page, form_page, training_page
 
 STYLESHEET = "print.css"
 MANUAL_ID = "manual"
@@ -24,13 +24,18 @@ Kind = Literal["form", "document", "manual", "training"]
 
 @dataclass(frozen=True)
 class PdfJob:
-    """One PDF to produce: where it goes and the HTML it is rendered from."""
+    """One PDF to produce: where it goes and the HTML it is rendered from.
+
+    ``alternate`` is the compact variant of a form: the renderer uses it instead when it
+    saves a page.
+    """
 
     kind: Kind
     id: str
     output: str  # relative to the output folder, e.g. forms/return-visit-record.pdf
     html: str
     fillable: bool = False
+    alternate: str | None = None
 
 
 def environment() -> Environment:
@@ -44,29 +49,39 @@ def environment() -> Environment:
     )
 
 
+@dataclass
 class HtmlPages:
-    """Lays the catalog out as HTML pages, one per PDF."""
+    """Lays the catalog out as HTML pages, one per PDF.
 
-    def __init__(self, catalog: Catalog, *, date: dt.datetime, fillable: bool = False) -> None:
-        self.catalog = catalog
-        self.fillable = fillable
-        self.env = environment()
-        self.common = {
-            "company": COMPANY,
-            "system": SYSTEM,
-            "manual_title": MANUAL_TITLE,
-            "stylesheet": STYLESHEET,
-            "created": date.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "edition": date.astimezone(dt.UTC).date().isoformat(),
-        }
+    ``compact_forms`` are the forms set tighter wherever they appear (the manual's appendix,
+    a training pack), as decided when each form was rendered on its own.
+    """
+
+    catalog: Catalog
+    date: dt.datetime
+    fillable: bool = False
+    compact_forms: frozenset[str] = frozenset()
+    env: Environment = field(default_factory=environment)
 
     def _render(self, template: str, **context: object) -> str:
-        return self.env.get_template(template).render(**self.common, **context)
+        when = self.date.astimezone(dt.UTC)
+        return self.env.get_template(template).render(
+            company=COMPANY,
+            system=SYSTEM,
+            manual_title=MANUAL_TITLE,
+            stylesheet=STYLESHEET,
+            created=when.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            edition=when.date().isoformat(),
+            **context,
+        )
 
-    def form(self, form_id: str) -> PdfJob:
-        page = form_page(self.catalog.form(form_id))
-        html = self._render("form.html.j2", page=page, fillable=self.fillable)
-        return PdfJob("form", form_id, f"forms/{form_id}.pdf", html, self.fillable)
+    def form(self, form_id: str, *, fillable: bool | None = None) -> PdfJob:
+        """The form alone, with its compact variant as the alternate."""
+        fillable = self.fillable if fillable is None else fillable
+        view = self.catalog.form(form_id)
+        html = self._render("form.html.j2", page=form_page(view), fillable=fillable)
+        compact = self._render("form.html.j2", page=form_page(view, compact=True), fillable=fillable)
+        return PdfJob("form", form_id, f"forms/{form_id}.pdf", html, fillable, compact)
 
     def document(self, doc_id: str) -> PdfJob:
         page = document_page(self.catalog, self.catalog.document(doc_id))
@@ -75,14 +90,23 @@ class HtmlPages:
 
     def manual(self) -> PdfJob:
         documents = [document_page(self.catalog, d) for d in self.catalog.documents]
-        forms = [form_page(f) for f in self.catalog.forms]
-        html = self._render("manual.html.j2", documents=documents, forms=forms, catalog=self.catalog)
+        forms = [form_page(f, f.form.id in self.compact_forms) for f in self.catalog.forms]
+        html = self._render("manual.html.j2", documents=documents, forms=forms)
         return PdfJob("manual", MANUAL_ID, "manual.pdf", html)
 
     def training(self, role_id: str) -> PdfJob:
-        page = training_page(self.catalog, self.catalog.role(role_id))
+        page = training_page(self.catalog, self.catalog.role(role_id), self.compact_forms)
         html = self._render("training.html.j2", page=page)
         return PdfJob("training", role_id, f"training/{role_id}.pdf", html)
+
+    def job(self, kind: Kind, key: str) -> PdfJob:
+        if kind == "form":
+            return self.form(key)
+        if kind == "document":
+            return self.document(key)
+        if kind == "training":
+            return self.training(key)
+        return self.manual()
 
     # ----------------------------------------------------------------- selection
 
@@ -99,7 +123,7 @@ class HtmlPages:
                 found.setdefault(role.id, []).append(("training", role.id))
         return found
 
-    def jobs(self, only: list[str] | None = None) -> list[PdfJob]:
+    def select(self, only: list[str] | None = None) -> list[tuple[Kind, str]]:
         """The PDFs to produce: all of them, or those of the ids in ``only``."""
         ids = self.ids()
         wanted: list[tuple[Kind, str]] = []
@@ -107,8 +131,14 @@ class HtmlPages:
             for item in ids[key]:
                 if item not in wanted:
                     wanted.append(item)
-        make = {"form": self.form, "document": self.document, "training": self.training}
-        jobs = []
-        for kind, key in wanted:
-            jobs.append(self.manual() if kind == "manual" else make[kind](key))
-        return jobs
+        return wanted
+
+    def forms_inside(self, selected: list[tuple[Kind, str]]) -> list[str]:
+        """The forms printed inside the selected manual or training packs."""
+        kinds = {kind for kind, _ in selected}
+        ids = [f.form.id for f in self.catalog.forms]
+        if "manual" in kinds:
+            return ids
+        if "training" in kinds and SIGN_IN_FORM in ids:
+            return [SIGN_IN_FORM]
+        return []

@@ -24,6 +24,7 @@ class RenderTask:
     html: str
     cache_dir: str
     fillable: bool = False
+    alternate: str | None = None  # used instead of ``html`` when it gives fewer pages
 
 
 @dataclass
@@ -32,6 +33,7 @@ class RenderResult:
     key: str
     seconds: float
     pages: int
+    alternate: bool = False
     warnings: list[str] = field(default_factory=list)
 
 
@@ -56,21 +58,34 @@ def _tools() -> tuple[object, object]:
     return _STATE["fonts"], _STATE["fetcher"]
 
 
-def render(task: RenderTask) -> RenderResult:
-    """Render ``task.html`` and store the PDF in the cache under ``task.key``."""
+def _layout(html: str, fillable: bool):  # noqa: ANN202 - weasyprint.document.Document
     from weasyprint import HTML
 
     fonts, fetcher = _tools()
+    return HTML(string=html, base_url=TEMPLATES.as_uri() + "/", url_fetcher=fetcher).render(
+        font_config=fonts, pdf_forms=fillable or None
+    )
+
+
+def render(task: RenderTask) -> RenderResult:
+    """Render ``task.html`` (or its alternate, when that saves a page) into the cache under ``task.key``."""
     collect = _Collect()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collect)
     start = time.perf_counter()
     try:
-        document = HTML(string=task.html, base_url=TEMPLATES.as_uri() + "/", url_fetcher=fetcher).render(
-            font_config=fonts, pdf_forms=task.fillable or None
-        )
+        document = _layout(task.html, task.fillable)
+        used_alternate = False
+        if task.alternate is not None and len(document.pages) > 1:
+            tighter = _layout(task.alternate, task.fillable)
+            if len(tighter.pages) < len(document.pages):
+                document, used_alternate = tighter, True
         data = document.write_pdf(pdf_forms=task.fillable or None)
     finally:
         logger.removeHandler(collect)
-    PdfCache(Path(task.cache_dir)).put(task.key, data)
-    return RenderResult(task.output, task.key, time.perf_counter() - start, len(document.pages), collect.messages)
+    cache = PdfCache(Path(task.cache_dir))
+    cache.put(task.key, data)
+    cache.put_meta(task.key, {"alternate": used_alternate, "pages": len(document.pages)})
+    return RenderResult(
+        task.output, task.key, time.perf_counter() - start, len(document.pages), used_alternate, collect.messages
+    )

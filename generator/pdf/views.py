@@ -92,6 +92,7 @@ class FormPage:
     blocks: list[Block]
     retention_note: str
     page: str  # the CSS named page: form-portrait or form-landscape
+    compact: bool = False  # set tighter, because that saves a page (decided by the build)
 
     @property
     def form(self):  # noqa: ANN201 - FormSchema
@@ -156,13 +157,14 @@ def retention_note(view: FormView) -> str:
     return f"保存期限：{period} · 保管：{retention.location or view.keeper.title}"
 
 
-def form_page(view: FormView) -> FormPage:
+def form_page(view: FormView, compact: bool = False) -> FormPage:
     return FormPage(
         view=view,
         anchor=f"form-{view.form.id}",
         blocks=_blocks(view.form.layout, _Names()),
         retention_note=retention_note(view),
         page=f"form-{view.form.orientation}",
+        compact=compact,
     )
 
 
@@ -329,7 +331,7 @@ SIGN_IN_FORM = "training-sign-in"
 """The form printed at the end of every training pack."""
 
 
-def training_page(catalog: Catalog, role: RoleView) -> TrainingPage:
+def training_page(catalog: Catalog, role: RoleView, compact_forms: frozenset[str] = frozenset()) -> TrainingPage:
     where: dict[int, str] = {}
     for doc in catalog.documents:
         where.update(places(doc))
@@ -366,7 +368,9 @@ def training_page(catalog: Catalog, role: RoleView) -> TrainingPage:
     for key, title in PARTS.items():
         if present[key]:
             headings[key] = f"{chinese_number(len(headings) + 1)}、{title}"
-    sign_in = next((form_page(f) for f in catalog.forms if f.form.id == SIGN_IN_FORM), None)
+    sign_in = next(
+        (form_page(f, f.form.id in compact_forms) for f in catalog.forms if f.form.id == SIGN_IN_FORM), None
+    )
     return TrainingPage(
         role=role,
         anchor=f"role-{role.id}",
