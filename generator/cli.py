@@ -7,6 +7,7 @@ error, 3 for a bug in procgen itself (with a request to report it).
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import sys
 import traceback
@@ -107,6 +108,13 @@ def main(argv: list[str] | None = None) -> int:
     if not args.command:
         parser.print_help(sys.stderr)
         return 2
+    fixed_today = os.environ.get("PROCGEN_TODAY")
+    if fixed_today:
+        try:
+            dt.date.fromisoformat(fixed_today)
+        except ValueError:
+            print(f"procgen: 环境变量 PROCGEN_TODAY 须为日期 YYYY-MM-DD，而不是 \"{fixed_today}\"", file=sys.stderr)
+            return 2
     try:
         return COMMANDS[args.command](args)
     except KeyboardInterrupt:

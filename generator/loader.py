@@ -254,7 +254,7 @@ def load_text(path: str, raw: bytes) -> tuple[Located | None, list[Problem]]:
     return located, list(problems)
 
 
-@functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=512)
 def _load_cached(path: str, raw: bytes) -> tuple[Located | None, tuple[Problem, ...]]:
     located, problems = _load_uncached(path, raw)
     return located, tuple(problems)

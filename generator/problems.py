@@ -46,6 +46,7 @@ CODES: dict[str, str] = {
     "E220": "缺少该类文件必备的内容",
     "E230": "生效日期在未来",
     "E232": "修订记录与版本不一致",
+    "E301": "字体缺字：PDF 无法显示该字符",
     "W231": "评审已逾期",
     "W240": "无法识别的文件",
 }
@@ -60,6 +61,11 @@ class Problem:
     col: int
     code: str
     message: str
+
+    def __post_init__(self) -> None:
+        # One problem, one line of output, whatever text of the user's it quotes.
+        if any(c in self.message for c in "\r\n\t\v\f\x85\u2028\u2029") or "  " in self.message:
+            object.__setattr__(self, "message", " ".join(self.message.split()))
 
     @property
     def severity(self) -> Severity:

@@ -141,7 +141,10 @@ def _show(value: Any) -> str:
         return "列表"
     if value is None:
         return "空值"
-    return f"\"{value}\""
+    text = " ".join(str(value).split())
+    if isinstance(value, str) and "\n" in value.strip():
+        return f"多行文本 \"{text[:30]}…\"" if len(text) > 30 else f"多行文本 \"{text}\""
+    return f"\"{text[:60]}…\"" if len(text) > 60 else f"\"{text}\""
 
 
 def _type_problem(group: list[_Error], located: Located) -> Problem:

@@ -26,8 +26,12 @@ Expected = set[tuple[str, str, int]]
 Files = Mapping[str, "str | bytes | None"]
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
+    """PROCGEN_TODAY for `check()` without ``when`` and for `procgen` run in-process.
+
+    Modules that want it say ``pytestmark = pytest.mark.usefixtures("fixed_today")``.
+    """
     monkeypatch.setenv("PROCGEN_TODAY", TODAY.isoformat())
 
 

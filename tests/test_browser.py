@@ -7,7 +7,6 @@ import http.server
 import shutil
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from sitebuild import REPO, build, copy_repo

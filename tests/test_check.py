@@ -7,10 +7,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
 from conftest import INVALID, TODAY, VALID, build_repo, expectations, invalid_cases
+
 from generator.check import REQUIRED_BY_KIND, RULES, check, today
 from generator.problems import CODES
+
+pytestmark = pytest.mark.usefixtures("fixed_today")
 
 MakeRepo = Callable[..., Path]
 
@@ -204,6 +206,13 @@ def test_union_field_gives_one_problem(make_repo: MakeRepo) -> None:
     assert '"text"' in problem.message and "constrained" not in problem.message
 
 
+def test_quoted_multiline_value_stays_on_one_line(make_repo: MakeRepo) -> None:
+    body = "  - text: 物管员负责回访。\n    roles: |\n      property-officer\n      president\n"
+    (problem,) = check(make_repo({"procedures/04-memo.yml": memo(body=body)}), when=TODAY).problems
+    assert (problem.code, problem.line) == ("E102", 14)
+    assert "\n" not in problem.message and "多行文本" in problem.message
+
+
 def test_problem_in_a_list_of_texts_points_at_the_item(make_repo: MakeRepo) -> None:
     body = "  - text:\n      - 第一段。\n      - 2\n    roles: [property-officer]\n"
     got = found(make_repo({"procedures/04-memo.yml": memo(body=body)}))
@@ -361,7 +370,7 @@ def test_invalid_case_layout() -> None:
     # Each case is a folder of files laid over the valid fixture, each bad file saying what it expects.
     for case in invalid_cases():
         files = [p for p in case.rglob("*") if p.is_file()]
-        assert files, case.name
+        assert len(files) == 1, f"{case.name}: one bad file per case"
         for file in files:
             rel = file.relative_to(case)
             assert rel.parts[0] in {"procedures", "forms"}, file

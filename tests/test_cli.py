@@ -12,14 +12,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
 from conftest import INVALID, ROOT, TODAY, VALID, build_repo
+
 from generator.check import check
 from generator.cli import main
 from generator.loader import load_text
 from generator.models import FILE_MODELS
 from generator.problems import CODES, Problem, format_github, format_json, format_text, sort_problems
 from generator.schema_errors import validate
+
+pytestmark = pytest.mark.usefixtures("fixed_today")
 
 MakeRepo = Callable[..., Path]
 TEXT_LINE = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<severity>error|warning) (?P<code>[EW]\d{3}) (?P<message>\S.*)$")
@@ -76,10 +78,17 @@ def test_unknown_file_is_a_warning_only(capsys: pytest.CaptureFixture[str], tmp_
         ["schema", "/nonexistent/procgen/repo"],
     ],
 )
+
 def test_usage_errors_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, *argv)
     assert code == 2
     assert out == "" and err and "Traceback" not in err
+
+
+def test_bad_procgen_today_is_a_usage_error(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PROCGEN_TODAY", "tomorrow")
+    code, out, err = run(capsys, "check", str(VALID))
+    assert code == 2 and out == "" and "PROCGEN_TODAY" in err and "Traceback" not in err
 
 
 def test_help_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
@@ -181,8 +190,9 @@ def test_github_format(capsys: pytest.CaptureFixture[str], messy: Path) -> None:
 
 def test_github_escapes_properties_and_messages() -> None:
     problem = Problem("forms/a,b:c.yml", 3, 4, "E001", "50% 完成\n第二行")
+    assert problem.message == "50% 完成 第二行"  # a message is always one line
     out = format_github([problem])
-    assert out.splitlines()[0] == "::error file=forms/a%2Cb%3Ac.yml,line=3,col=4,title=E001::50%25 完成%0A第二行"
+    assert out.splitlines()[0] == "::error file=forms/a%2Cb%3Ac.yml,line=3,col=4,title=E001::50%25 完成 第二行"
 
 
 def test_formatters_share_the_summary() -> None:

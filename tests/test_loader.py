@@ -9,6 +9,8 @@ import pytest
 
 from generator.loader import MAX_ALIASES, MAX_FLOW_DEPTH, Located, load_file, load_text
 
+pytestmark = pytest.mark.usefixtures("fixed_today")
+
 
 def load(text: str | bytes) -> tuple[Located | None, list[tuple[str, int, int]]]:
     raw = text.encode("utf-8") if isinstance(text, str) else text
@@ -108,7 +110,7 @@ def test_duplicate_key_at_the_second_occurrence() -> None:
 
 
 def test_duplicate_key_message_names_the_key() -> None:
-    _, problems = load_text("f.yml", "title: a\ntitle: b\n".encode())
+    _, problems = load_text("f.yml", b"title: a\ntitle: b\n")
     assert '"title"' in problems[0].message
 
 
@@ -158,6 +160,7 @@ def test_control_character_is_located() -> None:
     "text",
     [
         "a: !!python/object/apply:os.system ['echo pwned']\n",
+        "a: !!python/object:collections.OrderedDict {}\n",
         "a: !!python/name:os.system\n",
         "a: !!binary aGVsbG8=\n",
         "a: !!set {x, y}\n",
@@ -189,6 +192,7 @@ def test_self_referencing_alias_does_not_hang() -> None:
     ("text", "line"),
     [("- a\n- b\n", 1), ("# c\n- a\n", 2), ("just text\n", 1), ("# c\n\n42\n", 3)],
 )
+
 def test_top_level_must_be_a_mapping(text: str, line: int) -> None:
     assert only(text)[:2] == ("E008", line)
 

@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import VALID
 from pydantic import BaseModel, ValidationError
 
-from conftest import VALID
 from generator import models
 from generator.loader import load_file
 from generator.models import (
@@ -32,6 +32,8 @@ from generator.models import (
     Target,
     TextareaField,
 )
+
+pytestmark = pytest.mark.usefixtures("fixed_today")
 
 
 def data(rel: str) -> Any:
@@ -399,6 +401,7 @@ def test_blocks_and_nested_sections() -> None:
         ({"permanent": False, "keeper": "k"}, False),
     ],
 )
+
 def test_retention_is_a_period_or_permanent(retention: dict[str, Any], ok: bool) -> None:
     if ok:
         assert Retention.model_validate(retention)
@@ -419,7 +422,7 @@ def test_form_orientation() -> None:
 def test_real_repository_files_validate() -> None:
     root = Path(__file__).parent.parent
     for file in sorted((root / "procedures").glob("*.yml")) + sorted((root / "forms").glob("*.yml")):
-        located, problems = load_file(file, file.name)
+        located, problems = load_file(file, file.relative_to(root).as_posix())
         assert problems == [] and located is not None
         model = FormSchema if file.parent.name == "forms" else {"roles.yml": RolesFile, "external.yml": ExternalFile}.get(file.name, Document)
         model.model_validate(located.data)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import TODAY, VALID
+
 from generator.check import check
 from generator.numbering import DEFAULT_STYLES, UNNUMBERED, child_style, chinese_number, label, latin_letter
+
+pytestmark = pytest.mark.usefixtures("fixed_today")
 
 
 @pytest.mark.parametrize(
@@ -57,6 +59,7 @@ def test_latin_letter(n: int, text: str) -> None:
         ("none", 3, (), ""),
     ],
 )
+
 def test_label(style: str, n: int, numbers: tuple[int, ...], text: str) -> None:
     assert label(style, n, numbers) == text
 

@@ -9,11 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from conftest import ROOT, VALID
+
 from generator.cli import main
 from generator.loader import load_file
 from generator.models import FILE_MODELS
+
+pytestmark = pytest.mark.usefixtures("fixed_today")
 
 SCHEMAS = ROOT / "schemas"
 JSON_TYPES = {"object", "array", "string", "integer", "number", "boolean", "null"}
@@ -179,7 +181,8 @@ def _errors(value: Any, node: Any, defs: dict[str, Any], where: str = "") -> lis
 
 
 def _validate(path: Path) -> list[str]:
-    located, problems = load_file(path, path.name)
+    shown = path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else path.name
+    located, problems = load_file(path, shown)
     assert problems == [] and located is not None
     schema = json.loads((SCHEMAS / f"{file_type(path)}.json").read_text(encoding="utf-8"))
     return _errors(_jsonish(located.data), schema, schema.get("$defs", {}))

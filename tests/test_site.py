@@ -109,7 +109,7 @@ def test_home_lists_documents_by_kind_and_roles(site: Path) -> None:
 def test_every_internal_link_resolves(site: Path) -> None:
     broken = []
     for html_file in site.rglob("*.html"):
-        for tag, attr, url in parse(html_file).urls:
+        for _tag, _attr, url in parse(html_file).urls:
             target = resolve(site, html_file, url)
             if target is None:
                 continue
@@ -164,5 +164,5 @@ def test_offline_variant_works_from_disk(tmp_path: Path) -> None:
     assert (out / "search" / "search_index.js").is_file()  # search without a server
     assert 'href="procedures/alpha.html"' in home
     for html_file in out.rglob("*.html"):
-        for tag, attr, url in parse(html_file).urls:
+        for _tag, _attr, url in parse(html_file).urls:
             assert not re.match(r"^(https?:)?//", url), f"{html_file}: {url}"

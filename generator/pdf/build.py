@@ -5,7 +5,8 @@ The steps, in order:
 2. check every character against the font: a missing glyph fails the build here, located,
    before anything is rendered or written;
 3. look each PDF up in the cache by the hash of its inputs; render only the misses, one PDF
-   per task across processes;
+   per task across processes: the forms first (each keeps a compact variant when that saves
+   a page), then the documents, the manual and the training packs, which print those forms;
 4. copy every PDF into the output folder (temporary file, then rename), only once all of
    them exist, so a failed build leaves the previous PDFs in place.
 
@@ -20,7 +21,6 @@ import ctypes.util
 import datetime as dt
 import multiprocessing
 import os
-import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
@@ -35,7 +35,7 @@ from .html import HtmlPages, PdfJob
 from .render import RenderResult, RenderTask, render
 
 FIXED_DATE = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
-"""The PDF date when there is neither SOURCE_DATE_EPOCH nor a git history."""
+"""The PDF date when there is neither SOURCE_DATE_EPOCH nor any dated document."""
 
 MANAGED = ("forms", "procedures", "training")
 """Output sub-folders whose stale PDFs a full build removes."""
@@ -94,24 +94,21 @@ def warn_if_slow() -> None:
     )
 
 
-def source_date(root: Path) -> dt.datetime:
-    """SOURCE_DATE_EPOCH, else the last commit's time, else :data:`FIXED_DATE`; never the clock."""
+def source_date(catalog: Catalog) -> dt.datetime:
+    """SOURCE_DATE_EPOCH, else the date of the newest effective date or revision; never the clock.
+
+    Dating PDFs by their content (not by the last commit) keeps them byte-identical across commits
+    that do not change them, so the cache stays warm.
+    """
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
         return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
-    try:
-        out = subprocess.run(
-            ["git", "-C", str(root), "log", "-1", "--format=%ct"],
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=True,
-        ).stdout.strip()
-        if out.isdigit():
-            return dt.datetime.fromtimestamp(int(out), dt.UTC)
-    except (OSError, subprocess.SubprocessError):
-        pass
-    return FIXED_DATE
+    dates = [d.document.effective for d in catalog.documents]
+    dates += [r.date for d in catalog.documents for r in d.document.revisions]
+    if not dates:
+        return FIXED_DATE
+    newest = max(dates)
+    return dt.datetime(newest.year, newest.month, newest.day, tzinfo=dt.UTC)
 
 
 def _css_text() -> str:
@@ -126,6 +123,15 @@ def check_glyphs(catalog: Catalog, root: Path, jobs: list[PdfJob], font: Path) -
     pages.append(("print.css", "".join(c for c in css if ord(c) > 127)))
     index = SourceIndex.of(catalog, root, extra=[("generator/templates/pdf/print.css", css)])
     return glyph_problems(pages, cmap, index)
+
+
+def _copy(source: Path, target: Path) -> bool:
+    """Put ``source``'s bytes at ``target`` unless they are already there; True if written."""
+    data = source.read_bytes()
+    if target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data:
+        return False
+    write_atomic(target, data)
+    return True
 
 
 class _Renderer:
@@ -215,7 +221,7 @@ def build(
     decisions, so that a form looks the same alone, in the manual and in a training pack.
     """
     start = time.perf_counter()
-    pages = HtmlPages(catalog, source_date(root), fillable=fillable)
+    pages = HtmlPages(catalog, source_date(catalog), fillable=fillable)
     if only:
         unknown = [key for key in only if key not in pages.ids()]
         if unknown:
@@ -297,9 +303,10 @@ def build_pdfs(
             print(f"  WeasyPrint 警告（{item.output}）：{warning}", file=sys.stderr)
     for name in result.removed:
         print(f"已删除过期的 {name}")
+    layout = f"；另为确定表单排版渲染了 {len(result.layout_only)} 个表单" if result.layout_only else ""
     print(
         f"PDF：{len(result.rendered)} 个需要重新生成，{len(result.cached)} 个未变（缓存），"
-        f"输出到 {_shown(out, root)}（{result.seconds:.1f} 秒）"
+        f"输出到 {_shown(out, root)}（{result.seconds:.1f} 秒{layout}）"
     )
     return 0
 

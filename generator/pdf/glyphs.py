@@ -69,7 +69,7 @@ def printable(char: str) -> bool:
 
 
 class _TextOf(HTMLParser):
-    """Collects the text of an HTML page's body: what will be drawn."""
+    """Collects the text of an HTML page's body and its data-* attributes: what will be drawn."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -79,6 +79,8 @@ class _TextOf(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in ("head", "style", "script", "title"):
             self._skip += 1
+        # data-* attributes reach the page through CSS (string-set: … attr(data-retention)).
+        self.parts.extend(value for name, value in attrs if name.startswith("data-") and value)
 
     def handle_endtag(self, tag: str) -> None:
         if tag in ("head", "style", "script", "title") and self._skip:

@@ -10,9 +10,13 @@ import logging
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import TEMPLATES
 from .cache import PdfCache
+
+if TYPE_CHECKING:
+    from weasyprint.document import Document
 
 _STATE: dict[str, object] = {}
 
@@ -58,7 +62,7 @@ def _tools() -> tuple[object, object]:
     return _STATE["fonts"], _STATE["fetcher"]
 
 
-def _layout(html: str, fillable: bool):  # noqa: ANN202 - weasyprint.document.Document
+def _layout(html: str, fillable: bool) -> Document:
     from weasyprint import HTML
 
     fonts, fetcher = _tools()

@@ -25,7 +25,17 @@ from ..catalog import (
     TargetEntry,
     duration_text,
 )
-from ..models import FormBlock, FormField, NoteBlock, RowBlock, RuledTable, SectionBlock, TableBlock
+from ..models import (
+    Document,
+    FormBlock,
+    FormField,
+    FormSchema,
+    NoteBlock,
+    RowBlock,
+    RuledTable,
+    SectionBlock,
+    TableBlock,
+)
 from ..numbering import chinese_number
 
 GRID_COLUMNS = 12
@@ -95,7 +105,7 @@ class FormPage:
     compact: bool = False  # set tighter, because that saves a page (decided by the build)
 
     @property
-    def form(self):  # noqa: ANN201 - FormSchema
+    def form(self) -> FormSchema:
         return self.view.form
 
 
@@ -195,7 +205,7 @@ class DocumentPage:
     approvers: list[str]  # one per revision: its approver, else the document's
 
     @property
-    def document(self):  # noqa: ANN201 - Document
+    def document(self) -> Document:
         return self.view.document
 
 
@@ -251,7 +261,7 @@ def places(doc: DocumentView) -> dict[int, str]:
             here.append((section.label, section.style))
         text = ""
         for label, style in here:
-            if text and (style in _DECIMAL or style == "part") :
+            if text and (style in _DECIMAL or style == "part"):
                 text += " "
             text += label
             if style in ("part", *_DECIMAL):

@@ -1,0 +1,360 @@
+"""The printable PDFs, read back: page sizes, fonts, text, outline, cache, safety, glyph check.
+
+Rendering is slow, so the real content is rendered once per session (every form, the manual,
+one document and one training pack) and each test reads what it needs; the tests that change
+the definitions work on a copy of the repository's procedures/ and forms/ under tmp_path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from generator.catalog import Catalog
+from generator.check import load_catalog
+from generator.pdf import COMPANY, TEMPLATES
+from generator.pdf.build import BuildResult, build, build_pdfs, source_date, warn_if_slow
+from generator.pdf.glyphs import coverage, font_file
+from generator.pdf.html import HtmlPages
+
+ROOT = Path(__file__).parents[1]
+FIXTURES = Path(__file__).parent / "fixtures" / "pdf"
+EPOCH = "1708646400"  # 2024-02-23T00:00:00Z
+A4 = (595.28, 841.89)
+KANGXI = re.compile("[\u2e80-\u2eff\u2f00-\u2fdf]")
+
+DOCUMENT = "return-visit"
+ROLE = "property-officer"
+
+
+def text_of(path: Path) -> list[str]:
+    return [page.extract_text() for page in PdfReader(path).pages]
+
+
+def squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def copy_repo(target: Path, *fixtures: str) -> Path:
+    """The repository's definitions under ``target``, plus fixture forms from tests/fixtures/pdf."""
+    for folder in ("procedures", "forms"):
+        shutil.copytree(ROOT / folder, target / folder)
+    for name in fixtures:
+        shutil.copy(FIXTURES / f"{name}.yml", target / "forms" / f"{name}.yml")
+    return target
+
+
+@pytest.fixture(scope="session")
+def catalog() -> Catalog:
+    return load_catalog(ROOT)
+
+
+@pytest.fixture(scope="session")
+def rendered(tmp_path_factory: pytest.TempPathFactory, catalog: Catalog) -> Iterator[tuple[Path, BuildResult]]:
+    """Every form, the manual, one document and one training pack, rendered once."""
+    out = tmp_path_factory.mktemp("pdf")
+    only = [f.form.id for f in catalog.forms] + ["manual", DOCUMENT, ROLE]
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        result = build(catalog, ROOT, out, only=only, cache_dir=out.parent / "cache")
+    yield out, result
+
+
+# --------------------------------------------------------------------------- fast: no rendering
+
+
+def test_every_pdf_is_planned_at_its_path(catalog: Catalog) -> None:
+    pages = HtmlPages(catalog, dt.datetime(2024, 2, 23, tzinfo=dt.UTC))
+    selected = pages.select()
+    assert len([k for k in selected if k[0] == "form"]) == len(catalog.forms) == 21
+    assert len([k for k in selected if k[0] == "document"]) == len(catalog.documents) == 12
+    assert ("manual", "manual") in selected
+    packs = {key for kind, key in selected if kind == "training"}
+    assert packs == {r.id for r in catalog.roles if r.has_work}
+    assert pages.form("return-visit-record").output == "forms/return-visit-record.pdf"
+    assert pages.document(DOCUMENT).output == f"procedures/{DOCUMENT}.pdf"
+    assert pages.training(ROLE).output == f"training/{ROLE}.pdf"
+
+
+def test_html_is_chinese_and_escaped(tmp_path: Path) -> None:
+    root = copy_repo(tmp_path / "repo", "escaping")
+    pages = HtmlPages(load_catalog(root), dt.datetime(2024, 2, 23, tzinfo=dt.UTC))
+    html = pages.form("escaping").html
+    assert '<html lang="zh-CN">' in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; **bold** {{ x }}" in html
+    assert "<script>" not in html
+    assert '<meta name="dcterms.created" content="2024-02-23T00:00:00Z">' in html
+
+
+def test_font_is_set_on_every_page_margin_box() -> None:
+    css = (TEMPLATES / "print.css").read_text(encoding="utf-8")
+    boxes = re.findall(r"@(?:top|bottom)-(?:left|center|right)\s*\{([^}]*)\}", css)
+    assert boxes
+    for body in boxes:
+        assert 'font-family: "Noto Sans CJK SC"' in body, body
+    assert re.search(r'body\s*\{[^}]*font-family: "Noto Sans CJK SC"', css)
+
+
+def test_fetcher_serves_only_own_assets() -> None:
+    from generator.pdf.fetcher import AssetFetcher, RefusedURL
+
+    fetcher = AssetFetcher()
+    css = fetcher.fetch((TEMPLATES / "print.css").as_uri())
+    assert css.content_type == "text/css"
+    assert b"Noto Sans CJK SC" in css.read()
+    assert fetcher.fetch("data:text/plain,ok").read() == b"ok"
+    for url in (
+        "https://fonts.googleapis.com/css2?family=Noto+Sans+SC",
+        "http://127.0.0.1/logo.png",
+        "file:///etc/passwd",
+        (TEMPLATES / ".." / ".." / "catalog.py").as_uri(),
+        "ftp://example.com/x.css",
+        "file://example.com/etc/passwd",
+    ):
+        with pytest.raises(RefusedURL):
+            fetcher.fetch(url)
+
+
+def test_missing_glyph_fails_located_and_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert 0xE000 not in coverage(font_file())
+    root = copy_repo(tmp_path / "repo", "glyph-missing")
+    out = tmp_path / "out"
+    code = build_pdfs(load_catalog(root), root, out, only=["glyph-missing"], cache_dir=tmp_path / "cache")
+    printed = capsys.readouterr().out
+    assert code == 1
+    assert re.search(r"^forms/glyph-missing\.yml:16:\d+: error E301 .*U\+E000", printed, re.M), printed
+    assert "forms/glyph-missing.pdf" in printed
+    assert "Traceback" not in printed
+    assert not out.exists()
+
+
+def test_unknown_only_id_is_a_usage_error(tmp_path: Path, catalog: Catalog, capsys: pytest.CaptureFixture[str]) -> None:
+    assert build_pdfs(catalog, ROOT, tmp_path / "out", only=["no-such-id"], cache_dir=tmp_path / "c") == 2
+    assert "no-such-id" in capsys.readouterr().err
+
+
+def test_harfbuzz_subset_missing_warns_once(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import generator.pdf.build as build_module
+
+    monkeypatch.setattr(build_module.ctypes.util, "find_library", lambda name: None)
+    monkeypatch.setattr(build_module, "_warned_harfbuzz", False)
+    warn_if_slow()
+    warn_if_slow()
+    err = capsys.readouterr().err
+    assert err.count("libharfbuzz-subset0") == 1
+
+
+def test_pdf_date_comes_from_source_date_epoch_or_the_content_never_the_clock(
+    catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(dt.datetime(2030, 1, 2, tzinfo=dt.UTC).timestamp())))
+    assert source_date(catalog) == dt.datetime(2030, 1, 2, tzinfo=dt.UTC)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    assert source_date(catalog) == dt.datetime(2024, 2, 23, tzinfo=dt.UTC)  # newest effective/revision date
+
+
+# --------------------------------------------------------------------------- the real content, rendered
+
+
+@pytest.mark.slow
+def test_page_sizes_are_a4(rendered: tuple[Path, BuildResult], catalog: Catalog) -> None:
+    out, _ = rendered
+    for view in catalog.forms:
+        for page in PdfReader(out / "forms" / f"{view.form.id}.pdf").pages:
+            size = (float(page.mediabox.width), float(page.mediabox.height))
+            expected = A4 if view.form.orientation == "portrait" else A4[::-1]
+            assert size == pytest.approx(expected, abs=1), view.form.id
+    for name in ("manual.pdf", f"procedures/{DOCUMENT}.pdf", f"training/{ROLE}.pdf"):
+        sizes = {(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in PdfReader(out / name).pages}
+        assert sizes <= {(595, 842), (842, 595)}, name
+    landscape = [v.form.id for v in catalog.forms if v.form.orientation == "landscape"]
+    assert landscape, "the seed has wide forms"
+
+
+@pytest.mark.slow
+def test_fonts_are_embedded_noto_only(rendered: tuple[Path, BuildResult]) -> None:
+    out, _ = rendered
+    for name in ("forms/return-visit-record.pdf", "manual.pdf", f"training/{ROLE}.pdf"):
+        reader = PdfReader(out / name)
+        fonts = {}
+        for page in reader.pages:
+            for font in page["/Resources"]["/Font"].values():
+                font = font.get_object()
+                fonts[str(font["/BaseFont"])] = font
+        assert fonts, name
+        for base, font in fonts.items():
+            assert "Noto-Sans-CJK-SC" in base, (name, base)
+            descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            assert any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")), (name, base)
+    if shutil.which("pdffonts"):
+        listing = subprocess.run(["pdffonts", out / "manual.pdf"], capture_output=True, text=True, check=True).stdout
+        rows = listing.splitlines()[2:]
+        assert rows and all(row.split()[-5] == "yes" for row in rows), listing
+
+
+@pytest.mark.slow
+def test_form_text_reads_back(rendered: tuple[Path, BuildResult], catalog: Catalog) -> None:
+    out, _ = rendered
+    pages = text_of(out / "forms" / "return-visit-record.pdf")
+    text = squeeze("".join(pages))
+    for expected in ("回访记录表", "WY-JL-11-02", "版本：1.0", COMPANY, "回访内容", "客户签名", "回访人签名",
+                     "项目经理意见", "签名/日期", "No.", "第1页共1页", "保存期限：2年·保管：项目处"):
+        assert expected in text, expected
+    for view in catalog.forms:
+        for page in text_of(out / "forms" / f"{view.form.id}.pdf"):
+            assert not KANGXI.search(page), (view.form.id, KANGXI.findall(page))
+
+
+@pytest.mark.slow
+def test_form_choices_tables_and_row_labels(rendered: tuple[Path, BuildResult]) -> None:
+    out, _ = rendered
+    survey = squeeze("".join(text_of(out / "forms" / "resident-evaluation.pdf")))
+    for expected in ("业户评议表", "服务质量评议", "评议项目", "维修保养服务", "公益性活动", "满意", "基本满意", "不满意"):
+        assert expected in survey, expected
+    sign_in = text_of(out / "forms" / "training-sign-in.pdf")
+    assert "培训签到表" in sign_in[0]
+    numbers = re.findall(r"^(\d+)$", "\n".join(sign_in), re.M)
+    assert [int(n) for n in numbers][:25] == list(range(1, 26))
+
+
+@pytest.mark.slow
+def test_controlled_copy(rendered: tuple[Path, BuildResult]) -> None:
+    out, _ = rendered
+    pages = text_of(out / "procedures" / f"{DOCUMENT}.pdf")
+    total = len(pages)
+    for number, page in enumerate(pages, start=1):
+        flat = squeeze(page)
+        assert f"第{number}页共{total}页" in flat
+        assert "打印件为非受控文件" in flat
+        assert "WY-GL-11" in flat and "物业服务回访管理规范标准" in flat and "生效日期2024-02-23" in flat
+    text = squeeze("".join(pages))
+    for expected in ("文件编号", "批准", "总裁", "下次评审", "2025-02-23", "4.1.1", "投诉事件的回访率要求达到100%",
+                     "目标投诉事件回访率≥100%", "期限投诉处理完毕后3天内", "职责矩阵", "R负责", "记录与表单",
+                     "WY-JL-11-02", "相关文件", "待编制", "修订记录", "首次发布", '"重大投拆"改为"重大投诉"'):
+        assert expected in text, expected
+    assert not KANGXI.search("".join(pages))
+
+
+@pytest.mark.slow
+def test_manual_outline_contents_and_appendix(rendered: tuple[Path, BuildResult], catalog: Catalog) -> None:
+    out, _ = rendered
+    reader = PdfReader(out / "manual.pdf")
+    outline = reader.outline
+    top = [item for item in outline if not isinstance(item, list)]
+    titles = [item.title for item in top]
+    documents = [d.document.title for d in catalog.documents]
+    assert [t for t in titles if t in documents] == documents
+    assert "目录" in titles and "附录　表单" in titles
+    # every document carries its top sections as children
+    for index, item in enumerate(outline):
+        if not isinstance(item, list) and item.title in documents:
+            assert isinstance(outline[index + 1], list) and outline[index + 1], item.title
+    # the contents give the page each document starts on
+    contents = reader.pages[1].extract_text()
+    for item in top:
+        if item.title in documents:
+            page = reader.get_destination_page_number(item) + 1
+            found = re.search(re.escape(item.title) + r"[\s.]*?(\d+)\s*$", contents, re.M)
+            assert found and int(found.group(1)) == page, item.title
+    # every form follows in the appendix, under the appendix bookmark
+    index = outline.index(top[titles.index("附录　表单")])
+    forms = [item.title for item in outline[index + 1]]
+    assert forms == [f.form.title for f in catalog.forms]
+    text = squeeze("".join(page.extract_text() for page in reader.pages))
+    assert "物业管理程序文件手册" in text
+    assert not KANGXI.search(text)
+
+
+@pytest.mark.slow
+def test_training_pack(rendered: tuple[Path, BuildResult]) -> None:
+    out, _ = rendered
+    pages = text_of(out / "training" / f"{ROLE}.pdf")
+    text = squeeze("".join(pages))
+    for expected in ("岗位培训资料", "物管员", "项目处", "岗位职责", "物业服务回访管理规范标准", "物管员负责依照本规范实施具体回访工作",
+                     "职责矩阵中的活动", "负责（R）", "应知文件", "使用的表单", "回访统计表", "目标与期限", "下一季度10日前"):
+        assert expected in text, expected
+    sign_in = squeeze(pages[-1])
+    for expected in ("培训签到表", "培训主题", "培训日期", "培训讲师", "序号", "签到", "25"):
+        assert expected in sign_in, expected
+
+
+@pytest.mark.slow
+def test_unchanged_session_build_renders_nothing(rendered: tuple[Path, BuildResult], catalog: Catalog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out, first = rendered
+    assert first.rendered and not first.cached
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    again = build(catalog, ROOT, tmp_path / "out", only=["return-visit-record", "manual"], cache_dir=out.parent / "cache")
+    assert again.rendered == [] and again.layout_only == []
+    assert sorted(again.cached) == ["forms/return-visit-record.pdf", "manual.pdf"]
+    assert (tmp_path / "out" / "manual.pdf").read_bytes() == (out / "manual.pdf").read_bytes()
+
+
+# --------------------------------------------------------------------------- changed definitions
+
+
+@pytest.mark.slow
+def test_long_table_repeats_its_header_on_every_page_and_text_is_escaped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    root = copy_repo(tmp_path / "repo", "long-sign-in", "escaping")
+    out = tmp_path / "out"
+    build(load_catalog(root), root, out, only=["long-sign-in", "escaping"], cache_dir=tmp_path / "cache")
+    pages = text_of(out / "forms" / "long-sign-in.pdf")
+    assert len(pages) >= 2
+    for number, page in enumerate(pages, start=1):
+        assert "序号 姓名 部门 签到时间" in page
+        assert f"第{number}页共{len(pages)}页" in squeeze(page)
+    assert re.findall(r"^\d+$", "\n".join(pages), re.M) == [str(n) for n in range(1, 71)]
+    escaped = "".join(text_of(out / "forms" / "escaping.pdf"))
+    assert "<script>alert(1)</script> **bold** {{ x }}" in escaped
+    assert "<b>不加粗</b> & {% if true %}模板{% endif %}" in escaped
+
+
+@pytest.mark.slow
+def test_cache_renders_exactly_what_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    root = copy_repo(tmp_path / "repo")
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    only = ["return-visit-receipt", "return-visit-statistics", DOCUMENT]
+    first = build(load_catalog(root), root, out, only=only, jobs=1, cache_dir=cache)
+    assert sorted(r.output for r in first.rendered) == [
+        "forms/return-visit-receipt.pdf", "forms/return-visit-statistics.pdf", f"procedures/{DOCUMENT}.pdf"
+    ]
+    assert build_pdfs(load_catalog(root), root, out, only=only, jobs=1, cache_dir=cache) == 0
+    assert "PDF：0 个需要重新生成，3 个未变（缓存）" in capsys.readouterr().out
+    form = root / "forms" / "return-visit-statistics.yml"
+    form.write_text(form.read_text(encoding="utf-8").replace("回访宗数", "回访总宗数"), encoding="utf-8")
+    third = build(load_catalog(root), root, out, only=only, jobs=1, cache_dir=cache)
+    assert [r.output for r in third.rendered] == ["forms/return-visit-statistics.pdf"]
+    assert sorted(third.cached) == ["forms/return-visit-receipt.pdf", f"procedures/{DOCUMENT}.pdf"]
+    assert "回访总宗数" in "".join(text_of(out / "forms" / "return-visit-statistics.pdf"))
+    assert not list(out.rglob("*.tmp"))
+
+
+@pytest.mark.slow
+def test_same_inputs_give_the_same_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    catalog = load_catalog(ROOT)
+    for run in ("a", "b"):  # separate caches: both really render
+        build(catalog, ROOT, tmp_path / run, only=["return-visit-receipt"], jobs=1, cache_dir=tmp_path / f"cache-{run}")
+    first = (tmp_path / "a" / "forms" / "return-visit-receipt.pdf").read_bytes()
+    assert first == (tmp_path / "b" / "forms" / "return-visit-receipt.pdf").read_bytes()
+    metadata = PdfReader(tmp_path / "a" / "forms" / "return-visit-receipt.pdf").metadata
+    assert metadata["/CreationDate"] == metadata["/ModDate"] == "D:20240223000000Z"
+
+
+@pytest.mark.slow
+def test_fillable_forms_are_opt_in(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    catalog = load_catalog(ROOT)
+    build(catalog, ROOT, tmp_path / "fill", only=["return-visit-receipt"], jobs=1, fillable=True, cache_dir=tmp_path / "c")
+    fields = PdfReader(tmp_path / "fill" / "forms" / "return-visit-receipt.pdf").get_fields()
+    assert fields and len(fields) >= 20 * 5  # one per blank cell
+    build(catalog, ROOT, tmp_path / "print", only=["return-visit-receipt"], jobs=1, cache_dir=tmp_path / "c")
+    assert not PdfReader(tmp_path / "print" / "forms" / "return-visit-receipt.pdf").get_fields()
