@@ -13,7 +13,7 @@ from sitebuild import REPO, build, copy_repo
 
 pytestmark = pytest.mark.browser
 
-PDF = False  # TEMP
+PDF = True
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMIUM_ARGS = [
     "--no-sandbox",
