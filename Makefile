@@ -63,6 +63,7 @@ test: setup
 
 bench: setup
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/pdf_bench.py
 
 clean:
 	rm -rf site site-offline site-offline.zip .build .cache

@@ -16,14 +16,16 @@ import tempfile
 import time
 from pathlib import Path
 
+import yaml
+
 REPO = Path(__file__).resolve().parents[1]
 PY = sys.executable
 SCALE = 25
 
 TARGETS = {
     "check, real content (12 documents, 21 forms)": (1.5, 200),
-    f"check, x{SCALE} content ({12 * SCALE} documents, {21 * SCALE} forms)": (20.0, 800),
-    "site build without PDFs, real content": (30.0, 800),
+    f"check, x{SCALE} content ({12 * SCALE} documents, {21 * SCALE} forms)": (8.0, 400),
+    "site build without PDFs, real content": (20.0, 400),
 }
 
 
@@ -52,14 +54,20 @@ def scaled_copy(dest: Path) -> Path:
     forms = sorted((REPO / "forms").glob("*.yml"))
     doc_ids = [re.search(r"^id: (\S+)", d.read_text(encoding="utf-8"), re.M).group(1) for d in docs]
     form_ids = [f.stem for f in forms]
+    own_titles = set()
+    for f in docs + forms:
+        data = yaml.safe_load(f.read_text(encoding="utf-8"))
+        own_titles |= {data["title"], *data.get("aliases", [])}
     for n in range(SCALE):
         def rename(text: str, n: int = n) -> str:
             for i in doc_ids + form_ids:
                 text = re.sub(rf"(?<![a-z0-9-]){re.escape(i)}(?![a-z0-9-])", f"{i}-c{n}", text)
             text = re.sub(r"^code: (WY-[A-Z]+-[0-9-]+)", rf"code: \1-C{n}", text, flags=re.M)
-            text = re.sub(r"^title: (.+)$", rf"title: \1（副本{n}）", text, flags=re.M)
-            text = re.sub(r"^aliases: \[(.*)\]$", lambda m: "aliases: [" + ", ".join(f"{a.strip()}（副本{n}）" for a in m.group(1).split(",") if a.strip()) + "]", text, flags=re.M)
-            return text.replace("》", f"（副本{n}）》")
+            text = re.sub(r"^title: ([\"']?)(.+?)\1$", lambda m: f"title: {m.group(1)}{m.group(2)}（副本{n}）{m.group(1)}", text, flags=re.M)
+            text = re.sub(r"^aliases: \[(.*)\]$", lambda m: "aliases: [" + ", ".join(chr(34) + f"{a.strip().strip(chr(34))}（副本{n}）" + chr(34) for a in m.group(1).split(",") if a.strip()) + "]", text, flags=re.M)
+            for title in own_titles:
+                text = text.replace(f"《{title}》", f"《{title}（副本{n}）》")
+            return text
         for d, i in zip(docs, doc_ids, strict=True):
             target = dest / "procedures" / f"{d.name[:2]}-{i}-c{n}.yml"
             target.write_text(rename(d.read_text(encoding="utf-8")), encoding="utf-8")

@@ -591,9 +591,10 @@ def build_catalog(
                 flow=_flow(sections),
             )
         )
+    cited = {d.id: _cited_ids(d) for d in doc_views}
     form_views = []
     for path, form in sorted(forms, key=lambda pf: pf[1].code):
-        used_by = [resolver.links[d.id] for d in doc_views if form.id in d.document.records or any(form.id == r.id for s in d.walk() for r in s.refs)]
+        used_by = [resolver.links[d.id] for d in doc_views if form.id in cited[d.id]]
         form_views.append(
             FormView(
                 form=form,
@@ -616,7 +617,7 @@ def build_catalog(
             ExternalView(
                 item,
                 resolver.role(item.owner) if item.owner else None,
-                [d.link for d in doc_views if _cites(d, item.id)],
+                [d.link for d in doc_views if item.id in cited[d.id]],
             )
             for item in external
         ],
@@ -627,16 +628,13 @@ def build_catalog(
     )
 
 
-def _cites(doc: DocumentView, ref_id: str) -> bool:
-    """Whether a document relates to, refers to or mentions 《》 the document ``ref_id``."""
-    if any(link.id == ref_id for link in doc.related):
-        return True
+def _cited_ids(doc: DocumentView) -> set[str]:
+    """Ids a document uses: its records and related documents, every ref and every 《mention》."""
+    ids = {link.id for link in doc.records} | {link.id for link in doc.related}
     for section in doc.walk():
-        if any(link.id == ref_id for link in section.refs):
-            return True
-        if any(seg.link and seg.link.id == ref_id for p in section.paragraphs for seg in p.segments):
-            return True
-    return False
+        ids.update(link.id for link in section.refs)
+        ids.update(seg.link.id for p in (*section.paragraphs, *section.after) for seg in p.segments if seg.link)
+    return ids
 
 
 def _all_targets(section: Section) -> list[TargetView]:
@@ -692,26 +690,19 @@ def _role_views(
         by_id[form.keeper.id].forms_kept.append(form)
     for entry in targets:
         owners = [entry.target.role] if entry.target.role else entry.section.roles
-        for link in owners:
-            if entry not in by_id[link.id].targets:
-                by_id[link.id].targets.append(entry)
+        for role_id in dict.fromkeys(link.id for link in owners):
+            by_id[role_id].targets.append(entry)
     for entry in deadlines:
         owners = [entry.deadline.role] if entry.deadline.role else entry.section.roles
-        for link in owners:
-            if entry not in by_id[link.id].deadlines:
-                by_id[link.id].deadlines.append(entry)
+        for role_id in dict.fromkeys(link.id for link in owners):
+            by_id[role_id].deadlines.append(entry)
     for view in views:
-        must_know: list[DocumentView] = []
-        for doc in docs:
-            involved = (
-                view.id in {a.id for a in doc.audience}
-                or doc.owner.id == view.id
-                or any(d is doc for d, _ in view.duties)
-                or any(d is doc for d, _, _ in view.raci)
-            )
-            if involved:
-                must_know.append(doc)
-        view.documents = must_know
+        involved = {d.id for d, _ in view.duties} | {d.id for d, _, _ in view.raci}
+        view.documents = [
+            doc
+            for doc in docs
+            if doc.id in involved or doc.owner.id == view.id or any(a.id == view.id for a in doc.audience)
+        ]
     return views
 
 
