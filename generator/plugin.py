@@ -23,6 +23,7 @@ from .check import check
 from .problems import Problem, format_text
 from .site.pages import build_pages, navigation
 from .site.render import SitePage, TocEntry, Urls, environment, render
+from .site.search import add_search_words
 
 log = get_plugin_logger(__name__)
 
@@ -72,6 +73,7 @@ class ProceduresPlugin(BasePlugin[ProceduresConfig]):
             if self.command != "serve":
                 raise PluginError("程序文件定义有错误，未生成网站：\n" + format_text(result.problems))
             log.error("程序文件定义有错误：页面上列出了各项问题，保存修改后自动刷新。")
+        add_search_words(self.catalog)
         config.extra_css.insert(0, "assets/procedures/procedures.css")
         config.extra_javascript.insert(0, "assets/procedures/mermaid.min.js")
         polyfills = config.extra.get("polyfills") or []

@@ -84,6 +84,8 @@ def search(page, server: str, word: str) -> list[str]:  # noqa: ANN001
         ("装修", "procedures/decoration-standard/"),
         ("投诉", "procedures/"),
         ("驾驶员", "procedures/vehicle-rules/"),
+        ("物管员", "procedures/return-visit/"),
+        ("入伙", "procedures/early-stage-services/"),
     ],
 )
 def test_chinese_search_finds_the_right_sections(page, server: str, word: str, expected: str) -> None:  # noqa: ANN001
