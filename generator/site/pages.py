@@ -1,0 +1,146 @@
+"""The site's pages, built from the catalog: what each page shows and its table of contents.
+
+Nothing here reads YAML; everything comes from the :class:`~generator.catalog.Catalog`.
+"""
+
+from __future__ import annotations
+
+from ..catalog import Catalog, DocumentView, Section
+from .render import SitePage, TocEntry
+
+PDF_MANUAL = "pdf/manual.pdf"
+
+
+def _toc(sections: list[Section], level: int = 2) -> list[TocEntry]:
+    """Headings are the sections that have a title, nested as in the document."""
+    entries = []
+    for section in sections:
+        if section.title:
+            entry = TocEntry(level, section.anchor, section.heading)
+            entry.children = _toc(section.children, level + 1) if level < 4 else []
+            entries.append(entry)
+        else:
+            entries.extend(_toc(section.children, level) if level < 4 else [])
+    return entries
+
+
+def _mermaid_text(text: str, limit: int = 28) -> str:
+    """Label text for a Mermaid node: shortened, with the characters Mermaid would parse replaced."""
+    short = text if len(text) <= limit else text[:limit] + "…"
+    return short.replace('"', "#quot;").replace("\n", " ")
+
+
+def flowchart(doc: DocumentView) -> str | None:
+    """Mermaid source for a document's steps: one lane (subgraph) per role, arrows in reading order."""
+    if len(doc.flow) < 2:
+        return None
+    lanes: dict[str, tuple[str, list[str]]] = {}
+    nodes = []
+    for n, step in enumerate(doc.flow, start=1):
+        node_id = f"s{n}"
+        owner = step.lanes[0]
+        lanes.setdefault(owner.id, (owner.title, []))[1].append(node_id)
+        others = "、".join(link.title for link in step.lanes[1:])
+        label = f"{step.label} {_mermaid_text(step.text)}".strip()
+        if others:
+            label += f"（会同{_mermaid_text(others, 16)}）"
+        nodes.append((node_id, label))
+    labels = dict(nodes)
+    lines = ["flowchart TB"]
+    for lane_no, (title, members) in enumerate(lanes.values(), start=1):
+        lines.append(f'  subgraph lane{lane_no}["{_mermaid_text(title, 16)}"]')
+        lines.append("    direction TB")
+        for node_id in members:
+            lines.append(f'    {node_id}["{labels[node_id]}"]')
+        lines.append("  end")
+    for (a, _), (b, _) in zip(nodes, nodes[1:], strict=False):
+        lines.append(f"  {a} --> {b}")
+    for n, step in enumerate(doc.flow, start=1):
+        lines.append(f'  click s{n} href "#{step.anchor}"')
+    return "\n".join(lines)
+
+
+def build_pages(catalog: Catalog) -> list[SitePage]:
+    """Every virtual page of the site, in navigation order."""
+    pages: list[SitePage] = [
+        SitePage(
+            "index.md",
+            "程序文件手册",
+            "home.html",
+            {"catalog": catalog, "roles": [r for r in catalog.roles if r.has_work], "manual_pdf": PDF_MANUAL},
+        )
+    ]
+    for doc in catalog.documents:
+        toc = [TocEntry(2, "control", "文件控制信息")]
+        toc += _toc(doc.sections)
+        extras = [
+            ("matrix", "职责矩阵", bool(doc.matrix)),
+            ("flow", "流程图", flowchart(doc) is not None),
+            ("records", "记录与表单", bool(doc.records)),
+            ("related", "相关文件", bool(doc.related)),
+            ("history", "修订历史", True),
+        ]
+        toc += [TocEntry(2, anchor, name) for anchor, name, shown in extras if shown]
+        pages.append(
+            SitePage(
+                f"procedures/{doc.id}.md",
+                f"{doc.document.code} {doc.document.title}",
+                "document.html",
+                {"doc": doc, "flowchart": flowchart(doc)},
+                toc,
+            )
+        )
+    pages.append(
+        SitePage("roles/index.md", "岗位与部门", "roles.html", {"catalog": catalog})
+    )
+    for role in catalog.roles:
+        toc = [
+            TocEntry(2, anchor, name)
+            for anchor, name, shown in [
+                ("duties", "职责", bool(role.duties)),
+                ("raci", "参与的活动", bool(role.raci)),
+                ("forms", "填写与保管的表单", bool(role.forms_filled or role.forms_kept)),
+                ("targets", "负责的目标", bool(role.targets)),
+                ("deadlines", "须遵守的期限", bool(role.deadlines)),
+                ("documents", "须知晓的文件", bool(role.documents)),
+            ]
+            if shown
+        ]
+        pages.append(
+            SitePage(
+                f"roles/{role.id}.md",
+                role.role.name,
+                "role.html",
+                {"role": role},
+                toc,
+            )
+        )
+    pages.append(SitePage("forms/index.md", "表单与记录", "forms.html", {"catalog": catalog}))
+    for form in catalog.forms:
+        pages.append(
+            SitePage(
+                f"forms/{form.form.id}.md",
+                f"{form.form.code} {form.form.title}",
+                "form.html",
+                {"form": form},
+            )
+        )
+    pages.append(SitePage("standards.md", "目标与期限", "standards.html", {"catalog": catalog},
+                          [TocEntry(2, "targets", "可测量的目标"), TocEntry(2, "deadlines", "期限与频次")]))
+    pages.append(SitePage("matrix.md", "职责矩阵", "matrix.html", {"catalog": catalog}))
+    pages.append(SitePage("records.md", "记录清单", "records.html", {"catalog": catalog}))
+    pages.append(SitePage("documents.md", "受控文件清单", "documents.html", {"catalog": catalog},
+                          [TocEntry(2, "controlled", "受控文件"), TocEntry(2, "planned", "计划编写的文件"),
+                           TocEntry(2, "external", "外来文件")]))
+    return pages
+
+
+def navigation(catalog: Catalog) -> list:
+    """The MkDocs ``nav``: plain page paths, so titles come from the pages (and stay escaped)."""
+    return [
+        "index.md",
+        {"程序文件": [f"procedures/{d.id}.md" for d in catalog.documents]},
+        {"岗位与部门": ["roles/index.md", *[f"roles/{r.id}.md" for r in catalog.roles]]},
+        {"表单与记录": ["forms/index.md", *[f"forms/{f.form.id}.md" for f in catalog.forms]]},
+        {"目录与清单": ["documents.md", "records.md", "standards.md", "matrix.md"]},
+    ]

@@ -1,0 +1,106 @@
+"""Jinja2 environment for the site pages: autoescaped, with link filters bound to the current page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup, escape
+from mkdocs.utils import get_relative_url
+
+from ..catalog import Link
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "site"
+
+
+@dataclass
+class TocEntry:
+    """One heading of a page, for the table of contents beside it."""
+
+    level: int
+    id: str
+    name: str
+    children: list[TocEntry] = field(default_factory=list)
+
+    def token(self) -> dict[str, Any]:
+        return {
+            "level": self.level,
+            "id": self.id,
+            "name": str(escape(self.name)),
+            "children": [c.token() for c in self.children],
+        }
+
+
+@dataclass
+class SitePage:
+    """A virtual page: where it lives, its title, and what its template needs."""
+
+    src_uri: str
+    title: str
+    template: str
+    context: dict[str, Any]
+    toc: list[TocEntry] = field(default_factory=list)
+
+
+class Urls:
+    """Site-root URLs of every page and PDF, resolved relative to the page being rendered."""
+
+    def __init__(self, page_urls: dict[str, str], use_directory_urls: bool) -> None:
+        self.page_urls = page_urls  # src_uri -> url ("procedures/x/" or "procedures/x.html")
+        self.use_directory_urls = use_directory_urls
+
+    def of_link(self, link: Link) -> str:
+        if link.kind == "document":
+            return self.page_urls[f"procedures/{link.id}.md"]
+        if link.kind == "form":
+            return self.page_urls[f"forms/{link.id}.md"]
+        if link.kind == "role":
+            return self.page_urls[f"roles/{link.id}.md"]
+        return self.page_urls["documents.md"] + f"#ext-{link.id}"
+
+    def of_page(self, src_uri: str) -> str:
+        return self.page_urls[src_uri]
+
+
+def environment(urls: Urls) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.globals["urls"] = urls
+    return env
+
+
+def render(env: jinja2.Environment, page: SitePage, current_url: str) -> Markup:
+    """Render ``page``; links are made relative to ``current_url`` so the site works from any folder."""
+    urls: Urls = env.globals["urls"]
+
+    def rel(target: str) -> str:
+        path, _, anchor = target.partition("#")
+        url = get_relative_url(path, current_url)
+        return f"{url}#{anchor}" if anchor else url
+
+    def href(link: Link) -> str:
+        return rel(urls.of_link(link))
+
+    def page_href(src_uri: str, anchor: str = "") -> str:
+        url = rel(urls.of_page(src_uri))
+        return f"{url}#{anchor}" if anchor else url
+
+    def asset(path: str) -> str:
+        return rel(path)
+
+    def pdf(link: Link) -> str:
+        """The PDF of a document (controlled copy), a form (blank) or a role (training pack)."""
+        folder = {"document": "procedures", "form": "forms", "role": "training"}[link.kind]
+        return rel(f"pdf/{folder}/{link.id}.pdf")
+
+    template = env.get_template(page.template)
+    html = template.render(page.context, href=href, page_href=page_href, asset=asset, pdf=pdf, title=page.title)
+    return Markup(html)
