@@ -7,9 +7,10 @@ import http.server
 import shutil
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
-from sitebuild import REPO, build, copy_repo
+from sitebuild import REPO, build, copy_repo, parse, resolve
 
 pytestmark = pytest.mark.browser
 
@@ -32,12 +33,18 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real manual with its PDFs, built once for this module."""
     project = copy_repo(REPO, tmp_path_factory.mktemp("manual"))
     site = tmp_path_factory.mktemp("site")
     result = build(project, site, pdf=PDF)
     assert result.returncode == 0, result.stderr[-3000:]
-    handler = functools.partial(QuietHandler, directory=str(site))
+    return site
+
+
+@pytest.fixture(scope="module")
+def server(built_site: Path) -> Iterator[str]:
+    handler = functools.partial(QuietHandler, directory=str(built_site))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -116,3 +123,27 @@ def test_flowchart_renders_offline_from_the_site(page, server: str) -> None:  # 
     page.wait_for_function("() => { const d = document.querySelector('div.mermaid'); return d && d.getBoundingClientRect().height > 200 }", timeout=20000)
     assert page.evaluate("typeof mermaid") == "object"  # served by the site, not a CDN
     assert page.outside_requests == []
+
+
+def test_every_link_of_the_real_manual_resolves_pdfs_included(built_site: Path) -> None:
+    broken, outside = [], []
+    ids: dict[Path, set[str]] = {}
+    for html_file in built_site.rglob("*.html"):
+        for tag, attr, url in parse(html_file).urls:
+            target = resolve(built_site, html_file, url)
+            if target is None:
+                if tag in ("script", "link", "img", "iframe", "source"):
+                    outside.append(f"{html_file.relative_to(built_site)}: <{tag} {attr}={url}>")
+                continue
+            path, fragment = target
+            if not path.exists():
+                broken.append(f"{html_file.relative_to(built_site)}: {url}")
+            elif fragment and path.suffix == ".html":
+                if path not in ids:
+                    ids[path] = parse(path).ids
+                if fragment not in ids[path]:
+                    broken.append(f"{html_file.relative_to(built_site)}: {url} (no #{fragment})")
+    assert not broken, "\n".join(broken[:30])
+    assert not outside, "\n".join(outside[:30])
+    pdfs = sorted(p.relative_to(built_site).as_posix() for p in (built_site / "pdf").rglob("*.pdf"))
+    assert "pdf/manual.pdf" in pdfs and len([p for p in pdfs if p.startswith("pdf/procedures/")]) == 12
