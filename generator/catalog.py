@@ -195,6 +195,7 @@ class Section:
     meetings: list[MeetingView]
     service_table: ServiceTableView | None
     child_style: str
+    flow: bool = False
 
     @property
     def heading(self) -> str:
@@ -203,6 +204,11 @@ class Section:
         if not self.title and len(name) > 24:
             name = name[:24] + "…"
         return f"{self.label}{' ' if self.label and self.style in ('decimal', 'decimal-zero', 'part') else ''}{name}".strip()
+
+    @property
+    def level(self) -> int:
+        """HTML heading level of a titled section: h2 at the top, never past h6."""
+        return min(self.depth + 2, 6)
 
     def walk(self) -> Iterator[Section]:
         yield self
@@ -308,6 +314,15 @@ class RoleView:
     @property
     def has_work(self) -> bool:
         return bool(self.duties or self.raci or self.forms_filled or self.forms_kept or self.documents)
+
+    @property
+    def external(self) -> bool:
+        return not self.is_department and self.role.external  # type: ignore[union-attr]
+
+    @property
+    def trained(self) -> bool:
+        """Staff with work in the manual get a training pack; outside parties do not."""
+        return self.has_work and not self.external
 
 
 @dataclass
@@ -533,12 +548,15 @@ def _section(
         meetings=meetings,
         service_table=_service_table(resolver, node),
         child_style=kids_style,
+        flow=node.flow,
     )
 
 
 def _flow(sections: list[Section]) -> list[FlowStep]:
+    """The steps with owners, in reading order: within the nodes marked ``flow``, else the whole document."""
+    marked = [s for top in sections for s in top.walk() if s.flow]
     steps = []
-    for top in sections:
+    for top in marked or sections:
         for section in top.walk():
             if section.roles and section.paragraphs:
                 text = section.paragraphs[0].text

@@ -169,6 +169,10 @@ class Node(Strict):
     refs: list[Ref] = Field(default=[], description="Forms or documents used, by id.")
     meetings: list[Meeting] = []
     meeting_style: NumberingStyle | None = None
+    flow: StrictBool = Field(
+        default=False,
+        description="The steps of the procedure are in this node: the flowchart shows its items with roles.",
+    )
     service_table: ServiceTable | None = None
 
     @model_validator(mode="after")
@@ -244,6 +248,7 @@ class Role(Strict):
     aliases: list[Text] = []
     department: Ref | None = None
     reports_to: Ref | None = None
+    external: StrictBool = Field(default=False, description="An outside party (业主, 装修公司): no training pack.")
     description: Text
 
 

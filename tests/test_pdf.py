@@ -77,7 +77,8 @@ def test_every_pdf_is_planned_at_its_path(catalog: Catalog) -> None:
     assert len([k for k in selected if k[0] == "document"]) == len(catalog.documents) == 12
     assert ("manual", "manual") in selected
     packs = {key for kind, key in selected if kind == "training"}
-    assert packs == {r.id for r in catalog.roles if r.has_work}
+    assert packs == {r.id for r in catalog.roles if r.trained}
+    assert "customer" not in packs  # an outside party gets no training pack
     assert pages.form("return-visit-record").output == "forms/return-visit-record.pdf"
     assert pages.document(DOCUMENT).output == f"procedures/{DOCUMENT}.pdf"
     assert pages.training(ROLE).output == f"training/{ROLE}.pdf"

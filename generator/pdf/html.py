@@ -119,7 +119,7 @@ class HtmlPages:
             found.setdefault(doc.id, []).append(("document", doc.id))
         found.setdefault(MANUAL_ID, []).append(("manual", MANUAL_ID))
         for role in self.catalog.roles:
-            if role.has_work:
+            if role.trained:
                 found.setdefault(role.id, []).append(("training", role.id))
         return found
 

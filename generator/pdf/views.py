@@ -10,7 +10,6 @@ document's issuer) that turn links into printable lines.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
 
 from ..catalog import (
     RACI_NAMES,
@@ -23,74 +22,13 @@ from ..catalog import (
     RoleView,
     Section,
     TargetEntry,
-    duration_text,
 )
+from ..formlayout import Block, Names, blocks, retention_note
 from ..models import (
     Document,
-    FormBlock,
-    FormField,
     FormSchema,
-    NoteBlock,
-    RowBlock,
-    RuledTable,
-    SectionBlock,
-    TableBlock,
 )
 from ..numbering import chinese_number
-
-GRID_COLUMNS = 12
-
-# --------------------------------------------------------------------------- forms
-
-
-@dataclass
-class FieldView:
-    field: FormField
-    name: str  # unique within the form: the AcroForm field name when fillable
-
-
-@dataclass
-class GridRow:
-    fields: list[FieldView]
-    filler: int  # empty grid columns after the last field
-
-
-@dataclass
-class GridBlock:
-    rows: list[GridRow]
-    kind: Literal["grid"] = "grid"
-
-
-@dataclass
-class TableCell:
-    text: str  # pre-printed: a row number or a row label; "" for a blank cell
-    name: str
-
-
-@dataclass
-class TableView:
-    title: str | None
-    columns: list[tuple[str, str]]  # (label, width as a CSS percentage)
-    rows: list[list[TableCell]]
-    numbered: bool
-    labelled: bool
-    kind: Literal["table"] = "table"
-
-
-@dataclass
-class NoteView:
-    text: str
-    kind: Literal["note"] = "note"
-
-
-@dataclass
-class SectionView:
-    title: str
-    blocks: list[GridBlock | TableView | NoteView | SectionView]
-    kind: Literal["section"] = "section"
-
-
-Block = GridBlock | TableView | NoteView | SectionView
 
 
 @dataclass
@@ -109,73 +47,16 @@ class FormPage:
         return self.view.form
 
 
-class _Names:
-    def __init__(self) -> None:
-        self.count = 0
-
-    def __call__(self, prefix: str = "f") -> str:
-        self.count += 1
-        return f"{prefix}{self.count}"
-
-
-def _table(table: RuledTable, names: _Names) -> TableView:
-    total = sum(c.width for c in table.columns)
-    columns = [(c.label, f"{100 * c.width / total:.3f}%") for c in table.columns]
-    rows = []
-    for index in range(table.rows):
-        if index < len(table.row_labels):
-            first = table.row_labels[index]
-        elif table.numbered and not table.row_labels:
-            first = str(index + 1)
-        else:
-            first = ""
-        cells = [TableCell(first, names("t"))]
-        cells.extend(TableCell("", names("t")) for _ in table.columns[1:])
-        rows.append(cells)
-    return TableView(
-        title=table.title,
-        columns=columns,
-        rows=rows,
-        numbered=table.numbered and not table.row_labels,
-        labelled=bool(table.row_labels),
-    )
-
-
-def _blocks(layout: list[FormBlock], names: _Names) -> list[Block]:
-    out: list[Block] = []
-    for block in layout:
-        if isinstance(block, RowBlock):
-            fields = [FieldView(f, names()) for f in block.row]
-            row = GridRow(fields, max(0, GRID_COLUMNS - sum(f.span for f in block.row)))
-            if out and isinstance(out[-1], GridBlock):
-                out[-1].rows.append(row)
-            else:
-                out.append(GridBlock([row]))
-        elif isinstance(block, TableBlock):
-            out.append(_table(block.table, names))
-        elif isinstance(block, NoteBlock):
-            out.append(NoteView(block.note))
-        elif isinstance(block, SectionBlock):
-            out.append(SectionView(block.section, _blocks(block.blocks, names)))
-    return out
-
-
-def retention_note(view: FormView) -> str:
-    """保存期限：2年 · 保管：项目处 (the place where it is kept, else the keeper)."""
-    retention = view.form.retention
-    period = "永久" if retention.permanent else duration_text(retention.period or "")
-    return f"保存期限：{period} · 保管：{retention.location or view.keeper.title}"
-
-
 def form_page(view: FormView, compact: bool = False) -> FormPage:
     return FormPage(
         view=view,
         anchor=f"form-{view.form.id}",
-        blocks=_blocks(view.form.layout, _Names()),
+        blocks=blocks(view.form.layout, Names()),
         retention_note=retention_note(view),
         page=f"form-{view.form.orientation}",
         compact=compact,
     )
+
 
 
 # --------------------------------------------------------------------------- documents

@@ -6,6 +6,7 @@ Nothing here reads YAML; everything comes from the :class:`~generator.catalog.Ca
 from __future__ import annotations
 
 from ..catalog import Catalog, DocumentView, Section
+from ..formlayout import Names, blocks, retention_note
 from .render import SitePage, TocEntry
 
 PDF_MANUAL = "pdf/manual.pdf"
@@ -67,7 +68,7 @@ def build_pages(catalog: Catalog) -> list[SitePage]:
             "index.md",
             "程序文件手册",
             "home.html",
-            {"catalog": catalog, "roles": [r for r in catalog.roles if r.has_work], "manual_pdf": PDF_MANUAL},
+            {"catalog": catalog, "roles": [r for r in catalog.roles if r.trained], "manual_pdf": PDF_MANUAL},
         )
     ]
     for doc in catalog.documents:
@@ -122,7 +123,7 @@ def build_pages(catalog: Catalog) -> list[SitePage]:
                 f"forms/{form.form.id}.md",
                 f"{form.form.code} {form.form.title}",
                 "form.html",
-                {"form": form},
+                {"form": form, "layout": blocks(form.form.layout, Names()), "retention_note": retention_note(form)},
             )
         )
     pages.append(SitePage("standards.md", "目标与期限", "standards.html", {"catalog": catalog},

@@ -1,0 +1,127 @@
+"""A form's layout for both renderers: rows merged into a 12-column grid, the cells of each blank
+table row (numbers or pre-printed labels), column widths, and the retention note.
+
+The site's HTML preview and the printed PDF lay out the same views, so they cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from .catalog import FormView, duration_text
+from .models import FormBlock, FormField, NoteBlock, RowBlock, RuledTable, SectionBlock, TableBlock
+
+GRID_COLUMNS = 12
+
+# --------------------------------------------------------------------------- forms
+
+
+@dataclass
+class FieldView:
+    field: FormField
+    name: str  # unique within the form: the AcroForm field name when fillable
+
+
+@dataclass
+class GridRow:
+    fields: list[FieldView]
+    filler: int  # empty grid columns after the last field
+
+
+@dataclass
+class GridBlock:
+    rows: list[GridRow]
+    kind: Literal["grid"] = "grid"
+
+
+@dataclass
+class TableCell:
+    text: str  # pre-printed: a row number or a row label; "" for a blank cell
+    name: str
+
+
+@dataclass
+class TableView:
+    title: str | None
+    columns: list[tuple[str, str]]  # (label, width as a CSS percentage)
+    rows: list[list[TableCell]]
+    numbered: bool
+    labelled: bool
+    kind: Literal["table"] = "table"
+
+
+@dataclass
+class NoteView:
+    text: str
+    kind: Literal["note"] = "note"
+
+
+@dataclass
+class SectionView:
+    title: str
+    blocks: list[GridBlock | TableView | NoteView | SectionView]
+    kind: Literal["section"] = "section"
+
+
+Block = GridBlock | TableView | NoteView | SectionView
+
+
+class Names:
+    """Unique field names within one form (the AcroForm names when fillable)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, prefix: str = "f") -> str:
+        self.count += 1
+        return f"{prefix}{self.count}"
+
+
+def table_view(table: RuledTable, names: Names) -> TableView:
+    total = sum(c.width for c in table.columns)
+    columns = [(c.label, f"{100 * c.width / total:.3f}%") for c in table.columns]
+    rows = []
+    for index in range(table.rows):
+        if index < len(table.row_labels):
+            first = table.row_labels[index]
+        elif table.numbered and not table.row_labels:
+            first = str(index + 1)
+        else:
+            first = ""
+        cells = [TableCell(first, names("t"))]
+        cells.extend(TableCell("", names("t")) for _ in table.columns[1:])
+        rows.append(cells)
+    return TableView(
+        title=table.title,
+        columns=columns,
+        rows=rows,
+        numbered=table.numbered and not table.row_labels,
+        labelled=bool(table.row_labels),
+    )
+
+
+def blocks(layout: list[FormBlock], names: Names) -> list[Block]:
+    out: list[Block] = []
+    for block in layout:
+        if isinstance(block, RowBlock):
+            fields = [FieldView(f, names()) for f in block.row]
+            row = GridRow(fields, max(0, GRID_COLUMNS - sum(f.span for f in block.row)))
+            if out and isinstance(out[-1], GridBlock):
+                out[-1].rows.append(row)
+            else:
+                out.append(GridBlock([row]))
+        elif isinstance(block, TableBlock):
+            out.append(table_view(block.table, names))
+        elif isinstance(block, NoteBlock):
+            out.append(NoteView(block.note))
+        elif isinstance(block, SectionBlock):
+            out.append(SectionView(block.section, blocks(block.blocks, names)))
+    return out
+
+
+def retention_note(view: FormView) -> str:
+    """保存期限：2年 · 保管：项目处 (the place where it is kept, else the keeper)."""
+    retention = view.form.retention
+    period = "永久" if retention.permanent else duration_text(retention.period or "")
+    return f"保存期限：{period} · 保管：{retention.location or view.keeper.title}"
