@@ -68,7 +68,8 @@ def build_pages(catalog: Catalog) -> list[SitePage]:
             "index.md",
             "程序文件手册",
             "home.html",
-            {"catalog": catalog, "roles": [r for r in catalog.roles if r.trained], "manual_pdf": PDF_MANUAL},
+            {"catalog": catalog, "roles": [r for r in catalog.roles if r.trained and not r.is_department],
+             "departments": [r for r in catalog.roles if r.has_work and r.is_department], "manual_pdf": PDF_MANUAL},
         )
     ]
     for doc in catalog.documents:
