@@ -22,7 +22,7 @@ from .catalog import Catalog
 from .check import check
 from .problems import Problem, format_text
 from .site.pages import build_pages, navigation
-from .site.render import SitePage, TocEntry, Urls, environment, render
+from .site.render import SitePage, Urls, environment, render
 from .site.search import add_search_words
 
 log = get_plugin_logger(__name__)
@@ -98,7 +98,7 @@ class ProceduresPlugin(BasePlugin[ProceduresConfig]):
             files.append(File.generated(config, page.src_uri, content=""))
             self.pages[page.src_uri] = page
         urls = {f.src_uri: f.url for f in files if f.src_uri in self.pages}
-        self.urls = Urls(urls, config.use_directory_urls)
+        self.urls = Urls(urls)
         return files
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -134,5 +134,3 @@ class ProceduresPlugin(BasePlugin[ProceduresConfig]):
         if status != 0:
             raise PluginError("PDF 生成失败：见上方信息。")
 
-
-__all__ = ["ProceduresPlugin", "TocEntry"]

@@ -47,9 +47,8 @@ class SitePage:
 class Urls:
     """Site-root URLs of every page and PDF, resolved relative to the page being rendered."""
 
-    def __init__(self, page_urls: dict[str, str], use_directory_urls: bool) -> None:
-        self.page_urls = page_urls  # src_uri -> url ("procedures/x/" or "procedures/x.html")
-        self.use_directory_urls = use_directory_urls
+    def __init__(self, page_urls: dict[str, str]) -> None:
+        self.page_urls = page_urls  # src_uri -> url ("procedures/x/", or "procedures/x.html" offline)
 
     def of_link(self, link: Link) -> str:
         if link.kind == "document":
