@@ -306,6 +306,7 @@ class RoleView:
     deadlines: list[DeadlineEntry] = field(default_factory=list)
     documents: list[DocumentView] = field(default_factory=list)
     owned: list[DocumentView] = field(default_factory=list)
+    department_duties: list[tuple[DocumentView, Section]] = field(default_factory=list)
 
     @property
     def id(self) -> str:
@@ -714,6 +715,9 @@ def _role_views(
         owners = [entry.deadline.role] if entry.deadline.role else entry.section.roles
         for role_id in dict.fromkeys(link.id for link in owners):
             by_id[role_id].deadlines.append(entry)
+    for view in views:
+        if view.department is not None and not view.is_department:
+            view.department_duties = list(by_id[view.department.id].duties)
     for view in views:
         involved = {d.id for d, _ in view.duties} | {d.id for d, _, _ in view.raci}
         view.documents = [
