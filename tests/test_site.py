@@ -83,6 +83,7 @@ def test_role_page_gathers_duties_targets_deadlines_and_forms(site: Path) -> Non
     assert "投诉处理完毕后 3天内" in officer
     assert "回访登记表" in officer
     assert 'href="../../pdf/training/officer.pdf"' in officer
+    assert "所在部门的职责" in officer and "管理处负责保存回访登记表" in officer
     manager = page(site, "roles/manager/index.html")
     assert "回访率 ≥ 100%" in manager
 
