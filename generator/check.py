@@ -537,6 +537,50 @@ def control_dates(ctx: Context) -> Iterator[Problem]:
             yield ctx.at(located, ("review_months",), "W231", f"评审已逾期：上次 {last}，周期 {doc.review_months} 个月，应于 {due} 前评审")
 
 
+def _strings(value: Any, loc: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str]]:
+    if isinstance(value, str):
+        yield loc, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, (*loc, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, (*loc, index))
+
+
+@rule
+def glyphs_exist(ctx: Context) -> Iterator[Problem]:
+    """Every character can be printed in Noto Sans CJK SC (else the PDF shows an empty box).
+
+    Passes: 回访记录表. Fails: a private-use character such as U+E000. Skipped when the font is
+    not installed (the PDF build then says how to install it).
+    """
+    import unicodedata
+
+    from .pdf.glyphs import FontNotFound, cached_coverage, font_file, missing
+
+    try:
+        cmap = cached_coverage(font_file(), ctx.loaded.root / ".cache" / "glyphs")
+    except (FontNotFound, OSError, ImportError):
+        return
+    files = [*ctx.loaded.documents, *ctx.loaded.forms]
+    files += [f for f in (ctx.loaded.roles, ctx.loaded.external) if f is not None]
+    for located, _ in files:
+        reported: set[str] = set()
+        for loc, text in _strings(located.data, ()):
+            for char in missing(text, cmap):
+                if char in reported:
+                    continue
+                reported.add(char)
+                name = unicodedata.name(char, "")
+                yield ctx.at(
+                    located,
+                    loc,
+                    "E301",
+                    f"字体 Noto Sans CJK SC 中没有字符 “{char}”（U+{ord(char):04X}{' ' + name if name else ''}），打印出来会是空框：请改用常用字符",
+                )
+
+
 def _context(loaded: Loaded, when: dt.date) -> Context:
     role_ids: set[str] = set()
     if loaded.roles:

@@ -18,7 +18,8 @@ import pytest
 from pypdf import PdfReader
 
 from generator.catalog import Catalog
-from generator.check import load_catalog
+from generator.check import check, load_catalog
+from generator.cli import main as cli_main
 from generator.pdf import COMPANY, TEMPLATES
 from generator.pdf.build import BuildResult, build, build_pdfs, source_date, warn_if_slow
 from generator.pdf.glyphs import coverage, font_file
@@ -123,8 +124,30 @@ def test_fetcher_serves_only_own_assets() -> None:
             fetcher.fetch(url)
 
 
-def test_missing_glyph_fails_located_and_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_missing_glyph_is_caught_by_the_checker_located(tmp_path: Path) -> None:
     assert 0xE000 not in coverage(font_file())
+    root = copy_repo(tmp_path / "repo", "glyph-missing")
+    found = [p for p in check(root).problems if p.code == "E301"]
+    assert [(p.path, p.line) for p in found] == [("forms/glyph-missing.yml", 16)]
+    assert "U+E000" in found[0].message
+
+
+def test_missing_glyph_stops_procgen_pdf_and_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = copy_repo(tmp_path / "repo", "glyph-missing")
+    out = tmp_path / "out"
+    assert cli_main(["pdf", str(root), "--out", str(out), "--only", "glyph-missing"]) == 1
+    printed = capsys.readouterr().out
+    assert re.search(r"^forms/glyph-missing\.yml:16:\d+: error E301 .*U\+E000", printed, re.M), printed
+    assert not out.exists()
+
+
+def test_missing_glyph_fails_the_pdf_build_even_past_the_checker(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The build keeps its own guard (text from templates, or a catalog built without checks).
+    import generator.check as check_module
+
+    monkeypatch.setattr(check_module, "RULES", [r for r in check_module.RULES if r.__name__ != "glyphs_exist"])
     root = copy_repo(tmp_path / "repo", "glyph-missing")
     out = tmp_path / "out"
     code = build_pdfs(load_catalog(root), root, out, only=["glyph-missing"], cache_dir=tmp_path / "cache")
