@@ -59,9 +59,9 @@ def catalog() -> Catalog:
 
 @pytest.fixture(scope="session")
 def rendered(tmp_path_factory: pytest.TempPathFactory, catalog: Catalog) -> Iterator[tuple[Path, BuildResult]]:
-    """Every form, the manual, one document and one training pack, rendered once."""
+    """Every form, the manual, one document and two training packs, rendered once."""
     out = tmp_path_factory.mktemp("pdf")
-    only = [f.form.id for f in catalog.forms] + ["manual", DOCUMENT, ROLE]
+    only = [f.form.id for f in catalog.forms] + ["manual", DOCUMENT, ROLE, "customer-service-officer"]
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
         result = build(catalog, ROOT, out, only=only, cache_dir=out.parent / "cache")
@@ -307,6 +307,12 @@ def test_training_pack(rendered: tuple[Path, BuildResult]) -> None:
     sign_in = squeeze(pages[-1])
     for expected in ("培训签到表", "培训主题", "培训日期", "培训讲师", "序号", "签到", "25"):
         assert expected in sign_in, expected
+
+
+def test_training_pack_of_a_department_member_has_the_department_duties(rendered: tuple[Path, BuildResult]) -> None:
+    out, _ = rendered
+    text = squeeze("".join(text_of(out / "training" / "customer-service-officer.pdf")))
+    assert "所在部门的职责" in text and "负责办理入住及装修手续" in text
 
 
 @pytest.mark.slow

@@ -201,6 +201,7 @@ class TrainingPage:
     anchor: str
     headings: dict[str, str]  # part -> 一、岗位职责 (only the parts this role has)
     duties: list[DocumentSections]
+    department_duties: list[DocumentSections]
     raci: list[RaciLine]
     documents: list[DocumentSections]
     forms: list[FormUse]
@@ -212,6 +213,7 @@ class TrainingPage:
 
 PARTS = {
     "duties": "岗位职责",
+    "department": "所在部门的职责",
     "raci": "职责矩阵中的活动",
     "documents": "应知文件",
     "forms": "使用的表单",
@@ -222,17 +224,24 @@ SIGN_IN_FORM = "training-sign-in"
 """The form printed at the end of every training pack."""
 
 
+def _by_document(items: list[tuple[DocumentView, Section]], where: dict[int, str]) -> list[DocumentSections]:
+    """Sections grouped by their document, in reading order, each with its printed place."""
+    groups: list[DocumentSections] = []
+    for doc, section in items:
+        cited = Cited(where.get(id(section), section.label), section)
+        if groups and groups[-1].document is doc:
+            groups[-1].sections.append(cited)
+        else:
+            groups.append(DocumentSections(doc, [cited]))
+    return groups
+
+
 def training_page(catalog: Catalog, role: RoleView, compact_forms: frozenset[str] = frozenset()) -> TrainingPage:
     where: dict[int, str] = {}
     for doc in catalog.documents:
         where.update(places(doc))
-    duties: list[DocumentSections] = []
-    for doc, section in role.duties:
-        cited = Cited(where.get(id(section), section.label), section)
-        if duties and duties[-1].document is doc:
-            duties[-1].sections.append(cited)
-        else:
-            duties.append(DocumentSections(doc, [cited]))
+    duties = _by_document(role.duties, where)
+    department_duties = _by_document(role.department_duties, where)
     by_doc = {group.document.id: group.sections for group in duties}
     documents = [DocumentSections(doc, by_doc.get(doc.id, [])) for doc in role.documents]
     raci = [
@@ -250,6 +259,7 @@ def training_page(catalog: Catalog, role: RoleView, compact_forms: frozenset[str
     deadlines = [DeadlineLine(e, where.get(id(e.section), e.section.label)) for e in role.deadlines]
     present = {
         "duties": bool(duties),
+        "department": bool(department_duties),
         "raci": bool(raci),
         "documents": bool(documents),
         "forms": bool(forms),
@@ -267,6 +277,7 @@ def training_page(catalog: Catalog, role: RoleView, compact_forms: frozenset[str
         anchor=f"role-{role.id}",
         headings=headings,
         duties=duties,
+        department_duties=department_duties,
         raci=raci,
         documents=documents,
         forms=forms,
