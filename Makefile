@@ -7,6 +7,9 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SYSDEPS := $(VENV)/.system-deps
 
+# Quiet the MkDocs 2 / Material end-of-life banners in build logs.
+export NO_MKDOCS_2_WARNING := 1
+
 .PHONY: site site-offline test serve check pdf schema lint bench setup system-deps clean
 
 setup: $(STAMP) $(SYSDEPS)
@@ -42,7 +45,7 @@ site: setup
 site-offline: setup
 	$(BIN)/procgen check
 	rm -rf .build/site-offline
-	PROCGEN_OFFLINE=1 $(BIN)/mkdocs build --strict --site-dir .build/site-offline
+	PROCGEN_OFFLINE=true $(BIN)/mkdocs build --strict --site-dir .build/site-offline
 	rm -rf site-offline && mv .build/site-offline site-offline
 	cd site-offline && rm -f ../site-offline.zip && $(PYTHON) -c "import shutil; shutil.make_archive('../site-offline', 'zip', '.')"
 	@echo "离线版已生成：site-offline/ 与 site-offline.zip（解压后直接打开 index.html）"

@@ -147,3 +147,23 @@ def test_every_link_of_the_real_manual_resolves_pdfs_included(built_site: Path) 
     assert not outside, "\n".join(outside[:30])
     pdfs = sorted(p.relative_to(built_site).as_posix() for p in (built_site / "pdf").rglob("*.pdf"))
     assert "pdf/manual.pdf" in pdfs and len([p for p in pdfs if p.startswith("pdf/procedures/")]) == 12
+
+
+def test_offline_variant_searches_from_the_file_system(browser, tmp_path: Path) -> None:  # noqa: ANN001
+    project = copy_repo(REPO, tmp_path / "manual")
+    site = tmp_path / "site"
+    result = build(project, site, pdf=False, offline=True)
+    assert result.returncode == 0, result.stderr[-3000:]
+    context = browser.new_context(locale="zh-CN")
+    tab = context.new_page()
+    outside: list[str] = []
+    tab.on("request", lambda r: r.url.startswith(("file:", "data:", "blob:")) or outside.append(r.url))
+    tab.goto((site / "index.html").as_uri())
+    tab.locator("input.md-search__input").click()
+    tab.fill("input.md-search__input", "回访")
+    tab.press("input.md-search__input", "End")
+    tab.wait_for_selector(".md-search-result__item", timeout=20000)
+    hrefs = tab.eval_on_selector_all(".md-search-result__item a", "els => els.map(e => e.href)")
+    assert any("procedures/return-visit.html" in h for h in hrefs), hrefs[:10]
+    assert outside == []
+    context.close()
