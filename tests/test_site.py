@@ -167,3 +167,10 @@ def test_offline_variant_works_from_disk(tmp_path: Path) -> None:
     for html_file in out.rglob("*.html"):
         for _tag, _attr, url in parse(html_file).urls:
             assert not re.match(r"^(https?:)?//", url), f"{html_file}: {url}"
+
+
+def test_flowchart_labels_stay_text() -> None:
+    from generator.site.pages import mermaid_text
+
+    assert mermaid_text('<b>粗</b> "引号" `**md**`', limit=100) == "#lt;b#gt;粗#lt;/b#gt; #quot;引号#quot; #96;**md**#96;"
+    assert mermaid_text("一二三四五", limit=3) == "一二三…"

@@ -25,10 +25,14 @@ def _toc(sections: list[Section], level: int = 2) -> list[TocEntry]:
     return entries
 
 
-def _mermaid_text(text: str, limit: int = 28) -> str:
-    """Label text for a Mermaid node: shortened, with the characters Mermaid would parse replaced."""
+_MERMAID_ENTITIES = {'"': "#quot;", "<": "#lt;", ">": "#gt;", "`": "#96;", "\n": " "}
+
+
+def mermaid_text(text: str, limit: int = 28) -> str:
+    """Label text for a Mermaid node: shortened, and with every character Mermaid would read as
+    markup (quotes, tags, markdown strings) written as an entity, so the label stays text."""
     short = text if len(text) <= limit else text[:limit] + "…"
-    return short.replace('"', "#quot;").replace("\n", " ")
+    return "".join(_MERMAID_ENTITIES.get(char, char) for char in short)
 
 
 def flowchart(doc: DocumentView) -> str | None:
@@ -42,14 +46,14 @@ def flowchart(doc: DocumentView) -> str | None:
         owner = step.lanes[0]
         lanes.setdefault(owner.id, (owner.title, []))[1].append(node_id)
         others = "、".join(link.title for link in step.lanes[1:])
-        label = f"{step.label} {_mermaid_text(step.text)}".strip()
+        label = f"{step.label} {mermaid_text(step.text)}".strip()
         if others:
-            label += f"（会同{_mermaid_text(others, 16)}）"
+            label += f"（会同{mermaid_text(others, 16)}）"
         nodes.append((node_id, label))
     labels = dict(nodes)
     lines = ["flowchart TB"]
     for lane_no, (title, members) in enumerate(lanes.values(), start=1):
-        lines.append(f'  subgraph lane{lane_no}["{_mermaid_text(title, 16)}"]')
+        lines.append(f'  subgraph lane{lane_no}["{mermaid_text(title, 16)}"]')
         lines.append("    direction TB")
         for node_id in members:
             lines.append(f'    {node_id}["{labels[node_id]}"]')
