@@ -164,6 +164,7 @@ class MeetingView:
 class ServiceRowView:
     service: str | None  # set on the first row of a group
     rowspan: int
+    group: str  # the group's 服务项目, on every row (print repeats it where a page breaks a group)
     content: str
     lines: list[tuple[Paragraph, list[TargetView]]]
     roles: list[Link]
@@ -489,6 +490,7 @@ def _service_table(resolver: Resolver, node: Node) -> ServiceTableView | None:
                 ServiceRowView(
                     service=group.service if index == 0 else None,
                     rowspan=len(group.rows) if index == 0 else 0,
+                    group=group.service,
                     content=row.content,
                     lines=lines,
                     roles=[resolver.role(r) for r in row.roles],
