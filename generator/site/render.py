@@ -64,8 +64,14 @@ class Urls:
 
 
 def environment(urls: Urls) -> jinja2.Environment:
+    # The form preview imports the printed form's own layout ("pdf/_form.html.j2"): one layout, two media.
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
+        loader=jinja2.ChoiceLoader(
+            [
+                jinja2.FileSystemLoader(TEMPLATES),
+                jinja2.PrefixLoader({"pdf": jinja2.FileSystemLoader(TEMPLATES.parent / "pdf")}),
+            ]
+        ),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
