@@ -334,10 +334,11 @@ def _role_refs(doc: Document) -> Iterator[tuple[tuple[Any, ...], str]]:
                                 if target.role:
                                     yield (*loc, "service_table", "groups", g, "rows", r, "standards", s, "targets", t, "role"), target.role
     for i, row in enumerate(doc.matrix):
-        a = [row.A] if isinstance(row.A, str) else list(row.A or [])
-        for letter, ids in (("R", row.R), ("A", a), ("C", row.C), ("I", row.I)):
-            for j, r in enumerate(ids):
-                yield ("matrix", i, letter, j) if letter != "A" or not isinstance(row.A, str) else ("matrix", i, "A"), r
+        if isinstance(row.A, str):  # A: one-id   (the usual form)
+            yield ("matrix", i, "A"), row.A
+        for letter, ids in (("R", row.R), ("A", row.A if isinstance(row.A, list) else []), ("C", row.C), ("I", row.I)):
+            for j, role_id in enumerate(ids):
+                yield ("matrix", i, letter, j), role_id
 
 
 @rule
