@@ -197,6 +197,10 @@ class Section:
     service_table: ServiceTableView | None
     child_style: str
     flow: bool = False
+    path: str = ""
+    """Full clause path within the document: "4.1.3 b)", "第一部分 五、(六)2、" (labels of every ancestor)."""
+    where: str = ""
+    """Title of the nearest titled ancestor (or its own title): what a bare item belongs to."""
 
     @property
     def heading(self) -> str:
@@ -499,6 +503,23 @@ def _service_table(resolver: Resolver, node: Node) -> ServiceTableView | None:
     return ServiceTableView(columns=list(table.columns), rows=rows)
 
 
+def clause_path(parent_path: str, style: str, label: str) -> str:
+    """The full path of a clause from its parent's path and its own label.
+
+    A decimal label already holds its ancestors' numbers (4.1.3, 2.1), so it stands alone;
+    otherwise labels are chained: 五、 + (六) + 2、 -> 五、(六)2、, with a space after a label that
+    does not end in punctuation (第一部分 五、, 4.1.3 b)).
+    """
+    if not label:
+        return parent_path
+    if style == "decimal":
+        return label
+    if not parent_path:
+        return label
+    glue = " " if parent_path[-1].isalnum() or style in numbering.UNNUMBERED else ""
+    return f"{parent_path}{glue}{label}"
+
+
 def _section(
     resolver: Resolver,
     doc: Document,
@@ -509,10 +530,15 @@ def _section(
     numbers: tuple[int, ...],
     depth: int,
     anchor: str,
+    parent_path: str = "",
+    parent_where: str = "",
 ) -> Section:
     counted = style not in numbering.UNNUMBERED
     own_numbers = (*numbers, index) if counted else numbers
     kids_style = numbering.child_style(node.style, depth + 1)
+    own_label = numbering.label(style, index, own_numbers)
+    path = clause_path(parent_path, style, own_label)
+    where = node.title or parent_where
     children = []
     count = 0
     for i, child in enumerate(node.items, start=1):
@@ -527,6 +553,8 @@ def _section(
                 numbers=own_numbers,
                 depth=depth + 1,
                 anchor=f"{anchor}-{i}",
+                parent_path=path,
+                parent_where=where,
             )
         )
     meeting_style = node.meeting_style or "latin"
@@ -537,7 +565,7 @@ def _section(
     return Section(
         document_id=doc.id,
         anchor=anchor,
-        label=numbering.label(style, index, own_numbers),
+        label=own_label,
         style=style,
         depth=depth,
         title=node.title,
@@ -552,6 +580,8 @@ def _section(
         service_table=_service_table(resolver, node),
         child_style=kids_style,
         flow=node.flow,
+        path=path,
+        where=where,
     )
 
 

@@ -23,7 +23,7 @@ from .check import check
 from .problems import Problem, format_text
 from .site.pages import build_pages, navigation
 from .site.render import SitePage, Urls, environment, render
-from .site.search import add_search_words
+from .site.search import THEME, WORKER, SearchIndex, SearchWorker, ThemeMismatch
 
 log = get_plugin_logger(__name__)
 
@@ -55,6 +55,8 @@ class ProceduresPlugin(BasePlugin[ProceduresConfig]):
         self.problems: list[Problem] = []
         self.pages: dict[str, SitePage] = {}
         self.urls: Urls | None = None
+        self.search: SearchIndex | None = None
+        self.worker: SearchWorker | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -73,7 +75,13 @@ class ProceduresPlugin(BasePlugin[ProceduresConfig]):
             if self.command != "serve":
                 raise PluginError("程序文件定义有错误，未生成网站：\n" + format_text(result.problems))
             log.error("程序文件定义有错误：页面上列出了各项问题，保存修改后自动刷新。")
-        add_search_words(self.catalog)
+        self.search = SearchIndex(self.catalog)
+        # The theme override points Material's search box at the manual's own worker.
+        config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME))
+        try:
+            self.worker = SearchWorker.locate(config.theme.dirs)
+        except ThemeMismatch as error:
+            raise PluginError(str(error)) from error
         config.extra_css.insert(0, "assets/procedures/procedures.css")
         config.extra_javascript.insert(0, "assets/procedures/mermaid.min.js")
         polyfills = config.extra.get("polyfills") or []
@@ -86,6 +94,8 @@ class ProceduresPlugin(BasePlugin[ProceduresConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         for uri, path in SITE_ASSETS.items():
             files.append(File.generated(config, uri, abs_src_path=str(path)))
+        if self.worker is not None:
+            files.append(File.generated(config, self.worker.ours, abs_src_path=str(WORKER)))
         if self.catalog is not None:
             pages = build_pages(self.catalog)
         else:
@@ -101,10 +111,16 @@ class ProceduresPlugin(BasePlugin[ProceduresConfig]):
         self.urls = Urls(urls)
         return files
 
+    def on_env(self, env, *, config: MkDocsConfig, files: Files):  # noqa: ANN001, ANN201 - jinja2 types
+        env.globals["procgen_search_worker"] = self.worker
+        return env
+
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         spec = self.pages.get(page.file.src_uri)
         if spec is None:
             return markdown
+        # The manual indexes its own pages (on_page_content); Material's indexer is kept off them.
+        page.meta["search"] = {"exclude": True}
         # Markup keeps the title escaped whether or not the theme applies `| e`.
         page.meta["title"] = Markup(escape(spec.title))
         return ""
@@ -115,6 +131,8 @@ class ProceduresPlugin(BasePlugin[ProceduresConfig]):
             return html
         content = render(environment(self.urls), spec, page.url)
         page.toc = get_toc([entry.token() for entry in spec.toc])
+        if self.search is not None:
+            self.search.add_page(str(content), page.url, spec.title, spec.search, spec.boost)
         return str(content)
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):  # noqa: ANN001 - livereload types
@@ -124,7 +142,10 @@ class ProceduresPlugin(BasePlugin[ProceduresConfig]):
                 server.watch(str(path))
         return server
 
+    @event_priority(-50)  # after Material's search plugin wrote its index, before the offline plugin inlines it
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.search is not None:
+            self.search.write(Path(config.site_dir))
         if self.catalog is None or not self.config.pdf:
             return
         from .pdf.build import build_pdfs

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -82,3 +82,39 @@ def make_repo(tmp_path: Path) -> Callable[..., Path]:
         return build_repo(tmp_path / f"repo{next(counter)}", overlay, files)
 
     return make
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Headless Chromium (Debian's), started once for every browser test."""
+    if CHROMIUM is None:
+        pytest.fail("chromium 未安装：运行 make test 会自动安装（scripts/system-deps.sh）")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+REPORTS: list[str] = []
+"""Lines a test wants shown after the run whatever its outcome (e.g. search precision@3)."""
+
+
+def pytest_terminal_summary(terminalreporter) -> None:  # noqa: ANN001 - pytest's own type
+    if REPORTS:
+        terminalreporter.section("报告")
+        for line in REPORTS:
+            terminalreporter.write_line(line)

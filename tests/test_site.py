@@ -139,10 +139,22 @@ def test_no_page_references_an_outside_host(site: Path) -> None:
     assert not outside, "\n".join(outside)
 
 
-def test_search_index_is_segmented_chinese(site: Path) -> None:
+def test_search_index_has_an_entry_per_clause_titled_by_its_path(site: Path) -> None:
     index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    text = " ".join(d["text"] for d in index["docs"])
-    assert "\u200b回访\u200b" in text
+    docs = {d["location"]: d for d in index["docs"]}
+    clause = next(d for loc, d in docs.items() if loc.startswith("procedures/alpha/#") and "物管员负责回访工作" in d["text"])
+    assert clause["title"].startswith("一、1、")
+    assert "\u200b" not in clause["text"]
+    for catalog_page in ("matrix/", "standards/", "records/", "documents/", "roles/", "forms/"):
+        entries = [d for loc, d in docs.items() if loc.split("#")[0] == catalog_page]
+        assert len(entries) == 1 and len(entries[0]["text"]) < 200, entries  # a title, not the list it shows
+    assert "index.html" not in docs and "" not in docs  # home lists, it does not answer
+    form = docs["forms/visit-log/"]
+    assert "保存：" in form["text"]
+    words = index["config"]["procgen"]["words"]
+    assert "回访测试规范" in words and "物管员" in words  # the catalog's own names are whole words
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'"search": "assets/procedures/search-worker\.[0-9a-f]{8}\.js"', home)
 
 
 def test_errors_fail_the_build_with_located_messages(tmp_path: Path) -> None:
@@ -164,7 +176,8 @@ def test_offline_variant_works_from_disk(tmp_path: Path) -> None:
     home = (out / "index.html").read_text(encoding="utf-8")
     assert (out / "procedures" / "alpha.html").is_file()  # no directory URLs: file:// works
     assert "unpkg.com" not in home and 'src="assets/procedures/iframe-worker-shim.js"' in home
-    assert (out / "search" / "search_index.js").is_file()  # search without a server
+    inlined = (out / "search" / "search_index.js").read_text(encoding="utf-8")  # search without a server
+    assert inlined.startswith("var __index = ") and '"procgen"' in inlined  # the manual's index, not Material's
     assert 'href="procedures/alpha.html"' in home
     for html_file in out.rglob("*.html"):
         for _tag, _attr, url in parse(html_file).urls:

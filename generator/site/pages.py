@@ -10,6 +10,8 @@ from ..formlayout import Names, blocks, retention_note
 from .render import SitePage, TocEntry
 
 PDF_MANUAL = "pdf/manual.pdf"
+CATALOG_BOOST = 0.5
+"""Search weight of the catalog pages (lists, matrix, standards) against the procedures they list."""
 
 
 def _toc(sections: list[Section], level: int = 2) -> list[TocEntry]:
@@ -74,6 +76,7 @@ def build_pages(catalog: Catalog) -> list[SitePage]:
             "home.html",
             {"catalog": catalog, "roles": [r for r in catalog.roles if r.trained and not r.is_department],
              "departments": [r for r in catalog.roles if r.has_work and r.is_department], "manual_pdf": PDF_MANUAL},
+            search="none",
         )
     ]
     for doc in catalog.documents:
@@ -97,7 +100,7 @@ def build_pages(catalog: Catalog) -> list[SitePage]:
             )
         )
     pages.append(
-        SitePage("roles/index.md", "岗位与部门", "roles.html", {"catalog": catalog})
+        SitePage("roles/index.md", "岗位与部门", "roles.html", {"catalog": catalog}, search="title", boost=CATALOG_BOOST)
     )
     for role in catalog.roles:
         toc = [
@@ -120,9 +123,11 @@ def build_pages(catalog: Catalog) -> list[SitePage]:
                 "role.html",
                 {"role": role},
                 toc,
+                search="lead",
             )
         )
-    pages.append(SitePage("forms/index.md", "表单与记录", "forms.html", {"catalog": catalog}))
+    pages.append(SitePage("forms/index.md", "表单与记录", "forms.html", {"catalog": catalog},
+                          search="title", boost=CATALOG_BOOST))
     for form in catalog.forms:
         pages.append(
             SitePage(
@@ -130,15 +135,19 @@ def build_pages(catalog: Catalog) -> list[SitePage]:
                 f"{form.form.code} {form.form.title}",
                 "form.html",
                 {"form": form, "layout": blocks(form.form.layout, Names()), "retention_note": retention_note(form)},
+                search="page",
             )
         )
+    # Catalog pages list what the procedures say: only their titles are searched, so a search
+    # lands on the clause itself, not on a list that quotes it.
     pages.append(SitePage("standards.md", "目标与期限", "standards.html", {"catalog": catalog},
-                          [TocEntry(2, "targets", "可测量的目标"), TocEntry(2, "deadlines", "期限与频次")]))
-    pages.append(SitePage("matrix.md", "职责矩阵", "matrix.html", {"catalog": catalog}))
-    pages.append(SitePage("records.md", "记录清单", "records.html", {"catalog": catalog}))
+                          [TocEntry(2, "targets", "可测量的目标"), TocEntry(2, "deadlines", "期限与频次")],
+                          search="title", boost=CATALOG_BOOST))
+    pages.append(SitePage("matrix.md", "职责矩阵", "matrix.html", {"catalog": catalog}, search="title", boost=CATALOG_BOOST))
+    pages.append(SitePage("records.md", "记录清单", "records.html", {"catalog": catalog}, search="title", boost=CATALOG_BOOST))
     pages.append(SitePage("documents.md", "受控文件清单", "documents.html", {"catalog": catalog},
                           [TocEntry(2, "controlled", "受控文件"), TocEntry(2, "planned", "计划编写的文件"),
-                           TocEntry(2, "external", "外来文件")]))
+                           TocEntry(2, "external", "外来文件")], search="title", boost=CATALOG_BOOST))
     return pages
 
 

@@ -11,6 +11,7 @@ from markupsafe import Markup, escape
 from mkdocs.utils import get_relative_url
 
 from ..catalog import Link
+from .search import SearchMode
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "site"
 
@@ -42,6 +43,10 @@ class SitePage:
     template: str
     context: dict[str, Any]
     toc: list[TocEntry] = field(default_factory=list)
+    search: SearchMode = "sections"
+    """How the page enters the search index (see :data:`generator.site.search.SearchMode`)."""
+    boost: float = 1.0
+    """Weight of the page's entries in the ranking: catalog pages below the procedures they list."""
 
 
 class Urls:

@@ -1,36 +1,360 @@
-"""Words jieba must keep whole when the search index is segmented (e.g. 物管员, not 物/管员)."""
+"""The site's search index: one entry per clause, built from the rendered pages, and the words of the manual.
+
+Material for MkDocs indexes pages with lunr and segments a Chinese *query* greedily against the
+index, dropping its last character (see README, "Searching"). The manual ships its own search
+worker instead (``assets/site/search-worker.js``), which finds any text that stands verbatim in a
+section and splits a longer question into the manual's own words. This module writes what that
+worker reads:
+
+- ``docs``: one entry per page (its lead) and, on procedure pages, one per heading and per clause,
+  with readable text (table cells as "label：value") and the clause's full path as its title;
+- ``config.procgen.words``: the vocabulary for splitting a question ("回访要在几天内做") into words,
+  cut by jieba (``cut_for_search``, so 客户满意率 yields 满意率 too) with the catalog's own names
+  (documents, forms, roles and their aliases, metrics, meetings) as whole words.
+
+Nothing here reads YAML: names come from the catalog, text from the pages the templates rendered.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import html.parser
+import json
 import logging
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from ..catalog import Catalog
 
 USER_DICT = Path(__file__).resolve().parent.parent / "assets" / "jieba" / "user_dict.txt"
-MAX_NAME = 4
-"""Role names up to this length become words; longer ones (项目经理助理) stay split so 经理 finds them."""
+
+SearchMode = Literal["sections", "lead", "title", "page", "none"]
+"""How a page enters the index: ``sections`` one entry per heading and clause (procedures);
+``lead`` one entry with the text before its first sub-heading (a role: description, aliases);
+``title`` its title and first paragraph only (catalog pages that merely list what the procedures
+say); ``page`` one entry with all its text (a form); ``none`` not at all (home)."""
+
+HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+BLOCKS = HEADINGS | {
+    "p", "div", "li", "ul", "ol", "table", "tr", "caption", "section", "article", "header", "footer",
+    "br", "dd", "dt", "dl", "blockquote", "details", "summary", "figure", "figcaption", "thead", "tbody",
+}
+SKIPPED = {"script", "style", "svg", "pre", "template", "button", "noscript"}
+VOID = {"br", "img", "input", "col", "hr", "meta", "link", "wbr", "source"}
+TITLE_ATTR = "data-pm-title"
+"""A clause's title in the index (its full path and the section it belongs to)."""
+SKIP_ATTR = "data-pm-nosearch"
+"""An element whose text stays out of the index (e.g. a flowchart that repeats the clauses)."""
+
+MIN_WORD = 2
+STOP_WORDS = frozenset(
+    "什么 怎么 怎样 如何 多少 哪些 哪个 哪里 几天 几个 几次 是否 是不是 吗 呢 吧".split()
+)
+"""Question words a member of staff types ("回访要在几天内做？") that never stand in an answer."""
 
 
-def search_words(catalog: Catalog | None) -> list[str]:
-    """Short role and department names and their aliases, from the catalog."""
+@dataclass
+class Entry:
+    """One search result: a location on a page, its title and its plain text."""
+
+    location: str
+    title: str
+    text: str
+    boost: float = 1.0
+
+    def to_json(self) -> dict[str, object]:
+        data: dict[str, object] = {"location": self.location, "title": self.title, "text": self.text}
+        if self.boost != 1.0:
+            data["boost"] = self.boost
+        return data
+
+
+@dataclass
+class _Open:
+    anchor: str
+    title: str
+    text: list[str] = field(default_factory=list)
+
+
+class _Extractor(html.parser.HTMLParser):
+    """Splits a page's HTML at every heading with an id and every element carrying ``data-pm-title``."""
+
+    def __init__(self, title: str, split: bool) -> None:
+        super().__init__(convert_charrefs=True)
+        self.split = split
+        self.done: list[_Open] = []
+        self.current = _Open("", title)
+        self.skip_depth = 0
+        self.skip_stack: list[str] = []
+        self.title_tag: str | None = None
+        self.title_parts: list[str] = []
+        self.pending_colon = False
+        self.seen_subheading = False
+
+    # -- text ------------------------------------------------------------------------------------
+    def _gap(self) -> None:
+        if self.current.text and self.current.text[-1] != " ":
+            self.current.text.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        if self.skip_depth:
+            return
+        if self.title_tag is not None:
+            self.title_parts.append(data)
+            return
+        self.current.text.append(data)
+
+    # -- structure -------------------------------------------------------------------------------
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.skip_depth:
+            if tag not in VOID:
+                self.skip_stack.append(tag)
+                self.skip_depth += 1
+            return
+        values = dict(attrs)
+        if tag in SKIPPED or SKIP_ATTR in values:
+            if tag not in VOID:
+                self.skip_stack.append(tag)
+                self.skip_depth = 1
+            return
+        anchor = values.get("id")
+        if tag == "h1":
+            # The page title is the article's title already.
+            self.title_tag, self.title_parts = tag, []
+            return
+        if tag in HEADINGS:
+            self.seen_subheading = True
+        if self.split and anchor and (tag in HEADINGS or TITLE_ATTR in values):
+            self._flush()
+            self.current = _Open(anchor, values.get(TITLE_ATTR) or "")
+            if tag in HEADINGS:
+                self.title_tag, self.title_parts = tag, []
+                return
+        if tag == "td" and self.pending_colon:
+            self.current.text.append("：")
+        elif tag in ("td", "th") or tag in BLOCKS:
+            self._gap()
+        self.pending_colon = False
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.skip_depth:
+            if self.skip_stack and self.skip_stack[-1] == tag:
+                self.skip_stack.pop()
+                self.skip_depth -= 1
+            return
+        if self.title_tag == tag:
+            title = _squash("".join(self.title_parts))
+            if tag != "h1" and not self.current.title:
+                self.current.title = title
+            self.title_tag = None
+            return
+        if tag == "th":
+            self.pending_colon = True
+            return
+        self.pending_colon = False
+        if tag in BLOCKS or tag in ("td", "span"):
+            # A span is a label, a tag or a printed guide (年 月 日): never part of a word.
+            self._gap()
+
+    def _flush(self) -> None:
+        self.done.append(self.current)
+
+    def close(self) -> None:
+        super().close()
+        self._flush()
+
+
+_SPACES = re.compile(r"\s+")
+_GAP_BEFORE_CJK_PUNCT = re.compile(r" (?=[，。；：、！？）」』》”’])")
+_GAP_AFTER_CJK_OPEN = re.compile(r"(?<=[（「『《“‘]) ")
+
+
+def _squash(text: str) -> str:
+    text = _SPACES.sub(" ", text).strip()
+    text = _GAP_BEFORE_CJK_PUNCT.sub("", text)
+    return _GAP_AFTER_CJK_OPEN.sub("", text)
+
+
+def page_entries(html: str, url: str, title: str, mode: SearchMode, boost: float = 1.0) -> list[Entry]:
+    """The index entries of one rendered page (``url`` relative to the site root)."""
+    if mode == "none":
+        return []
+    parser = _Extractor(title, split=mode == "sections")
+    if mode == "lead":
+        html = _lead(html)
+    elif mode == "title":
+        html = _first_paragraph(html)
+    parser.feed(html)
+    parser.close()
+    entries = []
+    for part in parser.done:
+        text = _squash("".join(part.text))
+        location = f"{url}#{part.anchor}" if part.anchor else url
+        if part.anchor and not text and not part.title:
+            continue
+        entries.append(Entry(location, _squash(part.title) or title, text, boost))
+    return entries
+
+
+_FIRST_SUBHEADING = re.compile(r"<h[2-6][\s>]")
+_FIRST_PARAGRAPH = re.compile(r"<p[\s>].*?</p>", re.S)
+
+
+def _lead(html: str) -> str:
+    """The part of a page before its first sub-heading."""
+    match = _FIRST_SUBHEADING.search(html)
+    return html[: match.start()] if match else html
+
+
+def _first_paragraph(html: str) -> str:
+    match = _FIRST_PARAGRAPH.search(_lead(html))
+    return match.group(0) if match else ""
+
+
+# --------------------------------------------------------------------------- words
+
+
+def domain_words(catalog: Catalog | None) -> list[str]:
+    """The manual's own names, each a whole word: documents, forms, roles, metrics, meetings."""
     if catalog is None:
         return []
     words: list[str] = []
+
+    def add(name: str | None) -> None:
+        if name and len(name) >= MIN_WORD and name not in words and not any(c.isspace() for c in name):
+            words.append(name)
+
+    for doc in catalog.documents:
+        add(doc.document.title)
+        for alias in doc.document.aliases:
+            add(alias)
+        for section in doc.walk():
+            for meeting in section.meetings:
+                add(meeting.meeting.name)
+    for ext in catalog.external:
+        add(ext.item.title)
+        for alias in ext.item.aliases:
+            add(alias)
+    for form in catalog.forms:
+        add(form.form.title)
+        for alias in form.form.aliases:
+            add(alias)
     for view in catalog.roles:
-        for name in (view.role.name, *view.role.aliases):
-            if 2 <= len(name) <= MAX_NAME and name not in words:
-                words.append(name)
+        add(view.role.name)
+        for alias in view.role.aliases:
+            add(alias)
+    for entry in catalog.targets:
+        add(entry.target.target.metric)
     return words
 
 
-def add_search_words(catalog: Catalog | None) -> None:
-    """Teach jieba (used by Material's search plugin) the domain words; no-op without jieba."""
-    try:
-        import jieba
-    except ImportError:
-        return
+def _jieba():  # noqa: ANN202 - jieba has no types
+    import jieba
+
     jieba.setLogLevel(logging.WARNING)
-    jieba.load_userdict(str(USER_DICT))
-    for word in search_words(catalog):
-        jieba.add_word(word, freq=2000)
+    return jieba
+
+
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+class Vocabulary:
+    """Words the worker may split a question into: jieba's cut of the indexed text plus the domain words."""
+
+    def __init__(self, catalog: Catalog | None) -> None:
+        self.jieba = _jieba()
+        self.tokenizer = self.jieba.Tokenizer()
+        self.tokenizer.load_userdict(str(USER_DICT))
+        self.domain = domain_words(catalog)
+        for word in self.domain:
+            self.tokenizer.add_word(word, freq=2000)
+        self.words: set[str] = set(self.domain)
+
+    def feed(self, text: str) -> None:
+        for word in self.tokenizer.cut_for_search(text):
+            word = word.strip()
+            if len(word) >= MIN_WORD and _HAN.search(word) and word not in STOP_WORDS:
+                self.words.add(word)
+
+    def sorted(self) -> list[str]:
+        return sorted(self.words)
+
+
+# --------------------------------------------------------------------------- the index file
+
+
+class SearchIndex:
+    """Collects the entries page by page during a build, then writes ``search/search_index.json``."""
+
+    def __init__(self, catalog: Catalog | None) -> None:
+        self.catalog = catalog
+        self.pages: dict[str, list[Entry]] = {}
+
+    def add_page(self, html: str, url: str, title: str, mode: SearchMode, boost: float = 1.0) -> None:
+        self.pages[url] = page_entries(html, url, title, mode, boost)
+
+    def entries(self) -> list[Entry]:
+        return [entry for url in sorted(self.pages) for entry in self.pages[url]]
+
+    def data(self, config: dict[str, object]) -> dict[str, object]:
+        """The index the worker reads: Material's ``config`` (the page highlighter needs its separator)
+        with the vocabulary added, and the entries."""
+        entries = self.entries()
+        vocabulary = Vocabulary(self.catalog)
+        for entry in entries:
+            vocabulary.feed(entry.title)
+            vocabulary.feed(entry.text)
+        config = dict(config)
+        config["procgen"] = {"version": 1, "words": vocabulary.sorted(), "stop": sorted(STOP_WORDS)}
+        return {"config": config, "docs": [e.to_json() for e in entries]}
+
+    def write(self, site_dir: Path) -> Path:
+        """Replace the index Material's search plugin wrote, keeping its ``config``."""
+        path = site_dir / "search" / "search_index.json"
+        config: dict[str, object] = {}
+        if path.is_file():
+            config = json.loads(path.read_text(encoding="utf-8")).get("config", {})
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = self.data(config)
+        path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        return path
+
+
+# --------------------------------------------------------------------------- the worker
+
+
+WORKER = Path(__file__).resolve().parent.parent / "assets" / "site" / "search-worker.js"
+THEME = Path(__file__).resolve().parent.parent / "templates" / "theme"
+"""The theme override (main.html) that points Material's search box at :data:`WORKER`."""
+MATERIAL_WORKERS = "assets/javascripts/workers"
+
+
+class ThemeMismatch(Exception):
+    """Material's base.html does not name its search worker the way this version expects."""
+
+
+@dataclass(frozen=True)
+class SearchWorker:
+    """Where Material's page template names its worker, and where the manual's worker is served."""
+
+    material: str
+    ours: str
+
+    @classmethod
+    def locate(cls, theme_dirs: list[str]) -> SearchWorker:
+        """Find Material's worker in the theme's folders and check base.html names it exactly once."""
+        base = next((Path(d) / "base.html" for d in theme_dirs if (Path(d) / "base.html").is_file()), None)
+        workers = sorted(
+            f"{MATERIAL_WORKERS}/{p.name}"
+            for d in theme_dirs
+            for p in (Path(d) / MATERIAL_WORKERS).glob("search.*.js")
+        )
+        if base is None or len(workers) != 1:
+            raise ThemeMismatch(f"未找到唯一的 Material 搜索 worker（{MATERIAL_WORKERS}/search.*.js）：{workers}")
+        named = base.read_text(encoding="utf-8").count(f'"{workers[0]}"')
+        if named != 1:
+            raise ThemeMismatch(f"Material 的 base.html 中 {workers[0]} 出现 {named} 次（应为 1 次）：主题版本已变，请检查搜索 worker 的替换")
+        digest = hashlib.sha256(WORKER.read_bytes()).hexdigest()[:8]
+        return cls(material=workers[0], ours=f"assets/procedures/search-worker.{digest}.js")

@@ -1,0 +1,85 @@
+"""The search index builder (generator/site/search.py): entries from rendered HTML, words, the worker swap."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import material
+import pytest
+
+from generator.site.search import SearchWorker, ThemeMismatch, page_entries
+
+MATERIAL = Path(material.__file__).resolve().parent / "templates"
+
+PAGE = """
+<h1>物业服务回访管理规范标准</h1>
+<p>又名：回访规范</p>
+<h2 id="s1" data-pm-title="1.0 目的"><span class="pm-label">1.0</span>目的</h2>
+<p>规范回访工作。</p>
+<p id="s1-1" class="pm-item" data-pm-title="4.1.1 a) 回访时间"><span class="pm-label">a)</span>投诉事件的回访，应在<a href="#">三天内</a>进行；</p>
+<span class="pm-tag">期限 3天内</span><span class="pm-tag">责任 物管员</span>
+<pre class="mermaid"><code>flowchart TB s1 --> s2</code></pre>
+<table id="t" data-pm-title="表"><tr><th>保存</th><td>保存2年</td><th>版本</th><td>1.0</td></tr></table>
+<div data-pm-nosearch><p>不进索引</p></div>
+<h2 id="history">修订历史</h2><p>首次发布</p>
+"""
+
+
+def test_a_procedure_page_becomes_one_entry_per_heading_and_clause() -> None:
+    entries = page_entries(PAGE, "procedures/x/", "WY-GL-11 物业服务回访管理规范标准", "sections")
+    by_location = {e.location: e for e in entries}
+    assert list(by_location) == ["procedures/x/", "procedures/x/#s1", "procedures/x/#s1-1", "procedures/x/#t",
+                                 "procedures/x/#history"]
+    assert by_location["procedures/x/"].title == "WY-GL-11 物业服务回访管理规范标准"
+    assert by_location["procedures/x/"].text == "又名：回访规范"
+    assert by_location["procedures/x/#s1"].title == "1.0 目的"
+    assert by_location["procedures/x/#s1"].text == "规范回访工作。"  # the heading is the title, not the text
+    clause = by_location["procedures/x/#s1-1"]
+    assert clause.title == "4.1.1 a) 回访时间"
+    assert clause.text == "a) 投诉事件的回访，应在三天内进行； 期限 3天内 责任 物管员"  # the flowchart is left out
+    assert by_location["procedures/x/#t"].text == "保存：保存2年 版本：1.0"  # label：value, never run together
+    assert by_location["procedures/x/#history"].title == "修订历史"
+    assert all("不进索引" not in e.text for e in entries)
+
+
+@pytest.mark.parametrize(
+    ("mode", "texts"),
+    [
+        ("lead", ["又名：回访规范"]),
+        ("title", ["又名：回访规范"]),
+        ("page", None),
+        ("none", []),
+    ],
+)
+def test_pages_that_list_enter_the_index_by_their_lead_or_title_only(mode: str, texts: list[str] | None) -> None:
+    entries = page_entries(PAGE, "x/", "X", mode)  # type: ignore[arg-type]
+    if texts is None:
+        assert len(entries) == 1 and "保存：保存2年" in entries[0].text and "首次发布" in entries[0].text
+    else:
+        assert [e.text for e in entries] == texts
+
+
+def test_text_is_text_entities_decoded_once() -> None:
+    [entry] = page_entries("<p>&lt;script&gt;alert(1)&lt;/script&gt; &amp; 《表》</p>", "x/", "X", "page")
+    assert entry.text == "<script>alert(1)</script> & 《表》"  # the worker escapes when it shows it
+
+
+def test_the_worker_replaces_materials_own(tmp_path: Path) -> None:
+    worker = SearchWorker.locate([str(MATERIAL)])
+    assert worker.material.startswith("assets/javascripts/workers/search.")
+    assert worker.ours.startswith("assets/procedures/search-worker.") and worker.ours.endswith(".js")
+
+
+def test_an_upgraded_material_that_moves_its_worker_fails_loudly(tmp_path: Path) -> None:
+    theme = tmp_path / "theme"
+    shutil.copytree(MATERIAL / "assets" / "javascripts" / "workers", theme / "assets" / "javascripts" / "workers")
+    base = (MATERIAL / "base.html").read_text(encoding="utf-8")
+    worker = SearchWorker.locate([str(MATERIAL)]).material
+    (theme / "base.html").write_text(base.replace(worker, "assets/javascripts/workers/search.0000.min.js"), encoding="utf-8")
+    with pytest.raises(ThemeMismatch, match="出现 0 次"):
+        SearchWorker.locate([str(theme)])
+    (theme / "base.html").write_text(base, encoding="utf-8")
+    (theme / "assets" / "javascripts" / "workers" / "search.1111.min.js").write_text("", encoding="utf-8")
+    with pytest.raises(ThemeMismatch, match="未找到唯一"):
+        SearchWorker.locate([str(theme)])
