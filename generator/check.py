@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from .catalog import MENTION, Catalog, add_months, build_catalog
+from .limits import MAX_INT, limit_problems
 from .loader import Located, load_file
-from .models import Document, ExternalFile, FormSchema, Node, RolesFile
+from .models import Document, ExternalFile, FormSchema, Line, Node, RolesFile, RowBlock, SectionBlock
 from .problems import Problem, sort_problems
 from .schema_errors import validate
 
@@ -37,8 +38,8 @@ class Loaded:
     # them avoids a cascade of "undefined" errors caused by one mistake elsewhere.
     salvaged_ids: dict[str, set[str]] = field(default_factory=lambda: {"document": set(), "form": set(), "external": set()})
     salvaged_titles: set[str] = field(default_factory=set)
-    # Kinds with a file that could not be read at all: references to them are not judged.
-    opaque: set[str] = field(default_factory=set)
+    # Kinds with a file whose titles (or, for external.yml, ids) cannot be known, and that file.
+    opaque: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -63,11 +64,36 @@ def today() -> dt.date:
     return dt.date.today()
 
 
+DEFINITION_FOLDERS = ("procedures", "forms")
+
+
 def discover(root: Path) -> tuple[list[Path], list[Path]]:
     """The YAML files under procedures/ and forms/, in a stable order."""
-    procedures = sorted((root / "procedures").glob("*.yml")) if (root / "procedures").is_dir() else []
-    forms = sorted((root / "forms").glob("*.yml")) if (root / "forms").is_dir() else []
-    return procedures, forms
+    found = []
+    for folder in DEFINITION_FOLDERS:
+        base = root / folder
+        found.append(sorted(base.glob("*.yml")) if base.is_dir() else [])
+    return found[0], found[1]
+
+
+def unread(root: Path) -> list[Problem]:
+    """Files that look like definitions but are not read: ``.yaml`` files and sub-folders (W241).
+
+    Passes: forms/key-receipt.yml. Warns: forms/key-receipt.yaml, forms/old/key-receipt.yml.
+    """
+    problems = []
+    for folder in DEFINITION_FOLDERS:
+        base = root / folder
+        if not base.is_dir():
+            continue
+        for path in sorted(base.iterdir()):
+            shown = _rel(root, path)
+            if path.is_dir() and not path.name.startswith("."):
+                if any(path.rglob("*.y*ml")):
+                    problems.append(Problem(shown, 1, 1, "W241", f"子文件夹中的文件不会被读取：定义须直接放在 {folder}/ 下"))
+            elif path.suffix == ".yaml":
+                problems.append(Problem(shown, 1, 1, "W241", f"扩展名 .yaml 的文件不会被读取：请改名为 {path.stem}.yml"))
+    return problems
 
 
 def _rel(root: Path, file: Path) -> str:
@@ -85,12 +111,19 @@ def _texts_of(value: Any) -> list[str]:
     return []
 
 
-def _salvage(loaded: Loaded, kind: str, file: Path, located: Located | None) -> None:
-    """Remember what a file that failed validation (or to load) still tells about its ids and titles."""
+def _salvage(loaded: Loaded, kind: str, file: Path, located: Located | None, blank: bool = False) -> None:
+    """Remember what a file that failed validation (or to load) still tells about its ids and titles.
+
+    Ids of documents and forms are known from their file names whatever the file holds. Titles are
+    not: when a file that has content cannot be read, or names no title, a 《mention》 elsewhere may
+    be its title, so mentions are not judged until it is fixed, and a warning (W242) says so. An
+    empty file states nothing and hides nothing.
+    """
     data = located.data if located is not None else None
     if kind == "external":
         if not isinstance(data, dict) or not isinstance(data.get("documents"), list):
-            loaded.opaque.add(kind)
+            if not blank:
+                loaded.opaque[kind] = located.path if located is not None else _rel(loaded.root, file)
             return
         for item in data["documents"]:
             if isinstance(item, dict):
@@ -101,13 +134,12 @@ def _salvage(loaded: Loaded, kind: str, file: Path, located: Located | None) -> 
         return
     match = DOCUMENT_FILE.match(file.name)
     loaded.salvaged_ids[kind].add(match.group(2) if match and kind == "document" else file.stem)
-    if not isinstance(data, dict):
-        loaded.opaque.add(kind)
-        return
-    loaded.salvaged_ids[kind].update(_texts_of(data.get("id")))
-    titles = _texts_of(data.get("title")) + _texts_of(data.get("aliases"))
-    if not titles:
-        loaded.opaque.add(kind)
+    titles: list[str] = []
+    if isinstance(data, dict):
+        loaded.salvaged_ids[kind].update(_texts_of(data.get("id")))
+        titles = _texts_of(data.get("title")) + _texts_of(data.get("aliases"))
+    if not titles and not blank:
+        loaded.opaque[kind] = _rel(loaded.root, file)
     loaded.salvaged_titles.update(titles)
 
 
@@ -133,10 +165,16 @@ def load_all(root: Path) -> tuple[Loaded, list[Problem]]:
         else:
             problems.append(Problem(shown, 1, 1, "W240", "无法识别的文件：procedures/ 中的文件须命名为 NN-id.yml、roles.yml 或 external.yml，此文件未被使用"))
             continue
-        located, found = load_file(file, shown)
+        located, found = load_file(file, shown, root)
         problems.extend(found)
         if located is None:
-            _salvage(loaded, kind, file, None)
+            _salvage(loaded, kind, file, None, blank=any(p.code == "E009" for p in found))
+            continue
+        limited = limit_problems(located, kind)
+        problems.extend(limited)
+        if any(p.code == "E111" for p in limited):
+            # Too large or too deep to validate safely: what it names still counts elsewhere.
+            _salvage(loaded, kind, file, located)
             continue
         obj, found = validate(model, located)
         problems.extend(found)
@@ -151,6 +189,7 @@ def load_all(root: Path) -> tuple[Loaded, list[Problem]]:
             loaded.external = (located, obj)
         else:
             loaded.documents.append((located, obj))
+    problems.extend(unread(root))
     if loaded.roles is None and not any(p.path.endswith("roles.yml") for p in problems):
         problems.append(Problem("procedures/roles.yml", 1, 1, "E010", "缺少 procedures/roles.yml：角色与部门须在此定义"))
     return loaded, problems
@@ -176,11 +215,7 @@ class Context:
     document_ids: set[str]
     external_ids: set[str]
     titles: set[str]
-    opaque: set[str] = field(default_factory=set)
-
-    def unjudged(self, *kinds: str) -> bool:
-        """True when a file of one of ``kinds`` could not be read, so an unknown id may live there."""
-        return bool(self.opaque.intersection(kinds))
+    opaque: dict[str, str] = field(default_factory=dict)
 
     def at(self, located: Located, loc: tuple[Any, ...], code: str, message: str, *, key: bool = False) -> Problem:
         line, col = located.where(loc, key=key)
@@ -387,33 +422,92 @@ def references_exist(ctx: Context) -> Iterator[Problem]:
     docs = ctx.document_ids | ctx.external_ids
     for located, doc in ctx.loaded.documents:
         for i, form_id in enumerate(doc.records):
-            if form_id not in ctx.form_ids and not ctx.unjudged("form"):
+            if form_id not in ctx.form_ids:
                 yield ctx.at(located, ("records", i), "E205", f"未定义的表单 \"{form_id}\"：forms/ 中没有 {form_id}.yml")
         for i, doc_id in enumerate(doc.related):
-            if doc_id not in docs and not ctx.unjudged("document", "external"):
+            if doc_id not in docs and "external" not in ctx.opaque:
                 yield ctx.at(located, ("related", i), "E206", f"未定义的文件 \"{doc_id}\"：既不是十二篇文件之一，也未在 procedures/external.yml 中声明")
         for loc, node in walk_nodes(doc.body, ("body",)):
             for i, ref in enumerate(node.refs):
-                if ref not in docs and ref not in ctx.form_ids and not ctx.unjudged("document", "external", "form"):
+                if ref not in docs and ref not in ctx.form_ids and "external" not in ctx.opaque:
                     yield ctx.at(located, (*loc, "refs", i), "E206", f"未定义的引用 \"{ref}\"：不是已知的文件、外部文件或表单 id")
     for located, form in ctx.loaded.forms:
-        if form.procedure not in ctx.document_ids and not ctx.unjudged("document"):
+        if form.procedure not in ctx.document_ids:
             yield ctx.at(located, ("procedure",), "E206", f"表单所属文件 \"{form.procedure}\" 未定义：须是 procedures/ 中某篇文件的 id")
 
 
 @rule
 def mentions_resolve(ctx: Context) -> Iterator[Problem]:
-    """Every 《title》 in the text is the title or alias of a document, external document or form.
+    """Every 《title》 in any text of any file is the title or alias of a document, external document or form.
 
-    Passes: 按《客户投诉处理标准作业规范》办理. Fails: 按《客户投诉处理规范》办理.
+    Passes: 按《客户投诉处理标准作业规范》办理. Fails: 按《客户投诉处理规范》办理 — in a clause, a form's
+    note or label, a role's description, a revision summary or a deadline's label alike.
     """
-    if ctx.unjudged("document", "external", "form"):
+    unresolved = [
+        ctx.at(located, loc, "E207", f"《{match.group(1)}》无法解析：请在 procedures/external.yml 中声明它，或改为已有文件、表单的标题或别名")
+        for located, _ in _all_files(ctx)
+        for loc, text in _strings(located.data, ())
+        for match in MENTION.finditer(text)
+        if match.group(1) not in ctx.titles
+    ]
+    if unresolved and ctx.opaque:
+        # The broken file may hold those titles: say what was left unjudged instead of guessing.
+        for path in sorted(set(ctx.opaque.values())):
+            yield Problem(path, 1, 1, "W242", f"此文件无法读出标题：其他文件中有 {len(unresolved)} 处《》引用暂未检查，修正此文件后会一并检查")
         return
-    for located, doc in ctx.loaded.documents:
-        for loc, text in _texts(doc):
-            for match in MENTION.finditer(text):
-                if match.group(1) not in ctx.titles:
-                    yield ctx.at(located, loc, "E207", f"《{match.group(1)}》无法解析：请在 procedures/external.yml 中声明它，或改为已有文件、表单的标题或别名")
+    yield from unresolved
+
+
+RESERVED_IDS = frozenset({"index"})
+"""Ids that would take the place of a page of the site (roles/index is the list of roles)."""
+
+
+@rule
+def ids_not_reserved(ctx: Context) -> Iterator[Problem]:
+    """No document, form, role or department is called ``index``: its page would replace a list page.
+
+    Passes: id: key-receipt. Fails: id: index (forms/index.html is the list of forms).
+    """
+    entries: list[tuple[Located, tuple[Any, ...], str]] = []
+    entries += [(located, ("id",), doc.id) for located, doc in ctx.loaded.documents]
+    entries += [(located, ("id",), form.id) for located, form in ctx.loaded.forms]
+    if ctx.loaded.roles:
+        located, roles = ctx.loaded.roles
+        entries += [(located, ("departments", i, "id"), d.id) for i, d in enumerate(roles.departments)]
+        entries += [(located, ("roles", i, "id"), r.id) for i, r in enumerate(roles.roles)]
+    for located, loc, value in entries:
+        if value in RESERVED_IDS:
+            yield ctx.at(located, loc, "E209", f"id \"{value}\" 为保留字：它的页面会取代网站的列表页，请另起一个 id")
+
+
+GRID_COLUMNS = 12
+
+
+@rule
+def row_spans_fit(ctx: Context) -> Iterator[Problem]:
+    """The fields of one form row span at most the 12 columns of the sheet.
+
+    Passes: [{span: 6}, {span: 6}]. Fails: [{span: 12}, {span: 12}, {span: 12}] (36 of 12: clipped on paper).
+    """
+    for located, form in ctx.loaded.forms:
+        for loc, block in _form_blocks(form.layout, ("layout",)):
+            if isinstance(block, RowBlock):
+                total = sum(f.span for f in block.row)
+                if total > GRID_COLUMNS:
+                    yield ctx.at(located, (*loc, "row"), "E214", f"这一行各栏 span 合计 {total}，超过一行的 {GRID_COLUMNS} 格：打印时会被截掉，请调小 span 或分成两行")
+
+
+def _form_blocks(blocks: list[Any], loc: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], Any]]:
+    for i, block in enumerate(blocks):
+        yield (*loc, i), block
+        if isinstance(block, SectionBlock):
+            yield from _form_blocks(block.blocks, (*loc, i, "blocks"))
+
+
+def _all_files(ctx: Context) -> list[tuple[Located, Any]]:
+    files: list[tuple[Located, Any]] = [*ctx.loaded.documents, *ctx.loaded.forms]
+    files += [f for f in (ctx.loaded.roles, ctx.loaded.external) if f is not None]
+    return files
 
 
 @rule
@@ -450,7 +544,8 @@ def target_values(ctx: Context) -> Iterator[Problem]:
                                 base = (*loc, "service_table", "groups", g, "rows", r, "standards", s, "targets")
                                 found += [((*base, t), target) for t, target in enumerate(line.targets)]
             for where, target in found:
-                if target.unit == "%" and not 0 <= target.value <= 100:
+                # A value that is not finite or absurdly large is E108 already (limits.py).
+                if target.unit == "%" and abs(target.value) <= MAX_INT and not 0 <= target.value <= 100:
                     yield ctx.at(located, (*where, "value"), "E213", f"目标「{target.metric}」为百分比，数值 {target.value} 须在 0 到 100 之间")
 
 
@@ -467,6 +562,17 @@ def _durations(doc: Document) -> Iterator[tuple[tuple[Any, ...], str]]:
                     value = getattr(meeting.schedule, key)
                     if value is not None:
                         yield (*loc, "meetings", m, "schedule", key), value
+        if node.service_table:
+            for g, group in enumerate(node.service_table.groups):
+                for r, row in enumerate(group.rows):
+                    for n, line in enumerate(row.standards):
+                        if isinstance(line, Line):
+                            for i, deadline in enumerate(line.deadlines):
+                                for key in ("within", "not_before", "every"):
+                                    value = getattr(deadline, key)
+                                    if value is not None:
+                                        base = (*loc, "service_table", "groups", g, "rows", r, "standards", n)
+                                        yield (*base, "deadlines", i, key), value
 
 
 @rule
@@ -564,9 +670,7 @@ def glyphs_exist(ctx: Context) -> Iterator[Problem]:
         cmap = cached_coverage(font_file(), ctx.loaded.root / ".cache" / "glyphs")
     except (FontNotFound, OSError, ImportError):
         return
-    files = [*ctx.loaded.documents, *ctx.loaded.forms]
-    files += [f for f in (ctx.loaded.roles, ctx.loaded.external) if f is not None]
-    for located, _ in files:
+    for located, _ in _all_files(ctx):
         reported: set[str] = set()
         for loc, text in _strings(located.data, ()):
             for char in missing(text, cmap):
@@ -603,7 +707,7 @@ def _context(loaded: Loaded, when: dt.date) -> Context:
         document_ids={d.id for _, d in loaded.documents} | salvaged["document"],
         external_ids={e.id for e in external} | salvaged["external"],
         titles=titles | loaded.salvaged_titles,
-        opaque=set(loaded.opaque),
+        opaque=dict(loaded.opaque),
     )
 
 

@@ -11,6 +11,7 @@ import datetime as dt
 import functools
 import math
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,14 @@ MAX_FLOW_DEPTH = 64
 
 MAX_NODES = 200_000
 """Nodes a file may expand to, aliases included: far above any real definition."""
+
+MAX_INT_DIGITS = 30
+"""Digits of a whole number the loader converts; more is refused here (Python itself stops at 4,300),
+anything above :data:`generator.limits.MAX_INT` is refused by the limits."""
+
+
+class _TooLarge(ValueError):
+    """A whole number with more than :data:`MAX_INT_DIGITS` digits."""
 
 PathKey = tuple[Any, ...]
 
@@ -96,6 +105,8 @@ def _scalar(node: ScalarNode) -> Any:
     if name == "bool":
         return value.lower() == "true"
     if name == "int":
+        if len(value.lstrip("+-").lstrip("0")) > MAX_INT_DIGITS:
+            raise _TooLarge(value)
         return int(value, 10)
     if name == "float":
         lowered = value.lower().lstrip("+")
@@ -137,7 +148,9 @@ def _decode(path: str, raw: bytes) -> tuple[str | None, list[Problem]]:
         return raw.decode("utf-8"), []
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        line_start = raw.rfind(b"\n", 0, exc.start) + 1
+        # The column counts characters, as an editor shows it, not bytes.
+        col = len(raw[line_start:exc.start].decode("utf-8", errors="replace")) + 1
         hint = "请另存为 UTF-8"
         try:
             raw.decode("gb18030")
@@ -263,7 +276,10 @@ class _Walker:
         if tag not in _STANDARD_TAGS:
             raise self._refuse(node, "E006", f"不允许使用 YAML 标签 {tag}：只能写普通的文本、数字、日期、列表和映射")
         if isinstance(node, ScalarNode):
-            return _scalar(node)
+            try:
+                return _scalar(node)
+            except _TooLarge:
+                raise self._refuse(node, "E108", f"数值 {node.value[:20]}… 有 {len(node.value)} 位，过大") from None
         inner = active | {id(node)}
         if isinstance(node, SequenceNode):
             items = []
@@ -354,10 +370,38 @@ def _load_uncached(path: str, raw: bytes) -> tuple[Located | None, list[Problem]
     return located, []
 
 
-def load_file(file: Path, shown_as: str) -> tuple[Located | None, list[Problem]]:
-    """Read and parse one file; ``shown_as`` is the path printed in messages."""
+def read_definition(file: Path, shown_as: str, root: Path | None = None, max_bytes: int | None = None) -> tuple[bytes | None, list[Problem]]:
+    """The bytes of one definition file, read only if it is safe to read.
+
+    Refused, each with a located problem and before a byte is read: a link that leads outside the
+    repository (``root``), anything but a regular file (a FIFO would block, a device never ends),
+    and a file larger than ``max_bytes``.
+    """
+    from .limits import MAX_FILE_BYTES
+
+    limit = MAX_FILE_BYTES if max_bytes is None else max_bytes
     try:
-        raw = file.read_bytes()
+        if root is not None and file.is_symlink():
+            target = file.resolve()
+            if not target.is_relative_to(root.resolve()):
+                return None, [_problem(shown_as, 1, 1, "E010", "文件是指向仓库之外的符号链接，未读取：请把文件本身放进仓库")]
+        info = file.stat()
+        if not stat.S_ISREG(info.st_mode):
+            return None, [_problem(shown_as, 1, 1, "E010", "不是普通文件（可能是管道、设备或目录），未读取")]
+        if info.st_size > limit:
+            return None, [_problem(shown_as, 1, 1, "E011", f"文件有 {info.st_size:,} 字节，超过上限 {limit:,} 字节：请拆分")]
+        with file.open("rb") as handle:
+            raw = handle.read(limit + 1)
     except OSError as exc:
         return None, [_problem(shown_as, 1, 1, "E010", f"无法读取文件：{exc.strerror or exc}")]
+    if len(raw) > limit:  # it grew while being read
+        return None, [_problem(shown_as, 1, 1, "E011", f"文件超过上限 {limit:,} 字节：请拆分")]
+    return raw, []
+
+
+def load_file(file: Path, shown_as: str, root: Path | None = None) -> tuple[Located | None, list[Problem]]:
+    """Read and parse one file; ``shown_as`` is the path printed in messages."""
+    raw, problems = read_definition(file, shown_as, root)
+    if raw is None:
+        return None, problems
     return load_text(shown_as, raw)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from conftest import INVALID, TODAY, VALID, build_repo, expectations, invalid_cases
+from test_limits import HARDENING
 
 from generator.check import REQUIRED_BY_KIND, RULES, check, today
 from generator.problems import CODES
@@ -106,7 +107,7 @@ GENERATED: dict[str, tuple[dict[str, bytes | str | None], set[tuple[str, str, in
     ),
     "gbk-form": (
         {"forms/visit-receipt.yml": (VALID / "forms/visit-receipt.yml").read_text(encoding="utf-8").encode("gb18030")},
-        {("forms/visit-receipt.yml", "E004", 4)},
+        {("forms/visit-receipt.yml", "E004", 4), ("forms/visit-receipt.yml", "W242", 1)},
     ),
     "nul": ({"procedures/04-memo.yml": memo().encode() + b"\x00\x00"}, {("procedures/04-memo.yml", "E005", 15)}),
     "bom": ({"procedures/04-memo.yml": b"\xef\xbb\xbf" + memo().encode()}, set()),
@@ -151,6 +152,7 @@ def test_every_code_is_exercised_by_a_fixture() -> None:
     covered = {code for case in invalid_cases() for _, code, _ in expectations(case)}
     covered |= {code for _, expected in GENERATED.values() for _, code, _ in expected}
     covered |= {"E010"}  # test_a_folder_named_like_a_file_is_unreadable
+    covered |= {code for _, expected in HARDENING.values() for _, code, _ in expected}
     assert set(CODES) - covered == set()
 
 
@@ -171,7 +173,8 @@ def test_a_broken_form_does_not_make_its_references_undefined(make_repo: MakeRep
 
 def test_an_unparsable_form_does_not_cascade(make_repo: MakeRepo) -> None:
     root = make_repo({"forms/visit-record.yml": "id: [visit-record\n"})
-    assert found(root) == {("forms/visit-record.yml", "E001", 1)}
+    # Its title is lost: mentions of it are not judged, and a warning says so.
+    assert found(root) == {("forms/visit-record.yml", "E001", 1), ("forms/visit-record.yml", "W242", 1)}
 
 
 def test_a_broken_document_does_not_orphan_its_forms(make_repo: MakeRepo) -> None:
@@ -183,7 +186,7 @@ def test_a_broken_document_does_not_orphan_its_forms(make_repo: MakeRepo) -> Non
 
 def test_invalid_external_file_does_not_cascade(make_repo: MakeRepo) -> None:
     root = make_repo({"procedures/external.yml": "documents: {}\n"})
-    assert found(root) == {("procedures/external.yml", "E102", 1)}
+    assert found(root) == {("procedures/external.yml", "E102", 1), ("procedures/external.yml", "W242", 1)}
 
 
 def test_invalid_roles_file_does_not_cascade(make_repo: MakeRepo) -> None:

@@ -1,0 +1,223 @@
+"""Hardening: inputs an adversarial (or unlucky) administrator can write, each refused at its line.
+
+Each case of HARDENING is a set of files laid over the valid fixture and exactly the problems
+`procgen check` must report; the cases that need the file system (FIFOs, links, devices) follow.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import TODAY, VALID
+
+from generator import limits
+from generator.check import check
+
+pytestmark = pytest.mark.usefixtures("fixed_today")
+
+MakeRepo = Callable[..., Path]
+RECORD = (VALID / "forms" / "visit-record.yml").read_text(encoding="utf-8")
+RECEIPT = (VALID / "forms" / "visit-receipt.yml").read_text(encoding="utf-8")
+RETURN_VISIT = (VALID / "procedures" / "01-return-visit.yml").read_text(encoding="utf-8")
+
+
+def found(root: Path) -> set[tuple[str, str, int]]:
+    return {(p.path, p.code, p.line) for p in check(root, when=TODAY).problems}
+
+
+def nested(depth: int) -> str:
+    """A body whose first node has items nested ``depth`` deep."""
+    lines = []
+    for level in range(depth):
+        pad = "  " * (2 * level)
+        lines.append(f"{pad}  - text: 第{level + 1}层")
+        lines.append(f"{pad}    items:")
+    lines.append(f"{'  ' * (2 * depth)}  - text: 最深")
+    return "\n".join(lines) + "\n"
+
+
+def with_body(body: str) -> str:
+    head = RETURN_VISIT[: RETURN_VISIT.index("body:\n")]
+    return head + "body:\n" + body
+
+
+def receipt_rows(rows: int, tables: int = 1) -> str:
+    table = "  - table:\n      columns: [{{label: 序号}}, {{label: 签收}}]\n      rows: {rows}\n"
+    return RECEIPT[: RECEIPT.index("layout:\n")] + "layout:\n" + "".join(table.format(rows=rows) for _ in range(tables))
+
+
+RECORD_MENTIONS = {("procedures/01-return-visit.yml", "E207", line) for line in (56, 66, 78)}
+"""《回访记录表》 in the valid fixture: a form whose title is broken no longer answers to it."""
+
+HARDENING: dict[str, tuple[dict[str, str | bytes | None], set[tuple[str, str, int]]]] = {
+    # numbers
+    "nan-target": (
+        {"procedures/01-return-visit.yml": RETURN_VISIT.replace("value: 100,", "value: .nan,")},
+        {("procedures/01-return-visit.yml", "E108", 52)},
+    ),
+    "inf-target": (
+        {"procedures/01-return-visit.yml": RETURN_VISIT.replace("value: 0.1,", "value: -.inf,")},
+        {("procedures/01-return-visit.yml", "E108", 55)},
+    ),
+    "huge-integer": (
+        {"procedures/01-return-visit.yml": RETURN_VISIT.replace("review_months: 12", "review_months: " + "9" * 5000)},
+        {("procedures/01-return-visit.yml", "E108", 11), ("procedures/01-return-visit.yml", "W242", 1)},
+    ),
+    "large-integer": (
+        {"procedures/01-return-visit.yml": RETURN_VISIT.replace("value: 100,", "value: 10000000000000000,")},
+        {("procedures/01-return-visit.yml", "E108", 52)},
+    ),
+    # text
+    "blank-title": (
+        {"forms/visit-record.yml": RECORD.replace("title: 回访记录表", 'title: "   "')},
+        {("forms/visit-record.yml", "E109", 4), *RECORD_MENTIONS},
+    ),
+    "right-to-left-override": (
+        {"forms/visit-record.yml": RECORD.replace("title: 回访记录表", "title: 回访\u202e记录表", 1).replace("{label: 单位,", "{label: 单\u200b位,")},
+        {("forms/visit-record.yml", "E110", 4), ("forms/visit-record.yml", "E110", 17), *RECORD_MENTIONS},
+    ),
+    "long-title": (
+        {"forms/visit-record.yml": RECORD.replace("title: 回访记录表", "title: " + "回访记录表" * 400)},
+        {("forms/visit-record.yml", "E111", 4), *RECORD_MENTIONS},
+    ),
+    "long-text": (
+        {"procedures/01-return-visit.yml": RETURN_VISIT.replace("intro: 本规范规定", "intro: " + "本" * 5000)},
+        {("procedures/01-return-visit.yml", "E111", 23)},
+    ),
+    # structure
+    "nested-100-deep": (
+        {"procedures/01-return-visit.yml": with_body(nested(100))},
+        {("procedures/01-return-visit.yml", "E111", 64)},
+    ),
+    "nested-9-deep": (
+        {"procedures/01-return-visit.yml": with_body(nested(9))},
+        {("procedures/01-return-visit.yml", "E111", 42)},
+    ),
+    "rows-per-table": (
+        {"forms/visit-receipt.yml": receipt_rows(500)},
+        {("forms/visit-receipt.yml", "E111", 15)},
+    ),
+    "tables-per-form": (
+        {"forms/visit-receipt.yml": receipt_rows(10, tables=20)},
+        {("forms/visit-receipt.yml", "E111", 13)},
+    ),
+    "row-spans": (
+        {"forms/visit-record.yml": RECORD.replace("span: 3, hint", "span: 12, hint").replace("回访日期, type: date, span: 3", "回访日期, type: date, span: 12")},
+        {("forms/visit-record.yml", "E214", 17)},
+    ),
+    # ids and files
+    "form-called-index": (
+        {"forms/index.yml": RECEIPT.replace("id: visit-receipt", "id: index").replace("WY-JL-01-02", "WY-JL-01-09").replace("title: 回访记录签收表", "title: 索引表").replace("aliases: [签收表]", "")},
+        {("forms/index.yml", "E209", 2)},
+    ),
+    "yaml-extension": (
+        {"forms/visit-copy.yaml": RECEIPT},
+        {("forms/visit-copy.yaml", "W241", 1)},
+    ),
+    "sub-folder": (
+        {"forms/old/visit-receipt.yml": RECEIPT},
+        {("forms/old", "W241", 1)},
+    ),
+    "file-too-large": (
+        {"forms/big.yml": "id: big\nnote: |\n" + ("  " + "很" * 100 + "\n") * 2000},
+        {("forms/big.yml", "E011", 1)},
+    ),
+    # one file's mistake never hides another's
+    "empty-form-hides-nothing": (
+        {
+            "forms/visit-receipt.yml": "",
+            "procedures/01-return-visit.yml": RETURN_VISIT.replace("records: [visit-record, visit-receipt]",
+                                                                   "records: [visit-record, visit-receipt, visit-recrd]"),
+        },
+        # the empty file, the mention of the form it no longer defines, and the unrelated typo
+        {("forms/visit-receipt.yml", "E009", 1), ("procedures/01-return-visit.yml", "E207", 56),
+         ("procedures/02-communication.yml", "E207", 34), ("procedures/01-return-visit.yml", "E205", 0)},
+    ),
+    "mention-in-a-form-note": (
+        {"forms/visit-receipt.yml": RECEIPT + "  - note: 按《不存在的规范》填写\n"},
+        {("forms/visit-receipt.yml", "E207", 20)},
+    ),
+    "mention-in-a-role": (
+        {"procedures/roles.yml": (VALID / "procedures/roles.yml").read_text(encoding="utf-8").replace("description: 实施具体回访工作。", "description: 按《不存在的规范》回访。")},
+        {("procedures/roles.yml", "E207", 36)},
+    ),
+    "mention-in-a-revision": (
+        {"procedures/01-return-visit.yml": RETURN_VISIT.replace("summary: 补充回访率", "summary: 补充《不存在的规范》")},
+        {("procedures/01-return-visit.yml", "E207", 20)},
+    ),
+    "mention-in-a-deadline-label": (
+        {"procedures/01-return-visit.yml": RETURN_VISIT.replace("{label: 三天内,", "{label: 《不存在的规范》三天内,")},
+        {("procedures/01-return-visit.yml", "E207", 40)},
+    ),
+}
+
+
+def _line_of(expected: set[tuple[str, str, int]], root: Path) -> set[tuple[str, str, int]]:
+    """Cases whose line depends on the fixture (line 0): take the line where the text stands."""
+    fixed = set()
+    for path, code, line in expected:
+        if line == 0 and code == "E205":
+            text = (root / path).read_text(encoding="utf-8").splitlines()
+            line = next(n for n, t in enumerate(text, start=1) if "visit-recrd" in t)
+        fixed.add((path, code, line))
+    return fixed
+
+
+@pytest.mark.parametrize("name", sorted(HARDENING))
+def test_hardening_case(name: str, make_repo: MakeRepo) -> None:
+    files, expected = HARDENING[name]
+    root = make_repo(files)
+    result = check(root, when=TODAY)
+    got = {(p.path, p.code, p.line) for p in result.problems}
+    assert got == _line_of(expected, root), "\n".join(p.text() for p in result.problems)
+    assert result.catalog is None or all(code.startswith("W") for _, code, _ in expected)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs need a POSIX system")
+def test_a_fifo_is_never_read(make_repo: MakeRepo) -> None:
+    root = make_repo()
+    os.mkfifo(root / "forms" / "f.yml")
+    assert found(root) == {("forms/f.yml", "E010", 1)}  # and it returns: a FIFO would block forever
+
+
+def test_a_link_to_a_device_or_outside_the_repository_is_never_read(make_repo: MakeRepo, tmp_path: Path) -> None:
+    root = make_repo()
+    (root / "forms" / "zero.yml").symlink_to("/dev/zero")
+    outside = tmp_path / "elsewhere.yml"
+    outside.write_text(RECEIPT, encoding="utf-8")
+    (root / "forms" / "outside.yml").symlink_to(outside)
+    (root / "forms" / "inside.yml").symlink_to(root / "forms" / "visit-receipt.yml")
+    got = found(root)
+    assert ("forms/zero.yml", "E010", 1) in got and ("forms/outside.yml", "E010", 1) in got
+    assert not any(path == "forms/inside.yml" and code == "E010" for path, code, _ in got)  # inside is fine (then E202/E203)
+
+
+def test_the_real_manual_is_well_inside_every_limit() -> None:
+    """The limits leave room: the twelve documents and 21 forms use a fraction of each."""
+    from generator.check import load_all
+
+    loaded, problems = load_all(Path(__file__).resolve().parents[1])
+    assert not [p for p in problems if p.code in ("E011", "E108", "E110", "E111")]
+    longest = max(len(n.text) if isinstance(n.text, str) else 0 for _, d in loaded.documents for n in _nodes(d.body))
+    assert longest * 5 < limits.MAX_TEXT
+    for located, _ in loaded.forms:
+        assert located.path and Path(located.path).suffix == ".yml"
+
+
+def _nodes(nodes: list) -> list:
+    out = []
+    for node in nodes:
+        out.append(node)
+        out.extend(_nodes(node.items))
+    return out
+
+
+def test_limits_are_named_constants() -> None:
+    for name in ("MAX_FILE_BYTES", "MAX_DEPTH", "MAX_NODE_DEPTH", "MAX_TITLE", "MAX_TEXT", "MAX_TABLE_ROWS",
+                 "MAX_FORM_TABLES", "MAX_DOCUMENT_NODES", "MAX_INT"):
+        assert isinstance(getattr(limits, name), int), name
+    assert sys.getrecursionlimit() > limits.MAX_DEPTH * 4
