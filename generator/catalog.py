@@ -161,12 +161,21 @@ class MeetingView:
 
 
 @dataclass
+class ServiceLine:
+    """One line of a 服务标准 cell with the targets and deadlines it states."""
+
+    text: Paragraph
+    targets: list[TargetView]
+    deadlines: list[DeadlineView]
+
+
+@dataclass
 class ServiceRowView:
     service: str | None  # set on the first row of a group
     rowspan: int
     group: str  # the group's 服务项目, on every row (print repeats it where a page breaks a group)
     content: str
-    lines: list[tuple[Paragraph, list[TargetView]]]
+    lines: list[ServiceLine]
     roles: list[Link]
 
 
@@ -487,9 +496,10 @@ def _service_table(resolver: Resolver, node: Node) -> ServiceTableView | None:
             lines = []
             for line in row.standards:
                 if isinstance(line, Line):
-                    lines.append((resolver.segments(line.text), _targets(resolver, line.targets)))
+                    lines.append(ServiceLine(resolver.segments(line.text), _targets(resolver, line.targets),
+                                             _deadlines(resolver, line.deadlines)))
                 else:
-                    lines.append((resolver.segments(line), []))
+                    lines.append(ServiceLine(resolver.segments(line), [], []))
             rows.append(
                 ServiceRowView(
                     service=group.service if index == 0 else None,
@@ -658,7 +668,7 @@ def build_catalog(
             )
         )
     targets = [TargetEntry(d, s, t) for d in doc_views for s in d.walk() for t in _all_targets(s)]
-    deadlines = [DeadlineEntry(d, s, dl) for d in doc_views for s in d.walk() for dl in s.deadlines]
+    deadlines = [DeadlineEntry(d, s, dl) for d in doc_views for s in d.walk() for dl in _all_deadlines(s)]
     role_views = _role_views(resolver, roles, departments, doc_views, form_views, targets, deadlines)
     return Catalog(
         documents=doc_views,
@@ -692,8 +702,17 @@ def _all_targets(section: Section) -> list[TargetView]:
     found = list(section.targets)
     if section.service_table:
         for row in section.service_table.rows:
-            for _, line_targets in row.lines:
-                found.extend(line_targets)
+            for line in row.lines:
+                found.extend(line.targets)
+    return found
+
+
+def _all_deadlines(section: Section) -> list[DeadlineView]:
+    found = list(section.deadlines)
+    if section.service_table:
+        for row in section.service_table.rows:
+            for line in row.lines:
+                found.extend(line.deadlines)
     return found
 
 

@@ -7,13 +7,13 @@ them before reporting, so an administrator fixes a whole batch in one pass.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import settings
 from .catalog import MENTION, Catalog, add_months, build_catalog
 from .limits import MAX_INT, limit_problems
 from .loader import Located, load_file
@@ -58,10 +58,7 @@ class CheckResult:
 
 def today() -> dt.date:
     """Today, or PROCGEN_TODAY (YYYY-MM-DD) so that checks are repeatable in tests."""
-    fixed = os.environ.get("PROCGEN_TODAY")
-    if fixed:
-        return dt.date.fromisoformat(fixed)
-    return dt.date.today()
+    return settings.today()
 
 
 DEFINITION_FOLDERS = ("procedures", "forms")

@@ -7,13 +7,12 @@ error, 3 for a bug in procgen itself (with a request to report it).
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import sys
 import traceback
 from pathlib import Path
 
-from .problems import FORMATTERS
+from .problems import FORMATTERS, escape_path
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -41,10 +40,35 @@ def _parser() -> argparse.ArgumentParser:
 
 def _root(value: str) -> Path | None:
     root = Path(value)
+    if root.exists() and not root.is_dir():
+        print(f"procgen: {_shown(value)} 是文件，不是目录：请给出仓库根目录（含 procedures/ 与 forms/）", file=sys.stderr)
+        return None
     if not root.is_dir():
-        print(f"procgen: 目录不存在：{value}", file=sys.stderr)
+        print(f"procgen: 目录不存在：{_shown(value)}", file=sys.stderr)
         return None
     return root.resolve()
+
+
+def _shown(value: str) -> str:
+    """A path as it can be printed on one line: control characters escaped."""
+    return escape_path(value)
+
+
+def _out_dir(value: str | None, root: Path) -> Path | None:
+    """The PDF output folder, made if missing; None (with a message) when it cannot be written."""
+    out = Path(value) if value else root / "site" / "pdf"
+    if out.exists() and not out.is_dir():
+        print(f"procgen pdf: --out {_shown(str(out))} 是文件，不是目录", file=sys.stderr)
+        return None
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        print(f"procgen pdf: 无法创建输出目录 {_shown(str(out))}：{exc.strerror or exc}", file=sys.stderr)
+        return None
+    if not os.access(out, os.W_OK | os.X_OK):
+        print(f"procgen pdf: 输出目录 {_shown(str(out))} 不可写", file=sys.stderr)
+        return None
+    return out
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -82,7 +106,9 @@ def cmd_pdf(args: argparse.Namespace) -> int:
         sys.stdout.write(FORMATTERS["text"](exc.problems))
         print("定义有错误，未生成 PDF。", file=sys.stderr)
         return 1
-    out = Path(args.out) if args.out else root / "site" / "pdf"
+    out = _out_dir(args.out, root)
+    if out is None:
+        return 2
     return build_pdfs(catalog, root, out, only=args.only, jobs=args.jobs, fillable=args.fillable)
 
 
@@ -108,13 +134,13 @@ def main(argv: list[str] | None = None) -> int:
     if not args.command:
         parser.print_help(sys.stderr)
         return 2
-    fixed_today = os.environ.get("PROCGEN_TODAY")
-    if fixed_today:
-        try:
-            dt.date.fromisoformat(fixed_today)
-        except ValueError:
-            print(f"procgen: 环境变量 PROCGEN_TODAY 须为日期 YYYY-MM-DD，而不是 \"{fixed_today}\"", file=sys.stderr)
-            return 2
+    from .settings import SettingError, check_all
+
+    try:
+        check_all()
+    except SettingError as exc:
+        print(f"procgen: {exc}", file=sys.stderr)
+        return 2
     try:
         return COMMANDS[args.command](args)
     except KeyboardInterrupt:

@@ -25,6 +25,8 @@ from pydantic import (
     model_validator,
 )
 
+from .limits import MAX_TABLE_ROWS  # noqa: E402 - after the pydantic imports, kept with the other constants
+
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 DURATION_PATTERN = r"^P((\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(\d+H)?(\d+M)?)?)$"
 
@@ -343,7 +345,7 @@ class RuledTable(Strict):
 
     title: Text | None = None
     columns: list[Column] = Field(min_length=1)
-    rows: StrictInt = Field(ge=1, le=500, description="Number of blank rows.")
+    rows: StrictInt = Field(ge=1, le=MAX_TABLE_ROWS, description="Number of blank rows.")
     numbered: StrictBool = Field(default=False, description="Print 1, 2, 3 … in the first column.")
     row_labels: list[Text] = Field(default=[], description="Pre-printed first-column labels.")
 

@@ -6,6 +6,7 @@ layout in templates/site/, PDFs in pdf/.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from markupsafe import Markup, escape
@@ -17,7 +18,9 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
+from mkdocs.utils import CountHandler
 
+from . import settings
 from .catalog import Catalog
 from .check import check
 from .problems import Problem, format_text
@@ -45,6 +48,20 @@ class ProceduresConfig(Config):
     """Processes for PDF rendering; 0 means one per CPU core."""
 
 
+def _preview_is_not_strict(config: MkDocsConfig) -> None:
+    """Live preview never stops for a mistake: the page lists it, the log warns, saving the fix reloads.
+
+    MkDocs counts warnings for strict mode from before ``on_config``, so turning ``strict`` off here
+    also detaches that counter. ``make site`` builds with ``--strict``; only ``serve`` is lenient.
+    """
+    config.strict = False
+    mkdocs_log = logging.getLogger("mkdocs")
+    for handler in list(mkdocs_log.handlers):
+        if isinstance(handler, CountHandler):
+            mkdocs_log.removeHandler(handler)
+    log.info("实时预览：定义有错误时在页面上列出、记为警告，不中止；正式生成（make site）仍为严格模式。")
+
+
 class ProceduresPlugin(BasePlugin[ProceduresConfig]):
     supports_multiple_instances = False
 
@@ -65,16 +82,22 @@ class ProceduresPlugin(BasePlugin[ProceduresConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         base = Path(config.config_file_path or ".").resolve().parent
         self.root = (base / self.config.root).resolve()
+        if self.command == "serve" and config.strict:
+            _preview_is_not_strict(config)
+        try:
+            settings.check_all()
+        except settings.SettingError as error:
+            raise PluginError(str(error)) from error
         result = check(self.root)
         self.problems = result.problems
         self.catalog = result.catalog
         for problem in result.problems:
-            if problem.severity == "warning":
-                log.info(problem.text())
+            if problem.severity == "warning" or self.command == "serve":
+                (log.info if problem.severity == "warning" else log.warning)(problem.text())
         if self.catalog is None:
             if self.command != "serve":
                 raise PluginError("程序文件定义有错误，未生成网站：\n" + format_text(result.problems))
-            log.error("程序文件定义有错误：页面上列出了各项问题，保存修改后自动刷新。")
+            log.warning("程序文件定义有错误：页面上列出了各项问题，保存修改后自动刷新。")
         self.search = SearchIndex(self.catalog)
         # The theme override points Material's search box at the manual's own worker.
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME))
@@ -153,5 +176,8 @@ class ProceduresPlugin(BasePlugin[ProceduresConfig]):
         out = Path(config.site_dir) / "pdf"
         status = build_pdfs(self.catalog, self.root, out, only=[], jobs=self.config.jobs, fillable=False)
         if status != 0:
+            if self.command == "serve":
+                log.warning("PDF 生成失败：见上方信息（网页照常预览）。")
+                return
             raise PluginError("PDF 生成失败：见上方信息。")
 

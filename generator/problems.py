@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Literal
@@ -79,7 +80,20 @@ class Problem:
         return "warning" if self.code.startswith("W") else "error"
 
     def text(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}: {self.severity} {self.code} {self.message}"
+        return f"{escape_path(self.path)}:{self.line}:{self.col}: {self.severity} {self.code} {self.message}"
+
+
+def escape_path(path: str) -> str:
+    """A file name as one printable line: a newline or other control character in it becomes an
+    escape (\\n, \\x1b, \\u202e), so no name can forge or reorder a problem line."""
+    out = []
+    for char in path:
+        category = unicodedata.category(char)
+        if char == "\\" or category in ("Cc", "Cf", "Zl", "Zp", "Cs"):
+            out.append(char.encode("unicode_escape").decode("ascii") if char != "\\" else "\\\\")
+        else:
+            out.append(char)
+    return "".join(out)
 
 
 def sort_problems(problems: Iterable[Problem]) -> list[Problem]:

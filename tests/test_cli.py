@@ -332,3 +332,67 @@ def test_every_invalid_fixture_through_the_command_line(capsys: pytest.CaptureFi
 def test_the_repository_itself_passes(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "check", str(ROOT))
     assert code == 0, out
+
+
+# --------------------------------------------------------------------------- options and environment
+
+
+def test_a_file_given_as_the_repository_says_so(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    file = tmp_path / "x.yml"
+    file.write_text("id: x\n", encoding="utf-8")
+    code, out, err = run(capsys, "check", str(file))
+    assert code == 2 and "是文件，不是目录" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("kind", ["file", "unwritable"])
+def test_pdf_out_that_cannot_be_a_folder_is_a_usage_error(kind: str, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    if kind == "file":
+        out = tmp_path / "out.pdf"
+        out.write_bytes(b"")
+        expected = "是文件，不是目录"
+    else:
+        out = Path("/proc/procgen-cannot-write-here")
+        expected = "无法创建输出目录"
+    code, _, err = run(capsys, "pdf", str(VALID), "--out", str(out))
+    assert code == 2 and expected in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("value", ["²", "１２", "-1", "1.5", "99999999999999", "abc"])
+def test_bad_source_date_epoch_is_a_usage_error(value: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
+    code, _, err = run(capsys, "check", str(VALID))
+    assert code == 2 and "SOURCE_DATE_EPOCH" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("value", ["garbage", "2024-13-01", "２０２４-０１-０１", "2024-1-1"])
+def test_bad_procgen_today_under_mkdocs_is_one_message(value: str, tmp_path: Path) -> None:
+    from sitebuild import MKDOCS, copy_repo
+
+    project = copy_repo(ROOT / "tests" / "fixtures" / "site", tmp_path / "p")
+    result = subprocess.run(
+        [*MKDOCS, "build", "--site-dir", str(tmp_path / "site")],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, PROCGEN_PDF="false", PROCGEN_TODAY=value),
+        timeout=300,
+    )
+    assert result.returncode == 1
+    assert "PROCGEN_TODAY" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_file_name_cannot_forge_a_problem_line(capsys: pytest.CaptureFixture[str], make_repo: MakeRepo) -> None:
+    root = make_repo({"forms/evil\nx.yml:1:1: error E999 假的.yml": "id: [\n"})
+    code, out, _ = run(capsys, "check", str(root))
+    assert code == 1
+    lines = out.splitlines()
+    assert all(TEXT_LINE.match(line) or SUMMARY.match(line) for line in lines), lines
+    assert any(line.startswith("forms/evil\\nx.yml:1:1: error E999 假的.yml:2:1: error E001") for line in lines), lines
+    assert not any(line.startswith("x.yml") for line in lines)
+
+
+def test_an_encoding_error_column_counts_characters(make_repo: MakeRepo) -> None:
+    text = "id: 回访记录表\n".encode() + "title: 回访".encode() + "表".encode("gbk") + b"\n"
+    root = make_repo({"forms/bad.yml": text})
+    (problem,) = [p for p in check(root).problems if p.path == "forms/bad.yml"]
+    assert (problem.code, problem.line, problem.col) == ("E004", 2, 10)  # "title: 回访" is 9 characters, 13 bytes

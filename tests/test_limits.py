@@ -221,3 +221,20 @@ def test_limits_are_named_constants() -> None:
                  "MAX_FORM_TABLES", "MAX_DOCUMENT_NODES", "MAX_INT"):
         assert isinstance(getattr(limits, name), int), name
     assert sys.getrecursionlimit() > limits.MAX_DEPTH * 4
+
+
+def test_a_deadline_in_a_service_table_line_is_checked_and_rendered(make_repo: MakeRepo) -> None:
+    service = (VALID / "procedures" / "03-customer-service.yml").read_text(encoding="utf-8")
+    root = make_repo({"procedures/03-customer-service.yml": service.replace("{label: 每周, every: P1W}", "{label: 每周, every: P}")})
+    assert found(root) == {("procedures/03-customer-service.yml", "E105", 31)}
+    result = check(VALID, when=TODAY)
+    assert result.catalog is not None
+    entries = [e for e in result.catalog.deadlines if e.document.id == "customer-service"]
+    assert [e.deadline.rule for e in entries] == ["每周"]
+    from generator.site.pages import build_pages
+    from generator.site.render import Urls, environment, render
+
+    pages = build_pages(result.catalog)
+    urls = Urls({p.src_uri: p.src_uri.removesuffix(".md") + "/" for p in pages})
+    page = next(p for p in pages if p.src_uri == "procedures/customer-service.md")
+    assert "期限 每周" in str(render(environment(urls), page, "procedures/customer-service/"))

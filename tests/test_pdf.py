@@ -340,7 +340,7 @@ def test_long_table_repeats_its_header_on_every_page_and_text_is_escaped(tmp_pat
     for number, page in enumerate(pages, start=1):
         assert "序号 姓名 部门 签到时间" in page
         assert f"第{number}页共{len(pages)}页" in squeeze(page)
-    assert re.findall(r"^\d+$", "\n".join(pages), re.M) == [str(n) for n in range(1, 71)]
+    assert re.findall(r"^\d+$", "\n".join(pages), re.M) == [str(n) for n in range(1, 61)]
     escaped = "".join(text_of(out / "forms" / "escaping.pdf"))
     assert "<script>alert(1)</script> **bold** {{ x }}" in escaped
     assert "<b>不加粗</b> & {% if true %}模板{% endif %}" in escaped
@@ -388,3 +388,57 @@ def test_fillable_forms_are_opt_in(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert fields and len(fields) >= 20 * 5  # one per blank cell
     build(catalog, ROOT, tmp_path / "print", only=["return-visit-receipt"], jobs=1, cache_dir=tmp_path / "c")
     assert not PdfReader(tmp_path / "print" / "forms" / "return-visit-receipt.pdf").get_fields()
+
+
+def _children(pid: int) -> set[int]:
+    """Processes whose parent is ``pid`` (from /proc)."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.add(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_workers_end_when_procgen_pdf_is_killed(tmp_path: Path) -> None:
+    """SIGKILL runs no clean-up in procgen: its worker processes must still end on their own."""
+    import os
+    import signal
+    import sys
+    import time
+
+    project = tmp_path / "repo"
+    for folder in ("procedures", "forms"):
+        shutil.copytree(ROOT / folder, project / folder)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator.cli", "pdf", str(project), "--jobs", "2", "--out", str(tmp_path / "out")],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        workers: set[int] = set()
+        while time.monotonic() < deadline and len(workers) < 2:
+            workers = {pid for pid in _children(process.pid) if "multiprocessing" in Path(f"/proc/{pid}/cmdline").read_text(errors="replace")} if process.poll() is None else workers
+            time.sleep(0.2)
+        assert len(workers) >= 2, "no worker processes started"
+    finally:
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and any(_alive(pid) for pid in workers):
+        time.sleep(0.2)
+    assert not any(_alive(pid) for pid in workers), "workers outlived their parent"

@@ -40,7 +40,9 @@ def _wait_for(url: str, needle: str, timeout: float = 60) -> str:
 
 
 def test_serve_shows_errors_then_reloads_after_the_fix(tmp_path: Path) -> None:
+    """Under the strict mkdocs.yml: start broken, fix, break again; the server answers throughout."""
     project = copy_repo(FIXTURE, tmp_path / "project")
+    assert "strict: true" in (project / "mkdocs.yml").read_text(encoding="utf-8")
     doc = project / "procedures" / "01-alpha.yml"
     good = doc.read_text(encoding="utf-8")
     doc.write_text(good.replace("roles: [officer]", "roles: [oficer]"), encoding="utf-8")
@@ -63,7 +65,17 @@ def test_serve_shows_errors_then_reloads_after_the_fix(tmp_path: Path) -> None:
         page = _wait_for(url, "我是物管员")
         assert "定义有错误" not in page
         assert "回访" in _get(url + "procedures/alpha/")
+        # Broken again while it runs: a duplicate key this time; the server keeps answering.
+        doc.write_text(good.replace("title: ", "title: 重复\ntitle: ", 1), encoding="utf-8")
+        page = _wait_for(url, "定义有错误")
+        assert "E002" in page
+        assert _get(url + "search/search_index.json")
+        doc.write_text(good, encoding="utf-8")
+        _wait_for(url, "我是物管员")
+        assert server.poll() is None, "the server stopped"
     finally:
         server.terminate()
         output = server.communicate(timeout=20)[0]
     assert "Traceback" not in output, output[-3000:]
+    assert "Aborted" not in output and "strict mode" not in output, output[-3000:]
+    assert "WARNING" in output and "E204" in output  # the log warns, it does not fail

@@ -28,11 +28,12 @@ from pathlib import Path
 
 from ..catalog import Catalog
 from ..problems import Problem, format_text
+from ..settings import source_date_epoch
 from . import TEMPLATES
 from .cache import PdfCache, cache_key, inputs_digest, write_atomic
 from .glyphs import FontNotFound, SourceIndex, coverage, font_file, glyph_problems, html_text
 from .html import HtmlPages, PdfJob
-from .render import RenderResult, RenderTask, render
+from .render import RenderResult, RenderTask, die_with_parent, render
 
 FIXED_DATE = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
 """The PDF date when there is neither SOURCE_DATE_EPOCH nor any dated document."""
@@ -100,9 +101,9 @@ def source_date(catalog: Catalog) -> dt.datetime:
     Dating PDFs by their content (not by the last commit) keeps them byte-identical across commits
     that do not change them, so the cache stays warm.
     """
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+    fixed = source_date_epoch()
+    if fixed is not None:
+        return fixed
     dates = [d.document.effective for d in catalog.documents]
     dates += [r.date for d in catalog.documents for r in d.document.revisions]
     if not dates:
@@ -159,7 +160,9 @@ class _Renderer:
         if self.pool is None:
             # spawn, not fork: a forked Pango/fontconfig is not safe, and workers need nothing from us.
             context = multiprocessing.get_context("spawn")
-            self.pool = concurrent.futures.ProcessPoolExecutor(max_workers=self.jobs, mp_context=context)
+            self.pool = concurrent.futures.ProcessPoolExecutor(
+                max_workers=self.jobs, mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),)
+            )
         return list(self.pool.map(render, tasks))
 
 

@@ -6,7 +6,12 @@ renders (WeasyPrint's advice for many documents); parallelism is across document
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import logging
+import os
+import signal
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -93,3 +98,33 @@ def render(task: RenderTask) -> RenderResult:
     return RenderResult(
         task.output, task.key, time.perf_counter() - start, len(document.pages), used_alternate, collect.messages
     )
+
+
+# --------------------------------------------------------------------------- worker lifetime
+
+PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent: int) -> None:
+    """Initializer of a worker process: end when the process that started it ends, however it ends.
+
+    A ``procgen pdf`` killed with SIGKILL runs no clean-up, and its pool's workers would live on.
+    Linux delivers SIGTERM to the worker when its parent dies (prctl PR_SET_PDEATHSIG); a thread
+    that watches the parent's pid covers other systems and a parent that died before the prctl.
+    """
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        pass
+
+    def watch() -> None:
+        while True:
+            if os.getppid() != parent:
+                os._exit(1)
+            time.sleep(0.5)
+
+    if os.getppid() != parent:
+        os._exit(1)
+    threading.Thread(target=watch, name="procgen-parent-watch", daemon=True).start()
+
