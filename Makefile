@@ -4,7 +4,8 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
+PYVER  := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
+STAMP  := $(VENV)/.installed-$(PYVER)
 SYSDEPS := $(VENV)/.system-deps
 
 # Quiet the MkDocs 2 / Material end-of-life banners in build logs.
@@ -14,7 +15,12 @@ export NO_MKDOCS_2_WARNING := 1
 
 setup: $(STAMP) $(SYSDEPS)
 
+# Python 3.11, 3.12 or 3.13 (PYTHON=python3.13 make test); a .venv made by another version is remade.
 $(STAMP): pyproject.toml requirements.lock
+	@test -n "$(PYVER)" || { echo "找不到 $(PYTHON)：请安装 Python 3.11–3.13，或指定 PYTHON=python3.12"; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "需要 Python 3.11 或更新版本，$(PYTHON) 是 $(PYVER)"; exit 1; }
+	@if [ -x $(BIN)/python ] && [ "$$($(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])')" != "$(PYVER)" ]; then \
+		echo "重建 $(VENV)：它由另一版本的 Python 创建"; rm -rf $(VENV); fi
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --disable-pip-version-check -r requirements.lock
 	$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .

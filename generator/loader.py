@@ -345,6 +345,9 @@ def _load_uncached(path: str, raw: bytes) -> tuple[Located | None, list[Problem]
         node = yaml.compose(text, Loader=_Loader)
     except MarkedYAMLError as exc:
         line, col = _mark(exc, text)
+        last = max(1, len(text.splitlines()))
+        if line > last:  # "at the end of the file": point at its last line, which an editor can show
+            line, col = last, len(text.splitlines()[-1]) + 1 if text.splitlines() else 1
         return None, [_problem(path, line, col, "E001", _syntax_message(exc))]
     except ReaderError as exc:
         line, col = _position(text, exc.position)
