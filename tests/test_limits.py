@@ -238,3 +238,67 @@ def test_a_deadline_in_a_service_table_line_is_checked_and_rendered(make_repo: M
     urls = Urls({p.src_uri: p.src_uri.removesuffix(".md") + "/" for p in pages})
     page = next(p for p in pages if p.src_uri == "procedures/customer-service.md")
     assert "期限 每周" in str(render(environment(urls), page, "procedures/customer-service/"))
+
+
+# --------------------------------------------------------------------------- the worst accepted input
+
+
+def write_largest_allowed(root: Path) -> None:
+    """Turn 11-return-visit into the largest document the limits accept, and return-visit-record into
+    the largest form: every limit at its maximum at once."""
+    per_node = min(limits.MAX_TEXT, limits.MAX_DOCUMENT_CHARS // limits.MAX_DOCUMENT_NODES) - 10
+    para = ("回访工作应在投诉处理完毕后的三天内进行，确保服务质量。" * 200)[:per_node]
+    body = []
+    for depth in range(limits.MAX_NODE_DEPTH - 1):  # one chain as deep as allowed
+        pad = "    " * depth
+        body += [f"{pad}  - title: {'标' * limits.MAX_TITLE}", f"{pad}    text: {para[:200]}", f"{pad}    items:"]
+    body.append("    " * (limits.MAX_NODE_DEPTH - 1) + "  - text: 最深")
+    body += [f"  - text: {para}"] * (limits.MAX_DOCUMENT_NODES - limits.MAX_NODE_DEPTH)
+    doc = root / "procedures" / "11-return-visit.yml"
+    text = doc.read_text(encoding="utf-8")
+    doc.write_text(text[: text.index("body:\n")] + "body:\n" + "\n".join(body) + text[text.index("\nmatrix:"):], encoding="utf-8")
+    layout = ["layout:"]
+    for _ in range(limits.MAX_FORM_TABLES):
+        columns = ", ".join(f"{{label: {'栏' * 30}}}" for _ in range(12))
+        layout += ["  - table:", f"      title: {'表' * limits.MAX_TITLE}", f"      columns: [{columns}]",
+                   f"      rows: {limits.MAX_FORM_ROWS // limits.MAX_FORM_TABLES}"]
+    for start in range(0, limits.MAX_FORM_FIELDS, 12):
+        fields = ", ".join(f"{{label: {'填写' * 20}, type: text}}" for _ in range(min(12, limits.MAX_FORM_FIELDS - start)))
+        layout.append(f"  - row: [{fields}]")
+    form = root / "forms" / "return-visit-record.yml"
+    text = form.read_text(encoding="utf-8")
+    form.write_text(text[: text.index("layout:")] + "\n".join(layout) + "\n", encoding="utf-8")
+
+
+SECONDS = 120
+"""Ceiling for rendering the largest form and document (about 12 s each on the development machine)."""
+MEMORY_MB = 1024
+
+
+@pytest.mark.slow
+def test_the_largest_accepted_document_and_form_render_in_bounded_time_and_memory(tmp_path: Path) -> None:
+    import resource
+    import shutil
+    import subprocess
+    import time
+
+    repo = tmp_path / "repo"
+    for folder in ("procedures", "forms"):
+        shutil.copytree(Path(__file__).resolve().parents[1] / folder, repo / folder)
+    write_largest_allowed(repo)
+    result = check(repo, when=TODAY)
+    assert result.ok, [p.text() for p in result.errors]
+    (doc,) = [d for d in result.catalog.documents if d.id == "return-visit"]
+    assert sum(1 for _ in doc.walk()) == limits.MAX_DOCUMENT_NODES
+    start = time.monotonic()
+    run = subprocess.run(
+        [sys.executable, "-m", "generator.cli", "pdf", str(repo), "--only", "return-visit", "--only", "return-visit-record",
+         "--out", str(tmp_path / "out"), "--jobs", "2"],
+        capture_output=True, text=True, timeout=SECONDS * 2,
+    )
+    seconds = time.monotonic() - start
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert seconds < SECONDS, f"{seconds:.0f} s"
+    assert peak_mb < MEMORY_MB, f"{peak_mb:.0f} MB"
+    assert (tmp_path / "out" / "procedures" / "return-visit.pdf").stat().st_size > 100_000
