@@ -67,30 +67,82 @@ def duration_text(value: str) -> str:
     return "".join(out)
 
 
+_EVERY_WORDS = {"P1D": "每天", "P1W": "每周", "P2W": "每两周", "P1M": "每月", "P2M": "每两个月", "P3M": "每季度",
+                "P6M": "每半年", "P1Y": "每年"}
+"""Recurrences as the documents say them (每季度, not 每3个月)."""
+
+
 def every_text(value: str) -> str:
+    if value in _EVERY_WORDS:
+        return _EVERY_WORDS[value]
     text = duration_text(value)
     return "每" + (text[1:] if text.startswith("1") and not text.startswith("1年6") else text)
 
 
+_WEEKDAY_NAMES = "一二三四五六日"
+_WINDOW_TEXT = {
+    ("P1M", "month-start"): "每月月初",
+    ("P1M", "month-end"): "每月月底",
+    ("P3M", "quarter-end"): "每季度末",
+    ("P6M", "half-year-end"): "每半年末",
+    ("P1Y", "year-end"): "每年年末",
+}
+
+
+def weekdays_text(days: list[int]) -> str:
+    """[1, 4] -> 周一、周四; [6, 7] -> 周六、周日."""
+    return "、".join(f"周{_WEEKDAY_NAMES[d - 1]}" for d in days)
+
+
+def _time_text(value: str) -> str:
+    """08:30-08:50 -> 8:30–8:50."""
+    return "–".join(part.lstrip("0") if not part.startswith("00") else part for part in value.split("-"))
+
+
 def deadline_rule(deadline: Deadline) -> str:
-    """A normalised reading of a deadline, e.g. 投诉处理完毕后 3天内."""
+    """A normalised reading of a deadline, in the seed's words: 投诉处理完毕后3天内, 董事会召开2周前,
+    每周一、周四 8:30–8:50, 每月月初3个工作日内, 每季度末, 不定期（一般每月一次）."""
+    parts = []
     if deadline.within:
-        start = f"{deadline.after}后 " if deadline.after else ""
+        start = f"{deadline.after}后" if deadline.after else ""
         if deadline.not_before:
-            return f"{start}{duration_text(deadline.not_before)}之后、{duration_text(deadline.within)}之内"
-        return f"{start}{duration_text(deadline.within)}内"
-    if deadline.every:
-        return every_text(deadline.every)
+            parts.append(f"{start}{duration_text(deadline.not_before)}之后、{duration_text(deadline.within)}之内")
+        else:
+            parts.append(f"{start}{duration_text(deadline.within)}内")
+    if deadline.ahead and deadline.before:
+        parts.append(f"{deadline.before}{duration_text(deadline.ahead)}前")
+    if deadline.weekdays:
+        parts.append(f"每{weekdays_text(deadline.weekdays)}")
+    elif deadline.every:
+        window = _WINDOW_TEXT.get((deadline.every, deadline.window or ""))
+        if window is None and deadline.window:
+            window = every_text(deadline.every) + {"month-start": "初", "month-end": "末"}.get(deadline.window, "末")
+        text = window or every_text(deadline.every)
+        if deadline.working_days:
+            text += f"{deadline.working_days}个工作日内"
+        parts.append(f"不定期（一般{text}一次）" if deadline.usually else text)
+    if deadline.time:
+        parts.append(_time_text(deadline.time))
+    if deadline.at:
+        parts.append("、".join(deadline.at))
+    if deadline.not_on:
+        parts.append(f"不得在{weekdays_text(deadline.not_on)}{'及节假日' if deadline.holidays else ''}")
     if deadline.months:
-        return "每年" + "、".join(f"{m}月" for m in deadline.months)
+        parts.append("每年" + "、".join(f"{m}月" for m in deadline.months))
     if deadline.due:
-        return f"{_PERIODS[deadline.due.period]}{deadline.due.day}日前"
-    return deadline.label
+        parts.append(f"{_PERIODS[deadline.due.period]}{deadline.due.day}日前")
+    return " ".join(parts) or deadline.label
+
+
+def _number(value: float) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def target_rule(target: Target) -> str:
-    value = f"{target.value:g}" if isinstance(target.value, float) else str(target.value)
-    return f"{target.metric} {_OPS[target.op]} {value}{target.unit}"
+    """客户满意率 ≥ 95%; a range: 每人每次发言时间 5–8分钟."""
+    if target.op == "between" and target.max is not None:
+        return f"{target.metric} {_number(target.value)}–{_number(target.max)}{target.unit}"
+    return f"{target.metric} {_OPS[target.op]} {_number(target.value)}{target.unit}"
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -141,6 +193,8 @@ class TargetView:
     target: Target
     rule: str
     role: Link | None
+    owners: list[Link] = field(default_factory=list)
+    """Who answers for it: its own role, else the roles of its node, its table row, or the nearest ancestor."""
 
 
 @dataclass
@@ -148,6 +202,8 @@ class DeadlineView:
     deadline: Deadline
     rule: str
     role: Link | None
+    owners: list[Link] = field(default_factory=list)
+    """Who must meet it: its own role, else the roles of its meeting, node, table row or nearest ancestor."""
 
 
 @dataclass
@@ -158,6 +214,8 @@ class MeetingView:
     schedule: str | None
     owner: Link | None
     participants: list[Link]
+    deadlines: list[DeadlineView] = field(default_factory=list)
+    """The schedule and the meeting's other deadlines (议题两周前发放), owned by the meeting's owner."""
 
 
 @dataclass
@@ -177,6 +235,7 @@ class ServiceRowView:
     content: str
     lines: list[ServiceLine]
     roles: list[Link]
+    anchor: str = ""
 
 
 @dataclass
@@ -206,6 +265,7 @@ class Section:
     service_table: ServiceTableView | None
     child_style: str
     flow: bool = False
+    thresholds: list[TargetView] = field(default_factory=list)
     path: str = ""
     """Full clause path within the document: "4.1.3 b)", "第一部分 五、(六)2、" (labels of every ancestor)."""
     where: str = ""
@@ -321,6 +381,8 @@ class RoleView:
     documents: list[DocumentView] = field(default_factory=list)
     owned: list[DocumentView] = field(default_factory=list)
     department_duties: list[tuple[DocumentView, Section]] = field(default_factory=list)
+    service_rows: list[tuple[DocumentView, Section, ServiceRowView]] = field(default_factory=list)
+    """Rows of a 服务项目/服务内容/服务标准 table this role serves (第10篇 前台服务 …)."""
 
     @property
     def id(self) -> str:
@@ -328,7 +390,7 @@ class RoleView:
 
     @property
     def has_work(self) -> bool:
-        return bool(self.duties or self.raci or self.forms_filled or self.forms_kept or self.documents)
+        return bool(self.duties or self.service_rows or self.raci or self.forms_filled or self.forms_kept or self.documents)
 
     @property
     def external(self) -> bool:
@@ -462,31 +524,38 @@ class Resolver:
         return Paragraph(out)
 
 
-def _targets(resolver: Resolver, targets: list[Target]) -> list[TargetView]:
-    return [TargetView(t, target_rule(t), resolver.role(t.role) if t.role else None) for t in targets]
+def _owners(resolver: Resolver, own: str | None, fallback: list[Link]) -> list[Link]:
+    return [resolver.role(own)] if own else list(fallback)
 
 
-def _deadlines(resolver: Resolver, deadlines: list[Deadline]) -> list[DeadlineView]:
-    return [DeadlineView(d, deadline_rule(d), resolver.role(d.role) if d.role else None) for d in deadlines]
+def _targets(resolver: Resolver, targets: list[Target], owners: list[Link]) -> list[TargetView]:
+    return [TargetView(t, target_rule(t), resolver.role(t.role) if t.role else None, _owners(resolver, t.role, owners)) for t in targets]
+
+
+def _deadlines(resolver: Resolver, deadlines: list[Deadline], owners: list[Link]) -> list[DeadlineView]:
+    return [DeadlineView(d, deadline_rule(d), resolver.role(d.role) if d.role else None, _owners(resolver, d.role, owners)) for d in deadlines]
 
 
 _MEETING_FIELDS = {"purpose": "目的", "owner": "责任部门", "frequency": "频次", "participants": "人员", "format": "形式"}
 
 
-def _meeting(resolver: Resolver, meeting: Meeting, label: str) -> MeetingView:
+def _meeting(resolver: Resolver, meeting: Meeting, label: str, owners: list[Link]) -> MeetingView:
     order = meeting.order or list(_MEETING_FIELDS)
     fields = [(_MEETING_FIELDS[key], resolver.segments(getattr(meeting, key))) for key in order]
+    owner = resolver.role(meeting.owner_role) if meeting.owner_role else None
+    schedule = [meeting.schedule] if meeting.schedule else []
     return MeetingView(
         label=label,
         meeting=meeting,
         fields=fields,
         schedule=deadline_rule(meeting.schedule) if meeting.schedule else None,
-        owner=resolver.role(meeting.owner_role) if meeting.owner_role else None,
+        owner=owner,
         participants=[resolver.role(r) for r in meeting.participant_roles],
+        deadlines=_deadlines(resolver, [*schedule, *meeting.deadlines], [owner] if owner else owners),
     )
 
 
-def _service_table(resolver: Resolver, node: Node) -> ServiceTableView | None:
+def _service_table(resolver: Resolver, node: Node, owners: list[Link], anchor: str) -> ServiceTableView | None:
     table = node.service_table
     if table is None:
         return None
@@ -494,10 +563,11 @@ def _service_table(resolver: Resolver, node: Node) -> ServiceTableView | None:
     for group in table.groups:
         for index, row in enumerate(group.rows):
             lines = []
+            row_owners = [resolver.role(r) for r in row.roles] or owners
             for line in row.standards:
                 if isinstance(line, Line):
-                    lines.append(ServiceLine(resolver.segments(line.text), _targets(resolver, line.targets),
-                                             _deadlines(resolver, line.deadlines)))
+                    lines.append(ServiceLine(resolver.segments(line.text), _targets(resolver, line.targets, row_owners),
+                                             _deadlines(resolver, line.deadlines, row_owners)))
                 else:
                     lines.append(ServiceLine(resolver.segments(line), [], []))
             rows.append(
@@ -508,6 +578,7 @@ def _service_table(resolver: Resolver, node: Node) -> ServiceTableView | None:
                     content=row.content,
                     lines=lines,
                     roles=[resolver.role(r) for r in row.roles],
+                    anchor=f"{anchor}-table-{len(rows) + 1}",
                 )
             )
     return ServiceTableView(columns=list(table.columns), rows=rows)
@@ -542,6 +613,7 @@ def _section(
     anchor: str,
     parent_path: str = "",
     parent_where: str = "",
+    inherited: list[Link] | None = None,
 ) -> Section:
     counted = style not in numbering.UNNUMBERED
     own_numbers = (*numbers, index) if counted else numbers
@@ -549,6 +621,8 @@ def _section(
     own_label = numbering.label(style, index, own_numbers)
     path = clause_path(parent_path, style, own_label)
     where = node.title or parent_where
+    roles = [resolver.role(r) for r in node.roles]
+    owners = roles or list(inherited or [])  # the nearest roles up the tree answer for what has none
     children = []
     count = 0
     for i, child in enumerate(node.items, start=1):
@@ -565,13 +639,21 @@ def _section(
                 anchor=f"{anchor}-{i}",
                 parent_path=path,
                 parent_where=where,
+                inherited=owners,
             )
         )
     meeting_style = node.meeting_style or "latin"
     meetings = [
-        _meeting(resolver, m, numbering.label(meeting_style, i, (*own_numbers, i)))
+        _meeting(resolver, m, numbering.label(meeting_style, i, (*own_numbers, i)), owners)
         for i, m in enumerate(node.meetings, start=1)
     ]
+    paragraphs_ = [resolver.segments(p) for p in paragraphs(node.text)]
+    after = [resolver.segments(p) for p in paragraphs(node.after)]
+    refs = [resolver.ref(r) for r in node.refs]
+    for paragraph in (*paragraphs_, *after):  # a 《form》 named in the text is a form this step uses
+        for segment in paragraph.segments:
+            if segment.link is not None and segment.link.kind == "form" and segment.link not in refs:
+                refs.append(segment.link)
     return Section(
         document_id=doc.id,
         anchor=anchor,
@@ -579,19 +661,20 @@ def _section(
         style=style,
         depth=depth,
         title=node.title,
-        paragraphs=[resolver.segments(p) for p in paragraphs(node.text)],
-        after=[resolver.segments(p) for p in paragraphs(node.after)],
+        paragraphs=paragraphs_,
+        after=after,
         children=children,
-        roles=[resolver.role(r) for r in node.roles],
-        targets=_targets(resolver, node.targets),
-        deadlines=_deadlines(resolver, node.deadlines),
-        refs=[resolver.ref(r) for r in node.refs],
+        roles=roles,
+        targets=_targets(resolver, node.targets, owners),
+        deadlines=_deadlines(resolver, node.deadlines, owners),
+        refs=refs,
         meetings=meetings,
-        service_table=_service_table(resolver, node),
+        service_table=_service_table(resolver, node, owners, anchor),
         child_style=kids_style,
         flow=node.flow,
         path=path,
         where=where,
+        thresholds=_targets(resolver, node.thresholds, owners),
     )
 
 
@@ -709,6 +792,8 @@ def _all_targets(section: Section) -> list[TargetView]:
 
 def _all_deadlines(section: Section) -> list[DeadlineView]:
     found = list(section.deadlines)
+    for meeting in section.meetings:
+        found.extend(meeting.deadlines)
     if section.service_table:
         for row in section.service_table.rows:
             for line in row.lines:
@@ -744,6 +829,10 @@ def _role_views(
         for section in doc.walk():
             for link in section.roles:
                 by_id[link.id].duties.append((doc, section))
+            if section.service_table:
+                for row in section.service_table.rows:
+                    for link in row.roles:
+                        by_id[link.id].service_rows.append((doc, section, row))
         for row in doc.matrix:
             for letter, links in row.letters.items():
                 for link in links:
@@ -759,18 +848,16 @@ def _role_views(
             by_id[link.id].forms_filled.append(form)
         by_id[form.keeper.id].forms_kept.append(form)
     for entry in targets:
-        owners = [entry.target.role] if entry.target.role else entry.section.roles
-        for role_id in dict.fromkeys(link.id for link in owners):
+        for role_id in dict.fromkeys(link.id for link in entry.target.owners):
             by_id[role_id].targets.append(entry)
     for entry in deadlines:
-        owners = [entry.deadline.role] if entry.deadline.role else entry.section.roles
-        for role_id in dict.fromkeys(link.id for link in owners):
+        for role_id in dict.fromkeys(link.id for link in entry.deadline.owners):
             by_id[role_id].deadlines.append(entry)
     for view in views:
         if view.department is not None and not view.is_department:
             view.department_duties = list(by_id[view.department.id].duties)
     for view in views:
-        involved = {d.id for d, _ in view.duties} | {d.id for d, _, _ in view.raci}
+        involved = {d.id for d, _ in view.duties} | {d.id for d, _, _ in view.raci} | {d.id for d, _, _ in view.service_rows}
         view.documents = [
             doc
             for doc in docs

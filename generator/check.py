@@ -455,6 +455,76 @@ def mentions_resolve(ctx: Context) -> Iterator[Problem]:
     yield from unresolved
 
 
+def _facts(nodes: list[Node], loc: tuple[Any, ...], inherited: list[str]) -> Iterator[tuple[tuple[Any, ...], str, str | None, list[str]]]:
+    """Every target, threshold and deadline with its path, its kind, its own role and the roles it falls
+    back on: those of its meeting, its table row, its node, or the nearest ancestor with roles."""
+    for index, node in enumerate(nodes):
+        here = (*loc, index)
+        roles = list(node.roles) or inherited
+        for key in ("targets", "thresholds", "deadlines"):
+            for i, fact in enumerate(getattr(node, key)):
+                yield (*here, key, i), key, fact.role, roles
+        for m, meeting in enumerate(node.meetings):
+            owners = [meeting.owner_role] if meeting.owner_role else roles
+            if meeting.schedule:
+                yield (*here, "meetings", m, "schedule"), "deadlines", meeting.schedule.role, owners
+            for i, fact in enumerate(meeting.deadlines):
+                yield (*here, "meetings", m, "deadlines", i), "deadlines", fact.role, owners
+        if node.service_table:
+            for g, group in enumerate(node.service_table.groups):
+                for r, row in enumerate(group.rows):
+                    row_roles = list(row.roles) or roles
+                    for n, line in enumerate(row.standards):
+                        if isinstance(line, Line):
+                            base = (*here, "service_table", "groups", g, "rows", r, "standards", n)
+                            for key in ("targets", "deadlines"):
+                                for i, fact in enumerate(getattr(line, key)):
+                                    yield (*base, key, i), key, fact.role, row_roles
+        yield from _facts(node.items, (*here, "items"), roles)
+
+
+@rule
+def facts_have_owners(ctx: Context) -> Iterator[Problem]:
+    """Every target, threshold and deadline reaches a role: its own, or by the nearest roles above it.
+
+    Passes: a target under a node with roles: [property-officer]. Fails: 客户满意率95%以上 in a
+    document where neither the clause, its table row nor any section above it names a role.
+    """
+    names = {"targets": "目标", "thresholds": "触发条件", "deadlines": "期限"}
+    for located, doc in ctx.loaded.documents:
+        for loc, kind, own, owners in _facts(doc.body, ("body",), []):
+            if not own and not owners:
+                yield ctx.at(located, loc, "E215", f"这条{names[kind]}没有责任人：请在它或它所在的条目、表格行上写明 role / roles")
+
+
+@rule
+def refs_not_typed_twice(ctx: Context) -> Iterator[Problem]:
+    """A form the text names in 《》 is a ref already: listing it in refs too says it twice.
+
+    Passes: text: 领取《回访记录表》 with no refs. Warns: the same with refs: [return-visit-record].
+    """
+    form_titles: dict[str, str] = {}
+    for _, form in ctx.loaded.forms:
+        for title in (form.title, *form.aliases):
+            form_titles[title] = form.id
+    for located, doc in ctx.loaded.documents:
+        for loc, node in walk_nodes(doc.body, ("body",)):
+            named = {form_titles.get(m.group(1)) for text in paragraphs_of(node) for m in MENTION.finditer(text)}
+            for i, ref in enumerate(node.refs):
+                if ref in named:
+                    yield ctx.at(located, (*loc, "refs", i), "W243", f"refs 中的 {ref} 已在正文以《》提及，会自动关联：请从 refs 中删去")
+
+
+def paragraphs_of(node: Node) -> list[str]:
+    texts: list[str] = []
+    for value in (node.text, node.after):
+        if isinstance(value, str):
+            texts.append(value)
+        elif value:
+            texts.extend(value)
+    return texts
+
+
 RESERVED_IDS = frozenset({"index"})
 """Ids that would take the place of a page of the site (roles/index is the list of roles)."""
 

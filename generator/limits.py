@@ -1,6 +1,6 @@
 """What a definition may hold, so that anything `procgen check` accepts renders in bounded time and memory.
 
-Each limit is far above what a real procedure or form needs (the twelve documents and 21 forms use a
+Each limit is far above what a real procedure or form needs (the twelve documents and 29 forms use a
 fraction of each; see ``tests/test_limits.py``) and low enough that the largest accepted document and
 form still render in seconds. They are checked on the loaded data before the schema, each problem
 located at the value that breaks it:

@@ -64,17 +64,29 @@ NumberingStyle = Literal[
     "none",  # no label (plain paragraphs or an unmarked list)
 ]
 
-Operator = Literal[">=", "<=", "=", ">", "<"]
+Operator = Literal[">=", "<=", "=", ">", "<", "between"]
 
 
 class Target(Strict):
-    """A measurable target stated by the text, e.g. 客户满意率95%以上 -> 客户满意率 >= 95 %."""
+    """A measurable target stated by the text, e.g. 客户满意率95%以上 -> 客户满意率 >= 95 %;
+    a range, e.g. 5-8分钟 -> {op: between, value: 5, max: 8, unit: 分钟}."""
 
     metric: Text = Field(description="What is measured, e.g. 客户满意率.")
-    op: Operator = Field(description="Comparison: >=, <=, =, >, <.")
-    value: Number = Field(description="The number, without unit, e.g. 95.")
+    op: Operator = Field(description="Comparison: >=, <=, =, >, <, or between (value to max).")
+    value: Number = Field(description="The number, without unit, e.g. 95 (the lower bound of a range).")
+    max: Number | None = Field(default=None, description="The upper bound of a range (op: between).")
     unit: Text = Field(description="Unit, e.g. % or 次.")
-    role: Ref | None = Field(default=None, description="Role accountable for the target.")
+    role: Ref | None = Field(
+        default=None, description="Role accountable; without it, the roles of the node, the table row or the nearest ancestor."
+    )
+
+    @model_validator(mode="after")
+    def _range(self) -> Target:
+        if self.op == "between" and (self.max is None or self.max <= self.value):
+            raise ValueError("op: between 须给出大于 value 的 max，如 {op: between, value: 5, max: 8}")
+        if self.op != "between" and self.max is not None:
+            raise ValueError("max 只用于 op: between（范围）")
+        return self
 
 
 class DueDay(Strict):
@@ -84,30 +96,62 @@ class DueDay(Strict):
     day: StrictInt = Field(ge=1, le=31)
 
 
+Weekday = Annotated[StrictInt, Field(ge=1, le=7, description="1 = 周一 … 7 = 周日")]
+Window = Literal["month-start", "month-end", "quarter-end", "half-year-end", "year-end"]
+
+
 class Deadline(Strict):
-    """A time limit or a recurrence stated by the text.
+    """A time limit, a recurrence or a schedule stated by the text, read as the seed says it.
 
     Examples: 三天内 -> {within: P3D, after: 投诉处理完毕};
     一个月后两个月内 -> {not_before: P1M, within: P2M, after: 完成维修工程};
-    每周 -> {every: P1W}; 六月和十一月 -> {months: [6, 11]};
-    下一季度10号前 -> {due: {period: next-quarter, day: 10}}.
+    两周前发放 -> {ahead: P2W, before: 董事会召开};
+    每周 -> {every: P1W}; 不定期(一般每月一次) -> {every: P1M, usually: true};
+    每周一、周四上午8:30~8:50 -> {weekdays: [1, 4], time: "08:30-08:50"};
+    每月月初3个工作日内 -> {every: P1M, window: month-start, working_days: 3};
+    每月月底 -> {every: P1M, window: month-end}; 每季度末 -> {every: P3M, window: quarter-end};
+    六月和十一月 -> {months: [6, 11]}; 下一季度10号前 -> {due: {period: next-quarter, day: 10}};
+    中期阶段和结束后 -> {at: [合同执行期的中期阶段, 合同执行期结束后]};
+    不得在周六、日及节假日 -> {not_on: [6, 7], holidays: true}.
     """
 
     label: Text = Field(description="The phrase as written in the text, e.g. 三天内.")
     within: Duration | None = None
     not_before: Duration | None = None
     after: Text | None = Field(default=None, description="Start event, e.g. 投诉处理完毕.")
+    ahead: Duration | None = Field(default=None, description="At least this long before the event `before`.")
+    before: Text | None = Field(default=None, description="The event a deadline comes before, e.g. 董事会召开.")
     every: Duration | None = None
+    usually: StrictBool = Field(default=False, description="The recurrence is the usual one, not fixed (一般每月一次).")
+    window: Window | None = Field(default=None, description="When in each period: month-start (月初), month-end (月底) …")
+    working_days: StrictInt | None = Field(default=None, ge=1, le=31, description="Within this many working days of the window.")
+    weekdays: list[Weekday] | None = Field(default=None, description="Days of the week it takes place (周一 = 1).")
+    time: Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d(-([01]\d|2[0-3]):[0-5]\d)?$")] | None = Field(
+        default=None, description="Time of day, HH:MM or HH:MM-HH:MM."
+    )
+    at: list[Text] | None = Field(default=None, description="The occasions, as written (中期阶段, 结束后).")
+    not_on: list[Weekday] | None = Field(default=None, description="Days of the week on which it must not happen.")
+    holidays: StrictBool = Field(default=False, description="With not_on: public holidays too.")
     months: list[Annotated[StrictInt, Field(ge=1, le=12)]] | None = None
     due: DueDay | None = None
-    role: Ref | None = Field(default=None, description="Role that must meet the deadline.")
+    role: Ref | None = Field(
+        default=None, description="Role that must meet the deadline; without it, the roles of the node, the table row or the nearest ancestor."
+    )
 
     @model_validator(mode="after")
     def _one_kind(self) -> Deadline:
-        if not (self.within or self.every or self.months or self.due):
-            raise ValueError("期限须给出 within、every、months 或 due 之一")
+        if not (self.within or self.every or self.months or self.due or self.ahead or self.weekdays or self.at or self.not_on):
+            raise ValueError("期限须给出 within、ahead、every、weekdays、months、due、at 或 not_on 之一")
         if (self.after or self.not_before) and not self.within:
             raise ValueError("after 与 not_before 须与 within 一起使用")
+        if bool(self.before) != bool(self.ahead):
+            raise ValueError("before（事件）与 ahead（提前多久）须一起使用，如 {ahead: P2W, before: 董事会召开}")
+        if (self.window or self.usually) and not self.every:
+            raise ValueError("window 与 usually 须与 every 一起使用")
+        if self.working_days and not self.window:
+            raise ValueError("working_days 须与 window 一起使用，如 {every: P1M, window: month-start, working_days: 3}")
+        if self.holidays and not self.not_on:
+            raise ValueError("holidays 须与 not_on 一起使用")
         return self
 
 
@@ -120,6 +164,7 @@ class Meeting(Strict):
     owner_role: Ref | None = Field(default=None, description="Role id of the owner.")
     frequency: Text = Field(description="频次, as written, e.g. 半年一次.")
     schedule: Deadline | None = None
+    deadlines: list[Deadline] = Field(default=[], description="Other deadlines of the meeting, e.g. 议题两周前发放.")
     participants: Text = Field(description="人员, as written.")
     participant_roles: list[Ref] = []
     format: Text = Field(description="形式, as written.")
@@ -168,7 +213,12 @@ class Node(Strict):
     roles: list[Ref] = Field(default=[], description="Roles whose duty or step this is.")
     targets: list[Target] = []
     deadlines: list[Deadline] = []
-    refs: list[Ref] = Field(default=[], description="Forms or documents used, by id.")
+    thresholds: list[Target] = Field(
+        default=[], description="Counts that call for action when reached (连续投诉两次以上 -> {op: '>=', value: 2, unit: 次})."
+    )
+    refs: list[Ref] = Field(
+        default=[], description="Forms or documents used, by id, that the text does not name in 《》 (those are derived)."
+    )
     meetings: list[Meeting] = []
     meeting_style: NumberingStyle | None = None
     flow: StrictBool = Field(
@@ -188,7 +238,11 @@ class Revision(Strict):
     version: Version
     date: dt.date
     summary: Text
-    changes: list[Text] = Field(default=[], description="Each typo fix or change, one line each.")
+    changes: list[Text] = Field(default=[], description="Each change of the text (a typo fixed, a line joined), one line each.")
+    data_changes: list[Text] = Field(
+        default=[],
+        description="Each correction of the structured data (roles, targets, deadlines, matrix, records) that leaves the text as it is.",
+    )
     approver: Ref | None = None
 
 

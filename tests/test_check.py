@@ -274,11 +274,11 @@ def test_a_service_table_is_clauses(make_repo: MakeRepo) -> None:
 
 def test_targets_inside_a_service_table_are_checked(make_repo: MakeRepo) -> None:
     text = (VALID / "procedures/03-customer-service.yml").read_text(encoding="utf-8")
-    bad = text.replace('value: 95, unit: "%", role: front-desk-clerk', 'value: 950, unit: "%", role: front-desk-clerk')
+    bad = text.replace('value: 95, unit: "%", role: front-desk-clerk', 'value: 950, unit: "%", role: front-desk-clerk', 1)
     assert found(make_repo({"procedures/03-customer-service.yml": bad})) == {("procedures/03-customer-service.yml", "E213", 29)}
-    bad = text.replace("role: front-desk-clerk}", "role: front-desk}")
+    bad = text.replace("role: front-desk-clerk}", "role: front-desk}", 1)
     assert found(make_repo({"procedures/03-customer-service.yml": bad})) == {("procedures/03-customer-service.yml", "E204", 29)}
-    bad = text.replace('value: 95, unit: "%", role: front-desk-clerk', "value: 95, role: front-desk-clerk")
+    bad = text.replace('value: 95, unit: "%", role: front-desk-clerk', "value: 95, role: front-desk-clerk", 1)
     assert found(make_repo({"procedures/03-customer-service.yml": bad})) == {("procedures/03-customer-service.yml", "E212", 29)}
 
 

@@ -240,7 +240,10 @@ def training_page(catalog: Catalog, role: RoleView, compact_forms: frozenset[str
     where: dict[int, str] = {}
     for doc in catalog.documents:
         where.update(places(doc))
-    duties = _by_document(role.duties, where)
+    # A role that serves rows of a service table (第10篇) studies the section that holds the table.
+    table_sections = list({id(section): (doc, section) for doc, section, _ in role.service_rows}.values())
+    own = {id(section) for _, section in role.duties}
+    duties = _by_document([*role.duties, *[pair for pair in table_sections if id(pair[1]) not in own]], where)
     department_duties = _by_document(role.department_duties, where)
     by_doc = {group.document.id: group.sections for group in duties}
     documents = [DocumentSections(doc, by_doc.get(doc.id, [])) for doc in role.documents]

@@ -106,7 +106,7 @@ def build_pages(catalog: Catalog) -> list[SitePage]:
         toc = [
             TocEntry(2, anchor, name)
             for anchor, name, shown in [
-                ("duties", "职责", bool(role.duties)),
+                ("duties", "职责", bool(role.duties or role.service_rows)),
                 ("department-duties", "所在部门的职责", bool(role.department_duties)),
                 ("raci", "参与的活动", bool(role.raci)),
                 ("forms", "填写与保管的表单", bool(role.forms_filled or role.forms_kept)),
