@@ -64,7 +64,7 @@ def test_document_page_has_control_block_numbering_matrix_and_history(site: Path
     assert re.search(r'<span class="pm-label">一、</span>职责', doc)
     assert re.search(r'<span class="pm-label">1、</span>物管员负责回访工作', doc)
     assert "目标 回访率 ≥ 100%" in doc
-    assert "期限 投诉处理完毕后 3天内" in doc
+    assert "期限 投诉处理完毕后3天内" in doc
     assert 'id="matrix"' in doc and "pm-raci" in doc
     assert 'href="../../pdf/procedures/alpha.pdf"' in doc
     assert '<pre class="mermaid"><code>flowchart TB' in doc
@@ -80,7 +80,7 @@ def test_mentions_link_to_forms_and_external_documents(site: Path) -> None:
 def test_role_page_gathers_duties_targets_deadlines_and_forms(site: Path) -> None:
     officer = page(site, "roles/officer/index.html")
     assert "物管员负责回访工作" in officer
-    assert "投诉处理完毕后 3天内" in officer
+    assert "投诉处理完毕后3天内" in officer
     assert "回访登记表" in officer
     assert 'href="../../pdf/training/officer.pdf"' in officer
     assert "所在部门的职责" in officer and "管理处负责保存回访登记表" in officer
