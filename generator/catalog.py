@@ -266,8 +266,13 @@ class Section:
     child_style: str
     flow: bool = False
     thresholds: list[TargetView] = field(default_factory=list)
+    choice: bool = False
+    """Its items are alternatives: one of them applies (drawn as branches, not a sequence)."""
     path: str = ""
     """Full clause path within the document: "4.1.3 b)", "第一部分 五、(六)2、" (labels of every ancestor)."""
+    cite: str = ""
+    """How the clause is cited anywhere in the manual: "WY-GL-11 4.1.3 b)"; the document code alone for an
+    unnumbered clause."""
     where: str = ""
     """Title of the nearest titled ancestor (or its own title): what a bare item belongs to."""
 
@@ -311,7 +316,7 @@ class DocumentView:
     records: list[Link]
     related: list[Link]
     audience: list[Link]
-    flow: list[FlowStep]
+    flow: list[FlowItem]
 
     @property
     def id(self) -> str:
@@ -334,6 +339,23 @@ class FlowStep:
     label: str
     text: str
     lanes: list[Link]
+    path: str = ""
+    stage: str = ""
+    """The heading of the part of the document the step belongs to (a chart is drawn per part)."""
+
+
+@dataclass
+class FlowChoice:
+    """Alternatives: exactly one branch applies (重大投诉 / 一般投诉 / 维修服务 …), each a sequence of steps."""
+
+    anchor: str
+    path: str
+    title: str
+    branches: list[list[FlowStep]]
+    stage: str = ""
+
+
+FlowItem = FlowStep | FlowChoice
 
 
 @dataclass
@@ -584,20 +606,27 @@ def _service_table(resolver: Resolver, node: Node, owners: list[Link], anchor: s
     return ServiceTableView(columns=list(table.columns), rows=rows)
 
 
-def clause_path(parent_path: str, style: str, label: str) -> str:
+def clause_path(parent_path: str, style: str, label: str, index: int = 1, title: str | None = None, where: str = "") -> str:
     """The full path of a clause from its parent's path and its own label.
 
     A decimal label already holds its ancestors' numbers (4.1.3, 2.1), so it stands alone;
     otherwise labels are chained: 五、 + (六) + 2、 -> 五、(六)2、, with a space after a label that
-    does not end in punctuation (第一部分 五、, 4.1.3 b)).
+    does not end in punctuation (第一部分 五、, 4.1.3 b)). An unnumbered item is cited the way the
+    documents cite it: (十)第二个△; a titled one by its title; others by position (第3项).
     """
+    if style in numbering.UNNUMBERED:
+        if title:
+            return f"{parent_path} {title}".strip()
+        if style == "triangle":
+            return f"{parent_path}第{numbering.chinese_number(index)}个△"
+        return f"{parent_path}第{index}项"
     if not label:
         return parent_path
     if style == "decimal":
         return label
     if not parent_path:
         return label
-    glue = " " if parent_path[-1].isalnum() or style in numbering.UNNUMBERED else ""
+    glue = " " if parent_path[-1].isalnum() else ""
     return f"{parent_path}{glue}{label}"
 
 
@@ -619,7 +648,9 @@ def _section(
     own_numbers = (*numbers, index) if counted else numbers
     kids_style = numbering.child_style(node.style, depth + 1)
     own_label = numbering.label(style, index, own_numbers)
-    path = clause_path(parent_path, style, own_label)
+    path = clause_path(parent_path, style, own_label, index, node.title, parent_where)
+    # A title names its own clause; its items are numbered from the numbers above it, not from it.
+    child_base = parent_path if style in numbering.UNNUMBERED and node.title else path
     where = node.title or parent_where
     roles = [resolver.role(r) for r in node.roles]
     owners = roles or list(inherited or [])  # the nearest roles up the tree answer for what has none
@@ -637,7 +668,7 @@ def _section(
                 numbers=own_numbers,
                 depth=depth + 1,
                 anchor=f"{anchor}-{i}",
-                parent_path=path,
+                parent_path=child_base,
                 parent_where=where,
                 inherited=owners,
             )
@@ -674,19 +705,72 @@ def _section(
         flow=node.flow,
         path=path,
         where=where,
+        cite=f"{doc.code} {path}".strip(),
         thresholds=_targets(resolver, node.thresholds, owners),
+        choice=node.choice,
     )
 
 
-def _flow(sections: list[Section]) -> list[FlowStep]:
-    """The steps with owners, in reading order: within the nodes marked ``flow``, else the whole document."""
+def _unique_paths(sections: list[Section]) -> None:
+    """Clauses that would be cited alike (a. under two headings) are told apart by their heading."""
+    every = [section for top in sections for section in top.walk()]
+    count: dict[str, int] = {}
+    for section in every:
+        count[section.path] = count.get(section.path, 0) + 1
+    for section in every:
+        if count[section.path] > 1 and section.where and section.where not in section.path:
+            section.path = f"{section.where} {section.path}"
+            section.cite = f"{section.cite.split(' ', 1)[0]} {section.path}"
+
+
+def _flow(sections: list[Section]) -> list[FlowItem]:
+    """The steps with owners, in reading order: within the nodes marked ``flow``, else the whole document.
+
+    A node marked ``choice`` has alternatives for items: its children become the branches of one
+    :class:`FlowChoice` instead of a sequence.
+    """
     marked = [s for top in sections for s in top.walk() if s.flow]
-    steps = []
+    items: list[FlowItem] = []
     for top in marked or sections:
-        for section in top.walk():
-            if section.roles and section.paragraphs:
-                text = section.paragraphs[0].text
-                steps.append(FlowStep(section.anchor, section.label, text, section.roles))
+        # A part of the document with steps inside is a stage of its own; a flat list of steps
+        # (车辆管理规定 (一)–(六)) is one stage, the document.
+        nested = any(_flow_step(child, "") for child in top.walk() if child is not top)
+        items.extend(_flow_items(top, top.heading if nested else ""))
+    return items
+
+
+def _flow_step(section: Section, stage: str) -> FlowStep | None:
+    if section.roles and section.paragraphs:
+        return FlowStep(section.anchor, section.label, section.paragraphs[0].text, section.roles, section.path, stage)
+    return None
+
+
+def _flow_items(section: Section, stage: str) -> list[FlowItem]:
+    items: list[FlowItem] = []
+    step = _flow_step(section, stage)
+    if step is not None:
+        items.append(step)
+    if section.choice:
+        branches = [steps for child in section.children if (steps := _branch(child, stage))]
+        if len(branches) > 1:
+            title = section.title or (section.paragraphs[0].text if section.paragraphs else section.path)
+            items.append(FlowChoice(section.anchor, section.path, title, branches, stage))
+        elif branches:
+            items.extend(branches[0])
+        return items
+    for child in section.children:
+        items.extend(_flow_items(child, stage))
+    return items
+
+
+def _branch(section: Section, stage: str) -> list[FlowStep]:
+    """One alternative as a plain sequence of steps (alternatives inside it are kept in reading order)."""
+    steps: list[FlowStep] = []
+    for item in _flow_items(section, stage):
+        if isinstance(item, FlowStep):
+            steps.append(item)
+        else:
+            steps.extend(step for branch in item.branches for step in branch)
     return steps
 
 
@@ -716,6 +800,7 @@ def build_catalog(
             sections.append(
                 _section(resolver, doc, node, style=top_style, index=count, numbers=(), depth=0, anchor=f"s{i}")
             )
+        _unique_paths(sections)
         last_review = max(r.date for r in doc.revisions)
         doc_views.append(
             DocumentView(

@@ -225,6 +225,10 @@ class Node(Strict):
         default=False,
         description="The steps of the procedure are in this node: the flowchart shows its items with roles.",
     )
+    choice: StrictBool = Field(
+        default=False,
+        description="The items are alternatives, one of which applies (重大投诉 / 一般投诉 …): the flowchart draws branches.",
+    )
     service_table: ServiceTable | None = None
 
     @model_validator(mode="after")

@@ -33,7 +33,6 @@ log = get_plugin_logger(__name__)
 ASSETS = Path(__file__).resolve().parent / "assets"
 SITE_ASSETS = {
     "assets/procedures/procedures.css": ASSETS / "site" / "procedures.css",
-    "assets/procedures/mermaid.min.js": ASSETS / "vendor" / "mermaid.min.js",
     "assets/procedures/iframe-worker-shim.js": ASSETS / "vendor" / "iframe-worker-shim.js",
 }
 CDN_SHIM = "https://unpkg.com/iframe-worker/shim"
@@ -106,7 +105,6 @@ class ProceduresPlugin(BasePlugin[ProceduresConfig]):
         except ThemeMismatch as error:
             raise PluginError(str(error)) from error
         config.extra_css.insert(0, "assets/procedures/procedures.css")
-        config.extra_javascript.insert(0, "assets/procedures/mermaid.min.js")
         polyfills = config.extra.get("polyfills") or []
         config.extra["polyfills"] = [
             "assets/procedures/iframe-worker-shim.js" if url == CDN_SHIM else url for url in polyfills

@@ -82,11 +82,16 @@ def test_search_result_opens_and_form_link_leads_to_its_pdf(page, server: str) -
     assert page.outside_requests == []
 
 
-def test_flowchart_renders_offline_from_the_site(page, server: str) -> None:  # noqa: ANN001
+def test_flowchart_is_drawn_at_build_time_and_readable(page, server: str) -> None:  # noqa: ANN001
     page.goto(server + "procedures/return-visit/")
-    # Material swaps <pre class="mermaid"> for a <div> whose closed shadow root holds the SVG.
-    page.wait_for_function("() => { const d = document.querySelector('div.mermaid'); return d && d.getBoundingClientRect().height > 200 }", timeout=20000)
-    assert page.evaluate("typeof mermaid") == "object"  # served by the site, not a CDN
+    body = page.locator("svg.pm-flow-body").first
+    assert body.bounding_box()["height"] > 300
+    size = page.evaluate("parseFloat(getComputedStyle(document.querySelector('svg.pm-flow-body text')).fontSize)")
+    assert size >= 12
+    assert page.evaluate("typeof mermaid") == "undefined"  # no chart library is shipped
+    assert page.locator("script[src*=mermaid]").count() == 0
+    page.locator("svg.pm-flow-body a").first.click()
+    assert page.url.endswith("#s4-1")
     assert page.outside_requests == []
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from markupsafe import Markup
+
 from ..catalog import (
     RACI_NAMES,
     Catalog,
@@ -23,6 +25,7 @@ from ..catalog import (
     Section,
     TargetEntry,
 )
+from ..flowchart import charts, svg_whole
 from ..formlayout import Block, Names, blocks, retention_note
 from ..models import (
     Document,
@@ -84,6 +87,7 @@ class DocumentPage:
     matrix: list[RaciView]
     last_revision: str
     approvers: list[str]  # one per revision: its approver, else the document's
+    flowcharts: list[tuple[str, Markup]] = field(default_factory=list)  # (title, SVG), the site's drawing
 
     @property
     def document(self) -> Document:
@@ -110,7 +114,9 @@ def document_page(catalog: Catalog, view: DocumentView) -> DocumentPage:
     last = max(view.document.revisions, key=lambda r: r.date)
     names = {r.id: r.link.title for r in catalog.roles}
     approvers = [names.get(r.approver, r.approver) if r.approver else view.approver.title for r in view.document.revisions]
+    flowcharts = [(chart.title, svg_whole(chart, lambda anchor: f"#{view.id}-{anchor}")) for chart in charts(view)]
     return DocumentPage(
+        flowcharts=flowcharts,
         view=view,
         anchor=f"doc-{view.id}",
         records=[forms[link.id] for link in view.records if link.id in forms],
@@ -123,37 +129,10 @@ def document_page(catalog: Catalog, view: DocumentView) -> DocumentPage:
 
 # --------------------------------------------------------------------------- training packs
 
-_UNNUMBERED = ("triangle", "bullet", "none")
-_DECIMAL = ("decimal", "decimal-zero")
-
-
 def places(doc: DocumentView) -> dict[int, str]:
-    """Where each section is, written as people cite it: 第一部分 五、(四)3 or 4.1.1(a).
-
-    Keyed by ``id(section)``. A decimal label (4.1.1) already holds its parents' numbers.
-    """
-    found: dict[int, str] = {}
-
-    def walk(section: Section, path: list[tuple[str, str]]) -> None:
-        here = list(path)
-        if section.style not in _UNNUMBERED and section.label:
-            if section.style in _DECIMAL:
-                here = [p for p in here if p[1] not in _DECIMAL]
-            here.append((section.label, section.style))
-        text = ""
-        for label, style in here:
-            if text and (style in _DECIMAL or style == "part"):
-                text += " "
-            text += label
-            if style in ("part", *_DECIMAL):
-                text += " "
-        found[id(section)] = text.strip().rstrip("、.").strip()
-        for child in section.children:
-            walk(child, here)
-
-    for top in doc.sections:
-        walk(top, [])
-    return found
+    """Where each section is, written as people cite it (第一部分 五、(四)3、, 4.1.1 a)): the catalog's
+    clause path, keyed by ``id(section)``."""
+    return {id(section): section.path for section in doc.walk()}
 
 
 @dataclass

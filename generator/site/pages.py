@@ -5,7 +5,10 @@ Nothing here reads YAML; everything comes from the :class:`~generator.catalog.Ca
 
 from __future__ import annotations
 
+from markupsafe import Markup
+
 from ..catalog import Catalog, DocumentView, Section
+from ..flowchart import charts, svg_parts
 from ..formlayout import Names, blocks, retention_note
 from .render import SitePage, TocEntry
 
@@ -27,44 +30,9 @@ def _toc(sections: list[Section], level: int = 2) -> list[TocEntry]:
     return entries
 
 
-_MERMAID_ENTITIES = {'"': "#quot;", "<": "#lt;", ">": "#gt;", "`": "#96;", "\n": " "}
-
-
-def mermaid_text(text: str, limit: int = 28) -> str:
-    """Label text for a Mermaid node: shortened, and with every character Mermaid would read as
-    markup (quotes, tags, markdown strings) written as an entity, so the label stays text."""
-    short = text if len(text) <= limit else text[:limit] + "…"
-    return "".join(_MERMAID_ENTITIES.get(char, char) for char in short)
-
-
-def flowchart(doc: DocumentView) -> str | None:
-    """Mermaid source for a document's steps: one lane (subgraph) per role, arrows in reading order."""
-    if len(doc.flow) < 2:
-        return None
-    lanes: dict[str, tuple[str, list[str]]] = {}
-    nodes = []
-    for n, step in enumerate(doc.flow, start=1):
-        node_id = f"s{n}"
-        owner = step.lanes[0]
-        lanes.setdefault(owner.id, (owner.title, []))[1].append(node_id)
-        others = "、".join(link.title for link in step.lanes[1:])
-        label = f"{step.label} {mermaid_text(step.text)}".strip()
-        if others:
-            label += f"（会同{mermaid_text(others, 16)}）"
-        nodes.append((node_id, label))
-    labels = dict(nodes)
-    lines = ["flowchart TB"]
-    for lane_no, (title, members) in enumerate(lanes.values(), start=1):
-        lines.append(f'  subgraph lane{lane_no}["{mermaid_text(title, 16)}"]')
-        lines.append("    direction TB")
-        for node_id in members:
-            lines.append(f'    {node_id}["{labels[node_id]}"]')
-        lines.append("  end")
-    for (a, _), (b, _) in zip(nodes, nodes[1:], strict=False):
-        lines.append(f"  {a} --> {b}")
-    for n, step in enumerate(doc.flow, start=1):
-        lines.append(f'  click s{n} href "#{step.anchor}"')
-    return "\n".join(lines)
+def flowcharts(doc: DocumentView) -> list[tuple[str, Markup, Markup]]:
+    """The document's swimlane charts as (title, lane titles, body) SVG, linking to the clauses."""
+    return [(chart.title, *svg_parts(chart, lambda anchor: f"#{anchor}")) for chart in charts(doc)]
 
 
 def build_pages(catalog: Catalog) -> list[SitePage]:
@@ -84,7 +52,7 @@ def build_pages(catalog: Catalog) -> list[SitePage]:
         toc += _toc(doc.sections)
         extras = [
             ("matrix", "职责矩阵", bool(doc.matrix)),
-            ("flow", "流程图", flowchart(doc) is not None),
+            ("flow", "流程图", bool(charts(doc))),
             ("records", "记录与表单", bool(doc.records)),
             ("related", "相关文件", bool(doc.related)),
             ("history", "修订历史", True),
@@ -95,7 +63,7 @@ def build_pages(catalog: Catalog) -> list[SitePage]:
                 f"procedures/{doc.id}.md",
                 f"{doc.document.code} {doc.document.title}",
                 "document.html",
-                {"doc": doc, "flowchart": flowchart(doc)},
+                {"doc": doc, "flowcharts": flowcharts(doc)},
                 toc,
             )
         )
