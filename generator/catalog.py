@@ -178,6 +178,11 @@ class Segment:
     text: str
     link: Link | None = None
 
+    @property
+    def inner(self) -> str:
+        """The title inside a 《mention》, without the brackets (underlined alone on the page)."""
+        return self.text[1:-1] if self.text.startswith("《") and self.text.endswith("》") else self.text
+
 
 @dataclass
 class Paragraph:
@@ -378,6 +383,14 @@ class TargetEntry:
     document: DocumentView
     section: Section
     target: TargetView
+    row: ServiceRowView | None = None
+    """The 服务项目/服务内容 row that states it, when it stands in a service table."""
+    meeting: MeetingView | None = None
+
+    @property
+    def activity(self) -> str:
+        value = self.target.target.value
+        return _activity(self.section, self.row, self.meeting, [self.target.target.metric, f"{value:g}" if isinstance(value, float) else str(value)])
 
 
 @dataclass
@@ -385,6 +398,48 @@ class DeadlineEntry:
     document: DocumentView
     section: Section
     deadline: DeadlineView
+    row: ServiceRowView | None = None
+    meeting: MeetingView | None = None
+
+    @property
+    def activity(self) -> str:
+        return _activity(self.section, self.row, self.meeting, [self.deadline.deadline.label])
+
+
+ACTIVITY_CHARS = 30
+"""Length of an activity as the standards page names it (the clause it stands in, shortened)."""
+
+
+_SENTENCE = re.compile(r"[^。;；]+[。;；]?")
+
+
+def _activity(section: Section, row: ServiceRowView | None, meeting: MeetingView | None, needles: list[str]) -> str:
+    """What a target or deadline is about: its table row, its meeting, else the sentence of its clause
+    that states it (the one holding its words), shortened."""
+    if row is not None:
+        return f"{row.group}：{row.content}"
+    if meeting is not None:
+        return meeting.meeting.name
+    sentences = [m.group(0) for p in section.paragraphs for m in _SENTENCE.finditer(p.text)]
+    text = next((t for needle in needles for t in sentences if needle and needle in t), None)
+    if text is None:
+        text = sentences[0] if sentences else (section.title or section.where)
+    text = text.strip().rstrip("。;；,，:：")
+    return text if len(text) <= ACTIVITY_CHARS else text[:ACTIVITY_CHARS] + "…"
+
+
+@dataclass
+class StandardLine:
+    """A row of /standards/: one target or deadline, or one target stated alike by several rows of a table."""
+
+    kind: Literal["target", "deadline"]
+    rule: str
+    label: str  # as written in the text (deadlines)
+    activities: list[str]
+    document: DocumentView
+    section: Section
+    anchor: str
+    owners: list[Link]
 
 
 @dataclass
@@ -404,6 +459,8 @@ class RoleView:
     owned: list[DocumentView] = field(default_factory=list)
     department_duties: list[tuple[DocumentView, Section]] = field(default_factory=list)
     service_rows: list[tuple[DocumentView, Section, ServiceRowView]] = field(default_factory=list)
+    description: Paragraph = field(default_factory=lambda: Paragraph([]))
+    """The role's description with its 《mentions》 linked."""
     """Rows of a 服务项目/服务内容/服务标准 table this role serves (第10篇 前台服务 …)."""
 
     @property
@@ -439,9 +496,19 @@ class ExternalView:
 
 
 @dataclass
+class MatrixLine:
+    """One activity of the company-wide matrix: its document, its letters per role column."""
+
+    document: DocumentView
+    row: MatrixView
+    cells: list[str]  # one per column of CompanyMatrix.roles: "R", "RA", "" …
+    involved: str  # the ids of the roles it names, space-separated (the page filters by role)
+
+
+@dataclass
 class CompanyMatrix:
     roles: list[Link]
-    rows: list[tuple[DocumentView, MatrixView, list[str]]]  # one letter cell per role
+    rows: list[MatrixLine]
 
 
 @dataclass
@@ -474,6 +541,29 @@ class Catalog:
             if docs:
                 groups.append((KIND_NAMES[kind], docs))
         return groups
+
+    def standards(self) -> tuple[list[StandardLine], list[StandardLine]]:
+        """/standards/: targets and deadlines, each with what it is about, where and whose; a target
+        stated alike by several rows of one table (客户满意率95%以上 × 17) is one line naming them all."""
+        targets: list[StandardLine] = []
+        merged: dict[tuple[str, int, str, tuple[str, ...]], StandardLine] = {}
+        for e in self.targets:
+            owners = tuple(o.id for o in e.target.owners)
+            key = (e.document.id, id(e.section), e.target.rule, owners)
+            if e.row is not None and key in merged:
+                merged[key].activities.append(e.activity)
+                continue
+            line = StandardLine("target", e.target.rule, "", [e.activity], e.document, e.section,
+                                e.row.anchor if e.row is not None else e.section.anchor, list(e.target.owners))
+            if e.row is not None:
+                merged[key] = line
+            targets.append(line)
+        deadlines = [
+            StandardLine("deadline", e.deadline.rule, e.deadline.deadline.label, [e.activity], e.document, e.section,
+                         e.row.anchor if e.row is not None else e.section.anchor, list(e.deadline.owners))
+            for e in self.deadlines
+        ]
+        return targets, deadlines
 
     @property
     def records_register(self) -> list[FormView]:
@@ -835,8 +925,8 @@ def build_catalog(
                 used_by=used_by,
             )
         )
-    targets = [TargetEntry(d, s, t) for d in doc_views for s in d.walk() for t in _all_targets(s)]
-    deadlines = [DeadlineEntry(d, s, dl) for d in doc_views for s in d.walk() for dl in _all_deadlines(s)]
+    targets = [TargetEntry(d, s, t, row, None) for d in doc_views for s in d.walk() for t, row in _all_targets(s)]
+    deadlines = [DeadlineEntry(d, s, dl, row, meeting) for d in doc_views for s in d.walk() for dl, row, meeting in _all_deadlines(s)]
     role_views = _role_views(resolver, roles, departments, doc_views, form_views, targets, deadlines)
     return Catalog(
         documents=doc_views,
@@ -866,23 +956,23 @@ def _cited_ids(doc: DocumentView) -> set[str]:
     return ids
 
 
-def _all_targets(section: Section) -> list[TargetView]:
-    found = list(section.targets)
+def _all_targets(section: Section) -> list[tuple[TargetView, ServiceRowView | None]]:
+    found: list[tuple[TargetView, ServiceRowView | None]] = [(t, None) for t in section.targets]
     if section.service_table:
         for row in section.service_table.rows:
             for line in row.lines:
-                found.extend(line.targets)
+                found.extend((t, row) for t in line.targets)
     return found
 
 
-def _all_deadlines(section: Section) -> list[DeadlineView]:
-    found = list(section.deadlines)
+def _all_deadlines(section: Section) -> list[tuple[DeadlineView, ServiceRowView | None, MeetingView | None]]:
+    found: list[tuple[DeadlineView, ServiceRowView | None, MeetingView | None]] = [(d, None, None) for d in section.deadlines]
     for meeting in section.meetings:
-        found.extend(meeting.deadlines)
+        found.extend((d, None, meeting) for d in meeting.deadlines)
     if section.service_table:
         for row in section.service_table.rows:
             for line in row.lines:
-                found.extend(line.deadlines)
+                found.extend((d, row, None) for d in line.deadlines)
     return found
 
 
@@ -907,6 +997,8 @@ def _role_views(
     for role in roles:
         views.append(RoleView(role, False, resolver.role(role.id), resolver.role(role.department) if role.department else None))
     by_id = {v.id: v for v in views}
+    for view in views:
+        view.description = resolver.segments(view.role.description)
     for role in roles:
         if role.department:
             by_id[role.department].members.append(resolver.role(role.id))
@@ -969,5 +1061,6 @@ def _company_matrix(
             cells = []
             for column in columns:
                 cells.append("".join(letter for letter, links in row.letters.items() if any(link.id == column.id for link in links)))
-            rows.append((doc, row, cells))
+            involved = " ".join(column.id for column, cell in zip(columns, cells, strict=True) if cell)
+            rows.append(MatrixLine(doc, row, cells, involved))
     return CompanyMatrix(columns, rows)

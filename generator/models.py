@@ -309,6 +309,9 @@ class Role(Strict):
     department: Ref | None = None
     reports_to: Ref | None = None
     external: StrictBool = Field(default=False, description="An outside party (业主, 装修公司): no training pack.")
+    front_line: StrictBool = Field(
+        default=False, description="Serves residents day to day (物管员, 前台服务员 …): first among the home page's entry points."
+    )
     description: Text
 
 

@@ -34,6 +34,7 @@ ASSETS = Path(__file__).resolve().parent / "assets"
 SITE_ASSETS = {
     "assets/procedures/procedures.css": ASSETS / "site" / "procedures.css",
     "assets/procedures/iframe-worker-shim.js": ASSETS / "vendor" / "iframe-worker-shim.js",
+    "assets/procedures/matrix.js": ASSETS / "site" / "matrix.js",
 }
 CDN_SHIM = "https://unpkg.com/iframe-worker/shim"
 
@@ -105,6 +106,7 @@ class ProceduresPlugin(BasePlugin[ProceduresConfig]):
         except ThemeMismatch as error:
             raise PluginError(str(error)) from error
         config.extra_css.insert(0, "assets/procedures/procedures.css")
+        config.extra_javascript.append("assets/procedures/matrix.js")
         polyfills = config.extra.get("polyfills") or []
         config.extra["polyfills"] = [
             "assets/procedures/iframe-worker-shim.js" if url == CDN_SHIM else url for url in polyfills

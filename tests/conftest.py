@@ -118,3 +118,27 @@ def pytest_terminal_summary(terminalreporter) -> None:  # noqa: ANN001 - pytest'
         terminalreporter.section("报告")
         for line in REPORTS:
             terminalreporter.write_line(line)
+
+
+@pytest.fixture(scope="session")
+def manual_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real manual without PDFs, built once for every test that reads or browses it."""
+    from sitebuild import build, copy_repo
+
+    project = copy_repo(ROOT, tmp_path_factory.mktemp("manual"))
+    site = tmp_path_factory.mktemp("manual-site")
+    result = build(project, site, pdf=False)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return site
+
+
+@pytest.fixture(scope="session")
+def offline_manual_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The offline variant of the real manual (file:// URLs, inlined search index), built once."""
+    from sitebuild import build, copy_repo
+
+    project = copy_repo(ROOT, tmp_path_factory.mktemp("manual-offline"))
+    site = tmp_path_factory.mktemp("manual-offline-site")
+    result = build(project, site, pdf=False, offline=True)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return site

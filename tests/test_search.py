@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import pytest
 import yaml
 from conftest import REPORTS
-from sitebuild import REPO, build, copy_repo, serve
+from sitebuild import serve
 
 pytestmark = pytest.mark.browser
 
@@ -25,22 +25,13 @@ TOP = 3
 
 
 @pytest.fixture(scope="module")
-def manual(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real manual without PDFs (search needs none)."""
-    project = copy_repo(REPO, tmp_path_factory.mktemp("manual"))
-    site = tmp_path_factory.mktemp("site")
-    result = build(project, site, pdf=False)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return site
+def manual(manual_site: Path) -> Path:
+    return manual_site
 
 
 @pytest.fixture(scope="module")
-def offline_manual(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    project = copy_repo(REPO, tmp_path_factory.mktemp("manual-offline"))
-    site = tmp_path_factory.mktemp("site-offline")
-    result = build(project, site, pdf=False, offline=True)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return site
+def offline_manual(offline_manual_site: Path) -> Path:
+    return offline_manual_site
 
 
 @pytest.fixture(scope="module")

@@ -72,8 +72,8 @@ def test_document_page_has_control_block_numbering_matrix_and_history(site: Path
 
 def test_mentions_link_to_forms_and_external_documents(site: Path) -> None:
     doc = page(site, "procedures/alpha/index.html")
-    assert '<a class="pm-mention" href="../../forms/visit-log/">《回访登记表》</a>' in doc
-    assert '<a class="pm-mention" href="../../documents/#ext-city-rules">《城市物业条例》</a>' in doc
+    assert '<a class="pm-mention" href="../../forms/visit-log/">《<span>回访登记表</span>》</a>' in doc
+    assert '<a class="pm-mention" href="../../documents/#ext-city-rules">《<span>城市物业条例</span>》</a>' in doc
     assert "待编写" in doc and "外来文件" in doc
 
 

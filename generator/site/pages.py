@@ -42,7 +42,9 @@ def build_pages(catalog: Catalog) -> list[SitePage]:
             "index.md",
             "程序文件手册",
             "home.html",
-            {"catalog": catalog, "roles": [r for r in catalog.roles if r.trained and not r.is_department],
+            {"catalog": catalog,
+             "front_line": [r for r in catalog.roles if r.trained and not r.is_department and r.role.front_line],
+             "roles": [r for r in catalog.roles if r.trained and not r.is_department and not r.role.front_line],
              "departments": [r for r in catalog.roles if r.has_work and r.is_department], "manual_pdf": PDF_MANUAL},
             search="none",
         )
@@ -124,7 +126,25 @@ def navigation(catalog: Catalog) -> list:
     return [
         "index.md",
         {"程序文件": [f"procedures/{d.id}.md" for d in catalog.documents]},
-        {"岗位与部门": ["roles/index.md", *[f"roles/{r.id}.md" for r in catalog.roles]]},
+        {"岗位与部门": ["roles/index.md", *_roles_by_department(catalog)]},
         {"表单与记录": ["forms/index.md", *[f"forms/{f.form.id}.md" for f in catalog.forms]]},
         {"目录与清单": ["documents.md", "records.md", "standards.md", "matrix.md"]},
     ]
+
+
+def _roles_by_department(catalog: Catalog) -> list:
+    """The role menu: each department with the roles in it; roles of no department last."""
+    entries: list = []
+    placed: set[str] = set()
+    for dept in (r for r in catalog.roles if r.is_department):
+        members = [f"roles/{link.id}.md" for link in dept.members]
+        placed.update(link.id for link in dept.members)
+        if members:
+            entries.append({dept.role.name: [f"roles/{dept.id}.md", *members]})
+        else:
+            entries.append(f"roles/{dept.id}.md")
+    others = [f"roles/{r.id}.md" for r in catalog.roles if not r.is_department and r.id not in placed]
+    if others:
+        entries.append({"其他岗位与相关方": others})
+    return entries
+
