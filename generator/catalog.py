@@ -290,6 +290,21 @@ class Section:
         return f"{self.label}{' ' if self.label and self.style in ('decimal', 'decimal-zero', 'part') else ''}{name}".strip()
 
     @property
+    def full_title(self) -> str:
+        """Path and title together, once: "4.1 程序要点", "(二)训话晨会", "经营理念" (a titled unnumbered clause
+        is cited by its title already)."""
+        if not self.title or self.path.endswith(self.title):
+            return self.path or (self.title or "")
+        return f"{self.path} {self.title}".strip()
+
+    @property
+    def context_title(self) -> str:
+        """A bare item named with the section it belongs to: "4.1.1 a) 程序要点", "日常联系内容 a."."""
+        if not self.where or self.where in self.path:
+            return self.path or self.where
+        return f"{self.path} {self.where}".strip()
+
+    @property
     def level(self) -> int:
         """HTML heading level of a titled section: h2 at the top, never past h6."""
         return min(self.depth + 2, 6)
