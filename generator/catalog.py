@@ -15,6 +15,7 @@ from typing import Literal
 
 from . import numbering
 from .models import (
+    CompanyFile,
     Deadline,
     Department,
     Document,
@@ -538,6 +539,7 @@ class Catalog:
     deadlines: list[DeadlineEntry]
     matrix: CompanyMatrix
     source_files: list[str]
+    company: CompanyFile
 
     def document(self, doc_id: str) -> DocumentView:
         return next(d for d in self.documents if d.id == doc_id)
@@ -892,6 +894,7 @@ def build_catalog(
     departments: list[Department],
     external: list[ExternalDocument],
     source_files: list[str],
+    company: CompanyFile,
 ) -> Catalog:
     """Cross-link validated definitions and compute the derived views (no checks here)."""
     resolver = Resolver([d for _, d in documents], [f for _, f in forms], external, roles, departments)
@@ -959,6 +962,7 @@ def build_catalog(
         deadlines=deadlines,
         matrix=_company_matrix(resolver, roles, departments, doc_views),
         source_files=source_files,
+        company=company,
     )
 
 

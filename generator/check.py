@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +18,7 @@ from . import settings
 from .catalog import MENTION, Catalog, add_months, build_catalog
 from .limits import MAX_INT, limit_problems
 from .loader import Located, load_file
-from .models import Document, ExternalFile, FormSchema, Line, Node, RolesFile, RowBlock, SectionBlock
+from .models import CompanyFile, Document, ExternalFile, FormSchema, Line, Node, RolesFile, RowBlock, SectionBlock
 from .problems import Problem, sort_problems
 from .schema_errors import validate
 
@@ -33,6 +34,7 @@ class Loaded:
     forms: list[tuple[Located, FormSchema]] = field(default_factory=list)
     roles: tuple[Located, RolesFile] | None = None
     external: tuple[Located, ExternalFile] | None = None
+    company: tuple[Located, CompanyFile] | None = None
     files: list[str] = field(default_factory=list)
     # Files that failed validation still name ids and titles others may refer to; counting
     # them avoids a cascade of "undefined" errors caused by one mistake elsewhere.
@@ -157,10 +159,12 @@ def load_all(root: Path) -> tuple[Loaded, list[Problem]]:
             model, kind = RolesFile, "roles"
         elif file.name == "external.yml":
             model, kind = ExternalFile, "external"
+        elif file.name == "company.yml":
+            model, kind = CompanyFile, "company"
         elif DOCUMENT_FILE.match(file.name):
             model, kind = Document, "document"
         else:
-            problems.append(Problem(shown, 1, 1, "W240", "无法识别的文件：procedures/ 中的文件须命名为 NN-id.yml、roles.yml 或 external.yml，此文件未被使用"))
+            problems.append(Problem(shown, 1, 1, "W240", "无法识别的文件：procedures/ 中的文件须命名为 NN-id.yml、roles.yml、external.yml 或 company.yml，此文件未被使用"))
             continue
         located, found = load_file(file, shown, root)
         problems.extend(found)
@@ -184,11 +188,15 @@ def load_all(root: Path) -> tuple[Loaded, list[Problem]]:
             loaded.roles = (located, obj)
         elif isinstance(obj, ExternalFile):
             loaded.external = (located, obj)
+        elif isinstance(obj, CompanyFile):
+            loaded.company = (located, obj)
         else:
             loaded.documents.append((located, obj))
     problems.extend(unread(root))
     if loaded.roles is None and not any(p.path.endswith("roles.yml") for p in problems):
         problems.append(Problem("procedures/roles.yml", 1, 1, "E010", "缺少 procedures/roles.yml：角色与部门须在此定义"))
+    if loaded.company is None and not any(p.path.endswith("company.yml") for p in problems):
+        problems.append(Problem("procedures/company.yml", 1, 1, "E010", "缺少 procedures/company.yml：公司名称、简称、手册名称与编号规则须在此定义"))
     return loaded, problems
 
 
@@ -525,6 +533,36 @@ def paragraphs_of(node: Node) -> list[str]:
     return texts
 
 
+@rule
+def codes_follow_the_scheme(ctx: Context) -> Iterator[Problem]:
+    """Document and form numbers follow company.yml's scheme: a document's number carries its file's
+    number, a form's the number of the document it belongs to.
+
+    Passes: 11-return-visit.yml with code WY-GL-11; its form WY-JL-11-02. Fails: WY-GL-12 in 11-….yml.
+    """
+    if ctx.loaded.company is None:
+        return
+    company = ctx.loaded.company[1]
+    codes = Counter([doc.code for _, doc in ctx.loaded.documents] + [form.code for _, form in ctx.loaded.forms])
+    ids = Counter(doc.id for _, doc in ctx.loaded.documents)
+    numbers: dict[str, str] = {}
+    for located, doc in ctx.loaded.documents:
+        match = DOCUMENT_FILE.match(Path(located.path).name)
+        if not match or ids[doc.id] > 1:  # a duplicate id is E203 already, and names no one document
+            continue
+        numbers[doc.id] = match.group(1)
+        expected = company.document_code.format(doc=match.group(1), nn="NN")
+        if doc.code != expected and codes[doc.code] == 1:  # a duplicate code is E208 already
+            yield ctx.at(located, ("code",), "E216", f"文件编号 {doc.code} 不符合编号规则：{Path(located.path).name} 应为 {expected}（procedures/company.yml 的 document_code）")
+    for located, form in ctx.loaded.forms:
+        if form.procedure not in numbers or codes[form.code] > 1:
+            continue
+        pattern = re.escape(company.form_code).replace(re.escape("{doc}"), numbers[form.procedure]).replace(re.escape("{nn}"), r"\d{2}")
+        if not re.fullmatch(pattern, form.code):
+            example = company.form_code.format(doc=numbers[form.procedure], nn="01")
+            yield ctx.at(located, ("code",), "E216", f"表单编号 {form.code} 不符合编号规则：属于 {form.procedure} 的表单应形如 {example}（procedures/company.yml 的 form_code）")
+
+
 RESERVED_IDS = frozenset({"index"})
 """Ids that would take the place of a page of the site (roles/index is the list of roles)."""
 
@@ -785,7 +823,7 @@ def check(root: Path, *, when: dt.date | None = None) -> CheckResult:
     for fn in RULES:
         problems.extend(fn(ctx))
     problems = sort_problems(problems)
-    if any(p.severity == "error" for p in problems) or loaded.roles is None:
+    if any(p.severity == "error" for p in problems) or loaded.roles is None or loaded.company is None:
         return CheckResult(problems, None)
     roles = loaded.roles[1]
     catalog = build_catalog(
@@ -795,6 +833,7 @@ def check(root: Path, *, when: dt.date | None = None) -> CheckResult:
         departments=roles.departments,
         external=loaded.external[1].documents if loaded.external else [],
         source_files=loaded.files,
+        company=loaded.company[1],
     )
     return CheckResult(problems, catalog)
 

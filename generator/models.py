@@ -333,6 +333,28 @@ class ExternalDocument(Strict):
     note: Text | None = None
 
 
+CODE_SCHEME = r"^[A-Z]{2,}(-[A-Z]+)*(-\{doc\})(-\{nn\})?$"
+
+
+class CompanyFile(Strict):
+    """The company's settings, in one place (procedures/company.yml): every PDF and the site use them."""
+
+    schema_: str | None = Field(default=None, alias="$schema", exclude=True)
+    name: Text = Field(description="Full name, printed at the head of every form and controlled copy.")
+    short_name: Text = Field(description="Short name, for running headers.")
+    system: Text = Field(default="品质管理体系文件", description="What the documents are, beside the company name.")
+    manual_title: Text = Field(description="Title of the manual: the site's name and the cover of manual.pdf.")
+    logo: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_./-]+\.(png|jpg|jpeg|svg)$")] | None = Field(
+        default=None, description="Optional logo, a path relative to the repository (procedures/logo.png)."
+    )
+    document_code: Annotated[str, StringConstraints(pattern=CODE_SCHEME)] = Field(
+        default="WY-GL-{doc}", description="Document numbers: {doc} is the two-digit number of the file (01-…yml)."
+    )
+    form_code: Annotated[str, StringConstraints(pattern=CODE_SCHEME)] = Field(
+        default="WY-JL-{doc}-{nn}", description="Form numbers: {doc} is the owning document's number, {nn} two digits."
+    )
+
+
 class ExternalFile(Strict):
     schema_: str | None = Field(default=None, alias="$schema", exclude=True)
     documents: list[ExternalDocument] = Field(min_length=1)
@@ -494,6 +516,7 @@ DURATION_RE = re.compile(DURATION_PATTERN)
 
 FILE_MODELS: dict[str, type[BaseModel]] = {
     "document": Document,
+    "company": CompanyFile,
     "roles": RolesFile,
     "external": ExternalFile,
     "form": FormSchema,

@@ -112,6 +112,9 @@ class ProceduresPlugin(BasePlugin[ProceduresConfig]):
             "assets/procedures/iframe-worker-shim.js" if url == CDN_SHIM else url for url in polyfills
         ]
         config.nav = navigation(self.catalog) if self.catalog else ["index.md"]
+        if self.catalog is not None:  # the manual's name lives in procedures/company.yml, like the PDFs'
+            config.site_name = self.catalog.company.manual_title
+            config.site_author = self.catalog.company.name
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:

@@ -147,6 +147,10 @@ HARDENING: dict[str, tuple[dict[str, str | bytes | None], set[tuple[str, str, in
                                                                 "        refs: [visit-record]")},
         {("procedures/01-return-visit.yml", "W243", 58)},
     ),
+    "code-outside-the-scheme": (
+        {"forms/visit-receipt.yml": RECEIPT.replace("code: WY-JL-01-02", "code: WY-JL-09-02")},
+        {("forms/visit-receipt.yml", "E216", 3)},
+    ),
     "mention-in-a-form-note": (
         {"forms/visit-receipt.yml": RECEIPT + "  - note: 按《不存在的规范》填写\n"},
         {("forms/visit-receipt.yml", "E207", 20)},

@@ -16,6 +16,7 @@ from generator.loader import load_file
 from generator.models import (
     FILE_MODELS,
     ChoiceField,
+    CompanyFile,
     Deadline,
     Document,
     ExternalFile,
@@ -87,7 +88,7 @@ def test_valid_fixture_files_validate(rel: str, model: type[BaseModel]) -> None:
 
 
 def test_file_models() -> None:
-    assert FILE_MODELS == {"document": Document, "roles": RolesFile, "external": ExternalFile, "form": FormSchema}
+    assert FILE_MODELS == {"document": Document, "company": CompanyFile, "roles": RolesFile, "external": ExternalFile, "form": FormSchema}
 
 
 def test_every_model_forbids_unknown_keys() -> None:
@@ -424,5 +425,5 @@ def test_real_repository_files_validate() -> None:
     for file in sorted((root / "procedures").glob("*.yml")) + sorted((root / "forms").glob("*.yml")):
         located, problems = load_file(file, file.relative_to(root).as_posix())
         assert problems == [] and located is not None
-        model = FormSchema if file.parent.name == "forms" else {"roles.yml": RolesFile, "external.yml": ExternalFile}.get(file.name, Document)
+        model = FormSchema if file.parent.name == "forms" else {"roles.yml": RolesFile, "external.yml": ExternalFile, "company.yml": CompanyFile}.get(file.name, Document)
         model.model_validate(located.data)

@@ -2,7 +2,8 @@
 
 The catalog is laid out by Jinja2 templates (``generator/templates/pdf/``) into HTML with
 print CSS, then WeasyPrint turns each HTML page into one PDF, in parallel, with a cache.
-``build.build_pdfs`` is the entry point; the other modules each do one job:
+``build.build_pdfs`` is the entry point. The company's name, the manual's title and the numbering
+scheme come from ``procedures/company.yml`` (the catalog's ``company``). The other modules each do one job:
 
 - ``views``    presentation models the templates lay out (grid rows, ruled-table rows …)
 - ``html``     the Jinja2 environment and one HTML string per PDF
@@ -15,16 +16,6 @@ print CSS, then WeasyPrint turns each HTML page into one PDF, in parallel, with 
 from __future__ import annotations
 
 from pathlib import Path
-
-COMPANY = "物业服务有限公司"
-"""The company name printed on every PDF. The seed text names the company inconsistently,
-so it lives here, in one place."""
-
-SYSTEM = "品质管理体系文件"
-"""What the documents are, printed beside the company name."""
-
-MANUAL_TITLE = "物业管理程序文件手册"
-"""Title of ``manual.pdf``."""
 
 FONT_FAMILY = "Noto Sans CJK SC"
 """The one font every PDF is set in; the glyph check uses its character map."""

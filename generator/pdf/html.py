@@ -13,7 +13,7 @@ from typing import Literal
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from ..catalog import Catalog
-from . import COMPANY, MANUAL_TITLE, SYSTEM, TEMPLATES
+from . import TEMPLATES
 from .views import SIGN_IN_FORM, document_page, form_page, training_page
 
 STYLESHEET = "print.css"
@@ -66,9 +66,10 @@ class HtmlPages:
     def _render(self, template: str, **context: object) -> str:
         when = self.date.astimezone(dt.UTC)
         return self.env.get_template(template).render(
-            company=COMPANY,
-            system=SYSTEM,
-            manual_title=MANUAL_TITLE,
+            company=self.catalog.company.name,
+            company_short=self.catalog.company.short_name,
+            system=self.catalog.company.system,
+            manual_title=self.catalog.company.manual_title,
             stylesheet=STYLESHEET,
             created=when.strftime("%Y-%m-%dT%H:%M:%SZ"),
             edition=when.date().isoformat(),
