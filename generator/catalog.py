@@ -388,6 +388,8 @@ class FormView:
     retention: str
     filled_by: list[Link]
     used_by: list[Link]
+    effective: dt.date | None = None
+    """In force from: the effective date of the document that issues the form."""
 
     @property
     def link(self) -> Link:
@@ -929,6 +931,7 @@ def build_catalog(
             )
         )
     cited = {d.id: _cited_ids(d) for d in doc_views}
+    effective = {d.id: d.document.effective for d in doc_views}
     form_views = []
     for path, form in sorted(forms, key=lambda pf: pf[1].code):
         used_by = [resolver.links[d.id] for d in doc_views if form.id in cited[d.id]]
@@ -941,6 +944,7 @@ def build_catalog(
                 retention=retention_text(form),
                 filled_by=[resolver.role(r) for r in form.filled_by],
                 used_by=used_by,
+                effective=effective.get(form.procedure),
             )
         )
     targets = [TargetEntry(d, s, t, row, None) for d in doc_views for s in d.walk() for t, row in _all_targets(s)]

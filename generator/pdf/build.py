@@ -5,8 +5,7 @@ The steps, in order:
 2. check every character against the font: a missing glyph fails the build here, located,
    before anything is rendered or written;
 3. look each PDF up in the cache by the hash of its inputs; render only the misses, one PDF
-   per task across processes: the forms first (each keeps a compact variant when that saves
-   a page), then the documents, the manual and the training packs, which print those forms;
+   per task across processes (a blank form's rows grow to fill its last page);
 4. copy every PDF into the output folder (temporary file, then rename), only once all of
    them exist, so a failed build leaves the previous PDFs in place.
 
@@ -62,7 +61,6 @@ class BuildResult:
 
     out: Path
     rendered: list[RenderResult] = field(default_factory=list)
-    layout_only: list[RenderResult] = field(default_factory=list)  # forms rendered to decide their layout
     cached: list[str] = field(default_factory=list)
     written: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
@@ -170,12 +168,12 @@ class _Renderer:
 class _Planned:
     job: PdfJob
     key: str
-    output: bool  # copied to the output folder (else rendered only to decide a form's layout)
+    output: bool  # copied to the output folder
 
 
 def _plan(jobs: list[PdfJob], inputs: str, output: bool) -> list[_Planned]:
     return [
-        _Planned(job, cache_key(job.html + (job.alternate or ""), inputs, fillable=job.fillable), output)
+        _Planned(job, cache_key(job.html + ("\ngrow" if job.grow else ""), inputs, fillable=job.fillable), output)
         for job in jobs
     ]
 
@@ -183,7 +181,7 @@ def _plan(jobs: list[PdfJob], inputs: str, output: bool) -> list[_Planned]:
 def _render_missing(
     planned: list[_Planned], cache: PdfCache, renderer: _Renderer, result: BuildResult
 ) -> dict[str, dict]:
-    """Render what the cache lacks; returns each key's render facts (alternate used, pages)."""
+    """Render what the cache lacks; returns each key's render facts (rows grown, pages)."""
     facts: dict[str, dict] = {}
     tasks: dict[str, RenderTask] = {}
     for item in planned:
@@ -195,14 +193,12 @@ def _render_missing(
                 result.cached.append(item.job.output)
         elif item.key not in tasks:
             job = item.job
-            tasks[item.key] = RenderTask(job.output, item.key, job.html, str(cache.folder), job.fillable, job.alternate)
+            tasks[item.key] = RenderTask(job.output, item.key, job.html, str(cache.folder), job.fillable, job.grow)
     outputs = {item.key for item in planned if item.output}
     for done in renderer.run(list(tasks.values())):
-        facts[done.key] = {"alternate": done.alternate, "pages": done.pages}
+        facts[done.key] = {"grown": done.grown, "pages": done.pages}
         if done.key in outputs:
             result.rendered.append(done)
-        else:
-            result.layout_only.append(done)
     return facts
 
 
@@ -219,9 +215,8 @@ def build(
     """Produce the PDFs into ``out``; raises :class:`UnknownIds`, :class:`GlyphError` or
     :class:`~generator.pdf.glyphs.FontNotFound` for the user's mistakes.
 
-    Two phases: first the forms, each alone (a form that spills a little onto a second page is
-    tried set tighter, and keeps that when it saves a page); then everything else, with those
-    decisions, so that a form looks the same alone, in the manual and in a training pack.
+    A blank form is never squeezed below the handwriting sizes of ``paper.py``: it runs on to a
+    second page instead, and its last table takes extra blank rows to fill its last page.
     """
     start = time.perf_counter()
     pages = HtmlPages(catalog, source_date(catalog), fillable=fillable)
@@ -231,13 +226,10 @@ def build(
             raise UnknownIds(unknown)
     selected = pages.select(only)
     form_jobs = [pages.form(key) for kind, key in selected if kind == "form"]
-    inside = pages.forms_inside(selected)
-    # Forms inside the manual or a pack are laid out as printed there: never fillable.
-    layout_jobs = [pages.form(key, fillable=False) for key in inside]
     other_jobs = [pages.job(kind, key) for kind, key in selected if kind != "form"]
 
     font = font_file()
-    problems = check_glyphs(catalog, root, [*form_jobs, *layout_jobs, *other_jobs], font)
+    problems = check_glyphs(catalog, root, [*form_jobs, *other_jobs], font)
     if problems:
         raise GlyphError(problems)
 
@@ -246,16 +238,8 @@ def build(
     result = BuildResult(out)
     with _Renderer(jobs or os.cpu_count() or 1) as renderer:
         forms = _plan(form_jobs, inputs, output=True)
-        keys = {item.key for item in forms}
-        layout = [item for item in _plan(layout_jobs, inputs, output=False) if item.key not in keys]
-        facts = _render_missing([*forms, *layout], cache, renderer, result)
-        decided = {item.job.id: facts[item.key]["alternate"] for item in [*forms, *layout] if not item.job.fillable}
-        compact = frozenset(form_id for form_id in inside if decided.get(form_id))
-        if compact:
-            pages.compact_forms = compact
-            other_jobs = [pages.job(kind, key) for kind, key in selected if kind != "form"]
         others = _plan(other_jobs, inputs, output=True)
-        _render_missing(others, cache, renderer, result)
+        _render_missing([*forms, *others], cache, renderer, result)
 
     for item in [*forms, *others]:
         if _copy(cache.path(item.key), out / item.job.output):
@@ -268,7 +252,7 @@ def build(
                 if name not in produced:
                     stale.unlink()
                     result.removed.append(name)
-        cache.prune({item.key for item in [*forms, *layout, *others]})
+        cache.prune({item.key for item in [*forms, *others]})
     result.seconds = time.perf_counter() - start
     return result
 
@@ -299,17 +283,16 @@ def build_pdfs(
         print(f"procgen pdf: {exc}", file=sys.stderr)
         return 1
     for item in sorted(result.rendered, key=lambda r: r.output):
-        tight = "，紧凑排版" if item.alternate else ""
-        print(f"已生成 {item.output}（{item.pages} 页{tight}，{item.seconds:.1f} 秒）")
-    for item in sorted([*result.rendered, *result.layout_only], key=lambda r: r.output):
+        grown = f"，空白行加 {item.grown} 行填满末页" if item.grown else ""
+        print(f"已生成 {item.output}（{item.pages} 页{grown}，{item.seconds:.1f} 秒）")
+    for item in sorted(result.rendered, key=lambda r: r.output):
         for warning in item.warnings:
             print(f"  WeasyPrint 警告（{item.output}）：{warning}", file=sys.stderr)
     for name in result.removed:
         print(f"已删除过期的 {name}")
-    layout = f"；另为确定表单排版渲染了 {len(result.layout_only)} 个表单" if result.layout_only else ""
     print(
         f"PDF：{len(result.rendered)} 个需要重新生成，{len(result.cached)} 个未变（缓存），"
-        f"输出到 {_shown(out, root)}（{result.seconds:.1f} 秒{layout}）"
+        f"输出到 {_shown(out, root)}（{result.seconds:.1f} 秒）"
     )
     return 0
 

@@ -14,7 +14,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from ..catalog import Catalog
 from . import TEMPLATES
-from .views import SIGN_IN_FORM, document_page, form_page, training_page
+from .paper import css_variables
+from .views import document_page, form_page, training_page
 
 STYLESHEET = "print.css"
 MANUAL_ID = "manual"
@@ -26,8 +27,8 @@ Kind = Literal["form", "document", "manual", "training"]
 class PdfJob:
     """One PDF to produce: where it goes and the HTML it is rendered from.
 
-    ``alternate`` is the compact variant of a form: the renderer uses it instead when it
-    saves a page.
+    ``grow``: a blank form whose last ruled table (or text area) takes extra blank rows (lines)
+    until its last page is full, so the page's empty lower part is room to write.
     """
 
     kind: Kind
@@ -35,7 +36,7 @@ class PdfJob:
     output: str  # relative to the output folder, e.g. forms/return-visit-record.pdf
     html: str
     fillable: bool = False
-    alternate: str | None = None
+    grow: bool = False
 
 
 def environment() -> Environment:
@@ -52,15 +53,11 @@ def environment() -> Environment:
 @dataclass
 class HtmlPages:
     """Lays the catalog out as HTML pages, one per PDF.
-
-    ``compact_forms`` are the forms set tighter wherever they appear (the manual's appendix,
-    a training pack), as decided when each form was rendered on its own.
     """
 
     catalog: Catalog
     date: dt.datetime
     fillable: bool = False
-    compact_forms: frozenset[str] = frozenset()
     env: Environment = field(default_factory=environment)
 
     def _render(self, template: str, **context: object) -> str:
@@ -71,18 +68,18 @@ class HtmlPages:
             system=self.catalog.company.system,
             manual_title=self.catalog.company.manual_title,
             stylesheet=STYLESHEET,
+            paper_css=css_variables(),
             created=when.strftime("%Y-%m-%dT%H:%M:%SZ"),
             edition=when.date().isoformat(),
             **context,
         )
 
     def form(self, form_id: str, *, fillable: bool | None = None) -> PdfJob:
-        """The form alone, with its compact variant as the alternate."""
+        """The form alone; its blank rows grow to fill the last page (unless it is fillable)."""
         fillable = self.fillable if fillable is None else fillable
         view = self.catalog.form(form_id)
         html = self._render("form.html.j2", page=form_page(view), fillable=fillable)
-        compact = self._render("form.html.j2", page=form_page(view, compact=True), fillable=fillable)
-        return PdfJob("form", form_id, f"forms/{form_id}.pdf", html, fillable, compact)
+        return PdfJob("form", form_id, f"forms/{form_id}.pdf", html, fillable, grow=not fillable)
 
     def document(self, doc_id: str) -> PdfJob:
         page = document_page(self.catalog, self.catalog.document(doc_id))
@@ -91,12 +88,12 @@ class HtmlPages:
 
     def manual(self) -> PdfJob:
         documents = [document_page(self.catalog, d) for d in self.catalog.documents]
-        forms = [form_page(f, f.form.id in self.compact_forms) for f in self.catalog.forms]
+        forms = [form_page(f) for f in self.catalog.forms]
         html = self._render("manual.html.j2", documents=documents, forms=forms)
         return PdfJob("manual", MANUAL_ID, "manual.pdf", html)
 
     def training(self, role_id: str) -> PdfJob:
-        page = training_page(self.catalog, self.catalog.role(role_id), self.compact_forms)
+        page = training_page(self.catalog, self.catalog.role(role_id))
         html = self._render("training.html.j2", page=page)
         return PdfJob("training", role_id, f"training/{role_id}.pdf", html)
 
@@ -133,13 +130,3 @@ class HtmlPages:
                 if item not in wanted:
                     wanted.append(item)
         return wanted
-
-    def forms_inside(self, selected: list[tuple[Kind, str]]) -> list[str]:
-        """The forms printed inside the selected manual or training packs."""
-        kinds = {kind for kind, _ in selected}
-        ids = [f.form.id for f in self.catalog.forms]
-        if "manual" in kinds:
-            return ids
-        if "training" in kinds and SIGN_IN_FORM in ids:
-            return [SIGN_IN_FORM]
-        return []

@@ -10,6 +10,7 @@ import ctypes
 import ctypes.util
 import logging
 import os
+import re
 import signal
 import threading
 import time
@@ -33,7 +34,7 @@ class RenderTask:
     html: str
     cache_dir: str
     fillable: bool = False
-    alternate: str | None = None  # used instead of ``html`` when it gives fewer pages
+    grow: bool = False  # a blank form: its last table (or text area) takes rows until the last page is full
 
 
 @dataclass
@@ -42,7 +43,7 @@ class RenderResult:
     key: str
     seconds: float
     pages: int
-    alternate: bool = False
+    grown: int = 0  # blank rows (or writing lines) added to fill the last page
     warnings: list[str] = field(default_factory=list)
 
 
@@ -77,27 +78,88 @@ def _layout(html: str, fillable: bool) -> Document:
 
 
 def render(task: RenderTask) -> RenderResult:
-    """Render ``task.html`` (or its alternate, when that saves a page) into the cache under ``task.key``."""
+    """Render ``task.html`` into the cache under ``task.key``; a blank form first grows to fill its last page."""
     collect = _Collect()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collect)
     start = time.perf_counter()
     try:
         document = _layout(task.html, task.fillable)
-        used_alternate = False
-        if task.alternate is not None and len(document.pages) > 1:
-            tighter = _layout(task.alternate, task.fillable)
-            if len(tighter.pages) < len(document.pages):
-                document, used_alternate = tighter, True
+        grown = 0
+        if task.grow:
+            document, grown = _grow(task.html, document, task.fillable)
         data = document.write_pdf(pdf_forms=task.fillable or None)
     finally:
         logger.removeHandler(collect)
     cache = PdfCache(Path(task.cache_dir))
     cache.put(task.key, data)
-    cache.put_meta(task.key, {"alternate": used_alternate, "pages": len(document.pages)})
-    return RenderResult(
-        task.output, task.key, time.perf_counter() - start, len(document.pages), used_alternate, collect.messages
-    )
+    cache.put_meta(task.key, {"grown": grown, "pages": len(document.pages)})
+    return RenderResult(task.output, task.key, time.perf_counter() - start, len(document.pages), grown, collect.messages)
+
+
+# --------------------------------------------------------------------------- filling the last page
+
+MM = 96 / 25.4
+"""CSS pixels per millimetre (WeasyPrint lays out in CSS px)."""
+_GROW_TABLE = re.compile(r'(<table class="ruled[^"]*">.*?<tbody>)(.*?)(</tbody>)', re.S)
+_BLANK_ROW = re.compile(r'<tr class="blank">.*?</tr>', re.S)
+_GROW_LINES = re.compile(r'(<div class="lines grow-lines">)(.*?)(</div>\s*</td>)', re.S)
+_NUMBER = re.compile(r'(<td class="num">)(\d+)(</td>)')
+
+
+def free_height(document: Document) -> float:
+    """Empty space, in mm, below the content of the last page (down to its bottom margin)."""
+    page = document.pages[-1]._page_box
+    bottom = page.content_box_y() + page.height
+    used = page.content_box_y()
+    for child in page.children:
+        if type(child).__name__ == "MarginBox":
+            continue
+        for box in child.descendants():
+            if isinstance(getattr(box, "height", None), int | float):
+                used = max(used, box.position_y + box.margin_height())
+    return max(0.0, (bottom - used) / MM)
+
+
+def grow_html(html: str, extra: int) -> tuple[str, bool]:
+    """``html`` with ``extra`` more blank rows in its last ruled table of blank rows (renumbered when
+    numbered), else ``extra`` more writing lines in its last text area; False when it has neither."""
+    if extra <= 0:
+        return html, False
+    tables = [m for m in _GROW_TABLE.finditer(html) if _BLANK_ROW.search(m.group(2))]
+    if tables:
+        last = tables[-1]
+        rows = _BLANK_ROW.findall(last.group(2))
+        template, numbers = rows[-1], [int(found[1]) for found in _NUMBER.findall(rows[-1])]
+        start = numbers[0] if numbers else 0
+        added = "".join(
+            _NUMBER.sub(lambda m, k=k: f"{m.group(1)}{start + k}{m.group(3)}", template) if numbers else template
+            for k in range(1, extra + 1)
+        )
+        return html[: last.end(2)] + added + html[last.end(2):], True
+    areas = list(_GROW_LINES.finditer(html))
+    if areas:
+        last = areas[-1]
+        return html[: last.end(2)] + '<div class="line"></div>' * extra + html[last.end(2):], True
+    return html, False
+
+
+def _grow(html: str, document: Document, fillable: bool) -> tuple[Document, int]:
+    """Add blank rows (each ``paper.ROW_MM`` high) or lines (``paper.LINE_MM``) while the pages stay as many."""
+    from .paper import LINE_MM, ROW_MM
+
+    free = free_height(document)
+    unit = ROW_MM if _GROW_TABLE.search(html) and _BLANK_ROW.search(html) else LINE_MM
+    extra = int(free // (unit + 0.3))
+    while extra > 0:
+        grown, ok = grow_html(html, extra)
+        if not ok:
+            break
+        candidate = _layout(grown, fillable)
+        if len(candidate.pages) == len(document.pages):
+            return candidate, extra
+        extra -= 1
+    return document, 0
 
 
 # --------------------------------------------------------------------------- worker lifetime

@@ -43,21 +43,19 @@ class FormPage:
     blocks: list[Block]
     retention_note: str
     page: str  # the CSS named page: form-portrait or form-landscape
-    compact: bool = False  # set tighter, because that saves a page (decided by the build)
 
     @property
     def form(self) -> FormSchema:
         return self.view.form
 
 
-def form_page(view: FormView, compact: bool = False) -> FormPage:
+def form_page(view: FormView) -> FormPage:
     return FormPage(
         view=view,
         anchor=f"form-{view.form.id}",
         blocks=blocks(view.form.layout, Names()),
         retention_note=retention_note(view),
         page=f"form-{view.form.orientation}",
-        compact=compact,
     )
 
 
@@ -215,7 +213,7 @@ def _by_document(items: list[tuple[DocumentView, Section]], where: dict[int, str
     return groups
 
 
-def training_page(catalog: Catalog, role: RoleView, compact_forms: frozenset[str] = frozenset()) -> TrainingPage:
+def training_page(catalog: Catalog, role: RoleView) -> TrainingPage:
     where: dict[int, str] = {}
     for doc in catalog.documents:
         where.update(places(doc))
@@ -252,7 +250,7 @@ def training_page(catalog: Catalog, role: RoleView, compact_forms: frozenset[str
         if present[key]:
             headings[key] = f"{chinese_number(len(headings) + 1)}、{title}"
     sign_in = next(
-        (form_page(f, f.form.id in compact_forms) for f in catalog.forms if f.form.id == SIGN_IN_FORM), None
+        (form_page(f) for f in catalog.forms if f.form.id == SIGN_IN_FORM), None
     )
     return TrainingPage(
         role=role,

@@ -1,0 +1,181 @@
+"""Paper measured: every blank form laid out and rendered, its rows, boxes, lines and margins in
+millimetres against the design constants of generator/pdf/paper.py; the PDFs read back for their
+head, serial box, company and inks that survive a photocopy."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from pypdf.generic import ContentStream
+from test_pdf import catalog, rendered, squeeze, text_of  # noqa: F401 - session fixtures shared with test_pdf
+
+from generator.catalog import Catalog
+from generator.pdf import paper
+from generator.pdf.build import BuildResult
+from generator.pdf.html import HtmlPages
+from generator.pdf.render import MM, _layout
+
+TOLERANCE_MM = 0.15
+
+
+def _boxes(document, cls: str) -> list:  # noqa: ANN001 - WeasyPrint's own types
+    """The outermost box of every element with class ``cls`` (a table's wrapper, not its rows)."""
+    found = []
+    for page in document.pages:
+        seen: set[int] = set()
+        stack = list(reversed(page._page_box.children))
+        while stack:
+            box = stack.pop()
+            element = getattr(box, "element", None)
+            classes = (element.get("class") or "").split() if element is not None and hasattr(element, "get") else []
+            if cls in classes and id(element) not in seen and type(box).__name__ not in ("LineBox", "TextBox", "InlineBox"):
+                seen.add(id(element))
+                found.append(box)
+            stack.extend(reversed(getattr(box, "children", [])))
+    return found
+
+
+def _height_mm(box) -> float:  # noqa: ANN001
+    return box.border_height() / MM
+
+
+@pytest.fixture(scope="module")
+def layouts(catalog: Catalog) -> dict:  # noqa: F811
+    pages = HtmlPages(catalog, dt.datetime(2024, 2, 23, tzinfo=dt.UTC))
+    return {form.form.id: _layout(pages.form(form.form.id).html, False) for form in catalog.forms}
+
+
+def test_handwriting_sizes_are_named_constants() -> None:
+    assert paper.ROW_MM >= 9 and paper.WRITE_MM >= 8 and paper.LINE_MM >= 8 and paper.SIGN_MM >= 10
+    assert paper.BINDING_MM >= 20 and paper.EDGE_MM >= 8
+    assert "--row: 9.0mm" in paper.css_variables()
+
+
+def test_every_blank_row_is_tall_enough_to_write_in(layouts: dict) -> None:
+    measured = 0
+    for form_id, document in layouts.items():
+        for row in _boxes(document, "blank"):
+            assert _height_mm(row) >= paper.ROW_MM - TOLERANCE_MM, (form_id, _height_mm(row))
+            measured += 1
+    assert measured > 200
+
+
+def test_every_box_leaves_room_to_write_under_its_label(layouts: dict) -> None:
+    measured = 0
+    for form_id, document in layouts.items():
+        for value in _boxes(document, "value"):
+            assert _height_mm(value) >= paper.WRITE_MM - TOLERANCE_MM, (form_id, _height_mm(value))
+            measured += 1
+    assert measured > 100
+
+
+def test_text_area_lines_are_far_enough_apart(layouts: dict) -> None:
+    measured = 0
+    for form_id, document in layouts.items():
+        for line in _boxes(document, "line"):
+            assert _height_mm(line) >= paper.LINE_MM - TOLERANCE_MM, (form_id, _height_mm(line))
+            measured += 1
+    assert measured > 50
+
+
+def test_a_signature_has_its_own_line_and_the_date_its_own_cell(layouts: dict) -> None:
+    measured = 0
+    for form_id, document in layouts.items():
+        for sign in _boxes(document, "sign"):
+            assert _height_mm(sign) >= paper.SIGN_MM - TOLERANCE_MM, (form_id, _height_mm(sign))
+            cells = {}
+            stack = [sign]
+            while stack:
+                box = stack.pop()
+                element = getattr(box, "element", None)
+                for name in ("sign-line", "sign-date"):
+                    if element is not None and name in (element.get("class") or "").split() and type(box).__name__ == "TableCellBox":
+                        cells[name] = box
+                stack.extend(getattr(box, "children", []))
+            if "sign-date" in cells:  # the date beside the signature, in a cell of its own
+                line, date = cells["sign-line"], cells["sign-date"]
+                assert date.position_x >= line.position_x + line.border_width() - 1, form_id
+            measured += 1
+    assert measured > 20
+
+
+def test_a_blank_form_fills_its_last_page(rendered: tuple[Path, BuildResult]) -> None:  # noqa: F811
+    _, result = rendered
+    grown = {r.output: r.grown for r in result.rendered if r.output.startswith("forms/")}
+    assert grown["forms/return-visit-receipt.pdf"] > 0 and grown["forms/return-visit-record.pdf"] > 0
+
+
+def _ink_problems(pdf: Path) -> list[str]:
+    """Text and rules (strokes, and fills thinner than 1.5 pt) lighter than paper.LIGHTEST_INK."""
+    problems = []
+    reader = PdfReader(pdf)
+    for number, page in enumerate(reader.pages, start=1):
+        fill = stroke = (0.0,)
+        rect = None
+        for operands, op in ContentStream(page.get_contents(), reader).operations:
+            op = op.decode() if isinstance(op, bytes) else op
+            numbers = tuple(float(x) for x in operands if isinstance(x, int | float) or hasattr(x, "as_numeric"))
+            if op in ("rg", "g", "sc", "scn") and numbers:
+                fill = numbers
+            elif op in ("RG", "G", "SC", "SCN") and numbers:
+                stroke = numbers
+            elif op == "re":
+                rect = numbers
+            elif op in ("Tj", "TJ") and paper.LIGHTEST_INK < min(fill) < 0.99:  # white is reversed out of a dark band
+                problems.append(f"{pdf.name} p{number}: text in grey {fill}")
+            elif op in ("S", "s") and min(stroke) > paper.LIGHTEST_INK:
+                problems.append(f"{pdf.name} p{number}: rule in grey {stroke}")
+            elif op in ("f", "f*", "F") and rect and min(abs(rect[2]), abs(rect[3])) < 1.5 and min(fill) > paper.LIGHTEST_INK:
+                problems.append(f"{pdf.name} p{number}: thin rule in grey {fill}")
+    return problems
+
+
+def test_text_and_rules_survive_a_photocopy(rendered: tuple[Path, BuildResult]) -> None:  # noqa: F811
+    out, _ = rendered
+    problems = []
+    for pdf in sorted((out / "forms").glob("*.pdf")) + [out / "procedures" / "return-visit.pdf", out / "manual.pdf"]:
+        problems += _ink_problems(pdf)
+    assert problems == [], problems[:10]
+
+
+def _ink_bounds_mm(pdf: Path, page: int, tmp: Path) -> tuple[float, float, float, float]:
+    """Left, top, right, bottom of everything printed on a page, in mm from the paper's edges."""
+    from PIL import Image
+
+    prefix = tmp / f"{pdf.stem}-{page}"
+    subprocess.run(["pdftoppm", "-r", "72", "-gray", "-f", str(page), "-l", str(page), "-png", str(pdf), str(prefix)], check=True)
+    image = Image.open(next(tmp.glob(f"{prefix.name}*.png"))).convert("L")
+    box = image.point(lambda v: 255 if v < 200 else 0).getbbox()
+    assert box is not None
+    width, height = image.size
+    to_mm = 25.4 / 72
+    return box[0] * to_mm, box[1] * to_mm, (width - box[2]) * to_mm, (height - box[3]) * to_mm
+
+
+@pytest.mark.parametrize("name", ["forms/return-visit-record.pdf", "forms/customer-communication-log.pdf", "procedures/return-visit.pdf", "manual.pdf"])
+def test_binding_margin_and_distance_from_the_edges(rendered: tuple[Path, BuildResult], tmp_path: Path, name: str) -> None:  # noqa: F811
+    out, _ = rendered
+    left, top, _right, bottom = _ink_bounds_mm(out / name, 2 if name == "manual.pdf" else 1, tmp_path)
+    assert left >= paper.BINDING_MM - 0.6, left
+    assert top >= paper.EDGE_MM and bottom >= paper.EDGE_MM, (top, bottom)
+
+
+def test_the_head_of_a_form(rendered: tuple[Path, BuildResult], catalog: Catalog) -> None:  # noqa: F811
+    out, _ = rendered
+    first = squeeze(text_of(out / "forms" / "return-visit-record.pdf")[0])
+    assert catalog.company.name in first and "回访记录表" in first
+    assert "编号：" in first  # the sheet's own serial number, top right
+    assert "表单编号WY-JL-11-02版本1.0生效日期2024-02-23" in first
+    assert "No." not in first and "物业服务有限公司" not in first.replace(catalog.company.name, "")
+
+
+def test_a_form_that_runs_on_says_so(rendered: tuple[Path, BuildResult]) -> None:  # noqa: F811
+    out, _ = rendered
+    pages = [squeeze(p) for p in text_of(out / "forms" / "unit-handover-inspection.pdf")]
+    assert len(pages) >= 2
+    assert "客户领房验收交接表（续）" in pages[1] and "编号：" in pages[1]
+    assert "（续）" not in pages[0]
