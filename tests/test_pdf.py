@@ -228,8 +228,8 @@ def test_form_text_reads_back(rendered: tuple[Path, BuildResult], catalog: Catal
     out, _ = rendered
     pages = text_of(out / "forms" / "return-visit-record.pdf")
     text = squeeze("".join(pages))
-    for expected in ("回访记录表", "WY-JL-11-02", "版本：1.0", "北京市恒瑞物业管理有限公司", "回访内容", "客户签名", "回访人签名",
-                     "项目经理意见", "签名/日期", "No.", "第1页共1页", "保存期限：2年·保管：项目处"):
+    for expected in ("回访记录表", "WY-JL-11-02", "版本1.0", "北京市恒瑞物业管理有限公司", "回访内容", "客户签名", "回访人签名",
+                     "项目经理意见", "签名/日期", "第1页共1页", "保存期限：2年·保管：项目处"):
         assert expected in text, expected
     for view in catalog.forms:
         for page in text_of(out / "forms" / f"{view.form.id}.pdf"):
@@ -292,7 +292,7 @@ def test_manual_outline_contents_and_appendix(rendered: tuple[Path, BuildResult]
     forms = [item.title for item in outline[index + 1]]
     assert forms == [f.form.title for f in catalog.forms]
     text = squeeze("".join(page.extract_text() for page in reader.pages))
-    assert "物业管理程序文件手册" in text
+    assert "物业服务程序文件手册" in text  # procedures/company.yml's manual_title
     assert not KANGXI.search(text)
 
 
@@ -304,7 +304,7 @@ def test_training_pack(rendered: tuple[Path, BuildResult]) -> None:
     for expected in ("岗位培训资料", "物管员", "项目处", "岗位职责", "物业服务回访管理规范标准", "物管员负责依照本规范实施具体回访工作",
                      "职责矩阵中的活动", "负责（R）", "应知文件", "使用的表单", "回访统计表", "目标与期限", "下一季度10日前"):
         assert expected in text, expected
-    sign_in = squeeze(pages[-1])
+    sign_in = squeeze("".join(pages[-2:]))  # the sign-in sheet, 25 rows of 9 mm: it may run on
     for expected in ("培训签到表", "培训主题", "培训日期", "培训讲师", "序号", "签到", "25"):
         assert expected in sign_in, expected
 
@@ -340,7 +340,8 @@ def test_long_table_repeats_its_header_on_every_page_and_text_is_escaped(tmp_pat
     for number, page in enumerate(pages, start=1):
         assert "序号 姓名 部门 签到时间" in page
         assert f"第{number}页共{len(pages)}页" in squeeze(page)
-    assert re.findall(r"^\d+$", "\n".join(pages), re.M) == [str(n) for n in range(1, 61)]
+    numbers = re.findall(r"^\d+$", "\n".join(pages), re.M)
+    assert numbers == [str(n) for n in range(1, len(numbers) + 1)] and len(numbers) >= 60  # and more to fill the last page
     escaped = "".join(text_of(out / "forms" / "escaping.pdf"))
     assert "<script>alert(1)</script> **bold** {{ x }}" in escaped
     assert "<b>不加粗</b> & {% if true %}模板{% endif %}" in escaped
