@@ -103,10 +103,17 @@ def test_a_signature_has_its_own_line_and_the_date_its_own_cell(layouts: dict) -
     assert measured > 20
 
 
-def test_a_blank_form_fills_its_last_page(rendered: tuple[Path, BuildResult]) -> None:  # noqa: F811
-    _, result = rendered
-    grown = {r.output: r.grown for r in result.rendered if r.output.startswith("forms/")}
-    assert grown["forms/return-visit-receipt.pdf"] > 0 and grown["forms/return-visit-record.pdf"] > 0
+@pytest.mark.parametrize("form_id", ["return-visit-receipt", "return-visit-record", "meeting-sign-in"])
+def test_a_blank_form_fills_its_last_page(catalog: Catalog, tmp_path: Path, form_id: str) -> None:  # noqa: F811
+    from generator.pdf.render import RenderTask, free_height, render
+
+    pages = HtmlPages(catalog, dt.datetime(2024, 2, 23, tzinfo=dt.UTC))
+    job = pages.form(form_id)
+    before = _layout(job.html, False)
+    result = render(RenderTask(job.output, "k", job.html, str(tmp_path), False, True))
+    assert result.grown > 0 and result.pages == len(before.pages)  # rows added, not a page
+    grown_html, _ = __import__("generator.pdf.render", fromlist=["grow_html"]).grow_html(job.html, result.grown)
+    assert free_height(_layout(grown_html, False)) < max(paper.ROW_MM, paper.LINE_MM)  # the last page is full
 
 
 def _ink_problems(pdf: Path) -> list[str]:

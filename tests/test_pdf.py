@@ -260,9 +260,13 @@ def test_controlled_copy(rendered: tuple[Path, BuildResult]) -> None:
         assert "WY-GL-11" in flat and "物业服务回访管理规范标准" in flat and "生效日期2024-02-23" in flat
     text = squeeze("".join(pages))
     for expected in ("文件编号", "批准", "总裁", "下次评审", "2025-02-23", "4.1.1", "投诉事件的回访率要求达到100%",
-                     "目标投诉事件回访率≥100%", "期限投诉处理完毕后3天内", "职责矩阵", "R负责", "记录与表单",
-                     "WY-JL-11-02", "相关文件", "待编制", "修订记录", "首次发布", '"重大投拆"改为"重大投诉"'):
+                     "职责矩阵", "R负责", "记录与表单", "WY-JL-11-02", "相关文件", "待编制", "修订记录", "首次发布",
+                     '"重大投拆"改为"重大投诉"', "编制项目处审核批准总裁", "签名签名签名", "打印日期2024-02-23",
+                     "本文件以网站最新版为准"):
         assert expected in text, expected
+    assert "评审已逾期" not in text  # printed 2024-02-23, review due 2025-02-23
+    # the approved wording only: the 目标/期限 tags stay on the site
+    assert "目标投诉事件回访率≥100%" not in text and "期限投诉处理完毕后3天内" not in text
     assert not KANGXI.search("".join(pages))
 
 
@@ -443,3 +447,25 @@ def test_workers_end_when_procgen_pdf_is_killed(tmp_path: Path) -> None:
     while time.monotonic() < deadline and any(_alive(pid) for pid in workers):
         time.sleep(0.2)
     assert not any(_alive(pid) for pid in workers), "workers outlived their parent"
+
+
+def test_a_copy_printed_after_its_review_date_says_the_review_is_overdue(catalog: Catalog) -> None:
+    late = HtmlPages(catalog, dt.datetime(2025, 3, 1, tzinfo=dt.UTC)).document(DOCUMENT).html
+    early = HtmlPages(catalog, dt.datetime(2025, 2, 1, tzinfo=dt.UTC)).document(DOCUMENT).html
+    assert "评审已逾期" in late and "评审已逾期" not in early
+    assert "2025-03-01" in late  # the print date
+
+
+def test_pdfs_are_dated_by_the_commit_of_a_repository(tmp_path: Path, catalog: Catalog, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.pdf.build import commit_time
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    assert commit_time(repo) is None  # not a repository: the content's date
+    env = {"GIT_AUTHOR_DATE": "2025-05-06T07:08:09Z", "GIT_COMMITTER_DATE": "2025-05-06T07:08:09Z"}
+    for args in (["init", "-q"], ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "--allow-empty", "-m", "x"]):
+        subprocess.run(["git", "-C", str(repo), *args], check=True, env={**__import__("os").environ, **env})
+    assert commit_time(repo) == dt.datetime(2025, 5, 6, 7, 8, 9, tzinfo=dt.UTC)
+    assert source_date(catalog, repo) == dt.datetime(2025, 5, 6, 7, 8, 9, tzinfo=dt.UTC)
+    assert commit_time(repo / "sub") is None  # only the top of a work tree

@@ -20,6 +20,7 @@ import ctypes.util
 import datetime as dt
 import multiprocessing
 import os
+import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
@@ -93,21 +94,38 @@ def warn_if_slow() -> None:
     )
 
 
-def source_date(catalog: Catalog) -> dt.datetime:
-    """SOURCE_DATE_EPOCH, else the date of the newest effective date or revision; never the clock.
-
-    Dating PDFs by their content (not by the last commit) keeps them byte-identical across commits
-    that do not change them, so the cache stays warm.
+def source_date(catalog: Catalog, root: Path | None = None) -> dt.datetime:
+    """The PDFs' date, printed on every controlled copy as its 打印日期; never the clock, so the same
+    commit gives the same bytes: SOURCE_DATE_EPOCH, else the time of the commit checked out at
+    ``root`` (one ``git`` call), else the newest effective or revision date.
     """
     fixed = source_date_epoch()
     if fixed is not None:
         return fixed
+    committed = commit_time(root) if root is not None else None
+    if committed is not None:
+        return committed
     dates = [d.document.effective for d in catalog.documents]
     dates += [r.date for d in catalog.documents for r in d.document.revisions]
     if not dates:
         return FIXED_DATE
     newest = max(dates)
     return dt.datetime(newest.year, newest.month, newest.day, tzinfo=dt.UTC)
+
+
+def commit_time(root: Path) -> dt.datetime | None:
+    """The time of the commit checked out at ``root``, when ``root`` is the top of a git work tree."""
+    try:
+        top = subprocess.run(["git", "-C", str(root), "rev-parse", "--show-toplevel"], capture_output=True, text=True, timeout=10)
+        if top.returncode != 0 or Path(top.stdout.strip()).resolve() != root.resolve():
+            return None
+        stamp = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%ct"], capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    text = stamp.stdout.strip()
+    if stamp.returncode != 0 or not text.isascii() or not text.isdigit():
+        return None
+    return dt.datetime.fromtimestamp(int(text), dt.UTC)
 
 
 def _css_text() -> str:
@@ -219,7 +237,7 @@ def build(
     second page instead, and its last table takes extra blank rows to fill its last page.
     """
     start = time.perf_counter()
-    pages = HtmlPages(catalog, source_date(catalog), fillable=fillable)
+    pages = HtmlPages(catalog, source_date(catalog, root), fillable=fillable)
     if only:
         unknown = [key for key in only if key not in pages.ids()]
         if unknown:

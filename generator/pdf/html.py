@@ -82,12 +82,12 @@ class HtmlPages:
         return PdfJob("form", form_id, f"forms/{form_id}.pdf", html, fillable, grow=not fillable)
 
     def document(self, doc_id: str) -> PdfJob:
-        page = document_page(self.catalog, self.catalog.document(doc_id))
+        page = document_page(self.catalog, self.catalog.document(doc_id), self.date.date())
         html = self._render("document.html.j2", page=page)
         return PdfJob("document", doc_id, f"procedures/{doc_id}.pdf", html)
 
     def manual(self) -> PdfJob:
-        documents = [document_page(self.catalog, d) for d in self.catalog.documents]
+        documents = [document_page(self.catalog, d, self.date.date()) for d in self.catalog.documents]
         forms = [form_page(f) for f in self.catalog.forms]
         html = self._render("manual.html.j2", documents=documents, forms=forms)
         return PdfJob("manual", MANUAL_ID, "manual.pdf", html)

@@ -9,6 +9,7 @@ document's issuer) that turn links into printable lines.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from markupsafe import Markup
@@ -86,13 +87,20 @@ class DocumentPage:
     last_revision: str
     approvers: list[str]  # one per revision: its approver, else the document's
     flowcharts: list[tuple[str, Markup]] = field(default_factory=list)  # (title, SVG), the site's drawing
+    printed: dt.date | None = None
+    """The print date (the build's date, reproducible per commit)."""
+
+    @property
+    def review_overdue(self) -> bool:
+        """The next review was due before this copy was printed."""
+        return self.printed is not None and self.view.next_review < self.printed
 
     @property
     def document(self) -> Document:
         return self.view.document
 
 
-def document_page(catalog: Catalog, view: DocumentView) -> DocumentPage:
+def document_page(catalog: Catalog, view: DocumentView, printed: dt.date | None = None) -> DocumentPage:
     external = {e.item.id: e.item for e in catalog.external}
     codes = {d.id: d.document.code for d in catalog.documents}
     related = []
@@ -114,6 +122,7 @@ def document_page(catalog: Catalog, view: DocumentView) -> DocumentPage:
     approvers = [names.get(r.approver, r.approver) if r.approver else view.approver.title for r in view.document.revisions]
     flowcharts = [(chart.title, svg_whole(chart, lambda anchor: f"#{view.id}-{anchor}")) for chart in charts(view)]
     return DocumentPage(
+        printed=printed,
         flowcharts=flowcharts,
         view=view,
         anchor=f"doc-{view.id}",
