@@ -21,6 +21,7 @@ from .loader import Located, load_file
 from .models import CompanyFile, Document, ExternalFile, FormSchema, Line, Node, RolesFile, RowBlock, SectionBlock
 from .problems import Problem, sort_problems
 from .schema_errors import validate
+from .typography import KEPT, half_width_marks
 
 DOCUMENT_FILE = re.compile(r"^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.yml$")
 
@@ -561,6 +562,22 @@ def codes_follow_the_scheme(ctx: Context) -> Iterator[Problem]:
         if not re.fullmatch(pattern, form.code):
             example = company.form_code.format(doc=numbers[form.procedure], nn="01")
             yield ctx.at(located, ("code",), "E216", f"表单编号 {form.code} 不符合编号规则：属于 {form.procedure} 的表单应形如 {example}（procedures/company.yml 的 form_code）")
+
+
+@rule
+def full_width_punctuation(ctx: Context) -> Iterator[Problem]:
+    """Half-width , : ; ( ) between Chinese characters are full-width marks (warning W250).
+
+    Passes: 规范回访工作，及时验证. Warns: 规范回访工作,及时验证 (`procgen format` rewrites it).
+    """
+    for located, _ in _all_files(ctx):
+        for loc, text in _strings(located.data, ()):
+            if loc and loc[0] in KEPT:  # a revision entry quotes the original wording
+                continue
+            marks = list(half_width_marks(text))
+            if marks:
+                shown = "、".join(dict.fromkeys(f'"{m.char}"' for m in marks))
+                yield ctx.at(located, loc, "W250", f"汉字之间有 {len(marks)} 个半角标点 {shown}：应为全角（，：；（）），运行 procgen format 可自动改正")
 
 
 RESERVED_IDS = frozenset({"index"})

@@ -29,6 +29,10 @@ def _parser() -> argparse.ArgumentParser:
     schema = sub.add_parser("schema", help="为每种文件生成 JSON Schema 到 schemas/")
     schema.add_argument("path", nargs="?", default=".", help="仓库根目录（默认当前目录）")
 
+    fmt = sub.add_parser("format", help="把汉字之间的半角标点 , : ; ( ) 改为全角（改写 YAML 文件）")
+    fmt.add_argument("path", nargs="?", default=".", help="仓库根目录（默认当前目录）")
+    fmt.add_argument("--check", action="store_true", help="只列出要改的文件，不改写（有则退出码 1）")
+
     pdf = sub.add_parser("pdf", help="生成 PDF（表单、受控文件、整本手册、培训资料）")
     pdf.add_argument("path", nargs="?", default=".", help="仓库根目录（默认当前目录）")
     pdf.add_argument("--out", default=None, help="输出目录（默认 site/pdf）")
@@ -112,7 +116,54 @@ def cmd_pdf(args: argparse.Namespace) -> int:
     return build_pdfs(catalog, root, out, only=args.only, jobs=args.jobs, fillable=args.fillable)
 
 
-COMMANDS = {"check": cmd_check, "schema": cmd_schema, "pdf": cmd_pdf}
+def cmd_format(args: argparse.Namespace) -> int:
+    """Rewrite half-width marks in Chinese as full-width, file by file, only when the file still
+    loads to the same data with nothing but that punctuation changed (else it is left alone)."""
+    from .check import discover
+    from .loader import load_text, read_definition
+    from .typography import format_text, same_but_punctuation
+
+    root = _root(args.path)
+    if root is None:
+        return 2
+    procedures, forms = discover(root)
+    changed: list[str] = []
+    refused: list[tuple[str, str]] = []
+    for file in [*procedures, *forms]:
+        shown = file.relative_to(root).as_posix()
+        raw, problems = read_definition(file, shown, root)
+        if raw is None:
+            continue
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        new = format_text(text)
+        if new == text:
+            continue
+        before, _ = load_text(shown, raw)
+        after, _ = load_text(shown, new.encode("utf-8"))
+        if before is None:
+            refused.append((shown, "文件有语法错误，请先用 procgen check 找到并修正"))
+            continue
+        if after is None or not same_but_punctuation(before.data, after.data):
+            refused.append((shown, "改写后除标点外数据也会变化（例如标点在折行处），请手工改为全角"))
+            continue
+        changed.append(shown)
+        if not args.check:
+            tmp = file.with_name(f".{file.name}.procgen-format")
+            tmp.write_text(new, encoding="utf-8")
+            tmp.replace(file)
+    for shown in changed:
+        print(f"{'须改正' if args.check else '已改正'} {escape_path(shown)}")
+    for shown, why in refused:
+        print(f"未改写 {escape_path(shown)}：{why}", file=sys.stderr)
+    if not changed and not refused:
+        print("没有要改正的半角标点。")
+    return 1 if (args.check and changed) or refused else 0
+
+
+COMMANDS = {"check": cmd_check, "schema": cmd_schema, "pdf": cmd_pdf, "format": cmd_format}
 
 
 def _safe_streams() -> None:

@@ -1,4 +1,7 @@
-"""Derived numbering: the labels 一、 (一) 1、 a) 4.1.1 … come from a node's place, never from the YAML."""
+"""Derived numbering: the labels 一、 （一） 1、 a) 4.1.1 … come from a node's place, never from the YAML.
+
+Chinese labels take full-width brackets （一）（1）; the Latin a) keeps its half-width one, as the
+documents print it."""
 
 from __future__ import annotations
 
@@ -40,13 +43,13 @@ def label(style: str, n: int, numbers: tuple[int, ...]) -> str:
         case "cn":
             return f"{chinese_number(n)}、"
         case "cn-paren":
-            return f"({chinese_number(n)})"
+            return f"（{chinese_number(n)}）"
         case "arabic":
             return f"{n}、"
         case "arabic-dot":
             return f"{n}."
         case "arabic-paren":
-            return f"({n})"
+            return f"（{n}）"
         case "decimal":
             return ".".join(str(x) for x in numbers)
         case "decimal-zero":

@@ -142,3 +142,30 @@ def offline_manual_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = build(project, site, pdf=False, offline=True)
     assert result.returncode == 0, result.stderr[-3000:]
     return site
+
+
+# --------------------------------------------------------------------------- the rendered PDFs (test_pdf, test_paper)
+
+EPOCH = "1708646400"  # 2024-02-23T00:00:00Z
+DOCUMENT = "return-visit"
+ROLE = "property-officer"
+
+
+@pytest.fixture(scope="session")
+def catalog():  # noqa: ANN201 - generator.catalog.Catalog, imported late to keep collection fast
+    from generator.check import load_catalog
+
+    return load_catalog(ROOT)
+
+
+@pytest.fixture(scope="session")
+def rendered(tmp_path_factory: pytest.TempPathFactory, catalog):  # noqa: ANN001, ANN201
+    """Every form, the manual, one document and two training packs, rendered once per session."""
+    from generator.pdf.build import build
+
+    out = tmp_path_factory.mktemp("pdf")
+    only = [f.form.id for f in catalog.forms] + ["manual", DOCUMENT, ROLE, "customer-service-officer"]
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        result = build(catalog, ROOT, out, only=only, cache_dir=out.parent / "pdf-cache")
+    yield out, result

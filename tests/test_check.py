@@ -267,7 +267,7 @@ def test_required_content_per_kind(kind: str, make_repo: MakeRepo) -> None:
 def test_a_service_table_is_clauses(make_repo: MakeRepo) -> None:
     body = (
         "  - title: 客户服务\n    service_table:\n      columns: [服务项目, 服务内容, 服务标准]\n"
-        "      groups:\n        - service: 前台服务\n          rows:\n            - content: 问询\n              standards: [形象良好;]\n"
+        "      groups:\n        - service: 前台服务\n          rows:\n            - content: 问询\n              standards: [形象良好；]\n"
     )
     assert found(make_repo({"procedures/04-memo.yml": memo(kind="standard", body=body)})) == set()
 
@@ -329,7 +329,7 @@ def test_mentions_are_checked_in_meetings_and_service_tables(make_repo: MakeRepo
     bad = text.replace("结果报《物业服务回访管理标准规范》的负责人", "结果报《回访规范》的负责人")
     assert found(make_repo({"procedures/02-communication.yml": bad})) == {("procedures/02-communication.yml", "E207", 61)}
     text = (VALID / "procedures/03-customer-service.yml").read_text(encoding="utf-8")
-    bad = text.replace("- 服务人员形象良好;", "- 按《服务规范》执行;")
+    bad = text.replace("- 服务人员形象良好；", "- 按《服务规范》执行；")
     assert found(make_repo({"procedures/03-customer-service.yml": bad})) == {("procedures/03-customer-service.yml", "E207", 26)}
 
 

@@ -16,6 +16,7 @@ from generator.check import CheckResult, check
 from generator.loader import load_file
 from generator.models import Document, ExternalFile, FormSchema, Line, Node, RowBlock, SectionBlock, TableBlock
 from generator.schema_errors import validate
+from generator.typography import full_width
 
 pytestmark = pytest.mark.usefixtures("fixed_today")
 
@@ -54,10 +55,16 @@ def seed_documents() -> list[SeedDocument]:
         line = raw.strip()
         match = HEADING.match(line)
         if match:
-            docs.append(SeedDocument(int(match.group(1)), match.group(2), []))
+            docs.append(SeedDocument(int(match.group(1)), typeset(match.group(2)), []))
         elif line and docs:
-            docs[-1].lines.append(line)
+            docs[-1].lines.append(typeset(line))
     return docs
+
+
+def typeset(text: str) -> str:
+    """The seed as the manual sets it: half-width marks in Chinese made full-width (recorded in every
+    document's revision entry as TYPOGRAPHY)."""
+    return full_width(text)
 
 
 @cache
@@ -120,14 +127,14 @@ def slots(doc: Document) -> list[list[str]]:
 
     def node(n: Node) -> None:
         if n.title:
-            out.append([n.title, n.title + ":"])
+            out.append([n.title, n.title + "："])
         out.extend([p] for p in _paragraphs(n.text))
         for child in n.items:
             node(child)
         for m in n.meetings:
             out.append([m.name])
             for key in m.order or list(MEETING_LABELS):
-                out.append([f"{MEETING_LABELS[key]}:{getattr(m, key)}"])
+                out.append([f"{MEETING_LABELS[key]}：{getattr(m, key)}"])
         if n.service_table:
             table = n.service_table
             for group in table.groups:
@@ -279,7 +286,7 @@ def test_seed_sentences_are_found_verbatim(n: int) -> None:
     seed_text = "\n".join(seed_documents()[n - 1].lines)
     text = full_text(documents()[n - 1])
     assert len(SENTENCES[n]) >= 3
-    for sentence in SENTENCES[n]:
+    for sentence in map(typeset, SENTENCES[n]):
         assert sentence in seed_text, f"not in the seed: {sentence}"
         assert sentence in text, f"第{n}篇 lacks: {sentence}"
 
@@ -383,7 +390,7 @@ def test_meeting_system_of_document_1() -> None:
     assert [m.name for m in meetings] == ["董事会", "总裁办公会", "部门之间的交流会", "主任论坛"]
     for m in meetings:
         assert m.purpose and m.owner and m.frequency and m.participants and m.format
-    assert [m.frequency for m in meetings] == ["半年一次", "每月一次", "不定期(一般每月一次)", "两个月一次"]
+    assert [m.frequency for m in meetings] == ["半年一次", "每月一次", "不定期（一般每月一次）", "两个月一次"]
 
 
 def _walk(nodes: list[Node]) -> Iterator[Node]:
@@ -416,9 +423,9 @@ def test_typed_targets_and_deadlines_of_the_content() -> None:
         ("维修回访抽样比例", "=", 20, "%"),
     } <= rules
     deadlines = {d.label: d for n in nodes for d in n.deadlines}
-    assert {"三天内", "24小时内", "一周内", "一个月后,两个月内", "下一季度10号前", "每周", "每半年", "六月和十一月"} <= set(deadlines)
+    assert {"三天内", "24小时内", "一周内", "一个月后，两个月内", "下一季度10号前", "每周", "每半年", "六月和十一月"} <= set(deadlines)
     assert (deadlines["三天内"].within, deadlines["24小时内"].within) == ("P3D", "PT24H")
-    assert (deadlines["一个月后,两个月内"].not_before, deadlines["一个月后,两个月内"].within) == ("P1M", "P2M")
+    assert (deadlines["一个月后，两个月内"].not_before, deadlines["一个月后，两个月内"].within) == ("P1M", "P2M")
     assert deadlines["六月和十一月"].months == [6, 11] and deadlines["每半年"].every == "P6M"
     due = deadlines["下一季度10号前"].due
     assert due is not None and (due.period, due.day) == ("next-quarter", 10)
@@ -431,10 +438,10 @@ LABEL = re.compile(
         第[一二三四五六七八九十]+部分[:：]?      # 第一部分:
       | \d+(?:\.\d+)+                           # 4.1.1, 1.0
       | \d+[.、]                                # 1. 1、
-      | \(\d+\)                                 # (1)
-      | \([一二三四五六七八九十]+\)             # (一)
+      | [(（]\d+[)）]                           # (1) （1）
+      | [(（][一二三四五六七八九十]+[)）]       # (一) （一）
       | [一二三四五六七八九十]+、               # 一、
-      | [a-z][、.)]                             # a、 a. a)
+      | [a-z][、.)）]                           # a、 a. a) a）
       | △
     )\s*""",
     re.VERBOSE,
@@ -449,7 +456,13 @@ def strip_label(line: str) -> str:
 def label_of(line: str) -> str:
     """The typed number at the start of a seed line, as the manual prints it ("第一部分:" -> "第一部分")."""
     match = LABEL.match(line)
-    return match.group(0).strip().rstrip(":：") if match else ""
+    if not match:
+        return ""
+    label = match.group(0).strip().rstrip(":：")
+    # The seed mixes bracket widths ("(1)" "a）"); the manual prints （1） （一） and a).
+    if label[0].isascii() and label[0].isalpha():
+        return label.replace("）", ")")
+    return label.replace("(", "（").replace(")", "）")
 
 
 @dataclass(frozen=True)
@@ -498,6 +511,8 @@ FIXES: dict[int, list[Fix]] = {
     12: [Fix("图标小品", "图标小品", "图标小品")],
 }
 TITLE_CHANGES = {7, 9}
+TYPOGRAPHY = "半角标点 , : ; ( ) 改为全角"
+"""The change line every document records for `procgen format` (generator/typography.py)."""
 """Documents whose changes also record a title fix (kept as an alias, checked above)."""
 
 # 第11篇 ends with the three record forms, printed as flattened tables: checked against forms/.
@@ -514,8 +529,9 @@ def labelled_seed_lines(n: int) -> list[str]:
     seed = seed_documents()[n - 1]
     text = "\n".join(seed.lines)
     for fix in FIXES.get(n, []):
-        assert text.count(fix.seed) == 1, f"第{n}篇: fix source not found once: {fix.seed!r}"
-        text = text.replace(fix.seed, fix.fixed)
+        source, fixed = typeset(fix.seed), typeset(fix.fixed)
+        assert text.count(source) == 1, f"第{n}篇: fix source not found once: {fix.seed!r}"
+        text = text.replace(source, fixed)
     lines = text.split("\n")
     doc = documents()[n - 1]
     if lines[0] in (doc.title, *doc.aliases):  # the second title line of the web page
@@ -532,7 +548,7 @@ def test_fixes_are_recorded_in_the_revision(n: int) -> None:
         assert any(fix.evidence in c for c in changes), f"第{n}篇: fix {fix.seed!r} is not in revisions[].changes"
     # ... and each recorded change is one of the fixes above (or the title fix).
     for change in changes:
-        used = any(fix.evidence in change for fix in FIXES.get(n, [])) or (n in TITLE_CHANGES and "标题" in change)
+        used = any(fix.evidence in change for fix in FIXES.get(n, [])) or (n in TITLE_CHANGES and "标题" in change) or TYPOGRAPHY in change
         assert used, f"第{n}篇: change without a matching fix in the test: {change}"
 
 
@@ -581,7 +597,7 @@ def test_seed_numbering_is_derived_from_the_nesting(n: int) -> None:
 
 # How the web page printed the forms' header cells: "年月日no:" is the date and the No. box,
 # "类别数据" the diagonal 类别/数据 cell, "签名/日期:" a signature with its date box.
-FORM_PRINTING = [("年月日no:", "日期"), ("类别数据", "类别"), ("no:", ""), ("/日期", ""), (":", "")]
+FORM_PRINTING = [("年月日no：", "日期"), ("年月日no:", "日期"), ("类别数据", "类别"), ("no：", ""), ("no:", ""), ("/日期", ""), ("：", ""), (":", "")]
 
 
 def test_seed_coverage_of_the_return_visit_forms() -> None:

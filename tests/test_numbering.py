@@ -39,12 +39,12 @@ def test_latin_letter(n: int, text: str) -> None:
         ("part", 2, (2,), "第二部分"),
         ("cn", 1, (1,), "一、"),
         ("cn", 21, (21,), "二十一、"),
-        ("cn-paren", 1, (1,), "(一)"),
-        ("cn-paren", 11, (11,), "(十一)"),
+        ("cn-paren", 1, (1,), "（一）"),
+        ("cn-paren", 11, (11,), "（十一）"),
         ("arabic", 1, (1,), "1、"),
         ("arabic", 26, (26,), "26、"),
         ("arabic-dot", 10, (10,), "10."),
-        ("arabic-paren", 8, (8,), "(8)"),
+        ("arabic-paren", 8, (8,), "（8）"),
         ("latin", 1, (1,), "a、"),
         ("latin-dot", 6, (6,), "f."),
         ("latin-paren", 1, (4, 1, 1, 1), "a)"),
@@ -81,14 +81,14 @@ def test_labels_derived_for_the_valid_fixture() -> None:
     visit = labels["return-visit"]
     assert visit[:4] == [("1.0", "目的"), ("2.0", "程序要点"), ("2.1", "项目经理助理"), ("2.1.1", "回访时间安排")]
     assert ("a)", "投诉事件的回") in visit and ("c)", "维修回访在2") in visit
-    assert ("2.1.2", "回访率:") in visit and ("2.5", "《回访记录表") in visit
+    assert ("2.1.2", "回访率：") in visit and ("2.5", "《回访记录表") in visit
     assert ("", "《程序文件1") in visit  # style none: no label
     comm = labels["communication"]
     assert comm[0] == ("第一部分", "公司内部沟通")
-    assert ("一、", "管理者代表负") in comm and ("二、", "沟通的层次") in comm and ("(一)", "部门间的交流") in comm
+    assert ("一、", "管理者代表负") in comm and ("二、", "沟通的层次") in comm and ("（一）", "部门间的交流") in comm
     assert ("1、", "部门间在有必") in comm and ("a、", "参与对方例会") in comm and ("b、", "与对方主管人") in comm
-    assert ("1.", "一般会议时间") in comm and ("(1)", "服务前的沟通") in comm and ("a.", "告示、通知;") in comm
-    assert ("△", "客户回访;") in comm and ("•", "严格按照程序") in comm and ("第二部分", "与客户的沟通") in comm
+    assert ("1.", "一般会议时间") in comm and ("（1）", "服务前的沟通") in comm and ("a.", "告示、通知；") in comm
+    assert ("△", "客户回访；") in comm and ("•", "严格按照程序") in comm and ("第二部分", "与客户的沟通") in comm
     meetings = next(s for d in catalog.documents for s in d.walk() if s.meetings).meetings
     assert [m.label for m in meetings] == ["a、", "b、"]
     assert labels["customer-service"][0] == ("一、", "客户服务内容及服务标准")
@@ -101,4 +101,4 @@ def test_numbering_restarts_in_each_list_and_skips_unnumbered_levels() -> None:
     after_triangle = [s.label for s in comm.walk() if s.style == "triangle"]
     assert after_triangle == ["△", "△"]
     arabic_paren = [s.label for s in comm.walk() if s.style == "arabic-paren"]
-    assert arabic_paren == ["(1)", "(2)", "(3)"]
+    assert arabic_paren == ["（1）", "（2）", "（3）"]

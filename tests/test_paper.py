@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
-from test_pdf import catalog, rendered, squeeze, text_of  # noqa: F401 - session fixtures shared with test_pdf
+from test_pdf import squeeze, text_of
 
 from generator.catalog import Catalog
 from generator.pdf import paper
@@ -44,7 +44,7 @@ def _height_mm(box) -> float:  # noqa: ANN001
 
 
 @pytest.fixture(scope="module")
-def layouts(catalog: Catalog) -> dict:  # noqa: F811
+def layouts(catalog: Catalog) -> dict:
     pages = HtmlPages(catalog, dt.datetime(2024, 2, 23, tzinfo=dt.UTC))
     return {form.form.id: _layout(pages.form(form.form.id).html, False) for form in catalog.forms}
 
@@ -104,7 +104,7 @@ def test_a_signature_has_its_own_line_and_the_date_its_own_cell(layouts: dict) -
 
 
 @pytest.mark.parametrize("form_id", ["return-visit-receipt", "return-visit-record", "meeting-sign-in"])
-def test_a_blank_form_fills_its_last_page(catalog: Catalog, tmp_path: Path, form_id: str) -> None:  # noqa: F811
+def test_a_blank_form_fills_its_last_page(catalog: Catalog, tmp_path: Path, form_id: str) -> None:
     from generator.pdf.render import RenderTask, free_height, render
 
     pages = HtmlPages(catalog, dt.datetime(2024, 2, 23, tzinfo=dt.UTC))
@@ -141,7 +141,7 @@ def _ink_problems(pdf: Path) -> list[str]:
     return problems
 
 
-def test_text_and_rules_survive_a_photocopy(rendered: tuple[Path, BuildResult]) -> None:  # noqa: F811
+def test_text_and_rules_survive_a_photocopy(rendered: tuple[Path, BuildResult]) -> None:
     out, _ = rendered
     problems = []
     for pdf in sorted((out / "forms").glob("*.pdf")) + [out / "procedures" / "return-visit.pdf", out / "manual.pdf"]:
@@ -164,14 +164,14 @@ def _ink_bounds_mm(pdf: Path, page: int, tmp: Path) -> tuple[float, float, float
 
 
 @pytest.mark.parametrize("name", ["forms/return-visit-record.pdf", "forms/customer-communication-log.pdf", "procedures/return-visit.pdf", "manual.pdf"])
-def test_binding_margin_and_distance_from_the_edges(rendered: tuple[Path, BuildResult], tmp_path: Path, name: str) -> None:  # noqa: F811
+def test_binding_margin_and_distance_from_the_edges(rendered: tuple[Path, BuildResult], tmp_path: Path, name: str) -> None:
     out, _ = rendered
     left, top, _right, bottom = _ink_bounds_mm(out / name, 2 if name == "manual.pdf" else 1, tmp_path)
     assert left >= paper.BINDING_MM - 0.6, left
     assert top >= paper.EDGE_MM and bottom >= paper.EDGE_MM, (top, bottom)
 
 
-def test_the_head_of_a_form(rendered: tuple[Path, BuildResult], catalog: Catalog) -> None:  # noqa: F811
+def test_the_head_of_a_form(rendered: tuple[Path, BuildResult], catalog: Catalog) -> None:
     out, _ = rendered
     first = squeeze(text_of(out / "forms" / "return-visit-record.pdf")[0])
     assert catalog.company.name in first and "回访记录表" in first
@@ -180,7 +180,7 @@ def test_the_head_of_a_form(rendered: tuple[Path, BuildResult], catalog: Catalog
     assert "No." not in first and "物业服务有限公司" not in first.replace(catalog.company.name, "")
 
 
-def test_a_form_that_runs_on_says_so(rendered: tuple[Path, BuildResult]) -> None:  # noqa: F811
+def test_a_form_that_runs_on_says_so(rendered: tuple[Path, BuildResult]) -> None:
     out, _ = rendered
     pages = [squeeze(p) for p in text_of(out / "forms" / "unit-handover-inspection.pdf")]
     assert len(pages) >= 2

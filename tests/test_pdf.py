@@ -11,10 +11,10 @@ import datetime as dt
 import re
 import shutil
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import DOCUMENT, EPOCH, ROLE
 from pypdf import PdfReader
 
 from generator.catalog import Catalog
@@ -27,12 +27,9 @@ from generator.pdf.html import HtmlPages
 
 ROOT = Path(__file__).parents[1]
 FIXTURES = Path(__file__).parent / "fixtures" / "pdf"
-EPOCH = "1708646400"  # 2024-02-23T00:00:00Z
 A4 = (595.28, 841.89)
 KANGXI = re.compile("[\u2e80-\u2eff\u2f00-\u2fdf]")
 
-DOCUMENT = "return-visit"
-ROLE = "property-officer"
 
 
 def text_of(path: Path) -> list[str]:
@@ -52,20 +49,6 @@ def copy_repo(target: Path, *fixtures: str) -> Path:
     return target
 
 
-@pytest.fixture(scope="session")
-def catalog() -> Catalog:
-    return load_catalog(ROOT)
-
-
-@pytest.fixture(scope="session")
-def rendered(tmp_path_factory: pytest.TempPathFactory, catalog: Catalog) -> Iterator[tuple[Path, BuildResult]]:
-    """Every form, the manual, one document and two training packs, rendered once."""
-    out = tmp_path_factory.mktemp("pdf")
-    only = [f.form.id for f in catalog.forms] + ["manual", DOCUMENT, ROLE, "customer-service-officer"]
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
-        result = build(catalog, ROOT, out, only=only, cache_dir=out.parent / "cache")
-    yield out, result
 
 
 # --------------------------------------------------------------------------- fast: no rendering
@@ -324,7 +307,7 @@ def test_unchanged_session_build_renders_nothing(rendered: tuple[Path, BuildResu
     out, first = rendered
     assert first.rendered and not first.cached
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    again = build(catalog, ROOT, tmp_path / "out", only=["return-visit-record", "manual"], cache_dir=out.parent / "cache")
+    again = build(catalog, ROOT, tmp_path / "out", only=["return-visit-record", "manual"], cache_dir=out.parent / "pdf-cache")
     assert again.rendered == []
     assert sorted(again.cached) == ["forms/return-visit-record.pdf", "manual.pdf"]
     assert (tmp_path / "out" / "manual.pdf").read_bytes() == (out / "manual.pdf").read_bytes()

@@ -91,7 +91,7 @@ def test_role_page_gathers_duties_targets_deadlines_and_forms(site: Path) -> Non
 def test_form_preview_and_registers(site: Path) -> None:
     form = page(site, "forms/visit-log/index.html")
     assert 'href="../../pdf/forms/visit-log.pdf"' in form
-    assert '<table class="ruled">' in form  # the printed form's own markup (templates/pdf/_form.html.j2)
+    assert '<table class="ruled' in form  # the printed form's own markup (templates/pdf/_form.html.j2)
     assert form.count('<td class="num">') == 30 and '<td class="num">30</td>' in form  # numbered blank rows
     assert '<span class="box"></span>' in form and "回访人签名" in form
     assert "客户&lt;i&gt;姓名&lt;/i&gt;" in form
