@@ -73,6 +73,7 @@ test: setup
 bench: setup
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/pdf_bench.py
+	$(BIN)/python bench/pdf_size.py
 
 clean:
 	rm -rf site site-offline site-offline.zip .build .cache

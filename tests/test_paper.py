@@ -9,6 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
 from test_pdf import squeeze, text_of
@@ -186,3 +187,75 @@ def test_a_form_that_runs_on_says_so(rendered: tuple[Path, BuildResult]) -> None
     assert len(pages) >= 2
     assert "客户领房验收交接表（续）" in pages[1] and "编号：" in pages[1]
     assert "（续）" not in pages[0]
+
+
+# --------------------------------------------------------------------------- fonts: real subsets
+
+
+def _embedded_fonts(path: Path) -> list[tuple[str, str, bytes, set[int]]]:
+    """(tag, FontFile3 subtype, font program, CIDs with a width) of every CID font in ``path``."""
+    found = {}
+    for page in PdfReader(path).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descendant = font["/DescendantFonts"][0].get_object()
+            descriptor = descendant["/FontDescriptor"].get_object()
+            name = str(descriptor["/FontName"])
+            widths = descendant["/W"]
+            cids: set[int] = set()
+            for i in range(0, len(widths), 2):
+                cids |= {int(widths[i]) + k for k in range(len(widths[i + 1]))}
+            program = descriptor["/FontFile3"].get_object()
+            found[name] = (name.split("+")[0], str(program["/Subtype"]), program.get_data(), cids)
+    return list(found.values())
+
+
+def _cff_cids(program: bytes) -> list[int]:
+    import io
+
+    from fontTools.cffLib import CFFFontSet
+
+    cff = CFFFontSet()
+    cff.decompile(io.BytesIO(program), None)
+    top = cff[cff.fontNames[0]]
+    assert hasattr(top, "ROS"), "a CID-keyed CFF"
+    return [0 if name == ".notdef" else int(name[3:]) for name in top.charset]
+
+
+def test_fonts_are_real_subsets_with_their_own_tags(rendered: tuple[Path, BuildResult]) -> None:
+    out, _ = rendered
+    tags: dict[str, frozenset[int]] = {}
+    for path in sorted(out.rglob("*.pdf")):
+        for tag, subtype, program, cids in _embedded_fonts(path):
+            assert subtype == "/CIDFontType0C", path
+            glyphs = _cff_cids(program)
+            # The program holds the glyphs the file draws, each under its CID (and .notdef, and the
+            # odd variant HarfBuzz keeps with its base glyph), not the 65,535 slots of the font.
+            assert set(glyphs) >= cids | {0}, path
+            assert len(glyphs) <= 1.1 * len(cids) + 10, (path, len(glyphs), len(cids))
+            assert tags.setdefault(tag, frozenset(cids)) == frozenset(cids), f"tag {tag} names two subsets"
+    assert len(tags) > 4
+
+
+@pytest.mark.slow
+def test_a_compact_font_draws_the_same_page(catalog: Catalog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Renumbered glyphs still draw the right characters: the page as poppler draws it, and its
+    text, are those of WeasyPrint's own subset; the file is a fraction of the size."""
+    from PIL import Image, ImageChops
+
+    from generator.pdf.build import build
+
+    pages, sizes = {}, {}
+    for mode in ("weasyprint", "compact"):
+        monkeypatch.setenv("PROCGEN_PDF_FONTS", mode)
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", "1708646400")
+        build(catalog, ROOT, tmp_path / mode, only=["return-visit-record"], jobs=1, cache_dir=tmp_path / f"cache-{mode}")
+        pdf = tmp_path / mode / "forms" / "return-visit-record.pdf"
+        sizes[mode] = pdf.stat().st_size
+        subprocess.run(["pdftoppm", "-r", "60", "-gray", "-f", "1", "-l", "1", str(pdf), str(tmp_path / mode)], check=True)
+        pages[mode] = (Image.open(next(tmp_path.glob(f"{mode}*.pgm"))), text_of(pdf))
+    (before, before_text), (after, after_text) = pages["weasyprint"], pages["compact"]
+    assert before.size == after.size and before_text == after_text
+    diff = ImageChops.difference(before, after).point(lambda v: 255 if v > 96 else 0)
+    assert diff.getbbox() is None  # at most anti-aliasing differs
+    assert sizes["compact"] * 4 < sizes["weasyprint"], sizes

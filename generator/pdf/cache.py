@@ -16,9 +16,9 @@ from collections.abc import Iterable
 from importlib.metadata import version
 from pathlib import Path
 
-from . import ALLOWED_ROOTS
+from . import ALLOWED_ROOTS, fonts
 
-_RENDER_CODE = [Path(__file__).with_name(name) for name in ("render.py", "fetcher.py")]
+_RENDER_CODE = [Path(__file__).with_name(name) for name in ("render.py", "fetcher.py", "fonts.py", "paper.py")]
 PRUNE_AFTER_DAYS = 14
 """Cache entries not used by a full build for this long are deleted."""
 
@@ -35,7 +35,7 @@ def inputs_digest(font: Path | None = None, roots: Iterable[Path] = ALLOWED_ROOT
     """Digest of everything a PDF depends on besides its HTML: templates, CSS, assets,
     the render code, the WeasyPrint version and the font file."""
     digest = hashlib.sha256()
-    digest.update(f"weasyprint {version('weasyprint')}\n".encode())
+    digest.update(f"weasyprint {version('weasyprint')}\nfonts {fonts.mode()}\n".encode())
     for path in [*_files(roots), *_RENDER_CODE]:
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     if font is not None and font.is_file():

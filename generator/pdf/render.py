@@ -62,7 +62,9 @@ def _tools() -> tuple[object, object]:
         from weasyprint.text.fonts import FontConfiguration
 
         from .fetcher import AssetFetcher
+        from .fonts import install
 
+        install()
         _STATE["fonts"] = FontConfiguration()
         _STATE["fetcher"] = AssetFetcher()
     return _STATE["fonts"], _STATE["fetcher"]
