@@ -21,6 +21,7 @@ GRID_COLUMNS = 12
 class FieldView:
     field: FormField
     name: str  # unique within the form: the AcroForm field name when fillable
+    value: str = ""  # printed in the box (a training pack's sign-in sheet names its subject)
 
 
 @dataclass
@@ -125,3 +126,26 @@ def retention_note(view: FormView) -> str:
     retention = view.form.retention
     period = "永久" if retention.permanent else duration_text(retention.period or "")
     return f"保存期限：{period} · 保管：{retention.location or view.keeper.title}"
+
+
+def filled(items: list[Block], values: dict[str, str]) -> list[Block]:
+    """``items`` with the fields labelled as the keys of ``values`` printed filled in; every key must
+    name a field of the grid (a typo is a programming error, not a blank box)."""
+    left = dict(values)
+
+    def fill(block: Block) -> Block:
+        if isinstance(block, GridBlock):
+            rows = []
+            for row in block.rows:
+                fields = [FieldView(fv.field, fv.name, left.pop(fv.field.label, fv.value)) for fv in row.fields]
+                rows.append(GridRow(fields, row.filler))
+            return GridBlock(rows)
+        if isinstance(block, SectionView):
+            return SectionView(block.title, [fill(b) for b in block.blocks])
+        return block
+
+    out = [fill(b) for b in items]
+    if left:
+        raise KeyError(f"no field labelled {', '.join(left)}")
+    return out
+

@@ -191,7 +191,7 @@ class _Planned:
 
 def _plan(jobs: list[PdfJob], inputs: str, output: bool) -> list[_Planned]:
     return [
-        _Planned(job, cache_key(job.html + ("\ngrow" if job.grow else ""), inputs, fillable=job.fillable), output)
+        _Planned(job, cache_key(job.source, inputs, fillable=job.fillable), output)
         for job in jobs
     ]
 
@@ -211,7 +211,8 @@ def _render_missing(
                 result.cached.append(item.job.output)
         elif item.key not in tasks:
             job = item.job
-            tasks[item.key] = RenderTask(job.output, item.key, job.html, str(cache.folder), job.fillable, job.grow)
+            parts = tuple((part.html, part.rotate) for part in job.parts)
+            tasks[item.key] = RenderTask(job.output, item.key, job.html, str(cache.folder), job.fillable, job.grow, parts, job.snug)
     outputs = {item.key for item in planned if item.output}
     for done in renderer.run(list(tasks.values())):
         facts[done.key] = {"grown": done.grown, "pages": done.pages}

@@ -15,12 +15,20 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from ..catalog import Catalog
 from . import TEMPLATES
 from .paper import css_variables
-from .views import document_page, form_page, training_page
+from .views import SIGN_IN_FORM, document_page, form_page, sign_in_page, training_page
 
 STYLESHEET = "print.css"
 MANUAL_ID = "manual"
 
-Kind = Literal["form", "document", "manual", "training"]
+Kind = Literal["form", "document", "manual", "training", "sign-in"]
+
+
+@dataclass(frozen=True)
+class Part:
+    """A document bound into another PDF after its own pages, laid out on its own (the manual's forms)."""
+
+    html: str
+    rotate: int = 0  # the viewer turns each page clockwise by this many degrees (/Rotate)
 
 
 @dataclass(frozen=True)
@@ -37,6 +45,16 @@ class PdfJob:
     html: str
     fillable: bool = False
     grow: bool = False
+    parts: tuple[Part, ...] = ()
+    snug: bool = False  # laid out tighter when that saves a nearly empty last page (training packs)
+
+    @property
+    def source(self) -> str:
+        """Everything the PDF is made from besides the shared inputs: the cache key's text."""
+        text = self.html + ("\ngrow" if self.grow else "") + ("\nsnug" if self.snug else "")
+        for part in self.parts:
+            text += f"\n<!-- part rotate={part.rotate} -->\n{part.html}"
+        return text
 
 
 def environment() -> Environment:
@@ -78,7 +96,7 @@ class HtmlPages:
         """The form alone; its blank rows grow to fill the last page (unless it is fillable)."""
         fillable = self.fillable if fillable is None else fillable
         view = self.catalog.form(form_id)
-        html = self._render("form.html.j2", page=form_page(view), fillable=fillable)
+        html = self._render("form.html.j2", page=form_page(view), fillable=fillable, in_manual=False)
         return PdfJob("form", form_id, f"forms/{form_id}.pdf", html, fillable, grow=not fillable)
 
     def document(self, doc_id: str) -> PdfJob:
@@ -90,14 +108,33 @@ class HtmlPages:
         documents = [document_page(self.catalog, d, self.date.date()) for d in self.catalog.documents]
         forms = [form_page(f) for f in self.catalog.forms]
         html = self._render("manual.html.j2", documents=documents, forms=forms)
-        return PdfJob("manual", MANUAL_ID, "manual.pdf", html)
+        # Each form is bound in as it is printed alone (its head, its page x / y); a landscape form
+        # is turned onto a portrait page, its top edge to the binding.
+        parts = tuple(
+            Part(self._render("form.html.j2", page=page, fillable=False, in_manual=True), 270 if page.form.orientation == "landscape" else 0)
+            for page in forms
+        )
+        return PdfJob("manual", MANUAL_ID, "manual.pdf", html, parts=parts)
 
     def training(self, role_id: str) -> PdfJob:
         page = training_page(self.catalog, self.catalog.role(role_id))
         html = self._render("training.html.j2", page=page)
-        return PdfJob("training", role_id, f"training/{role_id}.pdf", html)
+        return PdfJob("training", role_id, f"training/{role_id}.pdf", html, snug=True)
+
+    def sign_in(self, role_id: str) -> PdfJob | None:
+        """The sign-in sheet of a role's training pack, its subject and organiser printed in; its
+        blank rows grow to fill the page like any blank form."""
+        page = sign_in_page(self.catalog, self.catalog.role(role_id))
+        if page is None:
+            return None
+        html = self._render("form.html.j2", page=page, fillable=False, in_manual=False)
+        return PdfJob("sign-in", role_id, f"training/{role_id}-sign-in.pdf", html, grow=True)
 
     def job(self, kind: Kind, key: str) -> PdfJob:
+        if kind == "sign-in":
+            job = self.sign_in(key)
+            assert job is not None, "selected only when the sign-in form exists"
+            return job
         if kind == "form":
             return self.form(key)
         if kind == "document":
@@ -116,9 +153,12 @@ class HtmlPages:
         for doc in self.catalog.documents:
             found.setdefault(doc.id, []).append(("document", doc.id))
         found.setdefault(MANUAL_ID, []).append(("manual", MANUAL_ID))
+        sign_in = any(f.form.id == SIGN_IN_FORM for f in self.catalog.forms)
         for role in self.catalog.roles:
             if role.trained:
                 found.setdefault(role.id, []).append(("training", role.id))
+                if sign_in:
+                    found[role.id].append(("sign-in", role.id))
         return found
 
     def select(self, only: list[str] | None = None) -> list[tuple[Kind, str]]:

@@ -45,6 +45,8 @@ def css_variables() -> str:
         "--sign": f"{SIGN_MM}mm",
         "--binding": f"{BINDING_MM}mm",
         "--top": f"{TOP_MM}mm",
+        # a landscape form turned onto a portrait page in the manual is bound along its top edge
+        "--bound-top": f"{BINDING_MM + TOP_MM - EDGE_MM}mm",
         "--bottom": f"{BOTTOM_MM}mm",
         "--side": f"{SIDE_MM}mm",
         "--ink": INK,

@@ -16,7 +16,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import TEMPLATES
 from .cache import PdfCache
@@ -35,6 +35,9 @@ class RenderTask:
     cache_dir: str
     fillable: bool = False
     grow: bool = False  # a blank form: its last table (or text area) takes rows until the last page is full
+    parts: tuple[tuple[str, int], ...] = ()
+    """Documents laid out on their own and bound after this one: (HTML, degrees each page is turned)."""
+    snug: bool = False  # a text whose last page would be nearly empty is tried once more, tighter
 
 
 @dataclass
@@ -90,13 +93,71 @@ def render(task: RenderTask) -> RenderResult:
         grown = 0
         if task.grow:
             document, grown = _grow(task.html, document, task.fillable)
-        data = document.write_pdf(pdf_forms=task.fillable or None)
+        if task.snug:
+            document = _snug(task.html, document, task.fillable)
+        document, turned = _bind(document, task.parts, task.fillable)
+        data = document.write_pdf(pdf_forms=task.fillable or None, finisher=_Finisher(turned))
     finally:
         logger.removeHandler(collect)
     cache = PdfCache(Path(task.cache_dir))
     cache.put(task.key, data)
     cache.put_meta(task.key, {"grown": grown, "pages": len(document.pages)})
     return RenderResult(task.output, task.key, time.perf_counter() - start, len(document.pages), grown, collect.messages)
+
+
+# --------------------------------------------------------------------------- binding parts, finishing
+
+
+def _bind(document: Document, parts: tuple[tuple[str, int], ...], fillable: bool) -> tuple[Document, dict[int, int]]:
+    """``document`` followed by each part laid out as a document of its own (so each keeps its own
+    running head and its own page x / y); the pages to turn, by index, with their /Rotate."""
+    if not parts:
+        return document, {}
+    pages = list(document.pages)
+    turned: dict[int, int] = {}
+    for html, rotate in parts:
+        part = _layout(html, fillable)
+        for page in part.pages:
+            if rotate:
+                turned[len(pages)] = rotate
+            pages.append(page)
+    return document.copy(pages), turned
+
+
+class _Finisher:
+    """Last touches on the PDF before WeasyPrint writes it: pages turned (/Rotate), and a file
+    with bookmarks opens with its outline shown (/PageMode /UseOutlines)."""
+
+    def __init__(self, turned: dict[int, int]) -> None:
+        self.turned = turned
+
+    def __call__(self, document: Document, pdf: Any) -> None:  # pdf: a pydyf.PDF
+        kids = pdf.pages["Kids"]  # [number, 0, "R", number, 0, "R", …]
+        for index, rotate in self.turned.items():
+            pdf.objects[kids[3 * index]]["Rotate"] = rotate
+        if len(document.make_bookmark_tree()) > 0 and len(document.pages) > 1:
+            pdf.catalog["PageMode"] = "/UseOutlines"
+
+
+# --------------------------------------------------------------------------- no nearly empty last page
+
+NEARLY_EMPTY = 0.3
+"""A last page filled less than this (of its height) is worth saving: the text is laid out snug."""
+
+
+def last_page_filled(document: Document) -> float:
+    """How much of the last page's content height the content takes, 0 to 1."""
+    page = document.pages[-1]._page_box
+    height = page.height / MM
+    return 1 - free_height(document) / height if height else 1.0
+
+
+def _snug(html: str, document: Document, fillable: bool) -> Document:
+    """``document``, or its snug layout (``<body class="… snug">``) when that saves a nearly empty last page."""
+    if len(document.pages) < 2 or last_page_filled(document) >= NEARLY_EMPTY:
+        return document
+    tighter = _layout(re.sub(r'<body class="', '<body class="snug ', html, count=1), fillable)
+    return tighter if len(tighter.pages) < len(document.pages) else document
 
 
 # --------------------------------------------------------------------------- filling the last page

@@ -27,7 +27,7 @@ from ..catalog import (
     TargetEntry,
 )
 from ..flowchart import charts, svg_whole
-from ..formlayout import Block, Names, blocks, retention_note
+from ..formlayout import Block, Names, blocks, filled, retention_note
 from ..models import (
     Document,
     FormSchema,
@@ -193,8 +193,8 @@ class TrainingPage:
     forms: list[FormUse]
     targets: list[TargetLine]
     deadlines: list[DeadlineLine]
-    sign_in: FormPage | None
     members: list[Link] = field(default_factory=list)
+    sign_in_file: str = ""  # the pack's sign-in sheet, printed separately (training/<role>-sign-in.pdf)
 
 
 PARTS = {
@@ -207,7 +207,7 @@ PARTS = {
 }
 
 SIGN_IN_FORM = "training-sign-in"
-"""The form printed at the end of every training pack."""
+"""The form printed, filled in for the pack, as each training pack's sign-in sheet (a PDF of its own)."""
 
 
 def _by_document(items: list[tuple[DocumentView, Section]], where: dict[int, str]) -> list[DocumentSections]:
@@ -258,9 +258,6 @@ def training_page(catalog: Catalog, role: RoleView) -> TrainingPage:
     for key, title in PARTS.items():
         if present[key]:
             headings[key] = f"{chinese_number(len(headings) + 1)}、{title}"
-    sign_in = next(
-        (form_page(f) for f in catalog.forms if f.form.id == SIGN_IN_FORM), None
-    )
     return TrainingPage(
         role=role,
         anchor=f"role-{role.id}",
@@ -272,6 +269,24 @@ def training_page(catalog: Catalog, role: RoleView) -> TrainingPage:
         forms=forms,
         targets=targets,
         deadlines=deadlines,
-        sign_in=sign_in,
         members=role.members,
+        sign_in_file=f"{role.id}-sign-in.pdf" if any(f.form.id == SIGN_IN_FORM for f in catalog.forms) else "",
     )
+
+
+def sign_in_page(catalog: Catalog, role: RoleView) -> FormPage | None:
+    """The sign-in sheet of ``role``'s training pack: the training sign-in form with its subject (the
+    pack's documents) and the organising department (the role's own) printed in; ``None`` when the
+    catalog has no such form."""
+    view = next((f for f in catalog.forms if f.form.id == SIGN_IN_FORM), None)
+    if view is None:
+        return None
+    who = "" if role.is_department else "岗位"
+    documents = "、".join(f"{d.document.code}《{d.document.title}》" for d in role.documents)
+    subject = f"{role.role.name}{who}培训" + (f"：{documents}" if documents else "")
+    organiser = role.link.title if role.is_department or role.department is None else role.department.title
+    page = form_page(view)
+    page.blocks = filled(page.blocks, {"培训主题": subject, "组织部门": organiser})
+    page.anchor = f"sign-in-{role.id}"
+    return page
+

@@ -10,6 +10,7 @@ from markupsafe import Markup
 from ..catalog import Catalog, DocumentView, Section
 from ..flowchart import charts, svg_parts
 from ..formlayout import Names, blocks, retention_note
+from ..pdf.views import SIGN_IN_FORM
 from .render import SitePage, TocEntry
 
 PDF_MANUAL = "pdf/manual.pdf"
@@ -72,6 +73,8 @@ def build_pages(catalog: Catalog) -> list[SitePage]:
     pages.append(
         SitePage("roles/index.md", "岗位与部门", "roles.html", {"catalog": catalog}, search="title", boost=CATALOG_BOOST)
     )
+    # A training pack's sign-in sheet is a PDF of its own (generator/pdf/html.py), when the form exists.
+    sign_in = any(f.form.id == SIGN_IN_FORM for f in catalog.forms)
     for role in catalog.roles:
         toc = [
             TocEntry(2, anchor, name)
@@ -91,7 +94,7 @@ def build_pages(catalog: Catalog) -> list[SitePage]:
                 f"roles/{role.id}.md",
                 role.role.name,
                 "role.html",
-                {"role": role},
+                {"role": role, "sign_in": sign_in},
                 toc,
                 search="lead",
             )

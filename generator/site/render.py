@@ -106,10 +106,11 @@ def render(env: jinja2.Environment, page: SitePage, current_url: str) -> Markup:
     def asset(path: str) -> str:
         return rel(path)
 
-    def pdf(link: Link) -> str:
-        """The PDF of a document (controlled copy), a form (blank) or a role (training pack)."""
+    def pdf(link: Link, part: str = "") -> str:
+        """The PDF of a document (controlled copy), a form (blank) or a role (training pack; with
+        ``part="sign-in"`` the pack's sign-in sheet)."""
         folder = {"document": "procedures", "form": "forms", "role": "training"}[link.kind]
-        return rel(f"pdf/{folder}/{link.id}.pdf")
+        return rel(f"pdf/{folder}/{link.id}{'-' + part if part else ''}.pdf")
 
     template = env.get_template(page.template)
     html = template.render(page.context, href=href, page_href=page_href, asset=asset, pdf=pdf, title=page.title)
