@@ -259,3 +259,92 @@ def test_a_compact_font_draws_the_same_page(catalog: Catalog, tmp_path: Path, mo
     diff = ImageChops.difference(before, after).point(lambda v: 255 if v > 96 else 0)
     assert diff.getbbox() is None  # at most anti-aliasing differs
     assert sizes["compact"] * 4 < sizes["weasyprint"], sizes
+
+
+# --------------------------------------------------------------------------- page feet and last pages
+
+HEADINGS = {"sec-title", "part-title", "doc-ref", "table-title", "form-section-title", "annex-title"}
+
+
+def _walk(box):  # noqa: ANN001, ANN202 - WeasyPrint's own types
+    yield box
+    for child in getattr(box, "children", None) or []:
+        yield from _walk(child)
+
+
+def lonely(document) -> list[tuple[int, str]]:  # noqa: ANN001
+    """(page, what) for each heading whose section runs on to the next page with less than two
+    lines of it under the heading, and each table head standing over fewer than two rows."""
+    pages = document.pages
+    root = next(b.element for b in _walk(pages[0]._page_box) if getattr(b, "element", None) is not None and b.element.tag == "html")
+    parents = {id(child): parent for parent in root.iter() for child in parent}
+    elements = [{id(b.element) for b in _walk(page._page_box) if getattr(b, "element", None) is not None} for page in pages]
+    found = []
+    for n, page in enumerate(pages):
+        boxes = list(_walk(page._page_box))
+        lines = [b for b in boxes if type(b).__name__ in ("LineBox", "TableRowBox", "BlockReplacedBox")]
+        bottom = max((b.position_y + b.margin_height() for b in lines), default=0)
+        after = elements[n + 1] if n + 1 < len(pages) else set()
+        for box in boxes:
+            element = getattr(box, "element", None)
+            if element is None or type(box).__name__ not in ("BlockBox", "TableBox"):
+                continue
+            classes = set((element.get("class") or "").split())
+            parent = parents.get(id(element))
+            if classes & HEADINGS and parent is not None and id(parent) in after:
+                if bottom - (box.position_y + box.margin_height()) < 10 * MM:  # under two lines of text
+                    found.append((n + 1, "".join(element.itertext())))
+            if type(box).__name__ == "TableBox" and id(element) in after:
+                groups = [g for g in box.children if type(g).__name__ == "TableRowGroupBox"]
+                rows = sum(len(g.children) for g in groups if not g.is_header)
+                if any(g.is_header for g in groups) and rows < 2:
+                    found.append((n + 1, f"<table class={element.get('class')}> head over {rows} row"))
+    return found
+
+
+@pytest.fixture(scope="module")
+def texts(catalog: Catalog) -> dict:
+    """Every controlled copy and training pack, laid out (as render.py does: packs snug when that saves a page)."""
+    from generator.pdf.render import _snug
+
+    pages = HtmlPages(catalog, dt.datetime(2024, 2, 23, tzinfo=dt.UTC))
+    out = {}
+    for kind, key in pages.select():
+        if kind in ("document", "training"):
+            job = pages.job(kind, key)
+            document = _layout(job.html, False)
+            out[job.output] = _snug(job.html, document, False) if job.snug else document
+    return out
+
+
+@pytest.mark.slow
+def test_no_heading_or_table_head_is_left_at_a_page_foot(texts: dict) -> None:
+    assert len(texts) > 40
+    found = {name: lonely(document) for name, document in texts.items()}
+    assert {name: f for name, f in found.items() if f} == {}
+
+
+@pytest.mark.slow
+def test_a_training_pack_never_ends_on_a_nearly_empty_page(texts: dict) -> None:
+    from generator.pdf.render import last_page_filled
+
+    packs = {name: document for name, document in texts.items() if name.startswith("training/")}
+    thin = {name: f"{last_page_filled(d):.0%}" for name, d in packs.items() if len(d.pages) > 1 and last_page_filled(d) < 0.2}
+    assert thin == {}
+
+
+def test_the_lonely_check_finds_a_lonely_heading() -> None:
+    """The check above is not blind: a heading pushed to the foot of page 1 is found."""
+    html = (
+        '<html><head><style>@page { size: A4; margin: 20mm } * { orphans: 1; widows: 1 } body { margin: 0 } p { margin: 0; line-height: 10mm } '
+        ".sec-title { margin: 0; line-height: 10mm; break-after: auto }</style></head><body>"
+        + "".join(f"<p>第{i}行</p>" for i in range(23))
+        + '<section class="sec"><h2 class="sec-title">七、会议制度</h2>'
+        + "".join(f"<p>第{i}条</p>" for i in range(5))
+        + "</section></body></html>"
+    )
+    from weasyprint import HTML
+
+    document = HTML(string=html).render()
+    assert len(document.pages) == 2
+    assert lonely(document) == [(1, "七、会议制度")]
