@@ -23,7 +23,7 @@ from .problems import Problem, sort_problems
 from .schema_errors import validate
 from .typography import KEPT, half_width_marks
 
-DOCUMENT_FILE = re.compile(r"^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.yml$")
+DOCUMENT_FILE = re.compile(r"^(\d{2,4})-([a-z0-9]+(?:-[a-z0-9]+)*)\.yml$")
 
 
 @dataclass

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+import jinja2
 from markupsafe import Markup, escape
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
@@ -72,6 +73,7 @@ class ProceduresPlugin(BasePlugin[ProceduresConfig]):
         self.problems: list[Problem] = []
         self.pages: dict[str, SitePage] = {}
         self.urls: Urls | None = None
+        self.env: jinja2.Environment | None = None  # the site templates, compiled once per build
         self.search: SearchIndex | None = None
         self.worker: SearchWorker | None = None
 
@@ -135,6 +137,7 @@ class ProceduresPlugin(BasePlugin[ProceduresConfig]):
             self.pages[page.src_uri] = page
         urls = {f.src_uri: f.url for f in files if f.src_uri in self.pages}
         self.urls = Urls(urls)
+        self.env = environment(self.urls)
         return files
 
     def on_env(self, env, *, config: MkDocsConfig, files: Files):  # noqa: ANN001, ANN201 - jinja2 types
@@ -153,9 +156,9 @@ class ProceduresPlugin(BasePlugin[ProceduresConfig]):
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         spec = self.pages.get(page.file.src_uri)
-        if spec is None or self.urls is None:
+        if spec is None or self.env is None:
             return html
-        content = render(environment(self.urls), spec, page.url)
+        content = render(self.env, spec, page.url)
         page.toc = get_toc([entry.token() for entry in spec.toc])
         if self.search is not None:
             self.search.add_page(str(content), page.url, spec.title, spec.search, spec.boost)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import shutil
 from collections.abc import Callable, Iterator, Mapping
@@ -113,6 +114,17 @@ REPORTS: list[str] = []
 """Lines a test wants shown after the run whatever its outcome (e.g. search precision@3)."""
 
 
+def report(request: pytest.FixtureRequest, line: str) -> None:
+    """Show ``line`` in the 报告 section after the run; travels from a pytest-xdist worker with the
+    test's report (user_properties), so it is shown however the tests ran."""
+    request.node.user_properties.append(("procgen-report", line))
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.when == "call":
+        REPORTS.extend(value for name, value in report.user_properties if name == "procgen-report")
+
+
 def pytest_terminal_summary(terminalreporter) -> None:  # noqa: ANN001 - pytest's own type
     if REPORTS:
         terminalreporter.section("报告")
@@ -120,28 +132,50 @@ def pytest_terminal_summary(terminalreporter) -> None:  # noqa: ANN001 - pytest'
             terminalreporter.write_line(line)
 
 
-@pytest.fixture(scope="session")
-def manual_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real manual without PDFs, built once for every test that reads or browses it."""
+def shared(tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], None]) -> Path:
+    """A folder made once per test run, whether the tests run in one process or in several
+    (pytest-xdist workers share the parent of their base temp folder; a lock file serialises them)."""
+    import fcntl
+
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent
+    target = base / name
+    with open(base / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (target / ".made").exists():
+            shutil.rmtree(target, ignore_errors=True)
+            target.mkdir(parents=True)
+            make(target)
+            (target / ".made").touch()
+    return target
+
+
+def _build_manual(target: Path, *, pdf: bool, offline: bool = False) -> None:
     from sitebuild import build, copy_repo
 
-    project = copy_repo(ROOT, tmp_path_factory.mktemp("manual"))
-    site = tmp_path_factory.mktemp("manual-site")
-    result = build(project, site, pdf=False)
+    project = copy_repo(ROOT, target / "project")
+    result = build(project, target / "site", pdf=pdf, offline=offline)
     assert result.returncode == 0, result.stderr[-3000:]
-    return site
+
+
+@pytest.fixture(scope="session")
+def manual_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real manual with every PDF, built once per run: ``project/`` (a copy of the repository, its
+    PDF cache in ``project/.cache/pdf``) and ``site/``. Dated EPOCH, as the `rendered` PDFs are."""
+    return shared(tmp_path_factory, "manual", lambda target: _build_manual(target, pdf=True))
+
+
+@pytest.fixture(scope="session")
+def manual_site(manual_build: Path) -> Path:
+    """The real manual's site (PDFs included), for every test that reads or browses it."""
+    return manual_build / "site"
 
 
 @pytest.fixture(scope="session")
 def offline_manual_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The offline variant of the real manual (file:// URLs, inlined search index), built once."""
-    from sitebuild import build, copy_repo
-
-    project = copy_repo(ROOT, tmp_path_factory.mktemp("manual-offline"))
-    site = tmp_path_factory.mktemp("manual-offline-site")
-    result = build(project, site, pdf=False, offline=True)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return site
+    return shared(tmp_path_factory, "manual-offline", lambda target: _build_manual(target, pdf=False, offline=True)) / "site"
 
 
 # --------------------------------------------------------------------------- the rendered PDFs (test_pdf, test_paper)
@@ -159,13 +193,15 @@ def catalog():  # noqa: ANN201 - generator.catalog.Catalog, imported late to kee
 
 
 @pytest.fixture(scope="session")
-def rendered(tmp_path_factory: pytest.TempPathFactory, catalog):  # noqa: ANN001, ANN201
-    """Every form, the manual, one document and two training packs, rendered once per session."""
+def rendered(tmp_path_factory: pytest.TempPathFactory, catalog, manual_build: Path):  # noqa: ANN001, ANN201
+    """Every form, the manual, one document and two training packs of the repository, written out
+    once per session. They are the PDFs the manual's build rendered (same content, same date):
+    taken from its cache, so each PDF is rendered once per run."""
     from generator.pdf.build import build
 
     out = tmp_path_factory.mktemp("pdf")
     only = [f.form.id for f in catalog.forms] + ["manual", DOCUMENT, ROLE, "customer-service-officer"]
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
-        result = build(catalog, ROOT, out, only=only, cache_dir=out.parent / "pdf-cache")
+        result = build(catalog, ROOT, out, only=only, cache_dir=manual_build / "project" / ".cache" / "pdf")
     yield out, result

@@ -33,6 +33,7 @@ def copy_repo(source: Path, dest: Path) -> Path:
 def build(project: Path, site: Path, *, pdf: bool, offline: bool = False) -> subprocess.CompletedProcess:
     env = dict(os.environ, PROCGEN_PDF="true" if pdf else "false", PROCGEN_OFFLINE="true" if offline else "false")
     env.setdefault("PROCGEN_TODAY", "2024-06-01")
+    env.setdefault("SOURCE_DATE_EPOCH", "1708646400")  # the PDFs' date: the same as the tests' own renders
     return subprocess.run(
         [*MKDOCS, "build", "--strict", "--site-dir", str(site)],
         cwd=project,

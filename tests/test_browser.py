@@ -6,21 +6,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sitebuild import REPO, build, copy_repo, parse, resolve, serve
+from sitebuild import parse, resolve, serve
 
 pytestmark = pytest.mark.browser
 
-PDF = True
-
 
 @pytest.fixture(scope="module")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real manual with its PDFs, built once for this module."""
-    project = copy_repo(REPO, tmp_path_factory.mktemp("manual"))
-    site = tmp_path_factory.mktemp("site")
-    result = build(project, site, pdf=PDF)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return site
+def built_site(manual_site: Path) -> Path:
+    """The real manual with its PDFs (built once per run, conftest.manual_build)."""
+    return manual_site
 
 
 @pytest.fixture(scope="module")
@@ -119,11 +113,8 @@ def test_every_link_of_the_real_manual_resolves_pdfs_included(built_site: Path) 
     assert "pdf/manual.pdf" in pdfs and len([p for p in pdfs if p.startswith("pdf/procedures/")]) == 12
 
 
-def test_offline_variant_searches_from_the_file_system(browser, tmp_path: Path) -> None:  # noqa: ANN001
-    project = copy_repo(REPO, tmp_path / "manual")
-    site = tmp_path / "site"
-    result = build(project, site, pdf=False, offline=True)
-    assert result.returncode == 0, result.stderr[-3000:]
+def test_offline_variant_searches_from_the_file_system(browser, offline_manual_site: Path) -> None:  # noqa: ANN001
+    site = offline_manual_site
     context = browser.new_context(locale="zh-CN")
     tab = context.new_page()
     outside: list[str] = []

@@ -44,7 +44,7 @@ def _height_mm(box) -> float:  # noqa: ANN001
     return box.border_height() / MM
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def layouts(catalog: Catalog) -> dict:
     pages = HtmlPages(catalog, dt.datetime(2024, 2, 23, tzinfo=dt.UTC))
     return {form.form.id: _layout(pages.form(form.form.id).html, False) for form in catalog.forms}
@@ -56,6 +56,7 @@ def test_handwriting_sizes_are_named_constants() -> None:
     assert "--row: 9.0mm" in paper.css_variables()
 
 
+@pytest.mark.xdist_group("paper-layouts")
 def test_every_blank_row_is_tall_enough_to_write_in(layouts: dict) -> None:
     measured = 0
     for form_id, document in layouts.items():
@@ -65,6 +66,7 @@ def test_every_blank_row_is_tall_enough_to_write_in(layouts: dict) -> None:
     assert measured > 200
 
 
+@pytest.mark.xdist_group("paper-layouts")
 def test_every_box_leaves_room_to_write_under_its_label(layouts: dict) -> None:
     measured = 0
     for form_id, document in layouts.items():
@@ -74,6 +76,7 @@ def test_every_box_leaves_room_to_write_under_its_label(layouts: dict) -> None:
     assert measured > 100
 
 
+@pytest.mark.xdist_group("paper-layouts")
 def test_text_area_lines_are_far_enough_apart(layouts: dict) -> None:
     measured = 0
     for form_id, document in layouts.items():
@@ -83,6 +86,7 @@ def test_text_area_lines_are_far_enough_apart(layouts: dict) -> None:
     assert measured > 50
 
 
+@pytest.mark.xdist_group("paper-layouts")
 def test_a_signature_has_its_own_line_and_the_date_its_own_cell(layouts: dict) -> None:
     measured = 0
     for form_id, document in layouts.items():
@@ -302,7 +306,7 @@ def lonely(document) -> list[tuple[int, str]]:  # noqa: ANN001
     return found
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def texts(catalog: Catalog) -> dict:
     """Every controlled copy and training pack, laid out (as render.py does: packs snug when that saves a page)."""
     from generator.pdf.render import _snug
@@ -318,6 +322,7 @@ def texts(catalog: Catalog) -> dict:
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("paper-texts")
 def test_no_heading_or_table_head_is_left_at_a_page_foot(texts: dict) -> None:
     assert len(texts) > 40
     found = {name: lonely(document) for name, document in texts.items()}
@@ -325,6 +330,7 @@ def test_no_heading_or_table_head_is_left_at_a_page_foot(texts: dict) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("paper-texts")
 def test_a_training_pack_never_ends_on_a_nearly_empty_page(texts: dict) -> None:
     from generator.pdf.render import last_page_filled
 

@@ -7,18 +7,22 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import shared
 from sitebuild import REPO, build, copy_repo, parse, resolve
 
 FIXTURE = REPO / "tests" / "fixtures" / "site"
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    project = copy_repo(FIXTURE, tmp_path_factory.mktemp("project"))
-    out = tmp_path_factory.mktemp("site")
-    result = build(project, out, pdf=False)
+def _build_fixture_site(target: Path) -> None:
+    project = copy_repo(FIXTURE, target / "project")
+    result = build(project, target / "site", pdf=False)
     assert result.returncode == 0, result.stderr
-    return out
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture catalog's site, built once per run (shared by pytest-xdist workers)."""
+    return shared(tmp_path_factory, "fixture-site", _build_fixture_site) / "site"
 
 
 def page(site: Path, path: str) -> str:

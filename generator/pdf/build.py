@@ -31,7 +31,7 @@ from ..problems import Problem, format_text
 from ..settings import source_date_epoch
 from . import TEMPLATES
 from .cache import PdfCache, cache_key, inputs_digest, write_atomic
-from .glyphs import FontNotFound, SourceIndex, coverage, font_file, glyph_problems, html_text
+from .glyphs import FontNotFound, SourceIndex, cached_coverage, font_file, glyph_problems, html_text
 from .html import HtmlPages, PdfJob
 from .render import RenderResult, RenderTask, die_with_parent, render
 
@@ -134,7 +134,7 @@ def _css_text() -> str:
 
 def check_glyphs(catalog: Catalog, root: Path, jobs: list[PdfJob], font: Path) -> list[Problem]:
     """Located problems for every character of ``jobs`` the font cannot draw."""
-    cmap = coverage(font)
+    cmap = cached_coverage(font, root / ".cache" / "glyphs")
     css = _css_text()
     pages = list({job.output: html_text(job.html) for job in jobs}.items())
     pages.append(("print.css", "".join(c for c in css if ord(c) > 127)))
@@ -248,16 +248,18 @@ def build(
     other_jobs = [pages.job(kind, key) for kind, key in selected if kind != "form"]
 
     font = font_file()
-    problems = check_glyphs(catalog, root, [*form_jobs, *other_jobs], font)
+    cache = PdfCache(cache_dir or root / ".cache" / "pdf")
+    inputs = inputs_digest(font)
+    forms = _plan(form_jobs, inputs, output=True)
+    others = _plan(other_jobs, inputs, output=True)
+    # A PDF found in the cache was checked when it was rendered: only the new ones are checked.
+    fresh = [item.job for item in [*forms, *others] if not cache.get(item.key)]
+    problems = check_glyphs(catalog, root, fresh, font) if fresh else []
     if problems:
         raise GlyphError(problems)
 
-    cache = PdfCache(cache_dir or root / ".cache" / "pdf")
-    inputs = inputs_digest(font)
     result = BuildResult(out)
     with _Renderer(jobs or os.cpu_count() or 1) as renderer:
-        forms = _plan(form_jobs, inputs, output=True)
-        others = _plan(other_jobs, inputs, output=True)
         _render_missing([*forms, *others], cache, renderer, result)
 
     for item in [*forms, *others]:
