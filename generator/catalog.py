@@ -519,14 +519,21 @@ class MatrixLine:
 
     document: DocumentView
     row: MatrixView
-    cells: list[str]  # one per column of CompanyMatrix.roles: "R", "RA", "" …
+    cells: list[str]  # one per column of CompanyMatrix.roles: "R", "RA", "" … (only when CompanyMatrix.grid)
     involved: str  # the ids of the roles it names, space-separated (the page filters by role)
+    entries: list[tuple[Link, str]] = field(default_factory=list)  # the roles it names and their letters
+
+
+MATRIX_GRID_MAX = 60
+"""Up to this many role columns the company matrix is a grid; beyond, a row lists the roles it names
+(a grid of 800 roles × 10,000 activities would be 8 million cells, nearly all empty)."""
 
 
 @dataclass
 class CompanyMatrix:
     roles: list[Link]
     rows: list[MatrixLine]
+    grid: bool = True
 
 
 @dataclass
@@ -930,11 +937,14 @@ def build_catalog(
                 flow=_flow(sections),
             )
         )
-    cited = {d.id: _cited_ids(d) for d in doc_views}
     effective = {d.id: d.document.effective for d in doc_views}
+    users: dict[str, list[Link]] = {}  # form id -> the documents citing it, in document order
+    for d in doc_views:
+        for cited_id in _cited_ids(d):
+            users.setdefault(cited_id, []).append(resolver.links[d.id])
     form_views = []
     for path, form in sorted(forms, key=lambda pf: pf[1].code):
-        used_by = [resolver.links[d.id] for d in doc_views if form.id in cited[d.id]]
+        used_by = users.get(form.id, [])
         form_views.append(
             FormView(
                 form=form,
@@ -958,7 +968,7 @@ def build_catalog(
             ExternalView(
                 item,
                 resolver.role(item.owner) if item.owner else None,
-                [d.link for d in doc_views if item.id in cited[d.id]],
+                list(users.get(item.id, [])),
             )
             for item in external
         ],
@@ -1056,34 +1066,34 @@ def _role_views(
     for view in views:
         if view.department is not None and not view.is_department:
             view.department_duties = list(by_id[view.department.id].duties)
+    order = {doc.id: i for i, doc in enumerate(docs)}
+    concerned: dict[str, set[int]] = {}  # role id -> the documents it owns or is the audience of
+    for i, doc in enumerate(docs):
+        for role_id in {doc.owner.id, *(a.id for a in doc.audience)}:
+            concerned.setdefault(role_id, set()).add(i)
     for view in views:
         involved = {d.id for d, _ in view.duties} | {d.id for d, _, _ in view.raci} | {d.id for d, _, _ in view.service_rows}
-        view.documents = [
-            doc
-            for doc in docs
-            if doc.id in involved or doc.owner.id == view.id or any(a.id == view.id for a in doc.audience)
-        ]
+        view.documents = [docs[i] for i in sorted({order[d] for d in involved} | concerned.get(view.id, set()))]
     return views
 
 
 def _company_matrix(
     resolver: Resolver, roles: list[Role], departments: list[Department], docs: list[DocumentView]
 ) -> CompanyMatrix:
-    used: list[str] = []
-    for doc in docs:
-        for row in doc.matrix:
-            for links in row.letters.values():
-                for link in links:
-                    if link.id not in used:
-                        used.append(link.id)
-    order = [d.id for d in departments] + [r.id for r in roles]
-    columns = [resolver.role(rid) for rid in order if rid in used]
+    """Every activity × the roles it names; linear in the letters, a grid only while it is small."""
+    used: set[str] = {link.id for doc in docs for row in doc.matrix for links in row.letters.values() for link in links}
+    columns = [resolver.role(rid) for rid in [d.id for d in departments] + [r.id for r in roles] if rid in used]
+    position = {column.id: i for i, column in enumerate(columns)}
+    grid = len(columns) <= MATRIX_GRID_MAX
     rows = []
     for doc in docs:
         for row in doc.matrix:
-            cells = []
-            for column in columns:
-                cells.append("".join(letter for letter, links in row.letters.items() if any(link.id == column.id for link in links)))
-            involved = " ".join(column.id for column, cell in zip(columns, cells, strict=True) if cell)
-            rows.append(MatrixLine(doc, row, cells, involved))
-    return CompanyMatrix(columns, rows)
+            letters: dict[int, str] = {}
+            for letter, links in row.letters.items():
+                for i in dict.fromkeys(position[link.id] for link in links):
+                    letters[i] = letters.get(i, "") + letter
+            ordered = sorted(letters)
+            cells = [letters.get(i, "") for i in range(len(columns))] if grid else []
+            involved = " ".join(columns[i].id for i in ordered)
+            rows.append(MatrixLine(doc, row, cells, involved, [(columns[i], letters[i]) for i in ordered]))
+    return CompanyMatrix(columns, rows, grid)

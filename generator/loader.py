@@ -58,6 +58,8 @@ class Located:
     data: Any
     values: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
     keys: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+    memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
+    """What was worked out from this (read-only, cached) data once: limits, validation."""
 
     def where(self, loc: PathKey, *, key: bool = False) -> tuple[int, int]:
         """Position of the value at ``loc`` (or of its key), else of the nearest parent."""
@@ -170,20 +172,28 @@ def _tabs(path: str, text: str) -> list[Problem]:
     return problems
 
 
+_FLOW = re.compile(r"[\[\]{}\"'#\n]")
+
+
 def _flow_depth(path: str, text: str) -> list[Problem]:
-    """Refuse absurdly deep [ { nesting; quoted text and comments are skipped, so this is an upper bound."""
+    """Refuse absurdly deep [ { nesting; quoted text and comments are skipped, so this is an upper bound.
+
+    Only the characters that matter are visited (a regular expression finds them), so a file with
+    little flow style costs next to nothing."""
+    if text.count("[") + text.count("{") <= MAX_FLOW_DEPTH:
+        return []
     depth = 0
     quote = ""
-    line, col = 1, 0
-    previous = "\n"
     comment = False
-    for char in text:
-        col += 1
+    line, line_start = 1, 0
+    for match in _FLOW.finditer(text):
+        i, char = match.start(), match.group()
         if char == "\n":
-            line, col, comment, previous = line + 1, 0, False, char
+            line, line_start, comment = line + 1, i + 1, False
             continue
         if comment:
             continue
+        previous = text[i - 1] if i > 0 else "\n"
         if quote:
             if char == quote:
                 quote = ""
@@ -194,10 +204,9 @@ def _flow_depth(path: str, text: str) -> list[Problem]:
         elif char in "[{":
             depth += 1
             if depth > MAX_FLOW_DEPTH:
-                return [_problem(path, line, col, "E001", f"YAML 语法错误：[ 或 {{ 嵌套超过 {MAX_FLOW_DEPTH} 层")]
+                return [_problem(path, line, i - line_start + 1, "E001", f"YAML 语法错误：[ 或 {{ 嵌套超过 {MAX_FLOW_DEPTH} 层")]
         elif char in "]}":
             depth = max(0, depth - 1)
-        previous = char
     return []
 
 
@@ -224,7 +233,10 @@ def _syntax_message(exc: MarkedYAMLError) -> str:
 
 
 def _count_aliases(path: str, text: str) -> list[Problem]:
-    """Refuse an alias bomb at its 21st alias, before anything is composed (libyaml events are cheap)."""
+    """Refuse an alias bomb at its 21st alias, before anything is composed (libyaml events are cheap).
+    No anchor (&), no alias to fear: the file is not parsed twice."""
+    if "&" not in text:
+        return []
     aliases = 0
     for event in yaml.parse(text, Loader=_Loader):
         if isinstance(event, yaml.AliasEvent):
@@ -325,7 +337,7 @@ def load_text(path: str, raw: bytes) -> tuple[Located | None, list[Problem]]:
     return located, list(problems)
 
 
-@functools.lru_cache(maxsize=512)
+@functools.lru_cache(maxsize=8192)
 def _load_cached(path: str, raw: bytes) -> tuple[Located | None, tuple[Problem, ...]]:
     located, problems = _load_uncached(path, raw)
     return located, tuple(problems)

@@ -164,9 +164,9 @@ class Meeting(Strict):
     owner_role: Ref | None = Field(default=None, description="Role id of the owner.")
     frequency: Text = Field(description="频次, as written, e.g. 半年一次.")
     schedule: Deadline | None = None
-    deadlines: list[Deadline] = Field(default=[], description="Other deadlines of the meeting, e.g. 议题两周前发放.")
+    deadlines: list[Deadline] = Field(default_factory=list, description="Other deadlines of the meeting, e.g. 议题两周前发放.")
     participants: Text = Field(description="人员, as written.")
-    participant_roles: list[Ref] = []
+    participant_roles: list[Ref] = Field(default_factory=list)
     format: Text = Field(description="形式, as written.")
     order: list[Literal["purpose", "owner", "frequency", "participants", "format"]] | None = Field(
         default=None, description="Order of the fields as written in the source, if it differs."
@@ -177,8 +177,8 @@ class Line(Strict):
     """One line of a table cell, optionally with a typed target."""
 
     text: Text
-    targets: list[Target] = []
-    deadlines: list[Deadline] = []
+    targets: list[Target] = Field(default_factory=list)
+    deadlines: list[Deadline] = Field(default_factory=list)
 
 
 LineOrText = Text | Line
@@ -187,7 +187,7 @@ LineOrText = Text | Line
 class ServiceRow(Strict):
     content: Text = Field(description="服务内容")
     standards: list[LineOrText] = Field(description="服务标准, one line each.")
-    roles: list[Ref] = []
+    roles: list[Ref] = Field(default_factory=list)
 
 
 class ServiceGroup(Strict):
@@ -208,18 +208,18 @@ class Node(Strict):
     title: Text | None = Field(default=None, description="Heading, without its number.")
     text: Text | list[Text] | None = Field(default=None, description="Paragraph(s).")
     style: NumberingStyle | None = Field(default=None, description="Numbering of `items`.")
-    items: list[Node] = []
+    items: list[Node] = Field(default_factory=list)
     after: Text | list[Text] | None = Field(default=None, description="Paragraph(s) after items.")
-    roles: list[Ref] = Field(default=[], description="Roles whose duty or step this is.")
-    targets: list[Target] = []
-    deadlines: list[Deadline] = []
+    roles: list[Ref] = Field(default_factory=list, description="Roles whose duty or step this is.")
+    targets: list[Target] = Field(default_factory=list)
+    deadlines: list[Deadline] = Field(default_factory=list)
     thresholds: list[Target] = Field(
-        default=[], description="Counts that call for action when reached (连续投诉两次以上 -> {op: '>=', value: 2, unit: 次})."
+        default_factory=list, description="Counts that call for action when reached (连续投诉两次以上 -> {op: '>=', value: 2, unit: 次})."
     )
     refs: list[Ref] = Field(
-        default=[], description="Forms or documents used, by id, that the text does not name in 《》 (those are derived)."
+        default_factory=list, description="Forms or documents used, by id, that the text does not name in 《》 (those are derived)."
     )
-    meetings: list[Meeting] = []
+    meetings: list[Meeting] = Field(default_factory=list)
     meeting_style: NumberingStyle | None = None
     flow: StrictBool = Field(
         default=False,
@@ -242,9 +242,9 @@ class Revision(Strict):
     version: Version
     date: dt.date
     summary: Text
-    changes: list[Text] = Field(default=[], description="Each change of the text (a typo fixed, a line joined), one line each.")
+    changes: list[Text] = Field(default_factory=list, description="Each change of the text (a typo fixed, a line joined), one line each.")
     data_changes: list[Text] = Field(
-        default=[],
+        default_factory=list,
         description="Each correction of the structured data (roles, targets, deadlines, matrix, records) that leaves the text as it is.",
     )
     approver: Ref | None = None
@@ -254,10 +254,10 @@ class MatrixRow(Strict):
     """Responsibility matrix row: activity -> R/A/C/I role ids."""
 
     activity: Text
-    R: list[Ref] = []
+    R: list[Ref] = Field(default_factory=list)
     A: Ref | list[Ref] | None = None
-    C: list[Ref] = []
-    I: list[Ref] = []  # noqa: E741 - RACI letter
+    C: list[Ref] = Field(default_factory=list)
+    I: list[Ref] = Field(default_factory=list)  # noqa: E741 - RACI letter
 
 
 DocumentKind = Literal[
@@ -272,7 +272,7 @@ class Document(Strict):
     id: Slug
     code: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,}(-[A-Z0-9]+)+$")]
     title: Text
-    aliases: list[Text] = Field(default=[], description="Other titles (shown and searchable).")
+    aliases: list[Text] = Field(default_factory=list, description="Other titles (shown and searchable).")
     kind: DocumentKind
     version: Version
     effective: dt.date
@@ -283,10 +283,10 @@ class Document(Strict):
     intro: Text | list[Text] | None = None
     numbering: NumberingStyle = "cn"
     body: list[Node] = Field(min_length=1)
-    matrix: list[MatrixRow] = []
-    records: list[Ref] = Field(default=[], description="Forms used or kept (form ids).")
-    related: list[Ref] = Field(default=[], description="Related document or external ids.")
-    audience: list[Ref] = Field(default=[], description="Roles that must know this document.")
+    matrix: list[MatrixRow] = Field(default_factory=list)
+    records: list[Ref] = Field(default_factory=list, description="Forms used or kept (form ids).")
+    related: list[Ref] = Field(default_factory=list, description="Related document or external ids.")
+    audience: list[Ref] = Field(default_factory=list, description="Roles that must know this document.")
 
     @field_validator("effective", mode="before")
     @classmethod
@@ -297,7 +297,7 @@ class Document(Strict):
 class Department(Strict):
     id: Slug
     name: Text
-    aliases: list[Text] = []
+    aliases: list[Text] = Field(default_factory=list)
     parent: Ref | None = None
     description: Text
 
@@ -305,7 +305,7 @@ class Department(Strict):
 class Role(Strict):
     id: Slug
     name: Text
-    aliases: list[Text] = []
+    aliases: list[Text] = Field(default_factory=list)
     department: Ref | None = None
     reports_to: Ref | None = None
     external: StrictBool = Field(default=False, description="An outside party (业主, 装修公司): no training pack.")
@@ -317,14 +317,14 @@ class Role(Strict):
 
 class RolesFile(Strict):
     schema_: str | None = Field(default=None, alias="$schema", exclude=True)
-    departments: list[Department] = []
+    departments: list[Department] = Field(default_factory=list)
     roles: list[Role] = Field(min_length=1)
 
 
 class ExternalDocument(Strict):
     id: Slug
     title: Text
-    aliases: list[Text] = []
+    aliases: list[Text] = Field(default_factory=list)
     status: Literal["external", "planned"] = Field(
         description="external: issued outside the company; planned: an internal document not yet written."
     )
@@ -430,7 +430,7 @@ class RuledTable(Strict):
     columns: list[Column] = Field(min_length=1)
     rows: StrictInt = Field(ge=1, le=MAX_TABLE_ROWS, description="Number of blank rows.")
     numbered: StrictBool = Field(default=False, description="Print 1, 2, 3 … in the first column.")
-    row_labels: list[Text] = Field(default=[], description="Pre-printed first-column labels.")
+    row_labels: list[Text] = Field(default_factory=list, description="Pre-printed first-column labels.")
 
 
 class RowBlock(Strict):
@@ -496,12 +496,12 @@ class FormSchema(Strict):
     id: Slug
     code: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,}(-[A-Z0-9]+)+$")]
     title: Text
-    aliases: list[Text] = []
+    aliases: list[Text] = Field(default_factory=list)
     version: Version
     procedure: Ref = Field(description="Id of the document that owns this form.")
     retention: Retention
     orientation: Literal["portrait", "landscape"] = "portrait"
-    filled_by: list[Ref] = Field(default=[], description="Roles that fill in this form.")
+    filled_by: list[Ref] = Field(default_factory=list, description="Roles that fill in this form.")
     numbered: StrictBool = Field(default=True, description="Print a No.: box in the header.")
     layout: list[FormBlock] = Field(min_length=1)
 

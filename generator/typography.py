@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 FULL_WIDTH = {",": "，", ":": "：", ";": "；", "(": "（", ")": "）"}
+HALF_WIDTH = re.compile(r"[,:;()]")
+"""Any of the marks at all: most texts have none, and are passed over at C speed."""
 
 
 def _cjk(char: str) -> bool:
@@ -47,7 +49,7 @@ def half_width_marks(text: str) -> Iterator[Mark]:
     """The half-width marks of ``text`` that stand in Chinese: a , : ; right after a Chinese
     character and not before a space (so YAML's own "key: value" and "[a, b]" are never touched),
     a ( or ) with Chinese on its inner or outer side."""
-    for match in re.finditer(r"[,:;()]", text):
+    for match in HALF_WIDTH.finditer(text):
         i, char = match.start(), match.group(0)
         before = text[i - 1] if i > 0 else ""
         after = text[i + 1] if i + 1 < len(text) else ""

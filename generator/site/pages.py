@@ -124,14 +124,42 @@ def build_pages(catalog: Catalog) -> list[SitePage]:
     return pages
 
 
+NAV_GROUP = 50
+"""Most entries a menu shows at one level: a longer list is split into groups of this many, so that a
+page carries the groups' names and the open group only (with Material's navigation.prune), and the
+site grows linearly with the catalog instead of every page carrying every link."""
+
+
 def navigation(catalog: Catalog) -> list:
     """The MkDocs ``nav``: plain page paths, so titles come from the pages (and stay escaped)."""
+    documents = [(d.document.code, f"procedures/{d.id}.md") for d in catalog.documents]
+    forms = [(f.form.code, f"forms/{f.form.id}.md") for f in catalog.forms]
     return [
         "index.md",
-        {"程序文件": [f"procedures/{d.id}.md" for d in catalog.documents]},
-        {"岗位与部门": ["roles/index.md", *_roles_by_department(catalog)]},
-        {"表单与记录": ["forms/index.md", *[f"forms/{f.form.id}.md" for f in catalog.forms]]},
+        {"程序文件": _grouped(documents)},
+        {"岗位与部门": ["roles/index.md", *_grouped_entries(_roles_by_department(catalog), "部门")]},
+        {"表单与记录": ["forms/index.md", *_grouped(forms)]},
         {"目录与清单": ["documents.md", "records.md", "standards.md", "matrix.md"]},
+    ]
+
+
+def _grouped(items: list[tuple[str, str]]) -> list:
+    """Pages in order, named by code: as they are, or in groups "WY-GL-0001 – WY-GL-0050" of NAV_GROUP."""
+    if len(items) <= NAV_GROUP:
+        return [path for _, path in items]
+    return [
+        {f"{chunk[0][0]} – {chunk[-1][0]}": [path for _, path in chunk]}
+        for chunk in (items[i : i + NAV_GROUP] for i in range(0, len(items), NAV_GROUP))
+    ]
+
+
+def _grouped_entries(entries: list, what: str) -> list:
+    """Menu entries as they are, or in numbered groups of NAV_GROUP ("部门 1–50")."""
+    if len(entries) <= NAV_GROUP:
+        return entries
+    return [
+        {f"{what} {i + 1}–{min(i + NAV_GROUP, len(entries))}": entries[i : i + NAV_GROUP]}
+        for i in range(0, len(entries), NAV_GROUP)
     ]
 
 
