@@ -205,5 +205,19 @@ def main(argv: list[str] | None = None) -> int:
         return 3
 
 
+def run() -> None:
+    """The ``procgen`` command: :func:`main`, then leave without tearing the interpreter down.
+
+    Everything is written and flushed first; what is skipped is freeing, one by one, the millions of
+    objects a large catalog leaves in memory (1.5 s at 1,000 documents), as mypy and others do."""
+    code = main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (BrokenPipeError, OSError):
+        code = code or 1
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -74,7 +74,25 @@ class Located:
 
 
 class _Loader(yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader):  # type: ignore[misc]
-    """libyaml's parser (fast, in C) with YAML 1.2 core scalars: `no`, `on`, `010`, `8:30` stay text."""
+    """libyaml's parser (fast, in C) with YAML 1.2 core scalars: `no`, `on`, `010`, `8:30` stay text.
+
+    The composer asks Python for every node's tag; these answer without PyYAML's general machinery
+    (no path resolvers are used), which at 1,000 documents was a tenth of the loading time."""
+
+    def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
+        if kind is ScalarNode:
+            if implicit[0]:
+                for tag, regexp in self.yaml_implicit_resolvers.get(value[:1], ()):
+                    if regexp.match(value):
+                        return tag
+            return "tag:yaml.org,2002:str"
+        return "tag:yaml.org,2002:seq" if kind is SequenceNode else "tag:yaml.org,2002:map"
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        return None
+
+    def ascend_resolver(self) -> None:
+        return None
 
 
 _Loader.yaml_implicit_resolvers = {}
@@ -275,6 +293,48 @@ class _Walker:
     def _refuse(self, node: Node, code: str, message: str) -> _Refused:
         return _Refused(_problem(self.path, *self._at(node), code, message))
 
+    def plain(self, node: Node, loc: PathKey) -> Any:
+        """:meth:`value` for a text without anchors (no ``&``): no node can be met twice, so no alias
+        bookkeeping; the same refusals otherwise. Most files take this way, twice as fast."""
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise self._refuse(node, "E007", f"别名（*引用）超过 {MAX_ALIASES} 个或展开过大，拒绝展开")
+        cls = type(node)
+        if cls is ScalarNode:
+            if node.tag == "tag:yaml.org,2002:str":
+                return node.value
+            return self.value(node, loc)
+        if node.tag not in _STANDARD_TAGS:
+            return self.value(node, loc)
+        values = self.out.values
+        mark = node.start_mark
+        if cls is SequenceNode:
+            items = []
+            for index, item in enumerate(node.value):
+                child = (*loc, index)
+                mark = item.start_mark
+                if child not in values:
+                    values[child] = (mark.line + 1, mark.column + 1)
+                items.append(self.plain(item, child))
+            return items
+        result: dict[str, Any] = {}
+        keys = self.out.keys
+        for key_node, value_node in node.value:
+            if type(key_node) is not ScalarNode or key_node.value == "<<" or key_node.tag != "tag:yaml.org,2002:str":
+                return self.value(node, loc)  # merge keys and unusual keys: the general way
+            name = key_node.value
+            if name in result:
+                raise self._refuse(key_node, "E002", f"重复的键 \"{name}\"：同一映射中每个键只能出现一次")
+            child = (*loc, name)
+            if child not in keys:
+                mark = key_node.start_mark
+                keys[child] = (mark.line + 1, mark.column + 1)
+            if child not in values:
+                mark = value_node.start_mark
+                values[child] = (mark.line + 1, mark.column + 1)
+            result[name] = self.plain(value_node, child)
+        return result
+
     def value(self, node: Node, loc: PathKey, active: frozenset[int] = frozenset()) -> Any:
         self.nodes += 1
         if id(node) in active:
@@ -377,7 +437,8 @@ def _load_uncached(path: str, raw: bytes) -> tuple[Located | None, list[Problem]
     located = Located(path=path, data=None)
     located.values[()] = (node.start_mark.line + 1, node.start_mark.column + 1)
     try:
-        located.data = _Walker(path, located).value(node, ())
+        walker = _Walker(path, located)
+        located.data = walker.value(node, ()) if "&" in text else walker.plain(node, ())
     except _Refused as refused:
         return None, [refused.problem]
     except RecursionError:
