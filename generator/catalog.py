@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from . import numbering
 from .models import (
@@ -28,6 +28,9 @@ from .models import (
     Role,
     Target,
 )
+
+if TYPE_CHECKING:
+    from .versions import VersionView
 
 KIND_NAMES = {
     "procedure": "程序文件",
@@ -46,6 +49,12 @@ _UNITS = {"Y": "年", "W": "周", "D": "天", "H": "小时"}
 _PERIODS = {"next-week": "下一周", "next-month": "下一月", "next-quarter": "下一季度", "next-year": "下一年"}
 _OPS = {">=": "≥", "<=": "≤", "=": "=", ">": ">", "<": "<"}
 RACI_NAMES = {"R": "负责", "A": "批准", "C": "咨询", "I": "知会"}
+
+
+REVIEW_SOON_DAYS = 60
+"""A review due within this many days is shown as soon due (/documents/, the home page, --format json)."""
+
+REVIEW_STATUS_NAMES = {"overdue": "评审已逾期", "soon": "即将到期", "ok": "按期"}
 
 
 # --------------------------------------------------------------------------- plain helpers
@@ -549,6 +558,14 @@ class Catalog:
     matrix: CompanyMatrix
     source_files: list[str]
     company: CompanyFile
+    versions: dict[str, list[VersionView]] = field(default_factory=dict)
+    """Each document's versions, newest first (generator/versions.py; from git when there is a history)."""
+
+    @property
+    def changes(self) -> list[VersionView]:
+        """Every version of every document, newest first: the /changes/ page."""
+        every = [v for d in self.documents for v in self.versions.get(d.id, [])]
+        return sorted(every, key=lambda v: (v.effective, v.since.index if v.since else 1 << 62, v.code), reverse=True)
 
     def document(self, doc_id: str) -> DocumentView:
         return next(d for d in self.documents if d.id == doc_id)
@@ -1097,3 +1114,30 @@ def _company_matrix(
             involved = " ".join(columns[i].id for i in ordered)
             rows.append(MatrixLine(doc, row, cells, involved, [(columns[i], letters[i]) for i in ordered]))
     return CompanyMatrix(columns, rows, grid)
+
+
+@dataclass(frozen=True)
+class ReviewState:
+    """When a document was last reviewed (or revised), when its next review is due, and how that stands
+    on ``today``."""
+
+    document: DocumentView
+    last: dt.date
+    due: dt.date
+    status: Literal["overdue", "soon", "ok"]
+    days: int  # days until due (negative: overdue by)
+
+    @property
+    def status_name(self) -> str:
+        return REVIEW_STATUS_NAMES[self.status]
+
+
+def review_states(catalog: Catalog, today: dt.date) -> list[ReviewState]:
+    """Every document's review state on ``today``, in catalog order."""
+    out = []
+    for doc in catalog.documents:
+        last = max([doc.document.effective, *(r.date for r in doc.document.revisions)])
+        days = (doc.next_review - today).days
+        status: Literal["overdue", "soon", "ok"] = "overdue" if days < 0 else "soon" if days <= REVIEW_SOON_DAYS else "ok"
+        out.append(ReviewState(doc, last, doc.next_review, status, days))
+    return out

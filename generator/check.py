@@ -17,12 +17,14 @@ from typing import Any
 
 from . import settings
 from .catalog import MENTION, Catalog, add_months, build_catalog
+from .history import History, changed_keys, read_history
 from .limits import MAX_INT, limit_problems
-from .loader import Located, load_file
+from .loader import Located, load_file, load_text
 from .models import CompanyFile, Document, ExternalFile, FormSchema, Line, Node, RolesFile, RowBlock, SectionBlock
 from .problems import Problem, sort_problems
 from .schema_errors import validate
 from .typography import HALF_WIDTH, KEPT, half_width_marks
+from .versions import document_versions
 
 DOCUMENT_FILE = re.compile(r"^(\d{2,4})-([a-z0-9]+(?:-[a-z0-9]+)*)\.yml$")
 
@@ -50,6 +52,9 @@ class Loaded:
 class CheckResult:
     problems: list[Problem]
     catalog: Catalog | None
+    notices: list[str] = field(default_factory=list)
+    """What was not checked and why (outside git, a shallow clone): said once, not a problem."""
+    history: History | None = None
 
     @property
     def errors(self) -> list[Problem]:
@@ -228,6 +233,7 @@ class Context:
     external_ids: set[str]
     titles: set[str]
     opaque: dict[str, str] = field(default_factory=dict)
+    history: History | None = None
 
     def strings(self, located: Located) -> list[tuple[tuple[Any, ...], str]]:
         """Every string of a file with its path, walked once for all the rules that read them (and
@@ -780,6 +786,64 @@ def control_dates(ctx: Context) -> Iterator[Problem]:
             yield ctx.at(located, ("review_months",), "W231", f"评审已逾期：上次 {last}，周期 {doc.review_months} 个月，应于 {due} 前评审")
 
 
+@rule
+def versions_raised(ctx: Context) -> Iterator[Problem]:
+    """Content changes only with a new version (generator/history.py says what content is).
+
+    Passes: a document edited with version 1.0 → 1.1 and a revision entry for 1.1 that says what changed;
+    a typo fixed in a revision summary. Fails: the body edited while the version stays 1.0 (E235, at the
+    version line); a form's version raised without a revision entry (E233); a revision entry for a raised
+    version that lists no change (E234); a version number used before (E237); ``controlled_from`` naming a
+    commit not in the history (E236). Skipped, with one notice, outside git or in a shallow clone.
+    """
+    history = ctx.history
+    if history is None or not history.available or not history.commits:
+        return
+    start = None
+    if ctx.loaded.company is not None and ctx.loaded.company[1].controlled_from:
+        located, company = ctx.loaded.company
+        start = history.commit(company.controlled_from or "")
+        if start is None:
+            yield ctx.at(located, ("controlled_from",), "E236", f"controlled_from 的提交 {company.controlled_from} 不在本分支的历史中：请写受控发布时的提交号")
+            return
+    files: list[tuple[Located, Document | FormSchema]] = [*ctx.loaded.documents, *ctx.loaded.forms]
+    for located, model in files:
+        spans = history.spans(located.path)
+        if not spans:
+            continue  # not committed yet: its first version
+        current = spans[-1]
+        kind = "文件" if isinstance(model, Document) else "表单"
+        if model.version != current.version:
+            earlier = {span.version for span in spans}
+            if model.version in earlier:
+                yield ctx.at(located, ("version",), "E237", f"版本 {model.version} 以前已经用过：新版本须用新的版本号（上一版是 {current.version}）")
+                continue
+            entries = [(i, r) for i, r in enumerate(model.revisions) if r.version == model.version and not r.is_review]
+            if not entries:
+                if isinstance(model, FormSchema):
+                    yield ctx.at(located, ("version",), "E233", f"{kind}版本已由 {current.version} 升为 {model.version}，但 revisions 中没有该版本的修订记录（日期、摘要、修改内容）")
+                continue  # a document: E232 says so
+            index, entry = entries[-1]
+            if not entry.changes and not entry.data_changes:
+                yield ctx.at(located, ("revisions", index), "E234", f"版本 {model.version} 的修订记录须在 changes 或 data_changes 中逐条写明改了什么")
+            continue
+        base = current.first
+        if start is not None and base.commit.index < start.index:
+            base = history.at(located.path, start) or base
+        assert base.blob is not None
+        old, found = load_text(located.path, history.blob(base.blob))
+        if old is None or found:
+            continue  # the committed text does not parse: nothing to compare with
+        keys = changed_keys(old.data, located.data)
+        if keys:
+            shown = "、".join(keys[:5]) + ("等" if len(keys) > 5 else "")
+            yield ctx.at(
+                located, ("version",), "E235",
+                f"内容已修改（{shown}），但版本仍是 {model.version}（该版本始于提交 {base.commit.short}，{base.commit.date}）："
+                "请升级版本，并在 revisions 中写明日期、摘要与修改内容",
+            )
+
+
 def _strings(value: Any, loc: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str]]:
     if isinstance(value, str):
         yield loc, value
@@ -868,22 +932,26 @@ def check(root: Path, *, when: dt.date | None = None) -> CheckResult:
 def _check(root: Path, *, when: dt.date | None = None) -> CheckResult:
     loaded, problems = load_all(root)
     ctx = _context(loaded, when or today())
+    ctx.history = read_history(root)
+    notices = [ctx.history.notice] if ctx.history is not None and ctx.history.notice else []
     for fn in RULES:
         problems.extend(fn(ctx))
     problems = sort_problems(problems)
     if any(p.severity == "error" for p in problems) or loaded.roles is None or loaded.company is None:
-        return CheckResult(problems, None)
+        return CheckResult(problems, None, notices, ctx.history)
     roles = loaded.roles[1]
-    catalog = build_catalog(
-        documents=[(loc.path, doc) for loc, doc in loaded.documents],
-        forms=[(loc.path, form) for loc, form in loaded.forms],
-        roles=roles.roles,
-        departments=roles.departments,
-        external=loaded.external[1].documents if loaded.external else [],
-        source_files=loaded.files,
-        company=loaded.company[1],
-    )
-    return CheckResult(problems, catalog)
+    inputs: dict[str, Any] = {
+        "documents": [(loc.path, doc) for loc, doc in loaded.documents],
+        "forms": [(loc.path, form) for loc, form in loaded.forms],
+        "roles": roles.roles,
+        "departments": roles.departments,
+        "external": loaded.external[1].documents if loaded.external else [],
+        "source_files": loaded.files,
+        "company": loaded.company[1],
+    }
+    catalog = build_catalog(**inputs)
+    catalog.versions = document_versions(inputs, catalog, ctx.history)
+    return CheckResult(problems, catalog, notices, ctx.history)
 
 
 class CatalogError(Exception):

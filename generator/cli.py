@@ -1,4 +1,4 @@
-"""The `procgen` command: check, schema, pdf.
+"""The `procgen` command: check, schema, format, pdf, diff, review, new.
 
 Exit status: 0 clean (warnings allowed), 1 when the definitions have an error, 2 for a usage
 error, 3 for a bug in procgen itself (with a request to report it).
@@ -11,8 +11,12 @@ import os
 import sys
 import traceback
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .problems import FORMATTERS, escape_path
+
+if TYPE_CHECKING:
+    from .check import CheckResult
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -39,6 +43,25 @@ def _parser() -> argparse.ArgumentParser:
     pdf.add_argument("--only", action="append", default=[], metavar="ID", help="只生成该 id 的 PDF（可重复）")
     pdf.add_argument("--jobs", type=int, default=0, help="并行进程数（默认为 CPU 核数）")
     pdf.add_argument("--fillable", action="store_true", help="表单生成可填写的 AcroForm 字段（文件很大）")
+    diff = sub.add_parser("diff", help="比较两个版本（提交、分支或标签）的文件：逐条列出新增、删除、改写")
+    diff.add_argument("rev1", help="较早的版本，如 HEAD~3、main、v1.0")
+    diff.add_argument("rev2", nargs="?", default=None, help="较新的版本（默认：工作区当前的文件）")
+    diff.add_argument("--path", default=".", help="仓库根目录（默认当前目录）")
+
+    review = sub.add_parser("review", help="记录一次定期评审（写入 revisions，版本不变）")
+    review.add_argument("id", help="文件的 id 或编号，如 return-visit 或 WY-GL-11")
+    review.add_argument("--reviewer", required=True, help="评审的岗位或部门 id，如 quality-dept")
+    review.add_argument("--outcome", choices=["continue", "revise"], default="continue", help="continue 继续有效（默认）；revise 需修订")
+    review.add_argument("--date", default=None, help="评审日期 YYYY-MM-DD（默认今天）")
+    review.add_argument("--note", default=None, help="评审意见（一句话）")
+    review.add_argument("--path", default=".", help="仓库根目录（默认当前目录）")
+
+    try:  # TEMP until scaffold lands
+        from .scaffold import add_arguments as scaffold_arguments
+
+        scaffold_arguments(sub.add_parser("new", help="新建文件、表单或岗位：写出带中文注释、可通过检查的起始内容"))
+    except ImportError:
+        pass
     return parser
 
 
@@ -82,8 +105,27 @@ def cmd_check(args: argparse.Namespace) -> int:
     if root is None:
         return 2
     result = check(root)
-    sys.stdout.write(FORMATTERS[args.format](result.problems))
+    extra = {"notices": result.notices, "reviews": reviews_json(result)}
+    sys.stdout.write(FORMATTERS[args.format](result.problems, extra))
+    if args.format == "text":
+        for notice in result.notices:
+            print(f"提示：{notice}", file=sys.stderr)
     return 0 if result.ok else 1
+
+
+def reviews_json(result: CheckResult) -> list[dict[str, object]]:
+    """Each document's review state (for `--format json`): next review date, overdue or due soon."""
+    from .catalog import review_states
+    from .check import today
+
+    if result.catalog is None:
+        return []
+    return [
+        {"id": s.document.id, "code": s.document.document.code, "title": s.document.document.title,
+         "version": s.document.document.version, "last_review": s.last.isoformat(), "due": s.due.isoformat(),
+         "status": s.status}
+        for s in review_states(result.catalog, today())
+    ]
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
@@ -163,7 +205,30 @@ def cmd_format(args: argparse.Namespace) -> int:
     return 1 if (args.check and changed) or refused else 0
 
 
-COMMANDS = {"check": cmd_check, "schema": cmd_schema, "pdf": cmd_pdf, "format": cmd_format}
+def cmd_diff(args: argparse.Namespace) -> int:
+    from .control import cmd_diff as run_diff
+
+    root = _root(args.path)
+    return 2 if root is None else run_diff(args, root)
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    from .control import cmd_review as run_review
+
+    root = _root(args.path)
+    return 2 if root is None else run_review(args, root)
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from .scaffold import command
+
+    return command(args)
+
+
+COMMANDS = {
+    "check": cmd_check, "schema": cmd_schema, "pdf": cmd_pdf, "format": cmd_format,
+    "diff": cmd_diff, "review": cmd_review, "new": cmd_new,
+}
 
 
 def _safe_streams() -> None:

@@ -248,6 +248,22 @@ class Revision(Strict):
         description="Each correction of the structured data (roles, targets, deadlines, matrix, records) that leaves the text as it is.",
     )
     approver: Ref | None = None
+    reviewer: Ref | None = Field(
+        default=None, description="A periodic review, not a change: the role that reviewed (procgen review writes it)."
+    )
+    outcome: Literal["continue", "revise"] | None = Field(
+        default=None, description="The review's outcome: continue (继续有效) or revise (需修订)."
+    )
+
+    @model_validator(mode="after")
+    def _review_complete(self) -> Revision:
+        if (self.reviewer is None) != (self.outcome is None):
+            raise ValueError("评审记录须同时写 reviewer 与 outcome")
+        return self
+
+    @property
+    def is_review(self) -> bool:
+        return self.reviewer is not None
 
 
 class MatrixRow(Strict):
@@ -352,6 +368,13 @@ class CompanyFile(Strict):
     )
     form_code: Annotated[str, StringConstraints(pattern=CODE_SCHEME)] = Field(
         default="WY-JL-{doc}-{nn}", description="Form numbers: {doc} is the owning document's number, {nn} two digits."
+    )
+    controlled_from: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{7,40}$")] | None = Field(
+        default=None,
+        description=(
+            "The git commit at which the documents came under control (the manual's first release): content"
+            " committed before it counts as drafting, so the version rule compares with it at the latest."
+        ),
     )
 
 
@@ -504,6 +527,9 @@ class FormSchema(Strict):
     filled_by: list[Ref] = Field(default_factory=list, description="Roles that fill in this form.")
     numbered: StrictBool = Field(default=True, description="Print a No.: box in the header.")
     layout: list[FormBlock] = Field(min_length=1)
+    revisions: list[Revision] = Field(
+        default_factory=list, description="Revision entries: one for each version after the first (the version rule asks for it)."
+    )
 
 
 def _check_date(v: Any) -> Any:

@@ -6,7 +6,7 @@ import json
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from typing import Literal
+from typing import Any, Literal
 
 Severity = Literal["error", "warning"]
 
@@ -54,6 +54,11 @@ CODES: dict[str, str] = {
     "E220": "缺少该类文件必备的内容",
     "E230": "生效日期在未来",
     "E232": "修订记录与版本不一致",
+    "E233": "表单升版没有修订记录",
+    "E234": "修订记录没有写明修改内容",
+    "E235": "内容已修改但版本未升级",
+    "E236": "受控起点不是历史中的提交",
+    "E237": "版本号重复使用",
     "E301": "字体缺字：PDF 无法显示该字符",
     "W231": "评审已逾期",
     "W240": "无法识别的文件",
@@ -113,17 +118,19 @@ def summary(problems: list[Problem]) -> str:
     return f"共 {errors} 个错误，{warnings} 个警告。"
 
 
-def format_text(problems: list[Problem]) -> str:
+def format_text(problems: list[Problem], extra: dict[str, Any] | None = None) -> str:
     lines = [p.text() for p in problems]
     lines.append(summary(problems))
     return "\n".join(lines) + "\n"
 
 
-def format_json(problems: list[Problem]) -> str:
+def format_json(problems: list[Problem], extra: dict[str, Any] | None = None) -> str:
+    """Problems and counts; ``extra`` adds what other tools want besides (notices, review states)."""
     payload = {
         "problems": [dict(asdict(p), severity=p.severity) for p in problems],
         "errors": sum(p.severity == "error" for p in problems),
         "warnings": sum(p.severity == "warning" for p in problems),
+        **(extra or {}),
     }
     return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
 
@@ -137,9 +144,9 @@ def _gh_property(value: str) -> str:
     return _gh_escape(value).replace(":", "%3A").replace(",", "%2C")
 
 
-def format_github(problems: list[Problem]) -> str:
-    """GitHub Actions workflow commands: annotations on the changed lines."""
-    out = []
+def format_github(problems: list[Problem], extra: dict[str, Any] | None = None) -> str:
+    """GitHub Actions workflow commands: annotations on the changed lines (notices as ::notice)."""
+    out = [f"::notice title=procgen::{_gh_escape(n)}" for n in (extra or {}).get("notices", [])]
     for p in problems:
         out.append(
             f"::{p.severity} file={_gh_property(p.path)},line={p.line},col={p.col},title={p.code}::"

@@ -1,0 +1,236 @@
+"""The definitions' git history: the version each document and form was at in every commit, and the
+content of each version.
+
+Read with a fixed number of git calls per build, none per file: ``git rev-parse`` (is this the top of a
+full clone?), one ``git log --raw`` over the first-parent history of the branch, and one
+``git cat-file --batch`` process that answers for every blob the rules ask about.
+
+What counts as content: a file's data as parsed, without its metadata (:data:`METADATA`): formatting,
+comments, key order and quoting never count, nor do revision entries and review records (a typo in a
+revision summary, a review recorded with ``procgen review``) or the review cycle. Everything else is
+content: a change to it needs a new version with its revision entry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+GIT_TIMEOUT = 120
+"""Seconds a git call may take before the history is given up (with a notice), never a hang."""
+
+METADATA = frozenset({"$schema", "revisions", "review_months"})
+"""Keys whose change is not a change of content: the version rule ignores them."""
+
+WATCHED = ("procedures/", "forms/")
+_VERSION_LINE = re.compile(rb"^version:[ \t]*[\"']?([^\"'\s#]+)", re.M)
+
+
+@dataclass(frozen=True)
+class Commit:
+    sha: str
+    time: int  # committer time, seconds since the epoch
+    index: int  # 0 = the oldest commit of the first-parent history
+
+    @property
+    def short(self) -> str:
+        return self.sha[:7]
+
+    @property
+    def date(self) -> dt.date:
+        return dt.datetime.fromtimestamp(self.time, dt.UTC).date()
+
+
+@dataclass(frozen=True)
+class Change:
+    """One commit's version of one file (``blob`` None: the commit deleted it)."""
+
+    commit: Commit
+    blob: str | None
+
+
+@dataclass
+class Span:
+    """The commits during which a file stayed at one version: ``first`` introduced it, ``last`` is the
+    newest commit with it (the content that was in force when it was superseded)."""
+
+    version: str
+    first: Change
+    last: Change
+
+
+@dataclass
+class History:
+    """What git knows about ``procedures/`` and ``forms/``; empty, with a ``notice``, when it cannot say."""
+
+    root: Path
+    notice: str | None = None
+    commits: list[Commit] = field(default_factory=list)
+    by_sha: dict[str, Commit] = field(default_factory=dict)
+    files: dict[str, list[Change]] = field(default_factory=dict)  # path -> changes, oldest first
+    _batch: subprocess.Popen[bytes] | None = None
+    _blobs: dict[str, bytes] = field(default_factory=dict)
+
+    @property
+    def available(self) -> bool:
+        return self.notice is None
+
+    def commit(self, rev: str) -> Commit | None:
+        """A commit of the first-parent history named by its hash or a prefix of at least 7 digits."""
+        rev = rev.lower()
+        if rev in self.by_sha:
+            return self.by_sha[rev]
+        found = [c for c in self.commits if c.sha.startswith(rev)] if len(rev) >= 7 else []
+        return found[0] if len(found) == 1 else None
+
+    def blob(self, sha: str) -> bytes:
+        """A blob's bytes, from the one ``git cat-file --batch`` process of this history."""
+        if sha in self._blobs:
+            return self._blobs[sha]
+        if self._batch is None:
+            self._batch = subprocess.Popen(
+                ["git", "cat-file", "--batch"], cwd=self.root, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL, env=_git_env(),
+            )
+        assert self._batch.stdin is not None and self._batch.stdout is not None
+        self._batch.stdin.write(sha.encode("ascii") + b"\n")
+        self._batch.stdin.flush()
+        header = self._batch.stdout.readline().split()
+        if len(header) != 3:
+            raise OSError(f"git cat-file: {sha} 不存在")
+        size = int(header[2])
+        data = self._batch.stdout.read(size)
+        self._batch.stdout.read(1)  # the newline after the content
+        self._blobs[sha] = data
+        return data
+
+    def close(self) -> None:
+        if self._batch is not None:
+            if self._batch.stdin is not None:
+                self._batch.stdin.close()
+            try:
+                self._batch.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self._batch.kill()
+            self._batch = None
+
+    def __del__(self) -> None:
+        self.close()
+
+    def version_of(self, blob: str) -> str | None:
+        match = _VERSION_LINE.search(self.blob(blob))
+        return match.group(1).decode("utf-8", "replace") if match else None
+
+    def at(self, path: str, commit: Commit) -> Change | None:
+        """The file as it was at ``commit`` (None when it did not exist then)."""
+        last = None
+        for change in self.files.get(path, []):
+            if change.commit.index > commit.index:
+                break
+            last = change
+        return last if last is not None and last.blob is not None else None
+
+    def spans(self, path: str) -> list[Span]:
+        """Every version the file had in the history, oldest first (a version met again after another
+        one counts again: it was re-issued)."""
+        out: list[Span] = []
+        for change in self.files.get(path, []):
+            if change.blob is None:
+                continue
+            version = self.version_of(change.blob) or "?"
+            if out and out[-1].version == version:
+                out[-1].last = change
+            else:
+                out.append(Span(version, change, change))
+        return out
+
+
+def _git_env() -> dict[str, str]:
+    env = dict(os.environ, GIT_TERMINAL_PROMPT="0", LC_ALL="C")
+    env.pop("GIT_DIR", None)
+    env.pop("GIT_WORK_TREE", None)
+    return env
+
+
+def _git(root: Path, *args: str) -> subprocess.CompletedProcess[bytes] | None:
+    try:
+        return subprocess.run(
+            ["git", "-c", "core.quotepath=off", *args], cwd=root, capture_output=True, timeout=GIT_TIMEOUT, env=_git_env()
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+
+
+def read_history(root: Path) -> History:
+    """The first-parent history of the branch checked out at ``root`` (the top of a git work tree)."""
+    history = History(root=root)
+    probe = _git(root, "rev-parse", "--show-toplevel", "--is-shallow-repository")
+    if probe is None or probe.returncode != 0:
+        history.notice = "不在 git 仓库中：未检查版本规则，也没有历史版本"
+        return history
+    top, _, shallow = probe.stdout.decode("utf-8", "replace").strip().partition("\n")
+    if Path(top).resolve() != root.resolve():
+        history.notice = "不是 git 仓库的根目录：未检查版本规则，也没有历史版本"
+        return history
+    if shallow.strip() == "true":
+        history.notice = "浅克隆（git clone --depth）缺少历史：未检查版本规则；请用完整克隆（git fetch --unshallow）"
+        return history
+    log = _git(
+        root, "log", "--first-parent", "--diff-merges=first-parent", "--raw", "--no-abbrev", "--no-renames",
+        "--format=%x00%H %ct", "HEAD", "--",
+    )
+    if log is None:
+        history.notice = "git 无响应：未检查版本规则"
+        return history
+    if log.returncode != 0:  # no commit yet: nothing is under control
+        return history
+    entries = list(_parse_log(log.stdout.decode("utf-8", "replace")))
+    total = len(entries)
+    for position, (sha, time, changes) in enumerate(reversed(entries)):
+        commit = Commit(sha, time, position)
+        history.commits.append(commit)
+        history.by_sha[sha] = commit
+        for path, blob in changes:
+            history.files.setdefault(path, []).append(Change(commit, blob))
+    assert len(history.commits) == total
+    return history
+
+
+def _parse_log(text: str) -> Iterator[tuple[str, int, list[tuple[str, str | None]]]]:
+    for record in text.split("\x00")[1:]:
+        head, _, body = record.partition("\n")
+        sha, _, time = head.strip().partition(" ")
+        changes: list[tuple[str, str | None]] = []
+        for line in body.splitlines():
+            if not line.startswith(":"):
+                continue
+            meta, _, path = line.partition("\t")
+            parts = meta.split()
+            if len(parts) < 5 or not path.startswith(WATCHED) or not path.endswith(".yml"):
+                continue
+            blob = None if parts[4].startswith("D") else parts[3]
+            changes.append((path, blob))
+        yield sha, int(time or 0), changes
+
+
+def content(data: Any) -> Any:
+    """A file's data without its metadata (:data:`METADATA`): what a new version must be issued for."""
+    if isinstance(data, dict):
+        return {key: value for key, value in data.items() if key not in METADATA}
+    return data
+
+
+def changed_keys(old: Any, new: Any) -> list[str]:
+    """The top-level keys whose content differs, in the order of the newer file."""
+    old, new = content(old), content(new)
+    if not isinstance(old, dict) or not isinstance(new, dict):
+        return [] if old == new else ["（全文）"]
+    keys = [k for k in new if old.get(k) != new[k]]
+    keys += [k for k in old if k not in new]
+    return keys

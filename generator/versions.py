@@ -1,0 +1,111 @@
+"""Every version of every document, from the git history: its revision entries, the commits it was in
+force for, the redline against the version before, and (superseded) the view its archived copy is
+printed from.
+
+Part of building the catalog: the site's /changes/ page, each document's history and the archive PDFs
+only lay these out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from .catalog import Catalog, DocumentView, build_catalog
+from .history import Commit, History
+from .loader import load_text
+from .models import Document, Revision
+from .redline import Edit, redline
+from .schema_errors import validate
+
+
+@dataclass
+class VersionView:
+    document_id: str
+    code: str
+    title: str
+    version: str
+    current: bool
+    effective: dt.date
+    revisions: list[Revision]
+    """The revision entries of this version (and reviews recorded while it was in force)."""
+    since: Commit | None
+    """The commit that introduced it (None: not committed yet)."""
+    until: Commit | None
+    """Superseded: the last commit it was in force."""
+    previous: str | None = None
+    edits: list[Edit] | None = None
+    """Against the previous version; None when there is none or its content cannot be read."""
+    view: DocumentView | None = field(default=None, repr=False)
+
+    @property
+    def archive(self) -> str | None:
+        """The superseded controlled copy, relative to the PDF folder."""
+        return None if self.current else f"archive/{self.document_id}/{self.version}.pdf"
+
+    @property
+    def anchor(self) -> str:
+        return f"{self.document_id}-v{self.version.replace('.', '-')}"
+
+    @property
+    def date(self) -> dt.date:
+        """When it came into force: its effective date."""
+        return self.effective
+
+    @property
+    def summary(self) -> str:
+        entries = [r for r in self.revisions if not r.is_review]
+        return entries[-1].summary if entries else ""
+
+
+def _old_view(inputs: dict[str, Any], path: str, doc: Document) -> DocumentView | None:
+    """The view of an earlier version of one document, among today's others."""
+    documents = [(p, doc if d.id == doc.id else d) for p, d in inputs["documents"]]
+    try:
+        catalog = build_catalog(**dict(inputs, documents=documents))
+    except (KeyError, ValueError, StopIteration):  # it names something that no longer exists
+        return None
+    return next((d for d in catalog.documents if d.id == doc.id), None)
+
+
+def document_versions(inputs: dict[str, Any], catalog: Catalog, history: History | None) -> dict[str, list[VersionView]]:
+    """Each document's versions, newest first (just the current one when there is no history)."""
+    out: dict[str, list[VersionView]] = {}
+    for current in catalog.documents:
+        doc = current.document
+        spans = history.spans(current.path) if history is not None and history.available else []
+        versions: list[VersionView] = []
+        for span in spans:
+            assert span.last.blob is not None
+            located, problems = load_text(current.path, history.blob(span.last.blob)) if history else (None, [])
+            old: Document | None = None
+            if located is not None and not problems:
+                model, problems = validate(Document, located)
+                old = model if isinstance(model, Document) else None
+            versions.append(
+                VersionView(
+                    doc.id, doc.code if old is None else old.code, doc.title if old is None else old.title, span.version, False,
+                    old.effective if old else doc.effective,
+                    [r for r in (old.revisions if old else []) if r.version == span.version],
+                    span.first.commit, span.last.commit,
+                    view=_old_view(inputs, current.path, old) if old is not None else None,
+                )
+            )
+        if versions and versions[-1].version == doc.version:
+            last = versions.pop()
+            since = last.since
+        else:
+            since = None
+        versions.append(
+            VersionView(
+                doc.id, doc.code, doc.title, doc.version, True, doc.effective,
+                [r for r in doc.revisions if r.version == doc.version], since, None, view=current,
+            )
+        )
+        for before, after in zip(versions, versions[1:], strict=False):
+            after.previous = before.version
+            if before.view is not None and after.view is not None:
+                after.edits = redline(before.view, after.view)
+        out[doc.id] = list(reversed(versions))
+    return out

@@ -1,0 +1,199 @@
+"""Document control in git: the version rule, `procgen diff`, `procgen review`, the versions in the catalog.
+
+Each test makes a real git repository in a temporary folder from the repository's own definitions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from generator.check import check
+from generator.cli import main
+
+REPO = Path(__file__).resolve().parents[1]
+DOC = "procedures/11-return-visit.yml"
+FORM = "forms/return-visit-record.yml"
+
+
+def git(root: Path, *args: str) -> str:
+    env = {"GIT_AUTHOR_NAME": "质量部", "GIT_AUTHOR_EMAIL": "qa@example.com", "GIT_COMMITTER_NAME": "质量部",
+           "GIT_COMMITTER_EMAIL": "qa@example.com", "GIT_AUTHOR_DATE": "2024-03-01T10:00:00Z",
+           "GIT_COMMITTER_DATE": "2024-03-01T10:00:00Z", "PATH": "/usr/bin:/bin", "HOME": str(root)}
+    done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, env=env, check=True)
+    return done.stdout.strip()
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("PROCGEN_TODAY", "2024-06-01")
+    root = tmp_path / "manual"
+    for folder in ("procedures", "forms", "schemas"):
+        shutil.copytree(REPO / folder, root / folder)
+    company = root / "procedures" / "company.yml"
+    company.write_text(re.sub(r"(?m)^controlled_from:.*\n", "", company.read_text(encoding="utf-8")), encoding="utf-8")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", ".")
+    git(root, "commit", "-q", "-m", "首次发布")
+    return root
+
+
+def edit(root: Path, path: str, old: str, new: str) -> None:
+    file = root / path
+    text = file.read_text(encoding="utf-8")
+    assert old in text, old
+    file.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def codes(root: Path) -> list[tuple[str, int, str]]:
+    return [(p.path, p.line, p.code) for p in check(root).problems if p.code.startswith("E")]
+
+
+def line_of(root: Path, path: str, pattern: str) -> int:
+    lines = (root / path).read_text(encoding="utf-8").splitlines()
+    return next(i for i, line in enumerate(lines, start=1) if re.match(pattern, line))
+
+
+BUMP = '''revisions:
+  - version: "1.1"
+    date: 2024-05-20
+    summary: 回访率调整
+    changes:
+      - 4.1.2 a) 回访率由 100% 改为 90%。
+'''
+
+
+def test_content_edit_without_a_new_version_is_an_error_at_the_version_line(repo: Path) -> None:
+    edit(repo, DOC, "规范回访工作，及时验证", "规范回访工作，及时核实")
+    assert codes(repo) == [(DOC, line_of(repo, DOC, r"^version:"), "E235")]
+    message = next(p.message for p in check(repo).problems if p.code == "E235")
+    assert "body" in message and "1.0" in message
+
+
+def test_committed_edit_without_a_new_version_is_still_an_error(repo: Path) -> None:
+    edit(repo, DOC, "规范回访工作，及时验证", "规范回访工作，及时核实")
+    git(repo, "commit", "-qam", "改了一个词")
+    assert [c for _, _, c in codes(repo)] == ["E235"]
+
+
+def test_new_version_with_a_revision_entry_is_clean_and_its_history_has_a_redline(repo: Path) -> None:
+    edit(repo, DOC, "规范回访工作，及时验证", "规范回访工作，及时核实")
+    edit(repo, DOC, 'version: "1.0"\neffective: 2024-02-23', 'version: "1.1"\neffective: 2024-05-20')
+    edit(repo, DOC, "revisions:\n", BUMP)
+    assert codes(repo) == []
+    git(repo, "commit", "-qam", "WY-GL-11 1.1")
+    result = check(repo)
+    assert result.ok and result.catalog is not None
+    versions = result.catalog.versions["return-visit"]
+    assert [(v.version, v.current) for v in versions] == [("1.1", True), ("1.0", False)]
+    assert versions[1].archive == "archive/return-visit/1.0.pdf" and versions[1].view is not None
+    edits = versions[0].edits
+    assert edits is not None and [(e.kind, e.where) for e in edits] == [("reworded", "1.0 目的")]
+    assert edits[0].plain() == "目的 规范回访工作，及时[-验证-]{+核实+}管理服务工作的质量和效果，确保管理服务工作质量。"
+    assert result.catalog.changes[0].document_id == "return-visit"
+
+
+def test_metadata_only_edit_is_allowed(repo: Path) -> None:
+    edit(repo, DOC, "summary: 首次发布", "summary: 首次发布（修订说明的错字已改）")
+    edit(repo, DOC, "review_months: 12", "review_months: 6")
+    edit(repo, DOC, "# yaml-language-server", "# 注释也不算内容\n# yaml-language-server")
+    assert codes(repo) == []
+
+
+def test_a_raised_version_needs_an_entry_saying_what_changed(repo: Path) -> None:
+    edit(repo, DOC, 'version: "1.0"', 'version: "1.1"')
+    edit(repo, DOC, "revisions:\n", 'revisions:\n  - version: "1.1"\n    date: 2024-05-20\n    summary: 修订\n')
+    assert [c for _, _, c in codes(repo)] == ["E234"]
+
+
+def test_a_form_raised_without_a_revision_entry(repo: Path) -> None:
+    edit(repo, FORM, 'version: "1.0"', 'version: "1.1"')
+    assert codes(repo) == [(FORM, line_of(repo, FORM, r"^version:"), "E233")]
+
+
+def test_a_version_number_is_not_used_twice(repo: Path) -> None:
+    edit(repo, DOC, 'version: "1.0"', 'version: "1.1"')
+    edit(repo, DOC, "revisions:\n", BUMP)
+    git(repo, "commit", "-qam", "1.1")
+    edit(repo, DOC, 'version: "1.1"', 'version: "1.0"')
+    assert [c for _, _, c in codes(repo)] == ["E237"]
+
+
+def test_controlled_from_takes_the_drafting_history_as_the_first_version(repo: Path) -> None:
+    edit(repo, DOC, "规范回访工作，及时验证", "规范回访工作，及时核实")
+    git(repo, "commit", "-qam", "草稿阶段的修改")
+    head = git(repo, "rev-parse", "HEAD")
+    (repo / "procedures/company.yml").write_text(
+        (repo / "procedures/company.yml").read_text(encoding="utf-8") + f"controlled_from: {head}\n", encoding="utf-8"
+    )
+    assert codes(repo) == []
+    (repo / "procedures/company.yml").write_text(
+        (repo / "procedures/company.yml").read_text(encoding="utf-8").replace(head, "f" * 40), encoding="utf-8"
+    )
+    assert [c for _, _, c in codes(repo)] == ["E236"]
+
+
+def test_outside_git_and_shallow_clones_skip_the_rule_with_one_notice(repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    shutil.rmtree(repo / ".git")
+    edit(repo, DOC, "规范回访工作，及时验证", "规范回访工作，及时核实")
+    result = check(repo)
+    assert result.ok and result.notices == ["不在 git 仓库中：未检查版本规则，也没有历史版本"]
+    assert main(["check", str(repo)]) == 0
+    assert capsys.readouterr().err.count("提示：") == 1
+    source = tmp_path / "source"
+    shutil.copytree(REPO / "procedures", source / "procedures")
+    shutil.copytree(REPO / "forms", source / "forms")
+    git(source, "init", "-q", "-b", "main")
+    git(source, "add", ".")
+    git(source, "commit", "-qm", "一")
+    git(source, "commit", "-q", "--allow-empty", "-m", "二")
+    shallow = tmp_path / "shallow"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{source}", str(shallow))
+    assert "浅克隆" in check(shallow).notices[0]
+
+
+def test_diff_prints_clause_level_edits(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    first = git(repo, "rev-parse", "HEAD")
+    edit(repo, DOC, "规范回访工作，及时验证", "规范回访工作，及时核实")
+    edit(repo, DOC, 'version: "1.0"', 'version: "1.1"')
+    edit(repo, DOC, "revisions:\n", BUMP)
+    assert main(["diff", first, "--path", str(repo)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "WY-GL-11 物业服务回访管理规范标准：1.0 → 1.1"
+    assert out[1] == "  ~ 1.0 目的 改写：目的 规范回访工作，及时[-验证-]{+核实+}管理服务工作的质量和效果，确保管理服务工作质量。"
+    git(repo, "commit", "-qam", "1.1")
+    assert main(["diff", first, "HEAD", "--path", str(repo)]) == 0
+    assert capsys.readouterr().out.splitlines()[:2] == out[:2]
+    assert main(["diff", "no-such-rev", "--path", str(repo)]) == 1
+    assert "找不到版本 no-such-rev" in capsys.readouterr().err
+
+
+def test_review_is_recorded_without_a_new_version(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    before = (repo / DOC).read_text(encoding="utf-8")
+    assert main(["review", "WY-GL-11", "--reviewer", "quality-dept", "--date", "2024-05-30", "--path", str(repo)]) == 0
+    after = (repo / DOC).read_text(encoding="utf-8")
+    assert after.startswith(before[: before.index("audience:")].rstrip("\n"))
+    assert '  - version: "1.0"\n    date: 2024-05-30\n    summary: "定期评审：继续有效"\n    reviewer: quality-dept\n    outcome: continue\n' in after
+    result = check(repo)
+    assert [p.code for p in result.problems if p.code.startswith("E")] == []
+    assert result.catalog is not None
+    assert result.catalog.document("return-visit").next_review == dt.date(2025, 5, 30)
+    assert main(["review", "WY-GL-11", "--reviewer", "nobody", "--path", str(repo)]) == 1
+    assert "nobody" in capsys.readouterr().err
+    assert (repo / DOC).read_text(encoding="utf-8") == after
+
+
+def test_check_json_carries_reviews_and_notices(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(repo), "--format", "json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["notices"] == []
+    states = {r["code"]: r for r in payload["reviews"]}
+    assert states["WY-GL-11"] == {
+        "id": "return-visit", "code": "WY-GL-11", "title": "物业服务回访管理规范标准", "version": "1.0",
+        "last_review": "2024-02-23", "due": "2025-02-23", "status": "ok",
+    }
