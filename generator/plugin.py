@@ -125,7 +125,9 @@ class ProceduresPlugin(BasePlugin[ProceduresConfig]):
         if self.worker is not None:
             files.append(File.generated(config, self.worker.ours, abs_src_path=str(WORKER)))
         if self.catalog is not None:
-            pages = build_pages(self.catalog)
+            from .pdf.build import source_date
+
+            pages = build_pages(self.catalog, source_date(self.catalog, self.root).date())
         else:
             pages = [SitePage("index.md", "定义有错误", "problems.html", {"problems": self.problems})]
         self.pages = {}

@@ -197,3 +197,56 @@ def test_check_json_carries_reviews_and_notices(repo: Path, capsys: pytest.Captu
         "id": "return-visit", "code": "WY-GL-11", "title": "物业服务回访管理规范标准", "version": "1.0",
         "last_review": "2024-02-23", "due": "2025-02-23", "status": "ok",
     }
+
+
+def test_superseded_version_is_archived_with_obsolete_on_every_page(repo: Path, tmp_path: Path) -> None:
+    from generator.pdf.build import build
+
+    edit(repo, DOC, "规范回访工作，及时验证", "规范回访工作，及时核实")
+    edit(repo, DOC, 'version: "1.0"\neffective: 2024-02-23', 'version: "1.1"\neffective: 2024-05-20')
+    edit(repo, DOC, "revisions:\n", BUMP)
+    git(repo, "commit", "-qam", "WY-GL-11 1.1")
+    result = check(repo)
+    assert result.catalog is not None
+    out = tmp_path / "pdf"
+    build(result.catalog, repo, out, only=["return-visit"], jobs=1, cache_dir=tmp_path / "cache")
+    archived = out / "archive" / "return-visit" / "1.0.pdf"
+    pages = subprocess.run(["pdftotext", "-layout", str(archived), "-"], capture_output=True, text=True, check=True).stdout.split("\f")
+    pages = [p for p in pages if p.strip()]
+    assert len(pages) >= 2
+    assert all("作废" in page for page in pages)
+    assert "本版本已于 2024-05-20 被 1.1 版取代" in pages[0] and "及时验证" in "".join(pages)
+    current = subprocess.run(["pdftotext", str(out / "procedures" / "return-visit.pdf"), "-"], capture_output=True, text=True, check=True).stdout
+    assert "作废" not in current and "及时核实" in current
+
+
+def test_changes_page_and_document_history_show_versions_redline_and_archive(repo: Path, tmp_path: Path) -> None:
+    import html as htmllib
+
+    from tests.sitebuild import build as build_site
+
+    shutil.copy(REPO / "mkdocs.yml", repo / "mkdocs.yml")
+    (repo / "docs").mkdir()
+    edit(repo, DOC, "规范回访工作，及时验证", "规范回访工作，及时核实")
+    edit(repo, DOC, 'version: "1.0"\neffective: 2024-02-23', 'version: "1.1"\neffective: 2024-05-20')
+    edit(repo, DOC, "revisions:\n", BUMP)
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "WY-GL-11 1.1")
+    site = tmp_path / "site"
+    done = build_site(repo, site, pdf=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    changes = (site / "changes" / "index.html").read_text(encoding="utf-8")
+    first = changes.index('id="return-visit-v1-1"')
+    assert first < changes.index('id="return-visit-v1-0"')  # newest first
+    section = changes[first : changes.index('id="return-visit-v1-0"')]
+    assert "回访率调整" in section and "4.1.2 a) 回访率由 100% 改为 90%。" in section
+    assert '<del class="pm-del">验证</del><ins class="pm-ins">核实</ins>' in section
+    assert 'href="../pdf/archive/return-visit/1.0.pdf"' in changes
+    page = htmllib.unescape((site / "procedures" / "return-visit" / "index.html").read_text(encoding="utf-8"))
+    assert 'href="../../changes/#return-visit-v1-1"' in page and 'href="../../pdf/archive/return-visit/1.0.pdf"' in page
+    # Superseded wording is not searchable: /changes/ is indexed by its title only.
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    texts = [d["text"] for d in index["docs"] if d["location"].startswith("changes/")]
+    assert texts and all("及时验证" not in t for t in texts)
+    documents = (site / "documents" / "index.html").read_text(encoding="utf-8")
+    assert "pm-status-overdue" not in documents  # as of the commit (SOURCE_DATE_EPOCH 2024-02-23): nothing due

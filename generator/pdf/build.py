@@ -39,6 +39,8 @@ FIXED_DATE = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
 """The PDF date when there is neither SOURCE_DATE_EPOCH nor any dated document."""
 
 MANAGED = ("forms", "procedures", "training")
+ARCHIVE = "archive"
+"""Superseded controlled copies: archive/<id>/<version>.pdf."""
 """Output sub-folders whose stale PDFs a full build removes."""
 
 _warned_harfbuzz = False
@@ -273,6 +275,11 @@ def build(
                 if name not in produced:
                     stale.unlink()
                     result.removed.append(name)
+        for stale in sorted((out / ARCHIVE).glob("*/*.pdf")):
+            name = stale.relative_to(out).as_posix()
+            if name not in produced:
+                stale.unlink()
+                result.removed.append(name)
         cache.prune({item.key for item in [*forms, *others]})
     result.seconds = time.perf_counter() - start
     return result

@@ -20,7 +20,7 @@ from .views import SIGN_IN_FORM, document_page, form_page, sign_in_page, trainin
 STYLESHEET = "print.css"
 MANUAL_ID = "manual"
 
-Kind = Literal["form", "document", "manual", "training", "sign-in"]
+Kind = Literal["form", "document", "manual", "training", "sign-in", "archive"]
 
 
 @dataclass(frozen=True)
@@ -104,6 +104,19 @@ class HtmlPages:
         html = self._render("document.html.j2", page=page)
         return PdfJob("document", doc_id, f"procedures/{doc_id}.pdf", html)
 
+    def archive(self, key: str) -> PdfJob:
+        """A superseded version's controlled copy (``key`` is ``id@version``), stamped 作废 on every page."""
+        doc_id, _, version = key.partition("@")
+        versions = self.catalog.versions[doc_id]
+        index = next(i for i, v in enumerate(versions) if v.version == version and not v.current)
+        old, newer = versions[index], versions[index - 1]
+        assert old.view is not None, "selected only when the version can be read"
+        page = document_page(
+            self.catalog, old.view, self.date.date(), superseded_by=newer.version, superseded_on=newer.effective
+        )
+        html = self._render("document.html.j2", page=page)
+        return PdfJob("archive", key, f"{old.archive}", html)
+
     def manual(self) -> PdfJob:
         documents = [document_page(self.catalog, d, self.date.date()) for d in self.catalog.documents]
         forms = [form_page(f) for f in self.catalog.forms]
@@ -141,6 +154,8 @@ class HtmlPages:
             return self.document(key)
         if kind == "training":
             return self.training(key)
+        if kind == "archive":
+            return self.archive(key)
         return self.manual()
 
     # ----------------------------------------------------------------- selection
@@ -152,6 +167,9 @@ class HtmlPages:
             found.setdefault(form.form.id, []).append(("form", form.form.id))
         for doc in self.catalog.documents:
             found.setdefault(doc.id, []).append(("document", doc.id))
+            for version in self.catalog.versions.get(doc.id, []):
+                if not version.current and version.view is not None:
+                    found[doc.id].append(("archive", f"{doc.id}@{version.version}"))
         found.setdefault(MANUAL_ID, []).append(("manual", MANUAL_ID))
         sign_in = any(f.form.id == SIGN_IN_FORM for f in self.catalog.forms)
         for role in self.catalog.roles:

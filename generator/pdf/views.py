@@ -89,6 +89,9 @@ class DocumentPage:
     flowcharts: list[tuple[str, Markup]] = field(default_factory=list)  # (title, SVG), the site's drawing
     printed: dt.date | None = None
     """The print date (the build's date, reproducible per commit)."""
+    superseded_by: str | None = None
+    """An archived copy of a superseded version: the version that replaced it (stamped 作废 on every page)."""
+    superseded_on: dt.date | None = None
 
     @property
     def review_overdue(self) -> bool:
@@ -100,7 +103,10 @@ class DocumentPage:
         return self.view.document
 
 
-def document_page(catalog: Catalog, view: DocumentView, printed: dt.date | None = None) -> DocumentPage:
+def document_page(
+    catalog: Catalog, view: DocumentView, printed: dt.date | None = None, *, superseded_by: str | None = None,
+    superseded_on: dt.date | None = None,
+) -> DocumentPage:
     external = {e.item.id: e.item for e in catalog.external}
     codes = {d.id: d.document.code for d in catalog.documents}
     related = []
@@ -131,6 +137,8 @@ def document_page(catalog: Catalog, view: DocumentView, printed: dt.date | None 
         matrix=matrix,
         last_revision=last.date.isoformat(),
         approvers=approvers,
+        superseded_by=superseded_by,
+        superseded_on=superseded_on,
     )
 
 

@@ -5,9 +5,11 @@ Nothing here reads YAML; everything comes from the :class:`~generator.catalog.Ca
 
 from __future__ import annotations
 
+import datetime as dt
+
 from markupsafe import Markup
 
-from ..catalog import Catalog, DocumentView, Section
+from ..catalog import REVIEW_SOON_DAYS, Catalog, DocumentView, Section, review_states
 from ..flowchart import charts, svg_parts
 from ..formlayout import Names, blocks, retention_note
 from ..pdf.views import SIGN_IN_FORM
@@ -36,8 +38,12 @@ def flowcharts(doc: DocumentView) -> list[tuple[str, Markup, Markup]]:
     return [(chart.title, *svg_parts(chart, lambda anchor: f"#{anchor}")) for chart in charts(doc)]
 
 
-def build_pages(catalog: Catalog) -> list[SitePage]:
-    """Every virtual page of the site, in navigation order."""
+def build_pages(catalog: Catalog, as_of: dt.date | None = None) -> list[SitePage]:
+    """Every virtual page of the site, in navigation order. ``as_of`` is the day the review states are
+    shown for (the build's date, reproducible per commit; the newest effective date without one)."""
+    as_of = as_of or max((d.document.effective for d in catalog.documents), default=dt.date(2000, 1, 1))
+    reviews = review_states(catalog, as_of)
+    due = [s for s in reviews if s.status != "ok"]
     pages: list[SitePage] = [
         SitePage(
             "index.md",
@@ -46,7 +52,9 @@ def build_pages(catalog: Catalog) -> list[SitePage]:
             {"catalog": catalog,
              "front_line": [r for r in catalog.roles if r.trained and not r.is_department and r.role.front_line],
              "roles": [r for r in catalog.roles if r.trained and not r.is_department and not r.role.front_line],
-             "departments": [r for r in catalog.roles if r.has_work and r.is_department], "manual_pdf": PDF_MANUAL},
+             "departments": [r for r in catalog.roles if r.has_work and r.is_department], "manual_pdf": PDF_MANUAL,
+             "overdue": sum(s.status == "overdue" for s in due), "soon": sum(s.status == "soon" for s in due),
+             "as_of": as_of},
             search="none",
         )
     ]
@@ -66,7 +74,7 @@ def build_pages(catalog: Catalog) -> list[SitePage]:
                 f"procedures/{doc.id}.md",
                 f"{doc.document.code} {doc.document.title}",
                 "document.html",
-                {"doc": doc, "flowcharts": flowcharts(doc)},
+                {"doc": doc, "flowcharts": flowcharts(doc), "versions": catalog.versions.get(doc.id, [])},
                 toc,
             )
         )
@@ -118,9 +126,16 @@ def build_pages(catalog: Catalog) -> list[SitePage]:
                           search="title", boost=CATALOG_BOOST))
     pages.append(SitePage("matrix.md", "职责矩阵", "matrix.html", {"catalog": catalog}, search="title", boost=CATALOG_BOOST))
     pages.append(SitePage("records.md", "记录清单", "records.html", {"catalog": catalog}, search="title", boost=CATALOG_BOOST))
-    pages.append(SitePage("documents.md", "受控文件清单", "documents.html", {"catalog": catalog},
-                          [TocEntry(2, "controlled", "受控文件"), TocEntry(2, "planned", "计划编写的文件"),
-                           TocEntry(2, "external", "外来文件")], search="title", boost=CATALOG_BOOST))
+    pages.append(SitePage("documents.md", "受控文件清单", "documents.html",
+                          {"catalog": catalog, "reviews": reviews, "due": due, "as_of": as_of, "soon_days": REVIEW_SOON_DAYS},
+                          [TocEntry(2, "reviews", "评审提醒"), TocEntry(2, "controlled", "受控文件"),
+                           TocEntry(2, "planned", "计划编写的文件"), TocEntry(2, "external", "外来文件")],
+                          search="title", boost=CATALOG_BOOST))
+    # Earlier wording lives on /changes/ and in the archive: only the page's title is searched, so a
+    # search never lands on text that is no longer in force.
+    pages.append(SitePage("changes.md", "修订记录", "changes.html", {"changes": catalog.changes},
+                          search="title", boost=CATALOG_BOOST))
+    pages.append(SitePage("guide.md", "编写与发布指南", "guide.html", {"catalog": catalog}, search="page"))
     return pages
 
 
@@ -139,7 +154,8 @@ def navigation(catalog: Catalog) -> list:
         {"程序文件": _grouped(documents)},
         {"岗位与部门": ["roles/index.md", *_grouped_entries(_roles_by_department(catalog), "部门")]},
         {"表单与记录": ["forms/index.md", *_grouped(forms)]},
-        {"目录与清单": ["documents.md", "records.md", "standards.md", "matrix.md"]},
+        {"目录与清单": ["documents.md", "changes.md", "records.md", "standards.md", "matrix.md"]},
+        "guide.md",
     ]
 
 
