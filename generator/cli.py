@@ -56,12 +56,9 @@ def _parser() -> argparse.ArgumentParser:
     review.add_argument("--note", default=None, help="评审意见（一句话）")
     review.add_argument("--path", default=".", help="仓库根目录（默认当前目录）")
 
-    try:  # TEMP until scaffold lands
-        from .scaffold import add_arguments as scaffold_arguments
+    from .scaffold import add_arguments as scaffold_arguments
 
-        scaffold_arguments(sub.add_parser("new", help="新建文件、表单或岗位：写出带中文注释、可通过检查的起始内容"))
-    except ImportError:
-        pass
+    scaffold_arguments(sub.add_parser("new", help="新建文件、表单或岗位：写出带中文注释、可通过检查的起始内容"))
     return parser
 
 
