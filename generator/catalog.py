@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from . import numbering
 from .models import (
@@ -560,6 +560,15 @@ class Catalog:
     company: CompanyFile
     versions: dict[str, list[VersionView]] = field(default_factory=dict)
     """Each document's versions, newest first (generator/versions.py; from git when there is a history)."""
+    derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    """Views computed once on first use by the trainer's kit (quizzes, training matrix, retraining):
+    the site and the PDFs share them, and `procgen check` does not pay for them."""
+
+    def once(self, name: str, make: Callable[[], Any]) -> Any:
+        """``make()`` the first time ``name`` is asked for, the same object afterwards."""
+        if name not in self.derived:
+            self.derived[name] = make()
+        return self.derived[name]
 
     @property
     def changes(self) -> list[VersionView]:

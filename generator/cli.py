@@ -102,12 +102,27 @@ def cmd_check(args: argparse.Namespace) -> int:
     if root is None:
         return 2
     result = check(root)
-    extra = {"notices": result.notices, "reviews": reviews_json(result)}
+    extra = {"notices": result.notices, "reviews": reviews_json(result), "retraining": retraining_json(result)}
     sys.stdout.write(FORMATTERS[args.format](result.problems, extra))
     if args.format == "text":
         for notice in result.notices:
             print(f"提示：{notice}", file=sys.stderr)
     return 0 if result.ok else 1
+
+
+def retraining_json(result: CheckResult) -> list[dict[str, object]]:
+    """Who must be trained again after a document's last version change (for `--format json`)."""
+    from .versions import retraining_after_changes
+
+    if result.catalog is None:
+        return []
+    codes = {d.id: d.document.code for d in result.catalog.documents}
+    return [
+        {"document": r.document_id, "code": codes[r.document_id], "from": r.old_version, "to": r.new_version,
+         "role": r.role.id, "role_name": r.role.title, "added": list(r.added), "removed": list(r.removed),
+         "changed": [{"old": old, "new": new} for old, new in r.changed]}
+        for r in retraining_after_changes(result.catalog)
+    ]
 
 
 def reviews_json(result: CheckResult) -> list[dict[str, object]]:

@@ -36,6 +36,7 @@ SITE_ASSETS = {
     "assets/procedures/procedures.css": ASSETS / "site" / "procedures.css",
     "assets/procedures/iframe-worker-shim.js": ASSETS / "vendor" / "iframe-worker-shim.js",
     "assets/procedures/matrix.js": ASSETS / "site" / "matrix.js",
+    "assets/procedures/quiz.js": ASSETS / "site" / "quiz.js",
 }
 CDN_SHIM = "https://unpkg.com/iframe-worker/shim"
 
@@ -109,6 +110,7 @@ class ProceduresPlugin(BasePlugin[ProceduresConfig]):
             raise PluginError(str(error)) from error
         config.extra_css.insert(0, "assets/procedures/procedures.css")
         config.extra_javascript.append("assets/procedures/matrix.js")
+        config.extra_javascript.append("assets/procedures/quiz.js")
         polyfills = config.extra.get("polyfills") or []
         config.extra["polyfills"] = [
             "assets/procedures/iframe-worker-shim.js" if url == CDN_SHIM else url for url in polyfills

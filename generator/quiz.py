@@ -497,3 +497,8 @@ def build_quizzes(catalog: Catalog, *, seed: str = "") -> dict[str, Quiz]:
                 quizzes[role.id] = _build(context, role, found, seed)
     return quizzes
 
+
+
+def quizzes(catalog: Catalog) -> dict[str, Quiz]:
+    """:func:`build_quizzes` once per catalog: the site's quiz pages and the quiz PDFs share them."""
+    return catalog.once("quizzes", lambda: build_quizzes(catalog))

@@ -252,3 +252,8 @@ def retraining(old: Catalog, new: Catalog, document_id: str) -> list[Retrain]:
         if added or removed or changed:
             out.append(Retrain(role.link, document_id, old_version, new_version, added, removed, changed))
     return out
+
+
+def matrix_of(catalog: Catalog) -> TrainingMatrix:
+    """:func:`training_matrix` once per catalog."""
+    return catalog.once("training-matrix", lambda: training_matrix(catalog))

@@ -18,6 +18,7 @@ from .loader import load_text
 from .models import Document, Revision
 from .redline import Edit, redline
 from .schema_errors import validate
+from .training import Retrain, retraining
 
 
 @dataclass
@@ -38,6 +39,8 @@ class VersionView:
     edits: list[Edit] | None = None
     """Against the previous version; None when there is none or its content cannot be read."""
     view: DocumentView | None = field(default=None, repr=False)
+    catalog: Catalog | None = field(default=None, repr=False)
+    """The whole catalog with this version of the document in it (to compare what a role must know)."""
 
     @property
     def archive(self) -> str | None:
@@ -59,14 +62,13 @@ class VersionView:
         return entries[-1].summary if entries else ""
 
 
-def _old_view(inputs: dict[str, Any], path: str, doc: Document) -> DocumentView | None:
-    """The view of an earlier version of one document, among today's others."""
+def _old_catalog(inputs: dict[str, Any], doc: Document) -> Catalog | None:
+    """The catalog with an earlier version of one document among today's others."""
     documents = [(p, doc if d.id == doc.id else d) for p, d in inputs["documents"]]
     try:
-        catalog = build_catalog(**dict(inputs, documents=documents))
+        return build_catalog(**dict(inputs, documents=documents))
     except (KeyError, ValueError, StopIteration):  # it names something that no longer exists
         return None
-    return next((d for d in catalog.documents if d.id == doc.id), None)
 
 
 def document_versions(inputs: dict[str, Any], catalog: Catalog, history: History | None) -> dict[str, list[VersionView]]:
@@ -83,13 +85,15 @@ def document_versions(inputs: dict[str, Any], catalog: Catalog, history: History
             if located is not None and not problems:
                 model, problems = validate(Document, located)
                 old = model if isinstance(model, Document) else None
+            then = _old_catalog(inputs, old) if old is not None else None
             versions.append(
                 VersionView(
                     doc.id, doc.code if old is None else old.code, doc.title if old is None else old.title, span.version, False,
                     old.effective if old else doc.effective,
                     [r for r in (old.revisions if old else []) if r.version == span.version],
                     span.first.commit, span.last.commit,
-                    view=_old_view(inputs, current.path, old) if old is not None else None,
+                    view=next((d for d in then.documents if d.id == doc.id), None) if then else None,
+                    catalog=then,
                 )
             )
         if versions and versions[-1].version == doc.version:
@@ -100,7 +104,7 @@ def document_versions(inputs: dict[str, Any], catalog: Catalog, history: History
         versions.append(
             VersionView(
                 doc.id, doc.code, doc.title, doc.version, True, doc.effective,
-                [r for r in doc.revisions if r.version == doc.version], since, None, view=current,
+                [r for r in doc.revisions if r.version == doc.version], since, None, view=current, catalog=catalog,
             )
         )
         for before, after in zip(versions, versions[1:], strict=False):
@@ -109,3 +113,19 @@ def document_versions(inputs: dict[str, Any], catalog: Catalog, history: History
                 after.edits = redline(before.view, after.view)
         out[doc.id] = list(reversed(versions))
     return out
+
+
+def retraining_after_changes(catalog: Catalog) -> list[Retrain]:
+    """For each document whose current version replaced an earlier one, the staff roles whose duties,
+    targets, deadlines or matrix letters in it changed: who must be trained again (catalog order)."""
+
+    def make() -> list[Retrain]:
+        out: list[Retrain] = []
+        for doc in catalog.documents:
+            versions = catalog.versions.get(doc.id, [])
+            if len(versions) < 2 or versions[1].catalog is None:
+                continue
+            out += retraining(versions[1].catalog, catalog, doc.id)
+        return out
+
+    return catalog.once("retraining", make)

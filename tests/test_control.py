@@ -250,3 +250,26 @@ def test_changes_page_and_document_history_show_versions_redline_and_archive(rep
     assert texts and all("及时验证" not in t for t in texts)
     documents = (site / "documents" / "index.html").read_text(encoding="utf-8")
     assert "pm-status-overdue" not in documents  # as of the commit (SOURCE_DATE_EPOCH 2024-02-23): nothing due
+
+
+def test_a_changed_target_lists_its_role_for_retraining_in_json_and_on_training(repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.sitebuild import build as build_site
+
+    edit(repo, DOC, '{metric: 投诉事件回访率, op: ">=", value: 100,', '{metric: 投诉事件回访率, op: ">=", value: 90,')
+    edit(repo, DOC, 'version: "1.0"\neffective: 2024-02-23', 'version: "1.1"\neffective: 2024-05-20')
+    edit(repo, DOC, "revisions:\n", BUMP)
+    git(repo, "commit", "-qam", "WY-GL-11 1.1")
+    assert main(["check", str(repo), "--format", "json"]) == 0
+    retrain = json.loads(capsys.readouterr().out)["retraining"]
+    assert [(r["code"], r["from"], r["to"], r["role"]) for r in retrain] == [("WY-GL-11", "1.0", "1.1", "project-manager-assistant")]
+    assert [(c["old"].split("（")[0], c["new"].split("（")[0]) for c in retrain[0]["changed"]] == [("目标 投诉事件回访率 ≥ 100%", "目标 投诉事件回访率 ≥ 90%")]
+    shutil.copy(REPO / "mkdocs.yml", repo / "mkdocs.yml")
+    (repo / "docs").mkdir()
+    site = tmp_path / "site"
+    done = build_site(repo, site, pdf=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    page = (site / "training" / "index.html").read_text(encoding="utf-8")
+    table = page[page.index('id="retraining"') :]
+    assert "项目经理助理" in table and "1.0 → 1.1" in table
+    assert "改为：目标 投诉事件回访率 ≥ 90%" in table and "原为：目标 投诉事件回访率 ≥ 100%" in table
+    assert "物管员" not in table.split("</table>")[0]

@@ -13,14 +13,15 @@ from typing import Literal
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from ..catalog import Catalog
+from ..quiz import quizzes
 from . import TEMPLATES
 from .paper import css_variables
-from .views import SIGN_IN_FORM, document_page, form_page, sign_in_page, training_page
+from .views import RECORD_FORM, SIGN_IN_FORM, document_page, form_page, record_page, sign_in_page, training_page
 
 STYLESHEET = "print.css"
 MANUAL_ID = "manual"
 
-Kind = Literal["form", "document", "manual", "training", "sign-in", "archive"]
+Kind = Literal["form", "document", "manual", "training", "sign-in", "archive", "quiz", "quiz-key", "record"]
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,20 @@ class HtmlPages:
         html = self._render("form.html.j2", page=page, fillable=False, in_manual=False)
         return PdfJob("sign-in", role_id, f"training/{role_id}-sign-in.pdf", html, grow=True)
 
+    def quiz(self, role_id: str, *, key: bool = False) -> PdfJob:
+        """A role's quiz to answer on paper, or (``key``) its answer key with each answer's clause."""
+        quiz = quizzes(self.catalog)[role_id]
+        html = self._render("quiz.html.j2", quiz=quiz, role=quiz.role, key=key)
+        name = f"training/{role_id}-quiz{'-key' if key else ''}.pdf"
+        return PdfJob("quiz-key" if key else "quiz", role_id, name, html)
+
+    def record(self, role_id: str) -> PdfJob:
+        """The 员工培训记录 of one training session of the role, its subject and documents printed in."""
+        page = record_page(self.catalog, self.catalog.role(role_id))
+        assert page is not None, "selected only when the form exists"
+        html = self._render("form.html.j2", page=page, fillable=False, in_manual=False)
+        return PdfJob("record", role_id, f"training/{role_id}-record.pdf", html, grow=True)
+
     def job(self, kind: Kind, key: str) -> PdfJob:
         if kind == "sign-in":
             job = self.sign_in(key)
@@ -156,6 +171,10 @@ class HtmlPages:
             return self.training(key)
         if kind == "archive":
             return self.archive(key)
+        if kind in ("quiz", "quiz-key"):
+            return self.quiz(key, key=kind == "quiz-key")
+        if kind == "record":
+            return self.record(key)
         return self.manual()
 
     # ----------------------------------------------------------------- selection
@@ -172,11 +191,17 @@ class HtmlPages:
                     found[doc.id].append(("archive", f"{doc.id}@{version.version}"))
         found.setdefault(MANUAL_ID, []).append(("manual", MANUAL_ID))
         sign_in = any(f.form.id == SIGN_IN_FORM for f in self.catalog.forms)
+        record = any(f.form.id == RECORD_FORM for f in self.catalog.forms)
+        quizzed = quizzes(self.catalog)
         for role in self.catalog.roles:
             if role.trained:
                 found.setdefault(role.id, []).append(("training", role.id))
                 if sign_in:
                     found[role.id].append(("sign-in", role.id))
+                if record:
+                    found[role.id].append(("record", role.id))
+                if role.id in quizzed:
+                    found[role.id] += [("quiz", role.id), ("quiz-key", role.id)]
         return found
 
     def select(self, only: list[str] | None = None) -> list[tuple[Kind, str]]:

@@ -215,6 +215,8 @@ PARTS = {
 }
 
 SIGN_IN_FORM = "training-sign-in"
+RECORD_FORM = "staff-training-record"
+"""The 员工培训记录 printed in for each role's training session (training/<role>-record.pdf)."""
 """The form printed, filled in for the pack, as each training pack's sign-in sheet (a PDF of its own)."""
 
 
@@ -282,6 +284,38 @@ def training_page(catalog: Catalog, role: RoleView) -> TrainingPage:
     )
 
 
+def training_subject(role: RoleView, *, versions: bool = False) -> str:
+    """What a role's training session covers: "物管员岗位培训：WY-GL-11《…》、…" (with each document's
+    version when ``versions``)."""
+    who = "" if role.is_department else "岗位"
+    documents = "、".join(
+        f"{d.document.code}《{d.document.title}》" + (f"{d.document.version}版" if versions else "") for d in role.documents
+    )
+    return f"{role.role.name}{who}培训" + (f"：{documents}" if documents else "")
+
+
+def organiser(role: RoleView) -> str:
+    return role.link.title if role.is_department or role.department is None else role.department.title
+
+
+def record_page(catalog: Catalog, role: RoleView) -> FormPage | None:
+    """The 员工培训记录 of one session of ``role``'s training, printed in: subject, organiser, category,
+    and the documents covered with their versions and effective dates; ``None`` without the form."""
+    view = next((f for f in catalog.forms if f.form.id == RECORD_FORM), None)
+    if view is None:
+        return None
+    content = "；".join(
+        f"{d.document.code}《{d.document.title}》第 {d.document.version} 版（{d.document.effective} 生效）" for d in role.documents
+    )
+    page = form_page(view)
+    page.blocks = filled(page.blocks, {
+        "培训主题": training_subject(role), "组织部门": organiser(role), "培训类别": "内部培训",
+        "培训内容": f"所学文件：{content}" if content else "",
+    })
+    page.anchor = f"record-{role.id}"
+    return page
+
+
 def sign_in_page(catalog: Catalog, role: RoleView) -> FormPage | None:
     """The sign-in sheet of ``role``'s training pack: the training sign-in form with its subject (the
     pack's documents) and the organising department (the role's own) printed in; ``None`` when the
@@ -289,12 +323,8 @@ def sign_in_page(catalog: Catalog, role: RoleView) -> FormPage | None:
     view = next((f for f in catalog.forms if f.form.id == SIGN_IN_FORM), None)
     if view is None:
         return None
-    who = "" if role.is_department else "岗位"
-    documents = "、".join(f"{d.document.code}《{d.document.title}》" for d in role.documents)
-    subject = f"{role.role.name}{who}培训" + (f"：{documents}" if documents else "")
-    organiser = role.link.title if role.is_department or role.department is None else role.department.title
     page = form_page(view)
-    page.blocks = filled(page.blocks, {"培训主题": subject, "组织部门": organiser})
+    page.blocks = filled(page.blocks, {"培训主题": training_subject(role), "组织部门": organiser(role)})
     page.anchor = f"sign-in-{role.id}"
     return page
 

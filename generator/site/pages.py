@@ -12,7 +12,10 @@ from markupsafe import Markup
 from ..catalog import REVIEW_SOON_DAYS, Catalog, DocumentView, Section, review_states
 from ..flowchart import charts, svg_parts
 from ..formlayout import Names, blocks, retention_note
-from ..pdf.views import SIGN_IN_FORM
+from ..pdf.views import RECORD_FORM, SIGN_IN_FORM
+from ..quiz import quizzes
+from ..training import matrix_of
+from ..versions import retraining_after_changes
 from .render import SitePage, TocEntry
 
 PDF_MANUAL = "pdf/manual.pdf"
@@ -83,6 +86,8 @@ def build_pages(catalog: Catalog, as_of: dt.date | None = None) -> list[SitePage
     )
     # A training pack's sign-in sheet is a PDF of its own (generator/pdf/html.py), when the form exists.
     sign_in = any(f.form.id == SIGN_IN_FORM for f in catalog.forms)
+    record = any(f.form.id == RECORD_FORM for f in catalog.forms)
+    quiz_roles = set(quizzes(catalog))
     for role in catalog.roles:
         toc = [
             TocEntry(2, anchor, name)
@@ -102,11 +107,31 @@ def build_pages(catalog: Catalog, as_of: dt.date | None = None) -> list[SitePage
                 f"roles/{role.id}.md",
                 role.role.name,
                 "role.html",
-                {"role": role, "sign_in": sign_in},
+                {"role": role, "sign_in": sign_in, "record": record, "quiz": role.id in quiz_roles},
                 toc,
                 search="lead",
             )
         )
+    for role_id, quiz in quizzes(catalog).items():
+        pages.append(
+            SitePage(
+                f"roles/{role_id}/quiz.md",
+                f"{quiz.role.role.name}岗位测验",
+                "quiz.html",
+                {"quiz": quiz, "role": quiz.role, "record": record},
+                search="none",  # the answers are on the page
+            )
+        )
+    pages.append(
+        SitePage(
+            "training.md", "培训矩阵与复训", "training.html",
+            {"matrix": matrix_of(catalog), "retrain": retraining_after_changes(catalog), "quizzes": quizzes(catalog),
+             "documents": {d.id: d for d in catalog.documents}, "roles": {r.id: r for r in catalog.roles},
+             "versions": catalog.versions},
+            [TocEntry(2, "matrix", "培训矩阵"), TocEntry(2, "retraining", "改版后须重新培训的岗位")],
+            search="title", boost=CATALOG_BOOST,
+        )
+    )
     pages.append(SitePage("forms/index.md", "表单与记录", "forms.html", {"catalog": catalog},
                           search="title", boost=CATALOG_BOOST))
     for form in catalog.forms:
@@ -154,7 +179,7 @@ def navigation(catalog: Catalog) -> list:
         {"程序文件": _grouped(documents)},
         {"岗位与部门": ["roles/index.md", *_grouped_entries(_roles_by_department(catalog), "部门")]},
         {"表单与记录": ["forms/index.md", *_grouped(forms)]},
-        {"目录与清单": ["documents.md", "changes.md", "records.md", "standards.md", "matrix.md"]},
+        {"目录与清单": ["documents.md", "changes.md", "records.md", "standards.md", "matrix.md", "training.md"]},
         "guide.md",
     ]
 
