@@ -218,6 +218,9 @@ def test_superseded_version_is_archived_with_obsolete_on_every_page(repo: Path, 
     assert "本版本已于 2024-05-20 被 1.1 版取代" in pages[0] and "及时验证" in "".join(pages)
     current = subprocess.run(["pdftotext", str(out / "procedures" / "return-visit.pdf"), "-"], capture_output=True, text=True, check=True).stdout
     assert "作废" not in current and "及时核实" in current
+    # The new version's controlled copy ends with its 修订对照 against 1.0.
+    redline = current[current.index("修订对照（1.0 版 → 1.1 版）") :]
+    assert "1.0 目的" in redline and "改写" in redline and "及时验证核实" in "".join(redline.split())
 
 
 def test_changes_page_and_document_history_show_versions_redline_and_archive(repo: Path, tmp_path: Path) -> None:

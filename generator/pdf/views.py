@@ -33,6 +33,7 @@ from ..models import (
     FormSchema,
 )
 from ..numbering import chinese_number
+from ..redline import Edit
 
 
 @dataclass
@@ -92,6 +93,9 @@ class DocumentPage:
     superseded_by: str | None = None
     """An archived copy of a superseded version: the version that replaced it (stamped 作废 on every page)."""
     superseded_on: dt.date | None = None
+    redline: list[Edit] = field(default_factory=list)
+    """The current version's edits against the version before (the 修订对照 page), when known."""
+    redline_from: str | None = None
 
     @property
     def review_overdue(self) -> bool:
@@ -139,7 +143,16 @@ def document_page(
         approvers=approvers,
         superseded_by=superseded_by,
         superseded_on=superseded_on,
+        **_redline(catalog, view, superseded_by),
     )
+
+
+def _redline(catalog: Catalog, view: DocumentView, superseded_by: str | None) -> dict[str, object]:
+    """The 修订对照 of the current version of a document (not of an archived one)."""
+    versions = catalog.versions.get(view.id, [])
+    if superseded_by is not None or not versions or not versions[0].current or not versions[0].edits:
+        return {}
+    return {"redline": versions[0].edits, "redline_from": versions[0].previous}
 
 
 # --------------------------------------------------------------------------- training packs
