@@ -19,6 +19,8 @@ from pathlib import Path
 
 FONT_FAMILY = "Noto Sans CJK SC"
 """The one font every PDF is set in; the glyph check uses its character map."""
+STYLESHEET = "print.css"
+"""The print stylesheet in TEMPLATES, linked by every page (and parsed once per worker, render.py)."""
 
 PACKAGE = Path(__file__).resolve().parents[1]
 TEMPLATES = PACKAGE / "templates" / "pdf"

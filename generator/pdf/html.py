@@ -14,11 +14,10 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from ..catalog import Catalog
 from ..quiz import quizzes
-from . import TEMPLATES
+from . import STYLESHEET, TEMPLATES
 from .paper import css_variables
 from .views import RECORD_FORM, SIGN_IN_FORM, document_page, form_page, record_page, sign_in_page, training_page
 
-STYLESHEET = "print.css"
 MANUAL_ID = "manual"
 
 Kind = Literal["form", "document", "manual", "training", "sign-in", "archive", "quiz", "quiz-key", "record"]
