@@ -125,3 +125,16 @@ def test_training_matrix_page_marks_apply_and_know(manual_site: Path, catalog) -
         assert tuple(cells) == row.cells and row.role.title in html
     assert f'href="../roles/{ROLE}/quiz/"' in page
     assert matrix.cell(ROLE, "return-visit") == "应用"
+
+
+@pytest.mark.browser
+def test_after_a_wrong_choice_the_right_option_is_marked(tab, server: str, catalog) -> None:  # noqa: ANN001
+    quiz = quizzes(catalog)[ROLE]
+    index = next(i for i, q in enumerate(quiz.questions) if q.kind == "choice")
+    question = quiz.questions[index]
+    wrong = next(letter for letter in "ABCD" if letter != question.letter)
+    tab.goto(f"{server}roles/{ROLE}/quiz/")
+    item = tab.locator("li.pm-q").nth(index)
+    item.locator(f"input[value='{wrong}']").check()
+    assert item.locator("label.pm-q-correct input").get_attribute("value") == question.letter
+    assert item.locator("label.pm-q-chosen-wrong input").get_attribute("value") == wrong

@@ -21,6 +21,10 @@
       var ok = normal(given) === normal(q.getAttribute("data-answer"));
       q.classList.add("pm-q-answered", ok ? "pm-q-right" : "pm-q-wrong");
       q.querySelectorAll("input, button").forEach(function (el) { el.disabled = true; });
+      q.querySelectorAll("input[type=radio]").forEach(function (radio) {
+        if (radio.value === q.getAttribute("data-answer")) radio.parentNode.classList.add("pm-q-correct");
+        else if (radio.checked) radio.parentNode.classList.add("pm-q-chosen-wrong");
+      });
       var feedback = q.querySelector(".pm-q-feedback");
       feedback.querySelector(".pm-q-verdict").textContent = ok ? "✔ 回答正确。" : "✘ 回答错误。";
       feedback.hidden = false;
@@ -44,6 +48,9 @@
         q.classList.remove("pm-q-answered", "pm-q-right", "pm-q-wrong");
         q.querySelectorAll("input, button").forEach(function (el) { el.disabled = false; });
         q.querySelector(".pm-q-feedback").hidden = true;
+        q.querySelectorAll(".pm-q-correct, .pm-q-chosen-wrong").forEach(function (label) {
+          label.classList.remove("pm-q-correct", "pm-q-chosen-wrong");
+        });
       });
       setTimeout(score, 0);
     });
