@@ -337,6 +337,8 @@ class DocumentView:
     path: str
     number: int  # 1..12, in file order
     kind_name: str
+    last_review: dt.date
+    """The effective date or the newest revision or review entry, whichever is later."""
     next_review: dt.date
     intro: list[Paragraph]
     sections: list[Section]
@@ -944,14 +946,15 @@ def build_catalog(
                 _section(resolver, doc, node, style=top_style, index=count, numbers=(), depth=0, anchor=f"s{i}")
             )
         _unique_paths(sections)
-        last_review = max(r.date for r in doc.revisions)
+        last_review = max([doc.effective, *(r.date for r in doc.revisions)])
         doc_views.append(
             DocumentView(
                 document=doc,
                 path=path,
                 number=number,
                 kind_name=KIND_NAMES[doc.kind],
-                next_review=add_months(max(last_review, doc.effective), doc.review_months),
+                last_review=last_review,
+                next_review=add_months(last_review, doc.review_months),
                 intro=[resolver.segments(p) for p in paragraphs(doc.intro)],
                 sections=sections,
                 owner=resolver.role(doc.owner),
@@ -1145,8 +1148,7 @@ def review_states(catalog: Catalog, today: dt.date) -> list[ReviewState]:
     """Every document's review state on ``today``, in catalog order."""
     out = []
     for doc in catalog.documents:
-        last = max([doc.document.effective, *(r.date for r in doc.document.revisions)])
         days = (doc.next_review - today).days
         status: Literal["overdue", "soon", "ok"] = "overdue" if days < 0 else "soon" if days <= REVIEW_SOON_DAYS else "ok"
-        out.append(ReviewState(doc, last, doc.next_review, status, days))
+        out.append(ReviewState(doc, doc.last_review, doc.next_review, status, days))
     return out

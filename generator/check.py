@@ -109,7 +109,8 @@ def _rel(root: Path, file: Path) -> str:
         return file.as_posix()
 
 
-def _texts_of(value: Any) -> list[str]:
+def texts_of(value: Any) -> list[str]:
+    """The text(s) a value holds: a string, or the strings of a list (what a broken file still names)."""
     if isinstance(value, str):
         return [value]
     if isinstance(value, list):
@@ -133,8 +134,8 @@ def _salvage(loaded: Loaded, kind: str, file: Path, located: Located | None, bla
             return
         for item in data["documents"]:
             if isinstance(item, dict):
-                loaded.salvaged_ids[kind].update(_texts_of(item.get("id")))
-                loaded.salvaged_titles.update(_texts_of(item.get("title")) + _texts_of(item.get("aliases")))
+                loaded.salvaged_ids[kind].update(texts_of(item.get("id")))
+                loaded.salvaged_titles.update(texts_of(item.get("title")) + texts_of(item.get("aliases")))
         return
     if kind not in loaded.salvaged_ids:
         return
@@ -142,8 +143,8 @@ def _salvage(loaded: Loaded, kind: str, file: Path, located: Located | None, bla
     loaded.salvaged_ids[kind].add(match.group(2) if match and kind == "document" else file.stem)
     titles: list[str] = []
     if isinstance(data, dict):
-        loaded.salvaged_ids[kind].update(_texts_of(data.get("id")))
-        titles = _texts_of(data.get("title")) + _texts_of(data.get("aliases"))
+        loaded.salvaged_ids[kind].update(texts_of(data.get("id")))
+        titles = texts_of(data.get("title")) + texts_of(data.get("aliases"))
     if not titles and not blank:
         loaded.opaque[kind] = _rel(loaded.root, file)
     loaded.salvaged_titles.update(titles)

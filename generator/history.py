@@ -76,6 +76,7 @@ class History:
     files: dict[str, list[Change]] = field(default_factory=dict)  # path -> changes, oldest first
     _batch: subprocess.Popen[bytes] | None = None
     _blobs: dict[str, bytes] = field(default_factory=dict)
+    _spans: dict[str, list[Span]] = field(default_factory=dict)
 
     @property
     def available(self) -> bool:
@@ -138,7 +139,9 @@ class History:
 
     def spans(self, path: str) -> list[Span]:
         """Every version the file had in the history, oldest first (a version met again after another
-        one counts again: it was re-issued)."""
+        one counts again: it was re-issued). Worked out once per file: the version rule and the versions share it."""
+        if path in self._spans:
+            return self._spans[path]
         out: list[Span] = []
         for change in self.files.get(path, []):
             if change.blob is None:
@@ -148,6 +151,7 @@ class History:
                 out[-1].last = change
             else:
                 out.append(Span(version, change, change))
+        self._spans[path] = out
         return out
 
 

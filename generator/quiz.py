@@ -68,6 +68,11 @@ class Question:
         """The answer's letter among the options (A–D); empty for a fill-in."""
         return LETTERS[self.options.index(self.answer)] if self.kind == "choice" else ""
 
+    @property
+    def choices(self) -> tuple[tuple[str, str], ...]:
+        """(letter, option) pairs, as printed and shown: ("A", "物管员"), …"""
+        return tuple(zip(LETTERS, self.options, strict=False))
+
 
 @dataclass(frozen=True)
 class Quiz:

@@ -170,7 +170,7 @@ def _valid(root: Path, name: str, model: type[Any], kind: str) -> Any:
 
 
 def _repository(root: Path) -> _Repository:
-    from .check import DOCUMENT_FILE, discover
+    from .check import DOCUMENT_FILE, discover, texts_of
     from .models import CompanyFile, RolesFile
 
     if not (root / "procedures").is_dir():
@@ -182,29 +182,21 @@ def _repository(root: Path) -> _Repository:
         if match:
             data = _mapping(root, path)
             repo.documents.append(_DocumentFile(path, match.group(1), match.group(2), data))
-            repo.codes.update(_strings(data.get("code")))
-            repo.titles.update(_strings(data.get("title")) + _strings(data.get("aliases")))
+            repo.codes.update(texts_of(data.get("code")))
+            repo.titles.update(texts_of(data.get("title")) + texts_of(data.get("aliases")))
         elif path.name == "external.yml":
             items = _mapping(root, path).get("documents")
             for item in items if isinstance(items, list) else []:
                 if isinstance(item, dict):
-                    repo.external_ids.update(_strings(item.get("id")))
-                    repo.titles.update(_strings(item.get("title")) + _strings(item.get("aliases")))
+                    repo.external_ids.update(texts_of(item.get("id")))
+                    repo.titles.update(texts_of(item.get("title")) + texts_of(item.get("aliases")))
     for path in forms:
         data = _mapping(root, path)
         repo.form_ids.add(path.stem)
-        repo.form_ids.update(_strings(data.get("id")))
-        repo.codes.update(_strings(data.get("code")))
-        repo.titles.update(_strings(data.get("title")) + _strings(data.get("aliases")))
+        repo.form_ids.update(texts_of(data.get("id")))
+        repo.codes.update(texts_of(data.get("code")))
+        repo.titles.update(texts_of(data.get("title")) + texts_of(data.get("aliases")))
     return repo
-
-
-def _strings(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list):
-        return [v for v in value if isinstance(v, str)]
-    return []
 
 
 # --------------------------------------------------------------------------- the request

@@ -155,6 +155,10 @@ class TrainingDocument:
     title: str
     version: str
 
+    @property
+    def link(self) -> Link:
+        return Link("document", self.id, self.title)
+
 
 @dataclass(frozen=True)
 class TrainingRow:

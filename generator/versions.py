@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from .catalog import Catalog, DocumentView, build_catalog
+from .catalog import Catalog, DocumentView, Link, build_catalog
 from .history import Commit, History
 from .loader import load_text
 from .models import Document, Revision
@@ -46,6 +46,10 @@ class VersionView:
     def archive(self) -> str | None:
         """The superseded controlled copy, relative to the PDF folder."""
         return None if self.current else f"archive/{self.document_id}/{self.version}.pdf"
+
+    @property
+    def link(self) -> Link:
+        return Link("document", self.document_id, self.title)
 
     @property
     def anchor(self) -> str:

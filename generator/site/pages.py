@@ -122,12 +122,13 @@ def build_pages(catalog: Catalog, as_of: dt.date | None = None) -> list[SitePage
                 search="none",  # the answers are on the page
             )
         )
+    matrix = matrix_of(catalog)
     pages.append(
         SitePage(
             "training.md", "培训矩阵与复训", "training.html",
-            {"matrix": matrix_of(catalog), "retrain": retraining_after_changes(catalog), "quizzes": quizzes(catalog),
-             "documents": {d.id: d for d in catalog.documents}, "roles": {r.id: r for r in catalog.roles},
-             "versions": catalog.versions},
+            {"matrix": matrix, "rows": [(row, row.role.id in quiz_roles) for row in matrix.rows],
+             "retrain": [(r, catalog.document(r.document_id), catalog.versions[r.document_id][0].anchor)
+                         for r in retraining_after_changes(catalog)]},
             [TocEntry(2, "matrix", "培训矩阵"), TocEntry(2, "retraining", "改版后须重新培训的岗位")],
             search="title", boost=CATALOG_BOOST,
         )
