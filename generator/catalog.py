@@ -560,8 +560,8 @@ class Catalog:
     matrix: CompanyMatrix
     source_files: list[str]
     company: CompanyFile
-    versions: dict[str, list[VersionView]] = field(default_factory=dict)
-    """Each document's versions, newest first (generator/versions.py; from git when there is a history)."""
+    history: tuple[dict[str, Any], Any] | None = field(default=None, repr=False, compare=False)
+    """What the versions are read from: the inputs of this catalog and the git history (check.py sets it)."""
     derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
     """Views computed once on first use by the trainer's kit (quizzes, training matrix, retraining):
     the site and the PDFs share them, and `procgen check` does not pay for them."""
@@ -571,6 +571,19 @@ class Catalog:
         if name not in self.derived:
             self.derived[name] = make()
         return self.derived[name]
+
+    @property
+    def versions(self) -> dict[str, list[VersionView]]:
+        """Each document's versions, newest first (generator/versions.py), worked out on first use: the
+        site and the PDFs need them, `procgen check` and a preview's reload do not pay for them."""
+
+        def make() -> dict[str, list[VersionView]]:
+            from .versions import document_versions
+
+            inputs, history = self.history if self.history is not None else ({}, None)
+            return document_versions(inputs, self, history)
+
+        return self.once("versions", make)
 
     @property
     def changes(self) -> list[VersionView]:

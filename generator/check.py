@@ -24,7 +24,6 @@ from .models import CompanyFile, Document, ExternalFile, FormSchema, Line, Node,
 from .problems import Problem, sort_problems
 from .schema_errors import validate
 from .typography import HALF_WIDTH, KEPT, half_width_marks
-from .versions import document_versions
 
 DOCUMENT_FILE = re.compile(r"^(\d{2,4})-([a-z0-9]+(?:-[a-z0-9]+)*)\.yml$")
 
@@ -951,7 +950,7 @@ def _check(root: Path, *, when: dt.date | None = None) -> CheckResult:
         "company": loaded.company[1],
     }
     catalog = build_catalog(**inputs)
-    catalog.versions = document_versions(inputs, catalog, ctx.history)
+    catalog.history = (inputs, ctx.history)
     return CheckResult(problems, catalog, notices, ctx.history)
 
 
