@@ -149,6 +149,21 @@ def _salvage(loaded: Loaded, kind: str, file: Path, located: Located | None, bla
     loaded.salvaged_titles.update(titles)
 
 
+def validated(located: Located, kind: str, model: Any) -> tuple[Any, list[Problem]]:
+    """One loaded file through the limits, then (within them) its schema: the object, or None, and
+    the problems. The loader caches a file's data by its bytes; what follows from the data alone is
+    kept with it."""
+    if ("limits", kind) not in located.memo:
+        located.memo[("limits", kind)] = limit_problems(located, kind)
+    limited = located.memo[("limits", kind)]
+    if any(p.code == "E111" for p in limited):
+        return None, list(limited)  # too large or too deep to validate safely
+    if ("model", model) not in located.memo:
+        located.memo[("model", model)] = validate(model, located)
+    obj, found = located.memo[("model", model)]
+    return obj, [*limited, *found]
+
+
 def load_all(root: Path) -> tuple[Loaded, list[Problem]]:
     """Load and validate every file; schema problems are collected, not raised."""
     loaded = Loaded(root=root)
@@ -178,18 +193,7 @@ def load_all(root: Path) -> tuple[Loaded, list[Problem]]:
         if located is None:
             _salvage(loaded, kind, file, None, blank=any(p.code == "E009" for p in found))
             continue
-        # The loader caches a file's data by its bytes; what follows from the data alone is kept with it.
-        if ("limits", kind) not in located.memo:
-            located.memo[("limits", kind)] = limit_problems(located, kind)
-        limited = located.memo[("limits", kind)]
-        problems.extend(limited)
-        if any(p.code == "E111" for p in limited):
-            # Too large or too deep to validate safely: what it names still counts elsewhere.
-            _salvage(loaded, kind, file, located)
-            continue
-        if ("model", model) not in located.memo:
-            located.memo[("model", model)] = validate(model, located)
-        obj, found = located.memo[("model", model)]
+        obj, found = validated(located, kind, model)
         problems.extend(found)
         if obj is None:
             _salvage(loaded, kind, file, located)

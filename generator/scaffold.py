@@ -150,9 +150,8 @@ def _mapping(root: Path, path: Path) -> dict[str, Any]:
 
 def _valid(root: Path, name: str, model: type[Any], kind: str) -> Any:
     """procedures/<name>, validated; refused (with the way out) when it is missing or has errors."""
-    from .limits import limit_problems
+    from .check import validated
     from .loader import load_file
-    from .schema_errors import validate
 
     path = root / "procedures" / name
     if not path.is_file():
@@ -160,10 +159,8 @@ def _valid(root: Path, name: str, model: type[Any], kind: str) -> Any:
     located, problems = load_file(path, f"procedures/{name}", root)
     obj = None
     if located is not None:
-        problems = limit_problems(located, kind)
-        if not problems:
-            obj, problems = validate(model, located)
-    if obj is None:
+        obj, problems = validated(located, kind, model)
+    if obj is None or any(p.severity == "error" for p in problems):
         first = problems[0].text() if problems else f"procedures/{name}"
         raise _Refused(f"procedures/{name} 有错误，请先用 procgen check 修正：{first}")
     return obj
@@ -678,17 +675,14 @@ def _role_lines(role_id: str, name: str, department: str | None, description: st
 def _validated(shown: str, text: str, model: type[Any], kind: str) -> Any:
     """The written text read back as procgen check reads it: a value given on the command line that
     breaks a limit or the schema (a title too long …) is refused here, before anything is written."""
-    from .limits import limit_problems
+    from .check import validated
     from .loader import load_text
-    from .schema_errors import validate
 
     located, problems = load_text(shown, text.encode("utf-8"))
     obj = None
     if located is not None:
-        problems = limit_problems(located, kind)
-        if not problems:
-            obj, problems = validate(model, located)
-    if obj is None:
+        obj, problems = validated(located, kind, model)
+    if obj is None or any(p.severity == "error" for p in problems):
         raise _Refused("；".join(p.message for p in problems) or f"{shown} 无法读回")
     return obj
 
