@@ -13,7 +13,8 @@ import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .problems import FORMATTERS, escape_path
+from . import files
+from .problems import FORMATTERS, escape_path, printable
 
 if TYPE_CHECKING:
     from .check import CheckResult
@@ -170,6 +171,18 @@ def cmd_pdf(args: argparse.Namespace) -> int:
     return build_pdfs(catalog, root, out, only=args.only, jobs=args.jobs, fillable=args.fillable)
 
 
+def _utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+class _FormatRefused(Exception):
+    """A file ``procgen format`` leaves alone; the message says why."""
+
+
 def cmd_format(args: argparse.Namespace) -> int:
     """Rewrite half-width marks in Chinese as full-width, file by file, only when the file still
     loads to the same data with nothing but that punctuation changed (else it is left alone)."""
@@ -186,28 +199,32 @@ def cmd_format(args: argparse.Namespace) -> int:
     for file in [*procedures, *forms]:
         shown = file.relative_to(root).as_posix()
         raw, problems = read_definition(file, shown, root)
-        if raw is None:
-            continue
+        if raw is None or not _utf8(raw):
+            continue  # procgen check says what is wrong with it
+
+        def punctuate(text: str, shown: str = shown) -> str:
+            new = format_text(text)
+            if new == text:
+                return text
+            before, _ = load_text(shown, text.encode("utf-8"))
+            after, _ = load_text(shown, new.encode("utf-8"))
+            if before is None:
+                raise _FormatRefused("文件有语法错误，请先用 procgen check 找到并修正")
+            if after is None or not same_but_punctuation(before.data, after.data):
+                raise _FormatRefused("改写后除标点外数据也会变化（例如标点在折行处），请手工改为全角")
+            return new
+
         try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            continue
-        new = format_text(text)
-        if new == text:
-            continue
-        before, _ = load_text(shown, raw)
-        after, _ = load_text(shown, new.encode("utf-8"))
-        if before is None:
-            refused.append((shown, "文件有语法错误，请先用 procgen check 找到并修正"))
-            continue
-        if after is None or not same_but_punctuation(before.data, after.data):
-            refused.append((shown, "改写后除标点外数据也会变化（例如标点在折行处），请手工改为全角"))
-            continue
-        changed.append(shown)
-        if not args.check:
-            tmp = file.with_name(f".{file.name}.procgen-format")
-            tmp.write_text(new, encoding="utf-8")
-            tmp.replace(file)
+            if args.check:
+                original = files.read(file, shown)
+                if punctuate(original.text) != original.text:
+                    changed.append(shown)
+            elif files.rewrite(file, shown, punctuate):
+                changed.append(shown)
+        except _FormatRefused as exc:
+            refused.append((shown, str(exc)))
+        except files.WriteRefused as exc:
+            refused.append((shown, str(exc).removeprefix(f"{shown} ")))
     for shown in changed:
         print(f"{'须改正' if args.check else '已改正'} {escape_path(shown)}")
     for shown, why in refused:
@@ -252,11 +269,23 @@ def _safe_streams() -> None:
             pass
 
 
+def _parse(parser: argparse.ArgumentParser, argv: list[str] | None) -> argparse.Namespace:
+    """The arguments; the repository folder may also come after the options (``procgen new role ID
+    --name X ROOT``), where argparse alone would not take an optional positional."""
+    args, extra = parser.parse_known_args(argv)
+    for name in ("root", "path"):
+        if len(extra) == 1 and not extra[0].startswith("-") and getattr(args, name, None) == ".":
+            setattr(args, name, extra.pop())
+    if extra:
+        parser.error("无法识别的参数：" + " ".join(escape_path(x) for x in extra))
+    return args
+
+
 def main(argv: list[str] | None = None) -> int:
     _safe_streams()
     parser = _parser()
     try:
-        args = parser.parse_args(argv)
+        args = _parse(parser, argv)
     except SystemExit as exc:
         return int(exc.code or 0) and 2
     if not args.command:
@@ -267,7 +296,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         check_all()
     except SettingError as exc:
-        print(f"procgen: {exc}", file=sys.stderr)
+        print(f"procgen: {printable(str(exc))}", file=sys.stderr)
         return 2
     try:
         return COMMANDS[args.command](args)

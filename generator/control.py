@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import io
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -13,10 +14,12 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import settings
+from . import files, settings
 from .catalog import Catalog, DocumentView
+from .check import check
 from .history import changed_keys
-from .problems import escape_path
+from .loader import load_text
+from .problems import escape_path, printable
 from .redline import Edit, redline
 
 OUTCOMES = {"continue": "继续有效", "revise": "需修订"}
@@ -57,7 +60,6 @@ class FormDiff:
 
 def catalog_at(root: Path, rev: str) -> Catalog:
     """The catalog of revision ``rev`` (a commit, branch or tag) of the repository at ``root``."""
-    from .check import check
 
     probe = subprocess.run(["git", "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"], cwd=root, capture_output=True, text=True)
     if probe.returncode != 0:
@@ -127,7 +129,6 @@ def format_diff(docs: list[DocumentDiff], forms: list[FormDiff]) -> str:
 
 
 def cmd_diff(args: argparse.Namespace, root: Path) -> int:
-    from .check import check
 
     try:
         old = catalog_at(root, args.rev1)
@@ -139,7 +140,7 @@ def cmd_diff(args: argparse.Namespace, root: Path) -> int:
                 raise ControlError(f"工作区的定义有 {len(result.errors)} 个错误，无法比较：请先运行 procgen check")
             new = result.catalog
     except ControlError as exc:
-        print(f"procgen diff: {exc}", file=sys.stderr)
+        print(f"procgen diff: {printable(str(exc))}", file=sys.stderr)
         return 1
     sys.stdout.write(format_diff(*compare_catalogs(old, new)))
     return 0
@@ -151,9 +152,6 @@ def cmd_diff(args: argparse.Namespace, root: Path) -> int:
 def record_review(root: Path, doc_id: str, *, date: dt.date, reviewer: str, outcome: str, note: str | None) -> Path:
     """Append a review entry to the document's ``revisions``; the version stays. The file is rewritten
     only when the result still passes the check, in one step (nothing half-written)."""
-    from .check import check
-    from .loader import load_file
-
     result = check(root)
     if result.catalog is None:
         raise ControlError(f"定义有 {len(result.errors)} 个错误：请先用 procgen check 改正，再记录评审")
@@ -166,43 +164,54 @@ def record_review(root: Path, doc_id: str, *, date: dt.date, reviewer: str, outc
     if date > settings.today() or date < view.document.effective:
         raise ControlError(f"评审日期 {date} 须在生效日期 {view.document.effective} 与今天之间")
     path = root / view.path
-    located, _ = load_file(path, view.path, root)
-    assert located is not None
-    text = path.read_text(encoding="utf-8")
-    lines = text.splitlines(keepends=True)
-    first_line, first_col = located.where(("revisions", 0))
-    # The entry goes after the last line of the revisions list: before the next key at the top level.
-    top_keys = sorted(line for (key,), (line, _) in ((k, v) for k, v in located.keys.items() if len(k) == 1))
-    end = next((line - 1 for line in top_keys if line > first_line), len(lines))
-    while end > first_line and not lines[end - 1].strip():
-        end -= 1
-    pad = " " * (first_col - 3) if first_col >= 3 else ""
     summary = f"定期评审：{OUTCOMES[outcome]}" + (f"。{note}" if note else "")
-    entry = [
-        f'{pad}- version: "{view.document.version}"\n',
-        f"{pad}  date: {date.isoformat()}\n",
-        f"{pad}  summary: {_yaml_text(summary)}\n",
-        f"{pad}  reviewer: {reviewer}\n",
-        f"{pad}  outcome: {outcome}\n",
-    ]
-    if end and not lines[end - 1].endswith("\n"):
-        lines[end - 1] += "\n"
-    new_text = "".join(lines[:end] + entry + lines[end:])
-    with tempfile.TemporaryDirectory(prefix="procgen-review-") as scratch:
-        # Check the result as a whole repository would be checked, before touching the real file.
-        from shutil import copytree
 
+    def add_entry(text: str) -> str:
+        # Read under the folder's lock: a review recorded meanwhile by another procgen is in ``text``.
+        located, problems = load_text(view.path, text.encode("utf-8"))
+        if located is None or problems:
+            raise ControlError(f"{view.path} 在检查之后被改坏了：请先用 procgen check 改正，再记录评审")
+        lines = text.splitlines(keepends=True)
+        first_line, first_col = located.where(("revisions", 0))
+        # The entry goes after the last line of the revisions list: before the next key at the top level.
+        top_keys = sorted(line for (key,), (line, _) in ((k, v) for k, v in located.keys.items() if len(k) == 1))
+        end = next((line - 1 for line in top_keys if line > first_line), len(lines))
+        while end > first_line and not lines[end - 1].strip():
+            end -= 1
+        pad = " " * (first_col - 3) if first_col >= 3 else ""
+        entry = [
+            f'{pad}- version: "{view.document.version}"\n',
+            f"{pad}  date: {date.isoformat()}\n",
+            f"{pad}  summary: {_yaml_text(summary)}\n",
+            f"{pad}  reviewer: {reviewer}\n",
+            f"{pad}  outcome: {outcome}\n",
+        ]
+        if end and not lines[end - 1].endswith("\n"):
+            lines[end - 1] += "\n"
+        new_text = "".join(lines[:end] + entry + lines[end:])
+        _still_passes(root, view.path, new_text)
+        return new_text
+
+    try:
+        files.rewrite(path, view.path, add_entry)
+    except files.WriteRefused as exc:
+        raise ControlError(str(exc)) from None
+    return path
+
+
+def _still_passes(root: Path, shown: str, new_text: str) -> None:
+    """Check the result as a whole repository would be checked, before touching the real file."""
+    with tempfile.TemporaryDirectory(prefix="procgen-review-") as scratch:
         copy = Path(scratch) / "repo"
-        copytree(root / "procedures", copy / "procedures")
-        copytree(root / "forms", copy / "forms")
-        (copy / view.path).write_text(new_text, encoding="utf-8")
+        try:
+            shutil.copytree(root / "procedures", copy / "procedures")
+            shutil.copytree(root / "forms", copy / "forms")
+            (copy / shown).write_text(new_text, encoding="utf-8")
+        except OSError as exc:
+            raise ControlError(f"无法在临时目录中检查结果：{files.reason(exc)}；{shown} 未改动") from None
         after = check(copy)
         if after.catalog is None:
             raise ControlError("记录评审后文件无法通过检查，未改动：" + "；".join(p.message for p in after.errors[:3]))
-    tmp = path.with_name(f".{path.name}.procgen-review")
-    tmp.write_text(new_text, encoding="utf-8")
-    tmp.replace(path)
-    return path
 
 
 def _yaml_text(value: str) -> str:
@@ -219,7 +228,7 @@ def cmd_review(args: argparse.Namespace, root: Path) -> int:
     try:
         path = record_review(root, args.id, date=date, reviewer=args.reviewer, outcome=args.outcome, note=args.note)
     except ControlError as exc:
-        print(f"procgen review: {exc}", file=sys.stderr)
+        print(f"procgen review: {printable(str(exc))}", file=sys.stderr)
         return 1
     print(f"已记录评审：{escape_path(path.relative_to(root).as_posix())}（版本不变；下次评审日期据此顺延）")
     return 0

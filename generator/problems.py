@@ -83,6 +83,8 @@ class Problem:
         # One problem, one line of output, whatever text of the user's it quotes.
         if any(c in self.message for c in "\r\n\t\v\f\x85\u2028\u2029") or "  " in self.message:
             object.__setattr__(self, "message", " ".join(self.message.split()))
+        # Nothing the terminal would act on (an ESC colouring the screen, a bidi override reordering it).
+        object.__setattr__(self, "message", printable(self.message))
 
     @property
     def severity(self) -> Severity:
@@ -90,6 +92,17 @@ class Problem:
 
     def text(self) -> str:
         return f"{escape_path(self.path)}:{self.line}:{self.col}: {self.severity} {self.code} {self.message}"
+
+
+def printable(text: str) -> str:
+    """``text`` with every control or format character written as an escape (\\x1b, \\u202e);
+    everything else, backslashes included, as it is. For messages that quote the user's text."""
+    if text.isprintable():
+        return text
+    return "".join(
+        c.encode("unicode_escape").decode("ascii") if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp", "Cs") else c
+        for c in text
+    )
 
 
 def escape_path(path: str) -> str:

@@ -10,25 +10,22 @@ and what to change. What can be derived is derived, so the new file is valid the
   serial number, and that document's owner as its keeper;
 - a role is appended to ``procedures/roles.yml`` as text: every byte above it stays as it was.
 
-Nothing is ever overwritten, and nothing is left half-written: each file is written to a temporary
-file beside it and moved into place in one step.
+Nothing is ever overwritten, and nothing is left half-written: every write goes through
+generator/files.py (locked, compared before replacing, atomic, keeping line ends, mode and links).
 
 Exit status: 0 written; 1 for a mistake in the request (a bad or taken id, an unknown owning
-document …), with one line on stderr saying what to do; 2 when the folder given is not a folder or
-cannot be written, as for the other ``procgen`` commands.
+document …) or a file that cannot be written (a full disk, no permission), with one line on stderr
+saying what to do; 2 when the folder given is not a folder, as for the other ``procgen`` commands.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
 import difflib
 import json
 import os
 import re
-import secrets
-import stat
 import sys
 import unicodedata
 from collections import Counter
@@ -38,6 +35,9 @@ from typing import TYPE_CHECKING, Any
 
 # Only the standard library at import time: cli.py builds its parser with add_arguments() for every
 # command, and the models and the loader are loaded when `procgen new` actually runs.
+from . import files
+from .problems import printable
+
 if TYPE_CHECKING:
     from .models import CompanyFile, RolesFile
 
@@ -94,7 +94,7 @@ def command(args: argparse.Namespace) -> int:
     try:
         written, hints = _run(args)
     except _Refused as exc:
-        print(f"procgen new: {exc}", file=sys.stderr)
+        print(f"procgen new: {printable(str(exc))}", file=sys.stderr)
         return exc.status
     print(f"已写入 {written}")
     for hint in hints:
@@ -687,70 +687,23 @@ def _validated(shown: str, text: str, model: type[Any], kind: str) -> Any:
     return obj
 
 
-def _temporary(path: Path, mode: int) -> tuple[Path, int]:
-    """A new hidden file beside ``path`` (not *.yml, so no check ever reads it), opened for writing."""
-    while True:
-        tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.procgen-new")
-        try:
-            return tmp, os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
-        except FileExistsError:
-            continue
-
-
-def _fill(fd: int, data: bytes) -> None:
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-
-
 def _write_new(path: Path, text: str, shown: str) -> None:
-    """Write a new file whole, or not at all; never over an existing one.
-
-    The text goes into a temporary file first; a hard link then puts it in place and fails if a file
-    of that name has appeared meanwhile. Where hard links are not supported it is moved with
-    os.replace, after one more look."""
+    """Write a new file whole, or not at all; never over an existing one (generator/files.py)."""
     try:
-        path.parent.mkdir(exist_ok=True)
-        tmp, fd = _temporary(path, 0o666)
-    except OSError as exc:
-        raise _Refused(f"无法写入 {shown}：{exc.strerror or exc}", status=2) from None
-    try:
-        _fill(fd, text.encode("utf-8"))
-        try:
-            os.link(tmp, path)
-        except FileExistsError:
-            raise _Refused(f"{shown} 已存在，未改写") from None
-        except OSError:  # no hard links on this file system
-            if path.exists() or path.is_symlink():
-                raise _Refused(f"{shown} 已存在，未改写") from None
-            os.replace(tmp, path)
-    except OSError as exc:
-        raise _Refused(f"无法写入 {shown}：{exc.strerror or exc}", status=2) from None
-    finally:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
+        files.create(path, text, shown)
+    except files.WriteRefused as exc:
+        raise _Refused(str(exc)) from None
 
 
 def _replace(path: Path, data: bytes, before: bytes, shown: str) -> None:
-    """Replace ``path`` by ``data`` in one step, keeping its permissions; refused if the file changed
-    since it was read as ``before`` (someone saved it meanwhile)."""
+    """Replace ``path`` by ``data`` in one step (generator/files.py: locked, compared, keeping mode,
+    owner and a link); refused if the file changed since it was read as ``before``."""
     try:
-        mode = stat.S_IMODE(path.stat().st_mode)
-        tmp, fd = _temporary(path, mode)
-    except OSError as exc:
-        raise _Refused(f"无法写入 {shown}：{exc.strerror or exc}", status=2) from None
-    try:
-        _fill(fd, data)
-        os.chmod(tmp, mode)  # os.open applied the umask
-        if path.read_bytes() != before:
-            raise _Refused(f"{shown} 在写入前被修改了（可能正在编辑器中保存）：未改动，请重试")
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise _Refused(f"无法写入 {shown}：{exc.strerror or exc}", status=2) from None
-    finally:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
+        with files.folder_lock(Path(os.path.realpath(path)).parent, shown):
+            original = files.read(path, shown)
+            files.write_bytes(original.path, data, shown, before=before, mode=original.mode, owner=(original.uid, original.gid))
+    except files.WriteRefused as exc:
+        raise _Refused(str(exc)) from None
 
 
 # --------------------------------------------------------------------------- text

@@ -268,5 +268,5 @@ def test_a_failed_write_leaves_roles_yml_as_it_was(repo: Path, capsys: pytest.Ca
     monkeypatch.setattr(scaffold.os, "replace", replace)
     before = snapshot(repo)
     status, _, err = new(capsys, repo, "role", "fire-warden")
-    assert status == 2 and "procedures/roles.yml" in err
+    assert status == 1 and "procedures/roles.yml" in err and "磁盘已满" in err
     assert snapshot(repo) == before

