@@ -39,20 +39,15 @@ check: setup
 schema: setup
 	$(BIN)/procgen schema
 
-# Build into a scratch folder and swap it in only when everything succeeded,
-# so a failed build never leaves a half-written site/. The plugin checks the definitions (once) and
-# stops with the located problems before writing anything.
+# procgen build: the site is built in a staging folder beside site/ and swapped in whole (an atomic
+# directory exchange) only when everything succeeded, so a failed or killed build never leaves a
+# half-written site/; two builds at once run one after the other (generator/publish.py).
 site: setup
-	rm -rf .build/site
-	$(BIN)/mkdocs build --strict --site-dir .build/site
-	rm -rf site && mv .build/site site
+	$(BIN)/procgen build
 	@echo "手册已生成：site/index.html（PDF 在 site/pdf/）"
 
 site-offline: setup
-	rm -rf .build/site-offline
-	PROCGEN_OFFLINE=true $(BIN)/mkdocs build --strict --site-dir .build/site-offline
-	rm -rf site-offline && mv .build/site-offline site-offline
-	cd site-offline && rm -f ../site-offline.zip && $(PYTHON) -c "import shutil; shutil.make_archive('../site-offline', 'zip', '.')"
+	$(BIN)/procgen build --offline
 	@echo "离线版已生成：site-offline/ 与 site-offline.zip（解压后直接打开 index.html）"
 
 pdf: setup

@@ -44,6 +44,9 @@ def _parser() -> argparse.ArgumentParser:
     pdf.add_argument("--only", action="append", default=[], metavar="ID", help="只生成该 id 的 PDF（可重复）")
     pdf.add_argument("--jobs", type=int, default=0, help="并行进程数（默认为 CPU 核数）")
     pdf.add_argument("--fillable", action="store_true", help="表单生成可填写的 AcroForm 字段（文件很大）")
+    build = sub.add_parser("build", help="生成网站到 site/（先在临时文件夹中生成，成功后一步替换；同时只运行一个）")
+    build.add_argument("path", nargs="?", default=".", help="仓库根目录（默认当前目录，含 mkdocs.yml）")
+    build.add_argument("--offline", action="store_true", help="离线版：site-offline/ 与 site-offline.zip")
     diff = sub.add_parser("diff", help="比较两个版本（提交、分支或标签）的文件：逐条列出新增、删除、改写")
     diff.add_argument("rev1", help="较早的版本，如 HEAD~3、main、v1.0")
     diff.add_argument("rev2", nargs="?", default=None, help="较新的版本（默认：工作区当前的文件）")
@@ -153,6 +156,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_pdf(args: argparse.Namespace) -> int:
+    from . import publish
     from .check import CatalogError, load_catalog
     from .pdf.build import build_pdfs
 
@@ -168,7 +172,40 @@ def cmd_pdf(args: argparse.Namespace) -> int:
     out = _out_dir(args.out, root)
     if out is None:
         return 2
-    return build_pdfs(catalog, root, out, only=args.only, jobs=args.jobs, fillable=args.fillable)
+    if args.only:  # a few PDFs, each written atomically into the folder as it is
+        with publish.build_lock(root):
+            return build_pdfs(catalog, root, out, only=args.only, jobs=args.jobs, fillable=args.fillable)
+    status = 0
+
+    def make(stage: Path) -> None:
+        nonlocal status
+        status = build_pdfs(catalog, root, stage, jobs=args.jobs, fillable=args.fillable)
+        if status:
+            raise publish.PublishError("未生成 PDF")
+
+    try:
+        publish.publish(root, out, make)
+    except publish.PublishError as exc:
+        if status == 0:
+            print(f"procgen pdf: {printable(str(exc))}", file=sys.stderr)
+        return status or 1
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    """`make site` / `make site-offline`: the site built in a staging folder and swapped in whole."""
+    from . import publish
+
+    root = _root(args.path)
+    if root is None:
+        return 2
+    try:
+        folder = publish.build_site(root, offline=args.offline)
+    except publish.PublishError as exc:
+        print(f"procgen build: {printable(str(exc))}；{'site-offline' if args.offline else 'site'}/ 未改动", file=sys.stderr)
+        return 1
+    print(f"已发布 {folder.name}/")
+    return 0
 
 
 def _utf8(raw: bytes) -> bool:
@@ -256,7 +293,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 COMMANDS = {
     "check": cmd_check, "schema": cmd_schema, "pdf": cmd_pdf, "format": cmd_format,
-    "diff": cmd_diff, "review": cmd_review, "new": cmd_new,
+    "diff": cmd_diff, "review": cmd_review, "new": cmd_new, "build": cmd_build,
 }
 
 

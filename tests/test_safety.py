@@ -196,3 +196,83 @@ def test_messages_never_carry_raw_control_characters(repo: Path, capsys: pytest.
     err = capsys.readouterr().err
     assert "\x1b" not in err
     assert re.search(r"\\x1b|\\e|U\+001B", err)
+
+
+# --------------------------------------------------------------------------- the site swap (generator/publish.py)
+
+FIXTURE = REPO / "tests" / "fixtures" / "valid"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    root = tmp_path / "project"
+    shutil.copytree(FIXTURE, root)
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    (root / "docs").mkdir(exist_ok=True)
+    return root
+
+
+def site_build(root: Path) -> subprocess.Popen[str]:
+    env = dict(os.environ, PROCGEN_PDF="false", PROCGEN_TODAY="2024-06-01", NO_MKDOCS_2_WARNING="1")
+    return subprocess.Popen([*PROCGEN, "build", str(root)], cwd=root, env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+
+
+def tree(folder: Path) -> set[str]:
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_killed_builds_leave_the_last_complete_site(project: Path) -> None:
+    first = site_build(project)
+    out, err = first.communicate(timeout=300)
+    assert first.returncode == 0, err
+    complete = tree(project / "site")
+    assert "index.html" in complete and "procedures/return-visit/index.html" in complete
+    import random
+
+    chance = random.Random(21)
+    for _ in range(6):
+        run = site_build(project)
+        try:
+            run.wait(timeout=chance.uniform(0.2, 2.5))
+        except subprocess.TimeoutExpired:
+            os.killpg(run.pid, 9)
+            run.wait()
+        run.communicate()
+        assert tree(project / "site") == complete
+    finished = site_build(project)
+    assert finished.communicate(timeout=300) and finished.returncode == 0
+    assert tree(project / "site") == complete
+    assert not list(project.glob(".site.staging-*"))  # what the killed builds left is gone
+
+
+def test_two_builds_at_once_both_succeed_in_turn(project: Path) -> None:
+    runs = [site_build(project) for _ in range(2)]
+    results = [run.communicate(timeout=300) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], results
+    assert any("等待它完成" in err for _, err in results)
+    assert "index.html" in tree(project / "site")
+
+
+def test_a_failed_build_leaves_the_site_as_it_was(project: Path) -> None:
+    done = site_build(project)
+    assert done.communicate(timeout=300) and done.returncode == 0
+    complete = tree(project / "site")
+    doc = sorted((project / "procedures").glob("[0-9]*.yml"))[0]
+    doc.write_text(doc.read_text(encoding="utf-8").replace("\ntitle:", "\ntitle: [", 1), encoding="utf-8")
+    run = site_build(project)
+    _, err = run.communicate(timeout=300)
+    assert run.returncode == 1 and "site/ 未改动" in err and "Traceback" not in err
+    assert tree(project / "site") == complete
+
+
+def test_exchange_swaps_two_folders_in_one_step(tmp_path: Path) -> None:
+    from generator.publish import exchange
+
+    old, new = tmp_path / "site", tmp_path / "stage"
+    old.mkdir()
+    (old / "a").write_text("old")
+    new.mkdir()
+    (new / "a").write_text("new")
+    exchange(new, old)
+    assert (old / "a").read_text() == "new" and (new / "a").read_text() == "old"
