@@ -588,8 +588,15 @@ class Catalog:
     @property
     def changes(self) -> list[VersionView]:
         """Every version of every document, newest first: the /changes/ page."""
-        every = [v for d in self.documents for v in self.versions.get(d.id, [])]
+        every = [v for versions in self.versions.values() for v in versions]
         return sorted(every, key=lambda v: (v.effective, v.since.index if v.since else 1 << 62, v.code), reverse=True)
+
+    @property
+    def withdrawn(self) -> list[VersionView]:
+        """The register of withdrawn documents (ISO 9001 7.5.3: obsolete documents stay identified): the
+        last version of each document whose file was removed from the branch, newest removal first."""
+        last = [versions[0] for versions in self.versions.values() if versions and versions[0].withdrawn is not None]
+        return sorted(last, key=lambda v: (v.withdrawn.index if v.withdrawn else 0, v.code), reverse=True)
 
     def document(self, doc_id: str) -> DocumentView:
         return next(d for d in self.documents if d.id == doc_id)

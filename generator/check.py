@@ -17,7 +17,7 @@ from typing import Any
 
 from . import settings
 from .catalog import MENTION, Catalog, add_months, build_catalog
-from .history import History, changed_keys, read_history
+from .history import History, changed_keys, read_history, version_key
 from .limits import MAX_INT, limit_problems
 from .loader import Located, load_file, load_text
 from .models import CompanyFile, Document, ExternalFile, FormSchema, Line, Node, RolesFile, RowBlock, SectionBlock
@@ -797,8 +797,10 @@ def versions_raised(ctx: Context) -> Iterator[Problem]:
     Passes: a document edited with version 1.0 → 1.1 and a revision entry for 1.1 that says what changed;
     a typo fixed in a revision summary. Fails: the body edited while the version stays 1.0 (E235, at the
     version line); a form's version raised without a revision entry (E233); a revision entry for a raised
-    version that lists no change (E234); a version number used before (E237); ``controlled_from`` naming a
-    commit not in the history (E236). Skipped, with one notice, outside git or in a shallow clone.
+    version that lists no change (E234); a version number used before (E237), or lower than the last
+    (E238); ``controlled_from`` naming a commit not in the history (E236). A document is followed by its
+    id: renamed or renumbered with ``git mv``, it is compared with its previous version wherever that
+    lived. Skipped, with one notice, outside git, in a shallow clone or when procedures/ is a submodule.
     """
     history = ctx.history
     if history is None or not history.available or not history.commits:
@@ -812,7 +814,8 @@ def versions_raised(ctx: Context) -> Iterator[Problem]:
             return
     files: list[tuple[Located, Document | FormSchema]] = [*ctx.loaded.documents, *ctx.loaded.forms]
     for located, model in files:
-        spans = history.spans(located.path)
+        ident = ("procedures/" if isinstance(model, Document) else "forms/", model.id)
+        spans = history.spans(ident)
         if not spans:
             continue  # not committed yet: its first version
         current = spans[-1]
@@ -821,6 +824,9 @@ def versions_raised(ctx: Context) -> Iterator[Problem]:
             earlier = {span.version for span in spans}
             if model.version in earlier:
                 yield ctx.at(located, ("version",), "E237", f"版本 {model.version} 以前已经用过：新版本须用新的版本号（上一版是 {current.version}）")
+                continue
+            if version_key(model.version) < version_key(current.version):
+                yield ctx.at(located, ("version",), "E238", f"版本 {model.version} 低于上一版 {current.version}：版本号只能升高")
                 continue
             entries = [(i, r) for i, r in enumerate(model.revisions) if r.version == model.version and not r.is_review]
             if not entries:
@@ -833,7 +839,7 @@ def versions_raised(ctx: Context) -> Iterator[Problem]:
             continue
         base = current.first
         if start is not None and base.commit.index < start.index:
-            base = history.at(located.path, start) or base
+            base = history.at(ident, start) or base
         assert base.blob is not None
         old, found = load_text(located.path, history.blob(base.blob))
         if old is None or found:

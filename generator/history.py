@@ -5,6 +5,11 @@ Read with a fixed number of git calls per build, none per file: ``git rev-parse`
 full clone?), one ``git log --raw`` over the first-parent history of the branch, and one
 ``git cat-file --batch`` process that answers for every blob the rules ask about.
 
+A document or form is followed by its ``id``, not by its file name: a file renamed or renumbered with
+``git mv`` keeps its history, and a file deleted from the branch is a withdrawn document (its last
+version stays on record). The id and the version of each committed blob are read from its parsed YAML
+(once per blob), never by matching text.
+
 What counts as content: a file's data as parsed, without its metadata (:data:`METADATA`): formatting,
 comments, key order and quoting never count, nor do revision entries and review records (a typo in a
 revision summary, a review recorded with ``procgen review``) or the review cycle. Everything else is
@@ -15,12 +20,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from .loader import load_text
 
 GIT_TIMEOUT = 120
 """Seconds a git call may take before the history is given up (with a notice), never a hang."""
@@ -29,7 +35,10 @@ METADATA = frozenset({"$schema", "revisions", "review_months"})
 """Keys whose change is not a change of content: the version rule ignores them."""
 
 WATCHED = ("procedures/", "forms/")
-_VERSION_LINE = re.compile(rb"^version:[ \t]*[\"']?([^\"'\s#]+)", re.M)
+"""The folders whose files are under version control; a file's identity is (folder, id)."""
+
+Identity = tuple[str, str]
+"""("procedures/" or "forms/", the id in the file; a file without one, such as roles.yml, by its path)."""
 
 
 @dataclass(frozen=True)
@@ -49,10 +58,11 @@ class Commit:
 
 @dataclass(frozen=True)
 class Change:
-    """One commit's version of one file (``blob`` None: the commit deleted it)."""
+    """One commit's version of one file (``blob`` None: the commit deleted it, or moved the id away)."""
 
     commit: Commit
     blob: str | None
+    path: str = ""
 
 
 @dataclass
@@ -74,9 +84,12 @@ class History:
     commits: list[Commit] = field(default_factory=list)
     by_sha: dict[str, Commit] = field(default_factory=dict)
     files: dict[str, list[Change]] = field(default_factory=dict)  # path -> changes, oldest first
+    by_commit: list[list[Change]] = field(default_factory=list)  # commit index -> the files it changed
     _batch: subprocess.Popen[bytes] | None = None
     _blobs: dict[str, bytes] = field(default_factory=dict)
-    _spans: dict[str, list[Span]] = field(default_factory=dict)
+    _parsed: dict[str, Any] = field(default_factory=dict)
+    _lineages: dict[Identity, list[Change]] | None = None
+    _spans: dict[Identity, list[Span]] = field(default_factory=dict)
 
     @property
     def available(self) -> bool:
@@ -124,34 +137,96 @@ class History:
     def __del__(self) -> None:
         self.close()
 
-    def version_of(self, blob: str) -> str | None:
-        match = _VERSION_LINE.search(self.blob(blob))
-        return match.group(1).decode("utf-8", "replace") if match else None
+    def data(self, blob: str) -> Any:
+        """A blob's data as parsed YAML (None when it does not parse), once per blob."""
+        if blob not in self._parsed:
+            located, problems = load_text("blob", self.blob(blob))
+            self._parsed[blob] = located.data if located is not None and not problems else None
+        return self._parsed[blob]
 
-    def at(self, path: str, commit: Commit) -> Change | None:
-        """The file as it was at ``commit`` (None when it did not exist then)."""
+    def version_of(self, blob: str) -> str | None:
+        data = self.data(blob)
+        version = data.get("version") if isinstance(data, dict) else None
+        return version if isinstance(version, str) else None
+
+    def identity(self, path: str, blob: str, before: Identity | None) -> Identity:
+        """Whose version ``blob`` is: its folder and id; a blob that does not parse keeps the identity its
+        path had before; a file without an id is known by its path."""
+        folder = next(w for w in WATCHED if path.startswith(w))
+        data = self.data(blob)
+        ident = data.get("id") if isinstance(data, dict) else None
+        if isinstance(ident, str) and ident:
+            return folder, ident
+        return before if before is not None else (folder, path)
+
+    def lineages(self) -> dict[Identity, list[Change]]:
+        """Each document's and form's changes by identity, oldest first, following renames: a commit
+        that moves an id to another path (``git mv``, renumbering) continues its line; a commit that
+        deletes the file holding an id (and adds none) ends it with a ``blob`` None change."""
+        if self._lineages is not None:
+            return self._lineages
+        lines: dict[Identity, list[Change]] = {}
+        owner: dict[str, Identity] = {}  # path -> identity it holds now
+        place: dict[Identity, str] = {}  # identity -> the path holding it now
+        for commit, changes in zip(self.commits, self.by_commit, strict=True):
+            gone: dict[Identity, str] = {}
+            came: dict[Identity, Change] = {}
+            for change in changes:
+                before = owner.pop(change.path, None)
+                if change.blob is None:
+                    if before is not None:
+                        gone[before] = change.path
+                    continue
+                ident = self.identity(change.path, change.blob, before)
+                if before is not None and before != ident:
+                    gone[before] = change.path
+                owner[change.path] = ident
+                came[ident] = Change(commit, change.blob, change.path)
+            for ident, path in gone.items():
+                if ident not in came and place.get(ident) == path:
+                    del place[ident]
+                    lines.setdefault(ident, []).append(Change(commit, None, path))
+            for ident, change in came.items():
+                place[ident] = change.path
+                lines.setdefault(ident, []).append(change)
+        self._lineages = lines
+        return lines
+
+    def at(self, ident: Identity, commit: Commit) -> Change | None:
+        """The document or form as it was at ``commit`` (None when it did not exist then)."""
         last = None
-        for change in self.files.get(path, []):
+        for change in self.lineages().get(ident, []):
             if change.commit.index > commit.index:
                 break
             last = change
         return last if last is not None and last.blob is not None else None
 
-    def spans(self, path: str) -> list[Span]:
-        """Every version the file had in the history, oldest first (a version met again after another
-        one counts again: it was re-issued). Worked out once per file: the version rule and the versions share it."""
-        if path in self._spans:
-            return self._spans[path]
+    def withdrawn(self, folder: str) -> list[tuple[str, Change]]:
+        """The ids of ``folder`` whose file is no longer on the branch: (id, the change that removed it)."""
+        return [
+            (ident, changes[-1]) for (where, ident), changes in self.lineages().items()
+            if where == folder and changes and changes[-1].blob is None and not ident.endswith(".yml")
+        ]
+
+    def spans(self, ident: Identity) -> list[Span]:
+        """Every version the document or form had in the history, oldest first (a version met again
+        after another one counts again: it was re-issued; one met again after a withdrawal too).
+        Worked out once per identity: the version rule and the versions share it."""
+        if ident in self._spans:
+            return self._spans[ident]
         out: list[Span] = []
-        for change in self.files.get(path, []):
+        withdrawn = False
+        for change in self.lineages().get(ident, []):
             if change.blob is None:
+                withdrawn = True
                 continue
             version = self.version_of(change.blob) or "?"
-            if out and out[-1].version == version:
+            if out and out[-1].version == version and not withdrawn:
                 out[-1].last = change
             else:
                 out.append(Span(version, change, change))
-        self._spans[path] = out
+            withdrawn = False
+        self._spans[ident] = out
         return out
 
 
@@ -182,6 +257,10 @@ def read_history(root: Path) -> History:
     if Path(top).resolve() != root.resolve():
         history.notice = "不是 git 仓库的根目录：未检查版本规则，也没有历史版本"
         return history
+    for folder in ("procedures", "forms"):
+        if (root / folder / ".git").exists():
+            history.notice = f"{folder}/ 是 git 子模块（或单独的仓库）：未检查版本规则，也没有历史版本；请在 {folder}/ 自己的仓库中管理版本"
+            return history
     if shallow.strip() == "true":
         history.notice = "浅克隆（git clone --depth）缺少历史：未检查版本规则；请用完整克隆（git fetch --unshallow）"
         return history
@@ -200,8 +279,11 @@ def read_history(root: Path) -> History:
         commit = Commit(sha, time, position)
         history.commits.append(commit)
         history.by_sha[sha] = commit
+        history.by_commit.append([])
         for path, blob in changes:
-            history.files.setdefault(path, []).append(Change(commit, blob))
+            change = Change(commit, blob, path)
+            history.files.setdefault(path, []).append(change)
+            history.by_commit[-1].append(change)
     assert len(history.commits) == total
     return history
 
@@ -221,6 +303,11 @@ def _parse_log(text: str) -> Iterator[tuple[str, int, list[tuple[str, str | None
             blob = None if parts[4].startswith("D") else parts[3]
             changes.append((path, blob))
         yield sha, int(time or 0), changes
+
+
+def version_key(version: str) -> tuple[int, ...]:
+    """``"1.10"`` -> (1, 10): versions compare as numbers, part by part (the model allows digits only)."""
+    return tuple(int(part) if part.isdigit() else -1 for part in version.split("."))
 
 
 def content(data: Any) -> Any:

@@ -38,6 +38,10 @@ class VersionView:
     previous: str | None = None
     edits: list[Edit] | None = None
     """Against the previous version; None when there is none or its content cannot be read."""
+    withdrawn: Commit | None = None
+    """The last version of a withdrawn document: the commit that removed its file."""
+    retired: bool = False
+    """A version of a document that is no longer in the manual (withdrawn): no current page to link."""
     view: DocumentView | None = field(default=None, repr=False)
     catalog: Catalog | None = field(default=None, repr=False)
     """The whole catalog with this version of the document in it (to compare what a role must know)."""
@@ -46,6 +50,11 @@ class VersionView:
     def archive(self) -> str | None:
         """The superseded controlled copy, relative to the PDF folder."""
         return None if self.current else f"archive/{self.document_id}/{self.version}.pdf"
+
+    @property
+    def status(self) -> str:
+        """现行, 已作废 (superseded) or 已撤销 (the document itself withdrawn)."""
+        return "现行" if self.current else "已撤销" if self.withdrawn else "已作废"
 
     @property
     def link(self) -> Link:
@@ -66,40 +75,60 @@ class VersionView:
         return entries[-1].summary if entries else ""
 
 
-def _old_catalog(inputs: dict[str, Any], doc: Document) -> Catalog | None:
-    """The catalog with an earlier version of one document among today's others."""
+def _old_catalog(inputs: dict[str, Any], path: str, doc: Document) -> Catalog | None:
+    """The catalog with an earlier version of one document among today's others (added to them when the
+    document has been withdrawn since)."""
     documents = [(p, doc if d.id == doc.id else d) for p, d in inputs["documents"]]
+    if all(d.id != doc.id for _, d in inputs["documents"]):
+        documents.append((path, doc))
     try:
         return build_catalog(**dict(inputs, documents=documents))
     except (KeyError, ValueError, StopIteration):  # it names something that no longer exists
         return None
 
 
+def _committed(inputs: dict[str, Any], history: History, doc_id: str, fallback: Document | None) -> list[VersionView]:
+    """The committed versions of the document ``doc_id``, oldest first, wherever its file lived."""
+    versions: list[VersionView] = []
+    for span in history.spans(("procedures/", doc_id)):
+        assert span.last.blob is not None
+        located, problems = load_text(span.last.path, history.blob(span.last.blob))
+        old: Document | None = None
+        if located is not None and not problems:
+            model, problems = validate(Document, located)
+            old = model if isinstance(model, Document) else None
+        shown = old or fallback
+        if shown is None:
+            continue  # neither this version nor a later one can be read
+        then = _old_catalog(inputs, span.last.path, old) if old is not None else None
+        versions.append(
+            VersionView(
+                doc_id, shown.code, shown.title, span.version, False, shown.effective,
+                [r for r in (old.revisions if old else []) if r.version == span.version],
+                span.first.commit, span.last.commit,
+                view=next((d for d in then.documents if d.id == doc_id), None) if then else None,
+                catalog=then,
+            )
+        )
+    return versions
+
+
+def _linked(versions: list[VersionView]) -> None:
+    for before, after in zip(versions, versions[1:], strict=False):
+        after.previous = before.version
+        if before.view is not None and after.view is not None:
+            after.edits = redline(before.view, after.view)
+
+
 def document_versions(inputs: dict[str, Any], catalog: Catalog, history: History | None) -> dict[str, list[VersionView]]:
-    """Each document's versions, newest first (just the current one when there is no history)."""
+    """Each document's versions, newest first (just the current one when there is no history); a
+    document withdrawn from the branch (its file deleted) keeps its versions, the last one marked
+    ``withdrawn`` with the commit that removed it."""
     out: dict[str, list[VersionView]] = {}
+    known = history is not None and history.available
     for current in catalog.documents:
         doc = current.document
-        spans = history.spans(current.path) if history is not None and history.available else []
-        versions: list[VersionView] = []
-        for span in spans:
-            assert span.last.blob is not None
-            located, problems = load_text(current.path, history.blob(span.last.blob)) if history else (None, [])
-            old: Document | None = None
-            if located is not None and not problems:
-                model, problems = validate(Document, located)
-                old = model if isinstance(model, Document) else None
-            then = _old_catalog(inputs, old) if old is not None else None
-            versions.append(
-                VersionView(
-                    doc.id, doc.code if old is None else old.code, doc.title if old is None else old.title, span.version, False,
-                    old.effective if old else doc.effective,
-                    [r for r in (old.revisions if old else []) if r.version == span.version],
-                    span.first.commit, span.last.commit,
-                    view=next((d for d in then.documents if d.id == doc.id), None) if then else None,
-                    catalog=then,
-                )
-            )
+        versions = _committed(inputs, history, doc.id, doc) if known and history is not None else []
         if versions and versions[-1].version == doc.version:
             last = versions.pop()
             since = last.since
@@ -111,11 +140,20 @@ def document_versions(inputs: dict[str, Any], catalog: Catalog, history: History
                 [r for r in doc.revisions if r.version == doc.version], since, None, view=current, catalog=catalog,
             )
         )
-        for before, after in zip(versions, versions[1:], strict=False):
-            after.previous = before.version
-            if before.view is not None and after.view is not None:
-                after.edits = redline(before.view, after.view)
+        _linked(versions)
         out[doc.id] = list(reversed(versions))
+    if known and history is not None:
+        for doc_id, removal in history.withdrawn("procedures/"):
+            if doc_id in out:
+                continue
+            versions = _committed(inputs, history, doc_id, None)
+            if not versions:
+                continue
+            versions[-1].withdrawn = removal.commit
+            for version in versions:
+                version.retired = True
+            _linked(versions)
+            out[doc_id] = list(reversed(versions))
     return out
 
 

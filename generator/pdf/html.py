@@ -109,11 +109,15 @@ class HtmlPages:
         doc_id, _, version = key.partition("@")
         versions = self.catalog.versions[doc_id]
         index = next(i for i, v in enumerate(versions) if v.version == version and not v.current)
-        old, newer = versions[index], versions[index - 1]
+        old = versions[index]
         assert old.view is not None, "selected only when the version can be read"
-        page = document_page(
-            self.catalog, old.view, self.date.date(), superseded_by=newer.version, superseded_on=newer.effective
-        )
+        if old.withdrawn is not None:  # the document itself was withdrawn: nothing replaced it
+            page = document_page(self.catalog, old.view, self.date.date(), withdrawn_on=old.withdrawn.date)
+        else:
+            newer = versions[index - 1]
+            page = document_page(
+                self.catalog, old.view, self.date.date(), superseded_by=newer.version, superseded_on=newer.effective
+            )
         html = self._render("document.html.j2", page=page)
         return PdfJob("archive", key, f"{old.archive}", html)
 
@@ -185,9 +189,10 @@ class HtmlPages:
             found.setdefault(form.form.id, []).append(("form", form.form.id))
         for doc in self.catalog.documents:
             found.setdefault(doc.id, []).append(("document", doc.id))
-            for version in self.catalog.versions.get(doc.id, []):
+        for doc_id, versions in self.catalog.versions.items():  # withdrawn documents included
+            for version in versions:
                 if not version.current and version.view is not None:
-                    found[doc.id].append(("archive", f"{doc.id}@{version.version}"))
+                    found.setdefault(doc_id, []).append(("archive", f"{doc_id}@{version.version}"))
         found.setdefault(MANUAL_ID, []).append(("manual", MANUAL_ID))
         sign_in = any(f.form.id == SIGN_IN_FORM for f in self.catalog.forms)
         record = any(f.form.id == RECORD_FORM for f in self.catalog.forms)

@@ -93,9 +93,20 @@ class DocumentPage:
     superseded_by: str | None = None
     """An archived copy of a superseded version: the version that replaced it (stamped 作废 on every page)."""
     superseded_on: dt.date | None = None
+    withdrawn_on: dt.date | None = None
+    """An archived copy of a withdrawn document's last version: when it was withdrawn."""
     redline: list[Edit] = field(default_factory=list)
     """The current version's edits against the version before (the 修订对照 page), when known."""
     redline_from: str | None = None
+
+    @property
+    def obsolete_note(self) -> str | None:
+        """What the 作废 row of an archived copy says (None: a copy in force)."""
+        if self.superseded_by:
+            return f"本版本已于 {self.superseded_on} 被 {self.superseded_by} 版取代，作废，仅供查阅，不得使用"
+        if self.withdrawn_on:
+            return f"本文件已于 {self.withdrawn_on} 撤销，作废，仅供查阅，不得使用"
+        return None
 
     @property
     def review_overdue(self) -> bool:
@@ -109,7 +120,7 @@ class DocumentPage:
 
 def document_page(
     catalog: Catalog, view: DocumentView, printed: dt.date | None = None, *, superseded_by: str | None = None,
-    superseded_on: dt.date | None = None,
+    superseded_on: dt.date | None = None, withdrawn_on: dt.date | None = None,
 ) -> DocumentPage:
     external = {e.item.id: e.item for e in catalog.external}
     codes = {d.id: d.document.code for d in catalog.documents}
@@ -143,7 +154,8 @@ def document_page(
         approvers=approvers,
         superseded_by=superseded_by,
         superseded_on=superseded_on,
-        **_redline(catalog, view, superseded_by),
+        withdrawn_on=withdrawn_on,
+        **_redline(catalog, view, superseded_by or ("withdrawn" if withdrawn_on else None)),
     )
 
 

@@ -155,7 +155,7 @@ def build_pages(catalog: Catalog, as_of: dt.date | None = None) -> list[SitePage
     pages.append(SitePage("documents.md", "受控文件清单", "documents.html",
                           {"catalog": catalog, "reviews": reviews, "due": due, "as_of": as_of, "soon_days": REVIEW_SOON_DAYS},
                           [TocEntry(2, "reviews", "评审提醒"), TocEntry(2, "controlled", "受控文件"),
-                           TocEntry(2, "planned", "计划编写的文件"), TocEntry(2, "external", "外来文件")],
+                           TocEntry(2, "withdrawn", "已撤销的文件"), TocEntry(2, "planned", "计划编写的文件"), TocEntry(2, "external", "外来文件")],
                           search="title", boost=CATALOG_BOOST))
     # Earlier wording lives on /changes/ and in the archive: only the page's title is searched, so a
     # search never lands on text that is no longer in force.

@@ -1,0 +1,123 @@
+# ruff: noqa: F811 - `repo` is the fixture imported from test_control
+"""Document history keyed by document id: renames and renumbering with `git mv`, withdrawals, versions
+that only go up, versions read from parsed YAML, submodules. Each test makes a real git repository."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from test_control import BUMP, DOC, codes, edit, git, line_of, repo  # noqa: F401 - the fixture too
+
+from generator.check import check
+from generator.cli import main
+
+MOVED = "procedures/07-mission-philosophy.yml"  # no form and no other document refers to it
+RENUMBERED = "procedures/13-mission-philosophy.yml"
+WITHDRAWN = "procedures/12-building-service-scope.yml"
+RENUMBER = '''revisions:
+  - version: "1.1"
+    date: 2024-05-20
+    summary: 重新编号
+    changes:
+      - 编号由 WY-GL-07 改为 WY-GL-13。
+'''
+
+
+def renumber(root: Path) -> None:
+    git(root, "mv", MOVED, RENUMBERED)
+    edit(root, RENUMBERED, "code: WY-GL-07", "code: WY-GL-13")
+
+
+def test_git_mv_with_a_new_code_and_the_same_version_is_e235(repo: Path) -> None:
+    renumber(repo)
+    assert codes(repo) == [(RENUMBERED, line_of(repo, RENUMBERED, r"^version:"), "E235")]
+    message = next(p.message for p in check(repo).problems if p.code == "E235")
+    assert "code" in message
+
+
+def test_a_renumbered_document_keeps_its_versions_redline_and_archive(repo: Path) -> None:
+    renumber(repo)
+    edit(repo, RENUMBERED, 'version: "1.0"\neffective: 2024-02-23', 'version: "1.1"\neffective: 2024-05-20')
+    edit(repo, RENUMBERED, "revisions:\n", RENUMBER)
+    assert codes(repo) == []
+    git(repo, "commit", "-qam", "重新编号")
+    result = check(repo)
+    assert result.ok and result.catalog is not None
+    versions = result.catalog.versions["mission-philosophy"]
+    assert [(v.version, v.current, v.code) for v in versions] == [("1.1", True, "WY-GL-13"), ("1.0", False, "WY-GL-07")]
+    assert versions[0].previous == "1.0" and versions[0].edits is not None
+    assert versions[1].view is not None and versions[1].archive == "archive/mission-philosophy/1.0.pdf"
+    # after it, a content edit of the renumbered file compares with 1.1, not with a first version
+    edit(repo, RENUMBERED, "title: 恒瑞物业管理服务宗旨经营理念", "title: 恒瑞物业管理服务宗旨与经营理念")
+    assert [c for _, _, c in codes(repo)] == ["E235"]
+
+
+def test_a_version_never_goes_down(repo: Path) -> None:
+    edit(repo, DOC, 'version: "1.0"\neffective: 2024-02-23', 'version: "0.9"\neffective: 2024-02-23')
+    edit(repo, DOC, "revisions:\n", BUMP.replace('"1.1"', '"0.9"'))
+    assert [c for _, _, c in codes(repo) if c != "E232"] == ["E238"]
+    assert (DOC, line_of(repo, DOC, r"^version:"), "E238") in codes(repo)
+
+
+@pytest.mark.parametrize("written", ['"version": "1.0"', 'version: &v "1.0"', "version: '1.0'  # 注释"])
+def test_versions_are_read_from_parsed_yaml(repo: Path, written: str) -> None:
+    edit(repo, DOC, 'version: "1.0"', written)
+    git(repo, "commit", "-qam", "只改写法")
+    edit(repo, DOC, "# yaml-language-server", "# 又一行注释\n# yaml-language-server")
+    assert codes(repo) == []
+
+
+def test_a_withdrawn_document_stays_on_record(repo: Path) -> None:
+    git(repo, "rm", "-q", WITHDRAWN)
+    assert codes(repo) == []
+    git(repo, "commit", "-qm", "撤销 WY-GL-12")
+    result = check(repo)
+    assert result.ok and result.catalog is not None
+    catalog = result.catalog
+    assert all(d.id != "building-service-scope" for d in catalog.documents)
+    [last] = catalog.withdrawn
+    assert (last.document_id, last.version, last.status, last.retired) == ("building-service-scope", "1.0", "已撤销", True)
+    assert last.withdrawn is not None and last.view is not None
+    assert last in catalog.changes
+
+
+def test_the_withdrawn_document_is_on_the_site_and_archived(repo: Path, tmp_path: Path) -> None:
+    from sitebuild import build, copy_repo
+
+    git(repo, "rm", "-q", WITHDRAWN)
+    git(repo, "commit", "-qm", "撤销 WY-GL-12")
+    shutil.copy(Path(__file__).resolve().parents[1] / "mkdocs.yml", repo / "mkdocs.yml")
+    (repo / "docs").mkdir(exist_ok=True)
+    site = tmp_path / "site"
+    done = build(repo, site, pdf=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    documents = (site / "documents" / "index.html").read_text(encoding="utf-8")
+    assert "已撤销的文件" in documents and "WY-GL-12" in documents.split('id="withdrawn"')[1].split('id="planned"')[0]
+    changes = (site / "changes" / "index.html").read_text(encoding="utf-8")
+    assert "已撤销" in changes and "building-service-scope-v1-0" in changes
+    assert copy_repo  # the helper module is the one the site tests use
+    from generator.pdf.build import build as build_pdfs
+
+    out = tmp_path / "pdf"
+    result = build_pdfs(check(repo).catalog, repo, out, only=["building-service-scope"], jobs=1)
+    assert "archive/building-service-scope/1.0.pdf" in {r.output for r in result.rendered}
+    text = "".join(page.extract_text() for page in PdfReader(out / "archive" / "building-service-scope" / "1.0.pdf").pages)
+    assert "撤销" in text and "作废" in text
+
+
+def test_a_submodule_gives_one_notice(repo: Path, tmp_path: Path) -> None:
+    inner = tmp_path / "definitions"
+    shutil.move(repo / "procedures", inner)
+    git(inner, "init", "-q", "-b", "main")
+    git(inner, "add", ".")
+    git(inner, "commit", "-qm", "一")
+    git(repo, "rm", "-rq", "--cached", "procedures")
+    git(repo, "-c", "protocol.file.allow=always", "submodule", "add", "-q", f"file://{inner}", "procedures")
+    git(repo, "commit", "-qm", "子模块")
+    edit(repo, DOC, "规范回访工作，及时验证", "规范回访工作，及时核实")
+    result = check(repo)
+    assert result.ok and len(result.notices) == 1 and "子模块" in result.notices[0]
+    assert main(["check", str(repo)]) == 0
