@@ -7,8 +7,9 @@ located at the value that breaks it:
 
 - E108 a number that is too large or not finite (``.nan``, ``.inf``);
 - E109 a text that is only spaces;
-- E110 an invisible or direction-changing character (zero-width space, right-to-left override …):
-  on paper it reorders or hides text, and nobody can see it in the YAML;
+- E110 an invisible or direction-changing character (a C0/C1 control character such as ESC or NUL,
+  zero-width space, right-to-left override, U+2028 …), written raw or as a YAML escape, and a newline
+  in a title: on paper it reorders or hides text, in a terminal it acts, and nobody can see it in the YAML;
 - E111 a limit below exceeded (length, nesting, count).
 """
 
@@ -58,6 +59,25 @@ TITLE_KEYS = frozenset({"title", "name", "label", "section", "metric", "unit", "
 
 _ALLOWED_FORMAT = frozenset()
 """Format characters (Unicode category Cf) that may stand in text: none."""
+
+
+_ALLOWED_CONTROL = frozenset("\t\n")
+"""Control characters (C0, C1) text may hold: a tab, and a newline in block text (not in a title)."""
+
+
+def _hidden(value: str, *, one_line: bool) -> str | None:
+    """The first character of ``value`` that no reader can see or that moves text about: a C0 or C1
+    control character (ESC, NUL, DEL …, however the YAML wrote it: raw or as an escape such as
+    ``"\\e"``), a line or paragraph separator, a format character (zero-width space, bidi override), a
+    lone surrogate; a newline too where the text must stay on one line."""
+    for char in value:
+        category = unicodedata.category(char)
+        if category == "Cc":
+            if char not in _ALLOWED_CONTROL or (one_line and char == "\n"):
+                return char
+        elif category in ("Zl", "Zp", "Cs") or (category == "Cf" and char not in _ALLOWED_FORMAT):
+            return char
+    return None
 
 
 def _describe(char: str) -> str:
@@ -124,9 +144,11 @@ def _text_problems(value: str, key: str, loc: tuple[Any, ...], at: Any) -> None:
         at(loc, "E109", f"\"{key}\" 只有空白：请填写内容，或删去这一项")
         return
     # a printable text has no format character (str.isprintable is False for category Cf): C speed
-    hidden = None if value.isprintable() else next((c for c in value if unicodedata.category(c) == "Cf" and c not in _ALLOWED_FORMAT), None)
+    hidden = None if value.isprintable() else _hidden(value, one_line=key in TITLE_KEYS or key == "id")
     if hidden is not None:
-        at(loc, "E110", f"\"{key}\" 含看不见的控制字符 {_describe(hidden)}：它会让文字错位、倒序或无法搜索，请删除")
+        what = "换行" if hidden == "\n" else f"看不见的控制字符 {_describe(hidden)}"
+        where = "：标题、名称与标签须在一行之内" if hidden == "\n" else "：它会让文字错位、倒序或无法搜索，请删除"
+        at(loc, "E110", f"\"{key}\" 含{what}{where}")
     limit = MAX_ID if key == "id" else MAX_TITLE if key in TITLE_KEYS else MAX_TEXT
     if len(value) > limit:
         what = "id" if key == "id" else "标题、名称或标签" if key in TITLE_KEYS else "文字"

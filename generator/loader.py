@@ -8,8 +8,10 @@ becomes a located :class:`Problem`; nothing here raises for a user's mistake.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import functools
 import math
+import os
 import re
 import stat
 from dataclasses import dataclass, field
@@ -458,7 +460,9 @@ def read_definition(file: Path, shown_as: str, root: Path | None = None, max_byt
     limit = MAX_FILE_BYTES if max_bytes is None else max_bytes
     try:
         if root is not None and file.is_symlink():
-            target = file.resolve()
+            # os.path.realpath(strict=True) answers a loop (ELOOP) or a dangling link (ENOENT) with an
+            # OSError, located below as E010; Path.resolve raises RuntimeError for a loop.
+            target = Path(os.path.realpath(file, strict=True))
             if not target.is_relative_to(root.resolve()):
                 return None, [_problem(shown_as, 1, 1, "E010", "文件是指向仓库之外的符号链接，未读取：请把文件本身放进仓库")]
         info = file.stat()
@@ -469,10 +473,20 @@ def read_definition(file: Path, shown_as: str, root: Path | None = None, max_byt
         with file.open("rb") as handle:
             raw = handle.read(limit + 1)
     except OSError as exc:
-        return None, [_problem(shown_as, 1, 1, "E010", f"无法读取文件：{exc.strerror or exc}")]
+        return None, [_problem(shown_as, 1, 1, "E010", f"无法读取文件：{_why(exc)}")]
     if len(raw) > limit:  # it grew while being read
         return None, [_problem(shown_as, 1, 1, "E011", f"文件超过上限 {limit:,} 字节：请拆分")]
     return raw, []
+
+
+def _why(exc: OSError) -> str:
+    if exc.errno == errno.ELOOP:
+        return "符号链接循环（链接最终又指回自己）"
+    if exc.errno == errno.ENOENT:
+        return "符号链接指向的文件不存在"
+    if exc.errno == errno.EACCES:
+        return "没有读取权限"
+    return exc.strerror or str(exc)
 
 
 def load_file(file: Path, shown_as: str, root: Path | None = None) -> tuple[Located | None, list[Problem]]:

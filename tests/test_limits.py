@@ -80,6 +80,27 @@ HARDENING: dict[str, tuple[dict[str, str | bytes | None], set[tuple[str, str, in
         {"forms/visit-record.yml": RECORD.replace("title: 回访记录表", "title: 回访\u202e记录表", 1).replace("{label: 单位,", "{label: 单\u200b位,")},
         {("forms/visit-record.yml", "E110", 4), ("forms/visit-record.yml", "E110", 17), *RECORD_MENTIONS},
     ),
+    # C0/C1 control characters written as YAML escapes (a raw one is already a YAML error, E001)
+    "escaped-nul": (
+        {"forms/visit-record.yml": RECORD.replace("title: 回访记录表", 'title: "回访\\0记录表"')},
+        {("forms/visit-record.yml", "E110", 4), *RECORD_MENTIONS},
+    ),
+    "escaped-esc": (
+        {"forms/visit-record.yml": RECORD.replace("{label: 单位,", '{label: "单\\e[31m位",')},
+        {("forms/visit-record.yml", "E110", 17)},
+    ),
+    "escaped-line-separator": (
+        {"procedures/01-return-visit.yml": RETURN_VISIT.replace("intro: 本规范规定回访工作的时间、比例和人员。", 'intro: "本规范\\u2028规定回访工作的时间、比例和人员。"')},
+        {("procedures/01-return-visit.yml", "E110", 23)},
+    ),
+    "newline-in-title": (
+        {"forms/visit-record.yml": RECORD.replace("title: 回访记录表", 'title: "回访\\n记录表"')},
+        {("forms/visit-record.yml", "E110", 4), *RECORD_MENTIONS},
+    ),
+    "escaped-c1-next-line": (
+        {"forms/visit-record.yml": RECORD.replace("{label: 单位,", '{label: "单\\x9b位",')},
+        {("forms/visit-record.yml", "E110", 17)},
+    ),
     "long-title": (
         {"forms/visit-record.yml": RECORD.replace("title: 回访记录表", "title: " + "回访记录表" * 400)},
         {("forms/visit-record.yml", "E111", 4), *RECORD_MENTIONS},

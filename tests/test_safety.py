@@ -276,3 +276,20 @@ def test_exchange_swaps_two_folders_in_one_step(tmp_path: Path) -> None:
     (new / "a").write_text("new")
     exchange(new, old)
     assert (old / "a").read_text() == "new" and (new / "a").read_text() == "old"
+
+
+def test_symlink_loops_and_dangling_links_are_e010(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (repo / "forms" / "loop.yml").symlink_to("loop.yml")
+    (repo / "forms" / "dangling.yml").symlink_to("nowhere.yml")
+    assert main(["check", str(repo)]) == 1
+    out = capsys.readouterr().out
+    assert "forms/loop.yml:1:1: error E010" in out and "循环" in out
+    assert "forms/dangling.yml:1:1: error E010" in out and "Traceback" not in out
+
+
+def test_an_escape_in_a_definition_never_reaches_the_terminal_raw(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = repo / DOC
+    path.write_text(path.read_text(encoding="utf-8").replace("title: 物业服务回访管理规范标准", 'title: "物业服务回访\\e[31m管理规范标准"', 1), encoding="utf-8")
+    assert main(["check", str(repo)]) == 1
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and f"{DOC}:4:8: error E110" in out
