@@ -19,7 +19,7 @@ from . import settings
 from .catalog import MENTION, Catalog, add_months, build_catalog
 from .history import History, changed_keys, read_history, version_key
 from .limits import MAX_INT, limit_problems
-from .loader import Located, load_file, load_text
+from .loader import Located, load_blob, load_file
 from .models import CompanyFile, Document, ExternalFile, FormSchema, Line, Node, RolesFile, RowBlock, SectionBlock
 from .problems import Problem, sort_problems
 from .schema_errors import validate
@@ -841,7 +841,7 @@ def versions_raised(ctx: Context) -> Iterator[Problem]:
         if start is not None and base.commit.index < start.index:
             base = history.at(ident, start) or base
         assert base.blob is not None
-        old, found = load_text(located.path, history.blob(base.blob))
+        old, found = load_blob(history.blob(base.blob))
         if old is None or found:
             continue  # the committed text does not parse: nothing to compare with
         keys = changed_keys(old.data, located.data)

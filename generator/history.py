@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .loader import load_text
+from .loader import load_blob
 
 GIT_TIMEOUT = 120
 """Seconds a git call may take before the history is given up (with a notice), never a hang."""
@@ -140,7 +140,7 @@ class History:
     def data(self, blob: str) -> Any:
         """A blob's data as parsed YAML (None when it does not parse), once per blob."""
         if blob not in self._parsed:
-            located, problems = load_text("blob", self.blob(blob))
+            located, problems = load_blob(self.blob(blob))
             self._parsed[blob] = located.data if located is not None and not problems else None
         return self._parsed[blob]
 

@@ -391,18 +391,35 @@ class _Walker:
 def load_text(path: str, raw: bytes) -> tuple[Located | None, list[Problem]]:
     """Parse ``raw`` (the bytes of ``path``) into a :class:`Located`, or return problems.
 
-    Results are cached by path and bytes: ``mkdocs serve`` and the tests re-check mostly
-    unchanged files. The returned
-    :class:`Located` is shared between callers and must be treated as read-only.
+    The last result for each path is kept: ``mkdocs serve`` and the tests re-check mostly unchanged
+    files. One entry per path, not per content, so that a long preview session (hundreds of saves)
+    keeps one parse per file instead of one per save. The returned :class:`Located` is shared between
+    callers and must be treated as read-only.
     """
-    located, problems = _load_cached(path, raw)
+    hit = _LATEST.get(path)
+    if hit is not None and hit[0] == raw:
+        located, problems = hit[1]
+    else:
+        found, listed = _load_uncached(path, raw)
+        located, problems = found, tuple(listed)
+        _LATEST[path] = (raw, (located, problems))
     return located, list(problems)
 
 
-@functools.lru_cache(maxsize=8192)
-def _load_cached(path: str, raw: bytes) -> tuple[Located | None, tuple[Problem, ...]]:
-    located, problems = _load_uncached(path, raw)
+_LATEST: dict[str, tuple[bytes, tuple[Located | None, tuple[Problem, ...]]]] = {}
+"""path -> (the bytes last parsed for it, the result)."""
+
+
+@functools.lru_cache(maxsize=4096)
+def load_blob(raw: bytes) -> tuple[Located | None, tuple[Problem, ...]]:
+    """A committed version of a file (a git blob), parsed once per distinct content: blobs come from the
+    history, not from saves, so the cache stays bounded by the history's size."""
+    located, problems = _load_uncached(BLOB, raw)
     return located, tuple(problems)
+
+
+BLOB = "(git)"
+"""The path a committed blob is parsed under (its problems are never shown)."""
 
 
 def _load_uncached(path: str, raw: bytes) -> tuple[Located | None, list[Problem]]:

@@ -360,9 +360,6 @@ class CompanyFile(Strict):
     short_name: Text = Field(description="Short name, for running headers.")
     system: Text = Field(default="品质管理体系文件", description="What the documents are, beside the company name.")
     manual_title: Text = Field(description="Title of the manual: the site's name and the cover of manual.pdf.")
-    logo: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_./-]+\.(png|jpg|jpeg|svg)$")] | None = Field(
-        default=None, description="Optional logo, a path relative to the repository (procedures/logo.png)."
-    )
     document_code: Annotated[str, StringConstraints(pattern=CODE_SCHEME)] = Field(
         default="WY-GL-{doc}", description="Document numbers: {doc} is the two-digit number of the file (01-…yml)."
     )

@@ -77,6 +77,9 @@ class ProceduresPlugin(BasePlugin[ProceduresConfig]):
         self.env: jinja2.Environment | None = None  # the site templates, compiled once per build
         self.search: SearchIndex | None = None
         self.worker: SearchWorker | None = None
+        self.last_good: Catalog | None = None
+        """Live preview: the last catalog that passed, shown (under the problems) while a save is broken."""
+        self.stale = False
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -94,10 +97,18 @@ class ProceduresPlugin(BasePlugin[ProceduresConfig]):
         result = check(self.root)
         self.problems = result.problems
         self.catalog = result.catalog
+        self.stale = False
+        if self.command == "serve":
+            if result.catalog is not None:
+                self.last_good = result.catalog
+            elif self.last_good is not None:
+                # Every page, the one being edited included, stays up as last saved without errors,
+                # under the list of problems (on_page_content), until the fix is saved.
+                self.catalog, self.stale = self.last_good, True
         for problem in result.problems:
             if problem.severity == "warning" or self.command == "serve":
                 (log.info if problem.severity == "warning" else log.warning)(problem.text())
-        if self.catalog is None:
+        if result.catalog is None:
             if self.command != "serve":
                 raise PluginError("程序文件定义有错误，未生成网站：\n" + format_text(result.problems))
             log.warning("程序文件定义有错误：页面上列出了各项问题，保存修改后自动刷新。")
@@ -166,6 +177,9 @@ class ProceduresPlugin(BasePlugin[ProceduresConfig]):
         page.toc = get_toc([entry.token() for entry in spec.toc])
         if self.search is not None:
             self.search.add_page(str(content), page.url, spec.title, spec.search, spec.boost)
+        if self.stale:
+            banner = SitePage(page.file.src_uri, spec.title, "problems_banner.html", {"problems": self.problems})
+            return str(render(self.env, banner, page.url)) + str(content)
         return str(content)
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):  # noqa: ANN001 - livereload types
@@ -179,7 +193,7 @@ class ProceduresPlugin(BasePlugin[ProceduresConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.search is not None:
             self.search.write(Path(config.site_dir))
-        if self.catalog is None or not self.config.pdf:
+        if self.catalog is None or self.stale or not self.config.pdf:
             return
         from .pdf.build import build_pdfs
 

@@ -26,7 +26,9 @@ import difflib
 import json
 import os
 import re
+import shutil
 import sys
+import tempfile
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
@@ -321,6 +323,7 @@ def _new_document(repo: _Repository, args: argparse.Namespace, today: dt.date) -
     doc = _validated(f"procedures/{name}", text, Document, "document")
     assert (doc.id, doc.code, doc.title, doc.owner, doc.approver) == (doc_id, code, title, owner, approver), "scaffold: YAML quoting"
     path = repo.root / "procedures" / name
+    _passes_check(repo.root, _rel(repo, path), text)
     _write_new(path, text, _rel(repo, path))
     return f"procedures/{name}（编号 {code}）", [
         "请修改标题、正文与 owner / approver，再运行 procgen check。",
@@ -473,6 +476,7 @@ def _new_form(repo: _Repository, args: argparse.Namespace, today: dt.date) -> tu
 
     form = _validated(f"forms/{form_id}.yml", text, FormSchema, "form")
     assert (form.id, form.code, form.title, form.procedure) == (form_id, code, title, owner_doc.id), "scaffold: YAML quoting"
+    _passes_check(repo.root, f"forms/{form_id}.yml", text)
     _write_new(path, text, f"forms/{form_id}.yml")
     return f"forms/{form_id}.yml（编号 {code}）", [
         "请修改标题、版面、保存期限与填写人，再运行 procgen check。",
@@ -613,6 +617,7 @@ def _new_role(repo: _Repository, args: argparse.Namespace, today: dt.date) -> tu
     if not unchanged:
         raise _Refused(f"无法在 {shown} 中安全地追加（roles 的写法不常见）：请按 procgen new 的注释手工添加这一条")
     _validated(shown, new_text, RolesFile, "roles")
+    _passes_check(repo.root, shown, new_text)
     _replace(path, new_text.encode("utf-8"), raw, shown)
     line = new_text[: len(before)].count("\n") + 2  # the "- id:" line, after the first comment line
     return f"{shown} 第 {line} 行起（角色 {role_id}）", [
@@ -685,6 +690,29 @@ def _validated(shown: str, text: str, model: type[Any], kind: str) -> Any:
     if obj is None or any(p.severity == "error" for p in problems):
         raise _Refused("；".join(p.message for p in problems) or f"{shown} 无法读回")
     return obj
+
+
+def _passes_check(root: Path, shown: str, text: str) -> None:
+    """The whole check, run on a scratch copy of the definitions with the new text in place: what the
+    next ``procgen check`` would refuse about this file (a character the PDF font lacks, a clash with
+    another file …) is refused now, before anything is written."""
+    from .check import check
+
+    with tempfile.TemporaryDirectory(prefix="procgen-new-") as scratch:
+        copy = Path(scratch)
+        try:
+            for folder in ("procedures", "forms"):
+                if (root / folder).is_dir():
+                    shutil.copytree(root / folder, copy / folder, symlinks=True)
+            if (root / ".cache" / "glyphs").is_dir():
+                shutil.copytree(root / ".cache" / "glyphs", copy / ".cache" / "glyphs")
+            (copy / shown).parent.mkdir(parents=True, exist_ok=True)
+            (copy / shown).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise _Refused(f"无法在临时目录中检查 {shown}：{files.reason(exc)}；未写入") from None
+        errors = [p for p in check(copy).problems if p.severity == "error" and p.path == shown]
+    if errors:
+        raise _Refused(f"写入后 {shown} 将无法通过检查，未写入：" + "；".join(f"{p.code} {p.message}" for p in errors[:3]))
 
 
 def _write_new(path: Path, text: str, shown: str) -> None:

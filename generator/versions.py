@@ -14,7 +14,7 @@ from typing import Any
 
 from .catalog import Catalog, DocumentView, Link, build_catalog
 from .history import Commit, History
-from .loader import load_text
+from .loader import load_blob
 from .models import Document, Revision
 from .redline import Edit, redline
 from .schema_errors import validate
@@ -92,7 +92,8 @@ def _committed(inputs: dict[str, Any], history: History, doc_id: str, fallback: 
     versions: list[VersionView] = []
     for span in history.spans(("procedures/", doc_id)):
         assert span.last.blob is not None
-        located, problems = load_text(span.last.path, history.blob(span.last.blob))
+        located, found = load_blob(history.blob(span.last.blob))
+        problems = list(found)
         old: Document | None = None
         if located is not None and not problems:
             model, problems = validate(Document, located)

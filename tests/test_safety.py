@@ -293,3 +293,17 @@ def test_an_escape_in_a_definition_never_reaches_the_terminal_raw(repo: Path, ca
     assert main(["check", str(repo)]) == 1
     out = capsys.readouterr().out
     assert "\x1b" not in out and f"{DOC}:4:8: error E110" in out
+
+
+def test_new_refuses_what_the_check_would_refuse(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    names = sorted(p.name for p in (repo / "procedures").iterdir())
+    assert main(["new", "document", "fire-drill", "--title", "消防演练\U0002a6a5管理规定", str(repo)]) == 1
+    err = capsys.readouterr().err
+    assert "E301" in err and "未写入" in err
+    assert sorted(p.name for p in (repo / "procedures").iterdir()) == names
+
+
+def test_the_repository_may_come_before_or_after_the_options(repo: Path) -> None:
+    assert main(["new", "role", "night-guard", str(repo), "--name", "夜班保安"]) == 0
+    assert main(["new", "role", "day-guard", "--name", "白班保安", str(repo)]) == 0
+    assert main(["check", str(repo)]) == 0

@@ -69,6 +69,9 @@ def test_serve_shows_errors_then_reloads_after_the_fix(tmp_path: Path) -> None:
         doc.write_text(good.replace("title: ", "title: 重复\ntitle: ", 1), encoding="utf-8")
         page = _wait_for(url, "定义有错误")
         assert "E002" in page
+        # The page being edited stays up, as last saved without errors, under the problems.
+        edited = _wait_for(url + "procedures/alpha/", "E002")
+        assert "本页显示的是上次无错误时的内容" in edited and "回访" in edited
         assert _get(url + "search/search_index.json")
         doc.write_text(good, encoding="utf-8")
         _wait_for(url, "我是物管员")
