@@ -129,6 +129,11 @@ class RoleCalendar:
     restrictions: list[DeadlineEntry] = field(default_factory=list)
     """Days on which something must not happen (不得在周六、周日及节假日)."""
 
+    @property
+    def shown(self) -> bool:
+        """The role's page has something to say about its calendar."""
+        return bool(self.entries or self.relative or self.restrictions)
+
 
 def calendar_path(name: str) -> str:
     """calendar/<role>.ics, or calendar/index.ics for the whole company."""
