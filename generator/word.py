@@ -380,7 +380,11 @@ def document_docx(catalog: Catalog, view: DocumentView, printed: dt.date) -> byt
     for s in view.sections:
         _section(doc, s)
     _annexes(doc, page, flowchart_pngs(view))
-    moment = dt.datetime(printed.year, printed.month, printed.day)
+    package = doc.part.package
+    for rel_id, rel in list(package.rels.items()):  # python-docx's template carries a thumbnail of another document
+        if rel.reltype.endswith("/thumbnail"):
+            del package.rels[rel_id]
+    moment = dt.datetime(printed.year, printed.month, printed.day, tzinfo=dt.UTC)
     props = doc.core_properties
     props.title = f"{view.document.code} {view.document.title}"
     props.subject = company.system
