@@ -1,4 +1,4 @@
-"""The `procgen` command: check, schema, format, pdf, diff, review, new.
+"""The `procgen` command: check, schema, format, pdf, diff, review, new, docx.
 
 Exit status: 0 clean (warnings allowed), 1 when the definitions have an error, 2 for a usage
 error, 3 for a bug in procgen itself (with a request to report it).
@@ -59,6 +59,10 @@ def _parser() -> argparse.ArgumentParser:
     review.add_argument("--date", default=None, help="评审日期 YYYY-MM-DD（默认今天）")
     review.add_argument("--note", default=None, help="评审意见（一句话）")
     review.add_argument("--path", default=".", help="仓库根目录（默认当前目录）")
+
+    from .docx_command import add_arguments as docx_arguments
+
+    docx_arguments(sub.add_parser("docx", help="生成文件的 Word 副本（.docx，默认写入 site/docx/）"))
 
     from .scaffold import add_arguments as scaffold_arguments
 
@@ -285,6 +289,13 @@ def cmd_review(args: argparse.Namespace) -> int:
     return 2 if root is None else run_review(args, root)
 
 
+def cmd_docx(args: argparse.Namespace) -> int:
+    from .docx_command import command
+
+    root = _root(args.path)
+    return 2 if root is None else command(args, root)
+
+
 def cmd_new(args: argparse.Namespace) -> int:
     from .scaffold import command
 
@@ -293,7 +304,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 COMMANDS = {
     "check": cmd_check, "schema": cmd_schema, "pdf": cmd_pdf, "format": cmd_format,
-    "diff": cmd_diff, "review": cmd_review, "new": cmd_new, "build": cmd_build,
+    "diff": cmd_diff, "review": cmd_review, "new": cmd_new, "build": cmd_build, "docx": cmd_docx,
 }
 
 

@@ -24,6 +24,7 @@ from mkdocs.utils import CountHandler
 from . import settings
 from .catalog import Catalog
 from .check import check
+from .exports import write_exports
 from .problems import Problem, format_text
 from .site.pages import build_pages, navigation
 from .site.render import SitePage, Urls, environment, render
@@ -193,6 +194,11 @@ class ProceduresPlugin(BasePlugin[ProceduresConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.search is not None:
             self.search.write(Path(config.site_dir))
+        if self.catalog is not None and not self.stale and self.urls is not None:  # calendars and Word copies (generator/exports.py)
+            from .pdf.build import source_date
+
+            write_exports(self.catalog, Path(config.site_dir), source_date(self.catalog, self.root), self.urls.of_link,
+                          base_url=config.site_url or "")
         if self.catalog is None or self.stale or not self.config.pdf:
             return
         from .pdf.build import build_pdfs

@@ -3,7 +3,8 @@
 # Skips everything when all packages are already installed.
 set -euo pipefail
 
-packages=(fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils chromium)
+# libcairo2: cairosvg draws the flowcharts of the Word copies as PNG.
+packages=(fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 libcairo2 poppler-utils chromium)
 
 missing=()
 for pkg in "${packages[@]}"; do

@@ -14,8 +14,10 @@ from ..flowchart import charts, svg_parts
 from ..formlayout import Names, blocks, retention_note
 from ..pdf.views import RECORD_FORM, SIGN_IN_FORM
 from ..quiz import quizzes
+from ..recurrence import COMPANY_CALENDAR, calendar_path, role_calendars
 from ..training import matrix_of
 from ..versions import retraining_after_changes
+from ..word import docx_path
 from .render import SitePage, TocEntry
 
 PDF_MANUAL = "pdf/manual.pdf"
@@ -77,7 +79,8 @@ def build_pages(catalog: Catalog, as_of: dt.date | None = None) -> list[SitePage
                 f"procedures/{doc.id}.md",
                 f"{doc.document.code} {doc.document.title}",
                 "document.html",
-                {"doc": doc, "flowcharts": flowcharts(doc), "versions": catalog.versions.get(doc.id, [])},
+                {"doc": doc, "flowcharts": flowcharts(doc), "versions": catalog.versions.get(doc.id, []),
+                 "docx": docx_path(doc.id)},
                 toc,
             )
         )
@@ -88,6 +91,7 @@ def build_pages(catalog: Catalog, as_of: dt.date | None = None) -> list[SitePage
     sign_in = any(f.form.id == SIGN_IN_FORM for f in catalog.forms)
     record = any(f.form.id == RECORD_FORM for f in catalog.forms)
     quiz_roles = set(quizzes(catalog))
+    calendars = role_calendars(catalog)
     for role in catalog.roles:
         toc = [
             TocEntry(2, anchor, name)
@@ -98,6 +102,7 @@ def build_pages(catalog: Catalog, as_of: dt.date | None = None) -> list[SitePage
                 ("forms", "填写与保管的表单", bool(role.forms_filled or role.forms_kept)),
                 ("targets", "负责的目标", bool(role.targets)),
                 ("deadlines", "须遵守的期限", bool(role.deadlines)),
+                ("calendar", "日历", calendars[role.id].shown),
                 ("documents", "须知晓的文件", bool(role.documents)),
             ]
             if shown
@@ -107,7 +112,8 @@ def build_pages(catalog: Catalog, as_of: dt.date | None = None) -> list[SitePage
                 f"roles/{role.id}.md",
                 role.role.name,
                 "role.html",
-                {"role": role, "sign_in": sign_in, "record": record, "quiz": role.id in quiz_roles},
+                {"role": role, "sign_in": sign_in, "record": record, "quiz": role.id in quiz_roles,
+                 "calendar": calendars[role.id]},
                 toc,
                 search="lead",
             )
@@ -147,7 +153,8 @@ def build_pages(catalog: Catalog, as_of: dt.date | None = None) -> list[SitePage
         )
     # Catalog pages list what the procedures say: only their titles are searched, so a search
     # lands on the clause itself, not on a list that quotes it.
-    pages.append(SitePage("standards.md", "目标与期限", "standards.html", {"catalog": catalog},
+    pages.append(SitePage("standards.md", "目标与期限", "standards.html",
+                          {"catalog": catalog, "company_calendar": calendar_path(COMPANY_CALENDAR)},
                           [TocEntry(2, "targets", "可测量的目标"), TocEntry(2, "deadlines", "期限与频次")],
                           search="title", boost=CATALOG_BOOST))
     pages.append(SitePage("matrix.md", "职责矩阵", "matrix.html", {"catalog": catalog}, search="title", boost=CATALOG_BOOST))
