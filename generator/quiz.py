@@ -776,6 +776,8 @@ def _question(pick: _Pick, position: int | None) -> Question:
         wrong = list(pick.distractors)
         if draft.options is None:
             wrong.sort(key=lambda o: (_rank(pick.id, "option", o), o))
+        # An option as long as the answer goes before it: "always the longest" is not "always the answer".
+        wrong.sort(key=lambda o: len(o) < len(draft.answer))
         options = (*wrong[:position], draft.answer, *wrong[position:])
     return Question(pick.id, "choice" if pick.choice else "blank", pick.prompt, options, draft.answer, fact.clause,
                     document_id, fact.anchor, fact.key, draft.aspect, draft.said or draft.answer, accept, draft.letters)
