@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 from conftest import ROOT
 
+from generator.answers import canonical
 from generator.catalog import Catalog, DocumentView, Section, ServiceRowView, deadline_rule, target_rule
 from generator.check import load_catalog
-from generator.answers import canonical
 from generator.quiz import GUESS_SHARE, MIN_QUESTIONS, Question, Quiz, build_quiz, build_quizzes, question_ids
 from generator.review import QuizReview, ReviewEntry
 
@@ -306,3 +306,30 @@ def test_a_role_with_few_facts_gets_what_they_allow(catalog: Catalog, quizzes: d
     assert build_quiz(catalog, "general-manager").questions == ()
     # 前台服务员's rows all say 前台服务 (the answer) and its colleagues' rows all name 服务中心: too few fair questions
     assert "front-desk-clerk" not in quizzes
+
+
+def test_check_reports_a_review_entry_whose_question_is_gone(make_repo, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+    from generator.check import check
+
+    monkeypatch.setenv("PROCGEN_TODAY", "2024-06-01")
+    repo = make_repo(files={"training/quiz-review.yml": (
+        "questions:\n"
+        "  - id: no-such-question-12345678\n"
+        "    decision: reject\n"
+        "    reason: 有两个选项都说得通\n"
+    )})
+    result = check(repo)
+    stale = [p for p in result.problems if p.code == "W260"]
+    assert [(p.path, p.line, p.col) for p in stale] == [("training/quiz-review.yml", 2, 9)]
+    assert "no-such-question-12345678" in stale[0].message and result.catalog is not None
+
+
+def test_a_rejection_without_a_reason_is_a_located_error(make_repo, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+    from generator.check import check
+
+    monkeypatch.setenv("PROCGEN_TODAY", "2024-06-01")
+    repo = make_repo(files={"training/quiz-review.yml": "questions:\n  - id: x\n    decision: reject\n"})
+    result = check(repo)
+    assert [(p.path, p.code) for p in result.errors] == [("training/quiz-review.yml", "E109")] or \
+        all(p.path == "training/quiz-review.yml" and p.line == 2 for p in result.errors)
+    assert result.catalog is None
