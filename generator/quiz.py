@@ -37,6 +37,8 @@ MIN_QUESTIONS = 5
 """... when its facts give at least this many fair questions."""
 MAX_QUESTIONS = 20
 """One question per fact, up to this many (a department named in 40 clauses gets 20)."""
+SHORT_OPTION = 8
+"""Characters of the longest option that still print four to a row on paper."""
 GUESS_SHARE = 0.3
 """No constant answer (own role, a letter, a title, the longest option, a position) scores more than this."""
 PASS_SHARE = 0.8
@@ -99,6 +101,11 @@ class Question:
         if not self.said or self.said == self.answer or self.kind == "choice":
             return self.answer
         return f"{self.said}（{self.answer}）"
+
+    @property
+    def short_options(self) -> bool:
+        """Options short enough to print four to a row (负责（R）…)."""
+        return bool(self.options) and max(len(o) for o in self.options) <= SHORT_OPTION
 
     @property
     def accept_json(self) -> str:
