@@ -51,6 +51,8 @@ ROLE_ASPECTS = ("who", "who-fill", "owner", "target-owner", "deadline-owner", "a
 DISTRACTORS = 3
 LETTERS = "ABCD"
 SNIPPET_CHARS = 40
+MIN_SNIPPET = 10
+"""A shorter quotation (“员工大会”) does not tell one document from another: no "which document" question."""
 RACI_OPTIONS = tuple(letters_text((letter,)) for letter in RACI_NAMES)
 """负责（R）, 批准（A）, 咨询（C）, 知会（I): the options of "which letter" (the answer dealt to its position)."""
 FILL_SHARE = 4
@@ -388,7 +390,7 @@ class _Context:
     def _document(self, fact: Fact, snippet: str) -> _Draft | None:
         """“…”出自哪份文件？ Not when the snippet holds a word only the title has (回访 for the return-visit
         standard): that would print what it asks for."""
-        if any(word in snippet for word in self.title_words[fact.document.id]):
+        if any(word in snippet for word in self.title_words[fact.document.id]) or len(snippet) < MIN_SNIPPET:
             return None
         title = f"《{fact.document.document.title}》"
         return _Draft(fact, "document", title, f"“{snippet}”出自＿＿＿。", f"“{snippet}”出自哪份文件？",
@@ -450,11 +452,10 @@ class _Context:
         said = next((s for s in (said_in(text, answer) for text in where) if s), answer)
         extra = ("100%",) if target.op == ">=" and target.value == 100 and target.unit == "%" else ()
         same = [v for unit, v in self.target_values if unit == target.unit]
-        other = [v for unit, v in self.target_values if unit != target.unit]
         said_rule = f"{context}{entry.target.rule}"
         drafts: list[_Draft | None] = [
             _Draft(fact, "value", answer, f"{context}{target.metric}的要求是＿＿＿。", f"{context}{target.metric}的要求是？",
-                   [same, other], said=said, alike=extra)
+                   [same], said=said, alike=extra)  # another unit would rule itself out: ≤ 0.1% beside ≤ 2小时
         ]
         owners = entry.target.owners
         if len(owners) == 1:
@@ -616,6 +617,8 @@ def _gives_away(pick: _Pick, others: list[_Pick]) -> bool:
     mine = _forms(pick.draft)
     if not pick.draft.letters and any(f in prompt for f in mine):
         return True
+    if pick.draft.aspect in ROLE_ASPECTS and any(len(f) >= 4 and f[:-1] in prompt for f in mine):
+        return True  # 前台服务“接听电话”由＿＿＿负责提供 -> 前台服务员
     for other in others:
         if not other.draft.letters and any(f in prompt for f in _forms(other.draft)):
             return True
@@ -692,10 +695,12 @@ def _greedy(context: _Context, role: RoleView, queue: list[tuple[Fact, bool]], s
             drafts = [d for d in drafts if d.aspect in ROLE_ASPECTS and d.answer != own]
         # Others' names before one's own: a clause naming two roles asks for the other one first.
         drafts.sort(key=lambda d: (d.aspect in ROLE_ASPECTS and d.answer == own, d.aspect == "document"))
+        # A rejected question is not asked again another way (its fill-in, the same blank as a choice).
+        refused = {d.blank for d in drafts if context.pick(d, role.id, seed).id in rejected}
         for draft in drafts:
             pick = context.pick(draft, role.id, seed)
             place = (pick.draft.fact.document.id, pick.draft.aspect, pick.draft.answer, pick.prompt)
-            if pick.id in rejected or place in seen or _gives_away(pick, chosen):
+            if pick.id in rejected or draft.blank in refused or place in seen or _gives_away(pick, chosen):
                 continue
             guesses = pick.guesses(own)
             role_q = role_questions + (draft.aspect in ROLE_ASPECTS)
