@@ -303,7 +303,7 @@ class _Context:
 
     def names_of(self, role_id: str) -> tuple[str, ...]:
         role = self.roles[role_id]
-        return (role.link.title, *(role.role.aliases if not role.is_department else ()))
+        return (role.link.title, *role.role.aliases)
 
     def mentioned(self, text: str) -> set[str]:
         return {self.surfaces[m.group(0)] for m in self.pattern.finditer(text)}
@@ -834,7 +834,8 @@ def question_ids(catalog: Catalog) -> set[str]:
     found: set[str] = set()
     for role in catalog.roles:
         if role.trained:
-            for fact in context.merge(askable(catalog, role.id, context.numbers)):
+            mine = askable(catalog, role.id, context.numbers)
+            for fact in [*context.merge(mine), *_neighbours(context, role, mine)]:
                 found |= {question_id(d.fact, d.aspect, d.answer) for d in context.drafts(role, fact)}
     return found
 
