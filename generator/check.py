@@ -22,6 +22,8 @@ from .limits import MAX_INT, limit_problems
 from .loader import Located, load_blob, load_file
 from .models import CompanyFile, Document, ExternalFile, FormSchema, Line, Node, RolesFile, RowBlock, SectionBlock
 from .problems import Problem, sort_problems
+from .quiz import REVIEW, question_ids
+from .review import load_review, stale_entries
 from .schema_errors import validate
 from .typography import HALF_WIDTH, KEPT, half_width_marks
 
@@ -961,7 +963,13 @@ def _check(root: Path, *, when: dt.date | None = None) -> CheckResult:
     }
     catalog = build_catalog(**inputs)
     catalog.history = (inputs, ctx.history)
-    return CheckResult(problems, catalog, notices, ctx.history)
+    # The trainer's review of the quizzes (training/quiz-review.yml): read here, applied by generator/quiz.py.
+    located, review, found = load_review(root)
+    if located is not None:
+        catalog.derived[REVIEW] = review
+        found += stale_entries(located, review, question_ids(catalog))
+    problems = sort_problems([*problems, *found])
+    return CheckResult(problems, None if any(p.severity == "error" for p in found) else catalog, notices, ctx.history)
 
 
 class CatalogError(Exception):

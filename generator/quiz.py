@@ -2,6 +2,16 @@
 its targets (the value), its deadlines (the time limit), its duties (who does it, which document says so)
 and its matrix rows (its letter, who approves, who does).
 
+A quiz measures knowledge, so it is built to be fair (issue 24):
+
+- at most one question per fact, and no question prints another's answer (every pair is checked) or its own;
+- a blank stands for whole words only (:class:`generator.words.Words`);
+- answers are balanced: the "which role" answers spread over the roles a clause names (the taker's own role
+  at most as often as chance), no constant answer (a letter, a title, the longest option, a position) is right
+  on more than :data:`GUESS_SHARE` of a quiz, and the right option's position is dealt evenly;
+- a written answer is right when :func:`generator.answers.canonical` says so, the seed's own words first;
+- a question a trainer rejected in ``training/quiz-review.yml`` is never asked (:mod:`generator.review`).
+
 Same catalog, same quiz: questions are ordered and distractors chosen by a SHA-256 of the role, the
 question and the seed, never by ``random`` or Python's salted ``hash()``.
 """
@@ -9,31 +19,49 @@ question and the seed, never by ``random`` or Python's salted ``hash()``.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from .answers import accepted, canonical, said_in, table_json
 from .catalog import RACI_NAMES, Catalog, DeadlineEntry, DocumentView, RoleView
+from .review import QuizReview
 from .training import Fact, FactNumbers, facts, letters_text, section_text
+from .words import Words
 
 BLANK = "＿＿＿"
 MIN_FACTS = 3
-"""A staff role with at least this many facts gets a quiz from :func:`build_quizzes`."""
-MIN_QUESTIONS = 10
-"""Questions asked another way are added, while the facts allow, until a quiz has this many."""
+"""A staff role with at least this many facts gets a quiz from :func:`build_quizzes`..."""
+MIN_QUESTIONS = 5
+"""... when its facts give at least this many fair questions."""
 MAX_QUESTIONS = 20
 """One question per fact, up to this many (a department named in 40 clauses gets 20)."""
+SHORT_OPTION = 8
+"""Characters of the longest option that still print four to a row on paper."""
+GUESS_SHARE = 0.3
+"""No constant answer (own role, a letter, a title, the longest option, a position) scores more than this."""
+PASS_SHARE = 0.8
+"""The pass mark printed on the paper quiz: this share of the questions, rounded up."""
+MAX_DOCUMENT_QUESTIONS = 2
+""""Which document" is worth asking now and then, not of every clause of the one document a role works to."""
+ROLE_ASPECTS = ("who", "who-fill", "owner", "target-owner", "deadline-owner", "approver", "doer", "consulted",
+                "informed")
+"""Aspects whose answer is a role: the taker's own role answers at most one in four of them (chance)."""
 DISTRACTORS = 3
 LETTERS = "ABCD"
 SNIPPET_CHARS = 40
+MIN_SNIPPET = 10
+"""A shorter quotation (“员工大会”) does not tell one document from another: no "which document" question."""
 RACI_OPTIONS = tuple(letters_text((letter,)) for letter in RACI_NAMES)
-"""负责（R）, 批准（A）, 咨询（C）, 知会（I): the options of "which letter", always in this order."""
+"""负责（R）, 批准（A）, 咨询（C）, 知会（I): the options of "which letter" (the answer dealt to its position)."""
 FILL_SHARE = 4
 """At least one question in four is a fill-in (the rest are choices while distractors allow)."""
 FILLABLE = ("who", "owner", "target-owner", "deadline-owner", "value", "value-choice", "letter", "approver", "doer",
             "consulted", "informed")
 """Aspects a fill-in can ask fairly: a role's name, a value, a letter (not a document's title or a clause number)."""
 KIND_ORDER = ("target", "deadline", "duty", "matrix")
+TABLE_JSON = table_json()
 """Questions are dealt from each kind of fact in turn, so a quiz mixes them."""
 
 _SENTENCE = re.compile(r"[^。；;！？]+[。；;！？]?")
@@ -50,6 +78,9 @@ class Question:
     ``clause``, and of a matrix row ``letter`` (the role's own), ``approver``, ``doer``, ``consulted``,
     ``informed``, ``matrix-document``.
     A fill-in (``blank``) has ＿＿＿ in its prompt and no options; a ``choice`` has four options, one the answer.
+    ``said`` is the answer in the seed's own words (三天内 for 3天内); ``accept`` the canonical forms a written
+    answer may take (:func:`generator.answers.canonical`; ``letters``: R = 负责 = 负责（R）). ``id`` is worked out
+    from the fact, the aspect and the answer: it survives rebuilds and edits that leave the fact as it was.
     """
 
     id: str
@@ -62,6 +93,29 @@ class Question:
     anchor: str
     fact: str
     aspect: str
+    said: str = ""
+    accept: tuple[str, ...] = ()
+    letters: bool = False
+
+    @property
+    def shown(self) -> str:
+        """The answer as the key and the page show it: the seed's words first, the manual's form beside."""
+        if not self.said or self.said == self.answer or self.kind == "choice":
+            return self.answer
+        return f"{self.said}（{self.answer}）"
+
+    @property
+    def short_options(self) -> bool:
+        """Options short enough to print four to a row (负责（R）…)."""
+        return bool(self.options) and max(len(o) for o in self.options) <= SHORT_OPTION
+
+    @property
+    def accept_json(self) -> str:
+        return json.dumps(list(self.accept), ensure_ascii=False, separators=(",", ":"))
+
+    def accepts(self, given: str) -> bool:
+        """Whether a written answer is right (the same test as quiz.js in the browser)."""
+        return canonical(given, letters=self.letters) in self.accept
 
     @property
     def letter(self) -> str:
@@ -79,6 +133,16 @@ class Quiz:
     role: RoleView
     questions: tuple[Question, ...]
 
+    @property
+    def fold_json(self) -> str:
+        """The folding table of generator/answers.py, for quiz.js."""
+        return TABLE_JSON
+
+    @property
+    def pass_mark(self) -> int:
+        """Questions to get right to pass: :data:`PASS_SHARE` of them, rounded up."""
+        return -(-len(self.questions) * int(PASS_SHARE * 100) // 100)
+
 
 # --------------------------------------------------------------------------- building
 
@@ -94,7 +158,11 @@ class _Draft:
     ask: str | None = None  # the choice prompt; None: a fill-in only
     pools: list[list[str]] = field(default_factory=list)  # distractor candidates, most plausible pool first
     exclude: frozenset[str] = frozenset()  # never offered: the names a clause names already, the answer's kin
-    options: tuple[str, ...] | None = None  # fixed options, in their own order (RACI letters)
+    options: tuple[str, ...] | None = None  # fixed options (RACI letters): the answer is dealt a position among them
+    said: str = ""  # the answer in the seed's words, when the clause says it
+    alike: tuple[str, ...] = ()  # other written answers that are the same answer (a role's aliases)
+    mention: tuple[str, int, int] | None = None  # the blanked role's mention (text, start, end): whole words only
+    letters: bool = False
 
 
 def _rank(*parts: str) -> str:
@@ -142,8 +210,33 @@ def _deadline_shape(entry: DeadlineEntry) -> str:
     return "other"
 
 
+def _fact_content(fact: Fact) -> str:
+    """What a fact says, without its place: a question's id hangs on it, so a rejection survives edits that
+    leave the fact as it was (and a clause moved or renumbered)."""
+    if fact.kind == "duty" and fact.section is not None:
+        return section_text(fact.section)
+    if fact.kind == "service" and fact.row is not None:
+        return f"{fact.row.group}\x1f{fact.row.content}"
+    if fact.target is not None:
+        entry = fact.target
+        where = entry.row.content if entry.row else entry.meeting.meeting.name if entry.meeting else ""
+        return f"{entry.target.rule}\x1f{where}"
+    if fact.deadline is not None:
+        return f"{fact.deadline.deadline.deadline.label}\x1f{fact.deadline.deadline.rule}\x1f{fact.deadline.activity}"
+    if fact.matrix is not None:
+        return f"{fact.matrix.activity.text}\x1f{''.join(fact.letters)}"
+    return fact.text
+
+
+def question_id(fact: Fact, aspect: str, answer: str) -> str:
+    """``return-visit-deadline-value-1a2b3c4d``: the document, the kind of fact, the aspect, and a hash of
+    what the fact says and what is asked of it."""
+    digest = _rank(fact.document.id, fact.kind, _fact_content(fact), aspect, answer)[:8]
+    return f"{fact.document.id}-{fact.kind}-{aspect}-{digest}"
+
+
 class _Context:
-    """What every quiz of one catalog draws on: role names, and the values distractors come from."""
+    """What every quiz of one catalog draws on: role names, the segmenter, and the values distractors come from."""
 
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
@@ -168,6 +261,21 @@ class _Context:
         self.alike: dict[str, list[str]] = {}
         self.letter_sets = [letters_text(tuple(letters)) for role in catalog.roles for _, _, letters in role.raci]
         self.target_values = [(e.target.target.unit, _target_answer(e.target.rule, e.target.target.metric)) for e in catalog.targets]
+        names = [*surfaces, *(doc.document.title for doc in catalog.documents), *(f.form.title for f in catalog.forms)]
+        names += [m.meeting.name for doc in catalog.documents for s in doc.walk() for m in s.meetings]
+        names += [e.target.target.metric for e in catalog.targets]
+        self.words = Words(names)
+        self.title_words = {doc.id: self._own_words(doc) for doc in catalog.documents}
+        self._drafts: dict[tuple[str, str], list[_Draft]] = {}
+        self._picks: dict[int, _Pick] = {}
+
+    def _own_words(self, doc: DocumentView) -> set[str]:
+        """Pairs of characters of a document's title that no other title holds (回访 in 物业服务回访管理规范标准):
+        a snippet holding one names its document."""
+        def pairs(title: str) -> set[str]:
+            return {title[i:i + 2] for i in range(len(title) - 1)}
+        others = set().union(*(pairs(d.document.title) for d in self.catalog.documents if d.id != doc.id))
+        return pairs(doc.document.title) - others
 
     def merge(self, found: list[Fact]) -> list[Fact]:
         """One target for the rows of a service table that state it alike (as /standards/ lists them): the
@@ -193,12 +301,29 @@ class _Context:
     def name(self, role_id: str) -> str:
         return self.roles[role_id].link.title
 
+    def names_of(self, role_id: str) -> tuple[str, ...]:
+        role = self.roles[role_id]
+        return (role.link.title, *role.role.aliases)
+
     def mentioned(self, text: str) -> set[str]:
         return {self.surfaces[m.group(0)] for m in self.pattern.finditer(text)}
 
-    def mask(self, text: str, role_ids: set[str]) -> str:
-        """The mentions of ``role_ids`` in ``text`` replaced by ＿＿＿ (other roles' names are kept whole)."""
-        return self.pattern.sub(lambda m: BLANK if self.surfaces[m.group(0)] in role_ids else m.group(0), text)
+    def mask(self, text: str, role_id: str) -> tuple[str, str, bool]:
+        """``text`` with the mentions of ``role_id`` replaced by ＿＿＿, the first mention's words, and whether
+        every mention is whole words (公司 in 物业公司 is not) standing alone (项目处 in 项目处物管员 qualifies
+        another role: blanked, it would be a riddle)."""
+        whole = True
+        said = ""
+        mentions = list(self.pattern.finditer(text))
+        ends = {m.end() for m in mentions}
+        starts = {m.start() for m in mentions}
+        for m in mentions:
+            if self.surfaces[m.group(0)] == role_id:
+                said = said or m.group(0)
+                whole = (whole and self.words.whole(text, m.start(), m.end()) and m.end() not in starts
+                         and m.start() not in ends)
+        masked = self.pattern.sub(lambda m: BLANK if self.surfaces[m.group(0)] == role_id else m.group(0), text)
+        return masked, said, whole
 
     def kin(self, role_id: str) -> set[str]:
         """A role with its departments up the tree and its members: no fair distractor for one another."""
@@ -221,8 +346,22 @@ class _Context:
 
     # ----------------------------------------------------------------- drafts per kind of fact
 
+    def drafts_of(self, role: RoleView, fact: Fact) -> list[_Draft]:
+        """:meth:`drafts`, worked out once per role and fact."""
+        key = (role.id, fact.key)
+        if key not in self._drafts:
+            self._drafts[key] = self.drafts(role, fact)
+        return self._drafts[key]
+
+    def pick(self, draft: _Draft, role_id: str, seed: str) -> _Pick:
+        """:func:`_pick`, worked out once per draft."""
+        key = id(draft)
+        if key not in self._picks:
+            self._picks[key] = _pick(draft, role_id, seed)
+        return self._picks[key]
+
     def drafts(self, role: RoleView, fact: Fact) -> list[_Draft]:
-        """The questions a fact can give, the one worth asking first first."""
+        """The questions a fact can give (one of them is asked), the one worth asking first first."""
         if fact.kind == "duty":
             found = self._duty(role, fact)
         elif fact.kind == "service":
@@ -235,43 +374,52 @@ class _Context:
             found = self._matrix(role, fact)
         return [d for d in found if d is not None]
 
-    def _who(self, fact: Fact, answer: str, text: str, exclude: set[str], aspect: str = "who") -> tuple[_Draft, _Draft]:
+    def _who(self, fact: Fact, answer: str, text: str, exclude: set[str], aspect: str = "who",
+             said: str = "", whole: bool = True) -> tuple[_Draft, _Draft] | None:
         """下文横线处应是哪个岗位？“＿＿＿负责…”: ``text`` with the answer's name blanked; and its fill-in."""
+        if not whole:
+            return None
         exclude = exclude | self.mentioned(text)
         name = self.name(answer)
-        return (_Draft(fact, aspect, name, text, f"下文横线处应是哪个岗位？“{text}”",
-                       *self.role_pools(fact.document, answer, exclude)),
-                _Draft(fact, f"{aspect}-fill", name, f"填写岗位：{text}"))
+        alike = (*self.names_of(answer), *([said] if said else []))
+        pools, excluded = self.role_pools(fact.document, answer, exclude)
+        return (_Draft(fact, aspect, name, text, f"下文横线处应是哪个岗位？“{text}”", pools, excluded, said=said or name,
+                       alike=alike),
+                _Draft(fact, f"{aspect}-fill", name, f"填写岗位：{text}", said=said or name, alike=alike))
 
-    def _document(self, fact: Fact, snippet: str) -> _Draft:
+    def _document(self, fact: Fact, snippet: str) -> _Draft | None:
+        """“…”出自哪份文件？ Not when the snippet holds a word only the title has (回访 for the return-visit
+        standard): that would print what it asks for."""
+        if any(word in snippet for word in self.title_words[fact.document.id]) or len(snippet) < MIN_SNIPPET:
+            return None
         title = f"《{fact.document.document.title}》"
         return _Draft(fact, "document", title, f"“{snippet}”出自＿＿＿。", f"“{snippet}”出自哪份文件？",
                       self.document_pools(fact.document))
 
-    def _clause(self, fact: Fact, snippet: str) -> _Draft | None:
-        """《…》中，“…”出自哪一条？ Options: other clauses of the document, those as deep first."""
-        section = fact.section
-        if section is None or not section.path:
-            return None
-        others = [s for s in fact.document.walk() if s.path and s.path != section.path]
-        same = [s.path for s in others if s.depth == section.depth]
-        rest = [s.path for s in others if s.depth != section.depth]
-        title = fact.document.document.title
-        return _Draft(fact, "clause", section.path, f"《{title}》中，“{snippet}”出自条款＿＿＿。",
-                      f"《{title}》中，“{snippet}”出自哪一条？", [same, rest])
-
     def _duty(self, role: RoleView, fact: Fact) -> list[_Draft | None]:
+        """A clause naming the role: one "who" question per role it names (the others' too, so that the answer
+        is not always the taker's own role); a clause that names nobody: who answers for it."""
         assert fact.section is not None
         text = section_text(fact.section)
         snippet = _snippet(text)
         sentence = next((s for s in _sentences(text) if role.id in self.mentioned(s)), None)
         if sentence is None:  # 回访人员在限定时效内进行回访…: the clause does not name whom it binds
             roles = fact.section.roles
-            owner = [self._who(fact, roles[0].id, f"{_end(snippet)}——这一条由＿＿＿负责。", set(), "owner")[0]] if len(roles) == 1 else []
-            return [self._document(fact, snippet), *owner, self._clause(fact, snippet)]
-        masked = _end(self.mask(sentence.strip(), {role.id}))
-        who, fill = self._who(fact, role.id, masked, {link.id for link in fact.section.roles})
-        return [who, self._document(fact, snippet), self._clause(fact, snippet), fill]
+            owner = []
+            if len(roles) == 1:
+                found = self._who(fact, roles[0].id, f"{_end(snippet)}——这一条由＿＿＿负责。", set(), "owner")
+                owner = [found[0]] if found else []
+            return [*owner, self._document(fact, snippet)]
+        drafts: list[_Draft | None] = []
+        fills: list[_Draft] = []
+        others = sorted(self.mentioned(sentence) - {role.id})
+        for answer in [*others, role.id]:
+            masked, said, whole = self.mask(sentence.strip(), answer)
+            found = self._who(fact, answer, _end(masked), set(), said=said, whole=whole)
+            if found:
+                drafts.append(found[0])
+                fills.append(found[1])
+        return [*drafts, self._document(fact, snippet), *fills]
 
     def _service(self, fact: Fact) -> list[_Draft | None]:
         assert fact.row is not None
@@ -280,9 +428,9 @@ class _Context:
         snippet = _snippet(f"{row.group}：{row.content}")
         drafts: list[_Draft | None] = []
         if len(row.roles) == 1:
-            who, fill = self._who(fact, row.roles[0].id, f"{subject}由＿＿＿负责提供。", set())
-            drafts += [who, fill]
-        return [*drafts[:1], self._document(fact, snippet), self._clause(fact, snippet), *drafts[1:]]
+            found = self._who(fact, row.roles[0].id, f"{subject}由＿＿＿负责提供。", set())
+            drafts += list(found or ())
+        return [*drafts[:1], self._document(fact, snippet), *drafts[1:]]
 
     def _target(self, fact: Fact) -> list[_Draft | None]:
         entry = fact.target
@@ -298,19 +446,23 @@ class _Context:
             context = f"{entry.meeting.meeting.name}："
         else:
             context = ""
+        where = [*(p.text for p in (*entry.section.paragraphs, *entry.section.after))]
+        if entry.row is not None:
+            where = [line.text.text for line in entry.row.lines] + where
+        said = next((s for s in (said_in(text, answer) for text in where) if s), answer)
+        extra = ("100%",) if target.op == ">=" and target.value == 100 and target.unit == "%" else ()
         same = [v for unit, v in self.target_values if unit == target.unit]
-        other = [v for unit, v in self.target_values if unit != target.unit]
-        said = f"{context}{entry.target.rule}"
+        said_rule = f"{context}{entry.target.rule}"
         drafts: list[_Draft | None] = [
             _Draft(fact, "value", answer, f"{context}{target.metric}的要求是＿＿＿。", f"{context}{target.metric}的要求是？",
-                   [same, other])
+                   [same], said=said, alike=extra)  # another unit would rule itself out: ≤ 0.1% beside ≤ 2小时
         ]
         owners = entry.target.owners
         if len(owners) == 1:
-            drafts.append(self._who(fact, owners[0].id, f"{said}——该目标由＿＿＿负责达成。", set(), "target-owner")[0])
-        drafts.append(_Draft(fact, "value-fill", answer, f"按{fact.clause}，{context}{target.metric}应为＿＿＿。"))
-        drafts.append(self._clause(fact, said))
-        drafts.append(self._document(fact, said))
+            found = self._who(fact, owners[0].id, f"{said_rule}——该目标由＿＿＿负责达成。", set(), "target-owner")
+            drafts.append(found[0] if found else None)
+        drafts.append(_Draft(fact, "value-fill", answer, f"{context}{target.metric}应为＿＿＿。", said=said, alike=extra))
+        drafts.append(self._document(fact, said_rule))
         return drafts
 
     def _deadline_blank(self, entry: DeadlineEntry) -> tuple[str, str]:
@@ -339,6 +491,7 @@ class _Context:
         blank, answer = self._deadline_blank(entry)
         rule = entry.deadline.rule
         d = entry.deadline.deadline
+        said = d.label if BLANK in blank and canonical(d.label) == canonical(answer) else answer
         shape = _deadline_shape(entry)
         same: list[str] = []
         other: list[str] = []
@@ -348,90 +501,140 @@ class _Context:
         elif d.within and d.after and rule == f"{d.after}后{answer}":  # 3天内 against the others' 1周内, 24小时内 …
             same = self.deadline_rests
         # else: what is left of 每年6月、11月 after "每年于" has no like in other deadlines: a fill-in only
-        filled = blank.replace(BLANK, answer)
-        drafts: list[_Draft | None] = [_Draft(fact, "value", answer, blank)]
+        filled = blank.replace(BLANK, said)
+        drafts: list[_Draft | None] = [_Draft(fact, "value", answer, blank, said=said)]
         owners = entry.deadline.owners
         if len(owners) == 1:
-            masked = self.mask(filled, {owners[0].id})
+            masked, name, whole = self.mask(filled, owners[0].id)
             if BLANK in masked:  # the sentence names its owner: the same question as its clause's "who"
-                drafts.append(self._who(fact, owners[0].id, masked, set())[0])
+                found = self._who(fact, owners[0].id, masked, set(), said=name, whole=whole)
             else:
                 text = f"{filled.rstrip('。')}——这一时限由＿＿＿负责。"
-                drafts.append(self._who(fact, owners[0].id, text, set(), "deadline-owner")[0])
+                found = self._who(fact, owners[0].id, text, set(), "deadline-owner")
+            drafts.append(found[0] if found else None)
         drafts.append(_Draft(fact, "value-choice", answer, blank, f"下文横线处的时限应是？“{blank}”" if same else None,
-                             [same, other]))
-        drafts.append(self._clause(fact, _snippet(filled)))
+                             [same, other], said=said))
         drafts.append(self._document(fact, _snippet(filled)))
         return drafts
 
     def _matrix(self, role: RoleView, fact: Fact) -> list[_Draft | None]:
+        """Of a matrix row: the taker's letters (本岗位, not its name: the name would answer the "which role"
+        questions), who approves, does, is consulted, is informed."""
         row = fact.matrix
         assert row is not None
         title = fact.document.document.title
         activity = row.activity.text.rstrip("。")
         where = f"在《{title}》的职责矩阵中，"
         drafts: list[_Draft | None] = []
-        blank = f"{where}{role.link.title}对“{activity}”承担的职责是＿＿＿（负责、批准、咨询或知会）。"
+        blank = f"{where}本岗位对“{activity}”承担的职责是＿＿＿（负责、批准、咨询或知会）。"
+        answer = letters_text(fact.letters)
         if len(fact.letters) == 1:
-            drafts.append(_Draft(fact, "letter", letters_text(fact.letters), blank,
-                                 f"{where}{role.link.title}对“{activity}”承担哪种职责？", options=RACI_OPTIONS))
+            drafts.append(_Draft(fact, "letter", answer, blank, f"{where}本岗位对“{activity}”承担哪种职责？",
+                                 options=RACI_OPTIONS, said=answer, letters=True))
         else:  # 负责（R）、批准（A）: set against the other sets of letters roles hold
-            drafts.append(_Draft(fact, "letter", letters_text(fact.letters), blank,
-                                 f"{where}{role.link.title}对“{activity}”承担哪些职责？", [self.letter_sets]))
+            drafts.append(_Draft(fact, "letter", answer, blank, f"{where}本岗位对“{activity}”承担哪些职责？",
+                                 [self.letter_sets], said=answer, letters=True))
         for letter, aspect, verb in (("A", "approver", "批准（A）"), ("R", "doer", "负责实施（R）"),
                                      ("C", "consulted", "提供咨询（C）"), ("I", "informed", "知会（I）")):
             holders = row.letters[letter]
             if len(holders) == 1:
+                pools, excluded = self.role_pools(fact.document, holders[0].id, self.mentioned(activity))
                 drafts.append(_Draft(fact, aspect, holders[0].title, f"{where}“{activity}”由＿＿＿{verb}。",
-                                     f"{where}“{activity}”由哪个岗位{verb}？",
-                                     *self.role_pools(fact.document, holders[0].id, self.mentioned(activity))))
-        drafts.append(_Draft(fact, "matrix-document", f"《{title}》", f"职责矩阵中的活动“{_snippet(activity)}”列在＿＿＿中。",
-                             f"职责矩阵中的活动“{_snippet(activity)}”列在哪份文件中？", self.document_pools(fact.document)))
+                                     f"{where}“{activity}”由哪个岗位{verb}？", pools, excluded, said=holders[0].title,
+                                     alike=self.names_of(holders[0].id)))
         return drafts
 
 
-def _question(draft: _Draft, role_id: str, seed: str, *, fill: bool = False) -> Question:
-    """The draft as a choice when it has (or can find) the options, else as a fill-in; ``fill`` asks for the
-    fill-in whatever the options."""
-    fact = draft.fact
-    document_id, anchor, kind, n = fact.key.split(":")
-    qid = f"{document_id}-{anchor}-{kind}{n}-{draft.aspect}"
+# --------------------------------------------------------------------------- choosing the questions
 
-    def blank() -> Question:
-        return Question(qid, "blank", draft.blank, (), draft.answer, fact.clause, document_id, fact.anchor, fact.key,
-                        draft.aspect)
 
-    if fill or draft.ask is None:
-        return blank()
+@dataclass
+class _Pick:
+    """A draft settled as a fill-in or a choice (its distractors drawn, the answer not yet placed)."""
+
+    draft: _Draft
+    id: str
+    choice: bool
+    distractors: tuple[str, ...] = ()
+
+    @property
+    def prompt(self) -> str:
+        return self.draft.ask if self.choice and self.draft.ask else self.draft.blank
+
+    def guesses(self, own: str) -> set[str]:
+        """The constant answers that get this question right: own role, a letter, a title, the longest option."""
+        d = self.draft
+        found: set[str] = set()
+        if d.aspect in ROLE_ASPECTS:
+            found.add(f"role:{d.answer}")
+            if d.answer == own:
+                found.add("own")
+        if d.letters:
+            found.add(f"letter:{canonical(d.answer, letters=True)}")
+        if d.aspect == "document":
+            found.add(f"title:{d.answer}")
+        if self.choice and len(d.answer) > max(len(o) for o in self.distractors):
+            found.add("longest")
+        return found
+
+
+def _distractors(draft: _Draft, role_id: str, qid: str, seed: str) -> tuple[str, ...] | None:
+    """Three wrong options drawn by hash from the draft's pools, most plausible pool first; None: too few."""
     if draft.options is not None:
-        return Question(qid, "choice", draft.ask, draft.options, draft.answer, fact.clause, document_id, fact.anchor,
-                        fact.key, draft.aspect)
+        return tuple(o for o in draft.options if o != draft.answer)
     distractors: list[str] = []
     for pool in draft.pools:
         if len(distractors) == DISTRACTORS:
             break
-        unique = [c for c in dict.fromkeys(pool) if c != draft.answer and c not in draft.exclude and c not in distractors]
-        # Drawn by hash from the pool in catalog order: a few hashes per question, however long the pool.
+        unique = [c for c in dict.fromkeys(pool) if c != draft.answer and c not in draft.exclude and c not in distractors
+                  and canonical(c, letters=draft.letters) != canonical(draft.answer, letters=draft.letters)]
         while unique and len(distractors) < DISTRACTORS:
+            long = [c for c in unique if len(c) >= len(draft.answer)]
+            if len(distractors) == DISTRACTORS - 1 and long and all(len(c) < len(draft.answer) for c in distractors):
+                unique = long  # the answer is not the longest option when a pool can say otherwise
             draw = int(_rank(role_id, qid, seed, str(len(distractors))), 16) % len(unique)
             distractors.append(unique.pop(draw))
-    if len(distractors) < DISTRACTORS:
-        return blank()
-    options = tuple(sorted([draft.answer, *distractors], key=lambda o: (_rank(role_id, qid, seed, "option", o), o)))
-    return Question(qid, "choice", draft.ask, options, draft.answer, fact.clause, document_id, fact.anchor, fact.key,
-                    draft.aspect)
+    return tuple(distractors) if len(distractors) == DISTRACTORS else None
 
 
-def _deal(drafts: list[_Draft], role_id: str, seed: str) -> list[_Draft]:
+def _pick(draft: _Draft, role_id: str, seed: str) -> _Pick:
+    qid = question_id(draft.fact, draft.aspect, draft.answer)
+    if draft.ask is not None:
+        found = _distractors(draft, role_id, qid, seed)
+        if found is not None:
+            return _Pick(draft, qid, True, found)
+    return _Pick(draft, qid, False)
+
+
+def _forms(draft: _Draft) -> set[str]:
+    """What would give the draft's answer away if another question printed it."""
+    return {f for f in (draft.answer, draft.said, *draft.alike) if len(f) >= 2}
+
+
+def _gives_away(pick: _Pick, others: list[_Pick]) -> bool:
+    """Whether ``pick`` prints its own answer, or it and one of ``others`` print each other's."""
+    prompt = pick.prompt
+    mine = _forms(pick.draft)
+    if not pick.draft.letters and any(f in prompt for f in mine):
+        return True
+    if pick.draft.aspect in ROLE_ASPECTS and any(len(f) >= 4 and f[:-1] in prompt for f in mine):
+        return True  # 前台服务“接听电话”由＿＿＿负责提供 -> 前台服务员
+    for other in others:
+        if not other.draft.letters and any(f in prompt for f in _forms(other.draft)):
+            return True
+        if not pick.draft.letters and any(f in other.prompt for f in mine):
+            return True
+    return False
+
+
+def _deal(facts_: list[Fact], role_id: str, seed: str) -> list[Fact]:
     """One of each kind of fact in turn, each kind in hash order."""
-    def kind(draft: _Draft) -> str:
-        return "duty" if draft.fact.kind == "service" else draft.fact.kind
+    def kind(fact: Fact) -> str:
+        return "duty" if fact.kind == "service" else fact.kind
 
-    groups = {
-        k: sorted((d for d in drafts if kind(d) == k), key=lambda d: (_rank(role_id, d.fact.key, d.aspect, seed), d.fact.key))
-        for k in KIND_ORDER
-    }
-    dealt: list[_Draft] = []
+    groups = {k: sorted((f for f in facts_ if kind(f) == k), key=lambda f: (_rank(role_id, f.key, seed), f.key))
+              for k in KIND_ORDER}
+    dealt: list[Fact] = []
     while any(groups.values()):
         for k in KIND_ORDER:
             if groups[k]:
@@ -439,71 +642,210 @@ def _deal(drafts: list[_Draft], role_id: str, seed: str) -> list[_Draft]:
     return dealt
 
 
-def _same(question: Question) -> tuple[str, ...]:
-    """What makes two questions one: the same thing asked of the same place with the same answer (a duty and a
-    deadline of one clause both asking who)."""
-    place = question.fact if question.anchor == "matrix" else f"{question.document_id}#{question.anchor}"
-    return place, question.aspect, question.answer
+def _too_guessable(counts: dict[str, int], own_role: int, role_questions: int, total: int) -> str | None:
+    """The constant answer that is right too often in a quiz of ``total`` questions, if any."""
+    bound = int(GUESS_SHARE * total)
+    for guess, count in sorted(counts.items()):
+        if count > bound:
+            return guess
+    if own_role > role_questions // 4:  # chance, among four options
+        return "own"
+    return None
 
 
-def _build(context: _Context, role: RoleView, role_facts: list[Fact], seed: str) -> Quiz:
-    role_id = role.id
-    tiers: list[list[_Draft]] = []
-    for fact in context.merge(role_facts):
-        for i, draft in enumerate(context.drafts(role, fact)):
-            while len(tiers) <= i:
-                tiers.append([])
-            tiers[i].append(draft)
-    chosen: list[tuple[_Draft, Question]] = []
+def _neighbours(context: _Context, role: RoleView, role_facts: list[Fact]) -> list[Fact]:
+    """The duties of the other roles in the documents the role applies (its own facts' documents): who does
+    what beside it. Asked as "which role", they spread the answers over the roles of the document."""
+    documents = {f.document.id for f in role_facts}
+    own = {f.key for f in role_facts}
+    found: dict[str, Fact] = {}
+    for other in context.catalog.roles:
+        if other.id == role.id or other.external or not other.trained:
+            continue
+        for fact in askable(context.catalog, other.id, context.numbers):
+            if fact.kind in ("duty", "service") and fact.document.id in documents and fact.key not in own:
+                found.setdefault(fact.key, fact)
+    return list(found.values())
+
+
+def _counts(picks: list[_Pick], own: str) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for pick in picks:
+        for g in pick.guesses(own):
+            counts[g] = counts.get(g, 0) + 1
+    return counts
+
+
+def _greedy(context: _Context, role: RoleView, queue: list[tuple[Fact, bool]], seed: str, rejected: frozenset[str],
+            size: int) -> list[_Pick]:
+    own = role.link.title
+    chosen: list[_Pick] = []
     seen: set[tuple[str, ...]] = set()
-    for i, tier in enumerate(tiers):
-        limit = MAX_QUESTIONS if i == 0 else MIN_QUESTIONS
-        for draft in _deal(tier, role_id, seed):
-            if len(chosen) >= limit:
-                break
-            question = _question(draft, role_id, seed)
-            if question.prompt not in seen and _same(question) not in seen:
-                seen |= {question.prompt, _same(question)}
-                chosen.append((draft, question))
-    # At least one question in FILL_SHARE is a fill-in: recall, not only recognition.
-    wanted = -(-len(chosen) // FILL_SHARE) - sum(q.kind == "blank" for _, q in chosen)
-    prompts = {q.prompt for _, q in chosen}
-    filled = {(q.fact, q.answer) for _, q in chosen if q.kind == "blank"}
-    order = sorted(range(len(chosen)), key=lambda i: (chosen[i][1].aspect not in FILLABLE,
-                                                      _rank(role_id, chosen[i][1].id, seed, "fill")))
-    for i in order:
-        draft, question = chosen[i]
-        if wanted <= 0 or question.aspect not in FILLABLE:
+    asked: set[str] = set()
+    counts: dict[str, int] = {}
+    role_questions = 0
+    bound = int(GUESS_SHARE * size)
+    for fact, neighbour in queue:
+        if len(chosen) >= size:
             break
-        if question.kind == "choice" and draft.blank not in prompts and (question.fact, question.answer) not in filled:
-            chosen[i] = (draft, _question(draft, role_id, seed, fill=True))
-            prompts.add(draft.blank)
-            filled.add((question.fact, question.answer))
-            wanted -= 1
-    return Quiz(role, tuple(q for _, q in chosen))
+        if fact.key in asked:
+            continue
+        drafts = context.drafts_of(role, fact)
+        if neighbour:  # another role's duty: only who does it
+            drafts = [d for d in drafts if d.aspect in ROLE_ASPECTS and d.answer != own]
+        # Others' names before one's own: a clause naming two roles asks for the other one first.
+        drafts.sort(key=lambda d: (d.aspect in ROLE_ASPECTS and d.answer == own, d.aspect == "document"))
+        # A rejected question is not asked again another way (its fill-in, the same blank as a choice).
+        refused = {d.blank for d in drafts if context.pick(d, role.id, seed).id in rejected}
+        for draft in drafts:
+            pick = context.pick(draft, role.id, seed)
+            place = (pick.draft.fact.document.id, pick.draft.aspect, pick.draft.answer, pick.prompt)
+            if pick.id in rejected or draft.blank in refused or place in seen or _gives_away(pick, chosen):
+                continue
+            guesses = pick.guesses(own)
+            role_q = role_questions + (draft.aspect in ROLE_ASPECTS)
+            own_q = counts.get("own", 0) + ("own" in guesses)
+            if any(counts.get(g, 0) + 1 > bound for g in guesses) or own_q > role_q // 4:
+                continue
+            if draft.aspect == "document" and counts.get("document", 0) >= MAX_DOCUMENT_QUESTIONS:
+                continue
+            if draft.aspect == "document":
+                counts["document"] = counts.get("document", 0) + 1
+            chosen.append(pick)
+            seen.add(place)
+            asked.add(fact.key)
+            role_questions = role_q
+            for g in guesses:
+                counts[g] = counts.get(g, 0) + 1
+            break
+    return chosen
 
 
-def build_quiz(catalog: Catalog, role_id: str, *, seed: str = "") -> Quiz:
-    """The quiz of one role: a question per fact (up to 20), then the same facts asked another way
-    until there are 10, while the facts allow. A different ``seed`` gives another order and other
-    distractors; the same seed, the same quiz."""
+def _select(context: _Context, role: RoleView, role_facts: list[Fact], seed: str, rejected: frozenset[str]) -> list[_Pick]:
+    """At most one question per fact: the role's own facts in hash order, then its colleagues' duties in the
+    same documents, then its own facts passed over once more; skipping what a trainer rejected, what would
+    give an answer away, and what would make a constant answer right too often."""
+    own = role.link.title
+    mine = _deal(context.merge(role_facts), role.id, seed)
+    others = sorted(_neighbours(context, role, role_facts), key=lambda f: (_rank(role.id, f.key, seed, "neighbour"), f.key))
+    queue = [*((f, False) for f in mine), *((f, True) for f in others[: MAX_QUESTIONS // 2]), *((f, False) for f in mine)]
+    best: list[_Pick] = []
+    for size in range(min(MAX_QUESTIONS, len(mine) + len(others)), len(best), -1):
+        chosen = _bounded(_greedy(context, role, queue, seed, rejected, size), own)
+        if len(chosen) > len(best):  # the largest quiz the bound allows
+            best = chosen
+        if len(best) >= size - 1:
+            break
+    return best
+
+
+def _bounded(chosen: list[_Pick], own: str) -> list[_Pick]:
+    """The bound held for the quiz as it came out: questions a constant answer gets right too often dropped."""
+    chosen = list(chosen)
+    while chosen:
+        counts = _counts(chosen, own)
+        role_questions = sum(p.draft.aspect in ROLE_ASPECTS for p in chosen)
+        over = _too_guessable({g: c for g, c in counts.items() if g != "own"}, counts.get("own", 0), role_questions,
+                              len(chosen))
+        if over is None:
+            break
+        del chosen[max(i for i, p in enumerate(chosen) if over in p.guesses(own))]
+    return chosen
+
+
+def _with_fill_ins(chosen: list[_Pick], role_id: str, seed: str) -> list[_Pick]:
+    """At least one question in FILL_SHARE is a fill-in (recall, not only recognition): choices of fillable
+    aspects become fill-ins, in hash order."""
+    wanted = -(-len(chosen) // FILL_SHARE) - sum(not p.choice for p in chosen)
+    order = sorted(range(len(chosen)), key=lambda i: _rank(role_id, chosen[i].id, seed, "fill"))
+    out = list(chosen)
+    for i in order:
+        if wanted <= 0:
+            break
+        pick = out[i]
+        if pick.choice and pick.draft.aspect in FILLABLE:
+            fill = _Pick(pick.draft, pick.id, False)
+            if not _gives_away(fill, [p for j, p in enumerate(out) if j != i]):
+                out[i] = fill
+                wanted -= 1
+    return out
+
+
+def _positions(picks: list[_Pick], role_id: str, seed: str) -> dict[str, int]:
+    """The right option's position (0–3) of each choice, dealt evenly (A, B, C, D in turn) in hash order."""
+    choices = sorted((p.id for p in picks if p.choice), key=lambda qid: (_rank(role_id, qid, seed, "position"), qid))
+    offset = int(_rank(role_id, seed, "offset"), 16) % len(LETTERS)
+    return {qid: (i + offset) % len(LETTERS) for i, qid in enumerate(choices)}
+
+
+def _question(pick: _Pick, position: int | None) -> Question:
+    draft = pick.draft
+    fact = draft.fact
+    document_id, anchor, _, _ = fact.key.split(":")
+    accept = accepted([draft.answer, draft.said, *draft.alike], letters=draft.letters)
+    options: tuple[str, ...] = ()
+    if pick.choice and position is not None:
+        wrong = list(pick.distractors)
+        if draft.options is None:
+            wrong.sort(key=lambda o: (_rank(pick.id, "option", o), o))
+        # An option as long as the answer goes before it: "always the longest" is not "always the answer".
+        wrong.sort(key=lambda o: len(o) < len(draft.answer))
+        options = (*wrong[:position], draft.answer, *wrong[position:])
+    return Question(pick.id, "choice" if pick.choice else "blank", pick.prompt, options, draft.answer, fact.clause,
+                    document_id, fact.anchor, fact.key, draft.aspect, draft.said or draft.answer, accept, draft.letters)
+
+
+def _build(context: _Context, role: RoleView, role_facts: list[Fact], seed: str, review: QuizReview) -> Quiz:
+    chosen = _with_fill_ins(_select(context, role, role_facts, seed, review.rejected), role.id, seed)
+    positions = _positions(chosen, role.id, seed)
+    return Quiz(role, tuple(_question(p, positions.get(p.id)) for p in chosen))
+
+
+def askable(catalog: Catalog, role_id: str, numbers: FactNumbers | None = None) -> list[Fact]:
+    """The facts a role's quiz may ask about: the one place questions take their facts from (where a filter
+    such as "approved facts only" belongs)."""
+    return facts(catalog, role_id, numbers)
+
+
+def build_quiz(catalog: Catalog, role_id: str, *, seed: str = "", review: QuizReview | None = None) -> Quiz:
+    """The quiz of one role: at most one question per fact, up to 20. A different ``seed`` gives another
+    order and other distractors; the same seed, the same quiz."""
     context = _Context(catalog)
-    return _build(context, catalog.role(role_id), facts(catalog, role_id, context.numbers), seed)
+    return _build(context, catalog.role(role_id), askable(catalog, role_id, context.numbers), seed, review or QuizReview())
 
 
-def build_quizzes(catalog: Catalog, *, seed: str = "") -> dict[str, Quiz]:
+def build_quizzes(catalog: Catalog, *, seed: str = "", review: QuizReview | None = None) -> dict[str, Quiz]:
     """A quiz for every staff role (those given a training pack) with at least three facts, in catalog order."""
     context = _Context(catalog)
     quizzes = {}
     for role in catalog.roles:
         if role.trained:
-            found = facts(catalog, role.id, context.numbers)
+            found = askable(catalog, role.id, context.numbers)
             if len(found) >= MIN_FACTS:
-                quizzes[role.id] = _build(context, role, found, seed)
+                quiz = _build(context, role, found, seed, review or QuizReview())
+                if len(quiz.questions) >= MIN_QUESTIONS:
+                    quizzes[role.id] = quiz
     return quizzes
 
 
+def question_ids(catalog: Catalog) -> set[str]:
+    """The id of every question the manual can ask any role (asked or not): what a review entry may name."""
+    context = _Context(catalog)
+    found: set[str] = set()
+    for role in catalog.roles:
+        if role.trained:
+            mine = askable(catalog, role.id, context.numbers)
+            for fact in [*context.merge(mine), *_neighbours(context, role, mine)]:
+                found |= {question_id(d.fact, d.aspect, d.answer) for d in context.drafts(role, fact)}
+    return found
+
+
+REVIEW = "quiz-review"
+"""The key of the trainer's review (generator/review.py) in ``Catalog.derived``, set by ``procgen check``."""
+
 
 def quizzes(catalog: Catalog) -> dict[str, Quiz]:
-    """:func:`build_quizzes` once per catalog: the site's quiz pages and the quiz PDFs share them."""
-    return catalog.once("quizzes", lambda: build_quizzes(catalog))
+    """:func:`build_quizzes` once per catalog, with the trainer's review: the site's quiz pages and the quiz
+    PDFs share them."""
+    review = catalog.derived.get(REVIEW) or QuizReview()
+    return catalog.once("quizzes", lambda: build_quizzes(catalog, review=review))

@@ -5,11 +5,17 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from pydantic import BaseModel
+
 from .models import FILE_MODELS
+from .review import QuizReview
+
+SCHEMA_MODELS: dict[str, type[BaseModel]] = {**FILE_MODELS, "quiz-review": QuizReview}
+"""The definitions' file types and the trainer's review of the quizzes (training/quiz-review.yml)."""
 
 
 def schema_for(name: str) -> dict:
-    schema = FILE_MODELS[name].model_json_schema(by_alias=True)
+    schema = SCHEMA_MODELS[name].model_json_schema(by_alias=True)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = f"{name}.json"
     return schema
@@ -19,7 +25,7 @@ def write_schemas(folder: Path) -> list[Path]:
     """Write one schema per file type; the output is stable (sorted keys) for clean diffs."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for name in FILE_MODELS:
+    for name in SCHEMA_MODELS:
         path = folder / f"{name}.json"
         text = json.dumps(schema_for(name), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
         if not path.exists() or path.read_text(encoding="utf-8") != text:

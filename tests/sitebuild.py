@@ -22,7 +22,7 @@ MKDOCS = [sys.executable, "-m", "mkdocs"]
 def copy_repo(source: Path, dest: Path) -> Path:
     """A copy of a repository's definitions and mkdocs.yml (no site/, no .venv/)."""
     dest.mkdir(parents=True, exist_ok=True)
-    for name in ("procedures", "forms", "docs"):
+    for name in ("procedures", "forms", "docs", "training"):
         if (source / name).is_dir():
             shutil.copytree(source / name, dest / name)
     (dest / "docs").mkdir(exist_ok=True)

@@ -377,5 +377,5 @@ def test_invalid_case_layout() -> None:
         assert len(files) == 1, f"{case.name}: one bad file per case"
         for file in files:
             rel = file.relative_to(case)
-            assert rel.parts[0] in {"procedures", "forms"}, file
+            assert rel.parts[0] in {"procedures", "forms", "training"}, file
     assert INVALID.is_dir()

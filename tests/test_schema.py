@@ -13,7 +13,7 @@ from conftest import ROOT, VALID
 
 from generator.cli import main
 from generator.loader import load_file
-from generator.models import FILE_MODELS
+from generator.schema import SCHEMA_MODELS as FILE_MODELS
 
 pytestmark = pytest.mark.usefixtures("fixed_today")
 

@@ -152,7 +152,7 @@ class HtmlPages:
         quiz = quizzes(self.catalog)[role_id]
         html = self._render("quiz.html.j2", quiz=quiz, role=quiz.role, key=key)
         name = f"training/{role_id}-quiz{'-key' if key else ''}.pdf"
-        return PdfJob("quiz-key" if key else "quiz", role_id, name, html)
+        return PdfJob("quiz-key" if key else "quiz", role_id, name, html, snug=True)
 
     def record(self, role_id: str) -> PdfJob:
         """The 员工培训记录 of one training session of the role, its subject and documents printed in."""

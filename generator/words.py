@@ -1,0 +1,49 @@
+"""Where words begin and end in a Chinese sentence: jieba (the segmenter the search index uses) with its
+user dictionary and the manual's own names, so a quiz blanks 物管员 in "项目处物管员" but never 公司 in
+"物业公司" or 管理处主任 in "管理处主任论坛"."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from pathlib import Path
+
+import jieba
+
+USER_DICT = Path(__file__).resolve().parent / "assets" / "jieba" / "user_dict.txt"
+
+
+class Words:
+    """A segmenter that knows ``names`` as whole words (longer names win over the shorter ones inside them).
+    Loaded on first use: jieba reads its dictionary then."""
+
+    def __init__(self, names: Iterable[str]) -> None:
+        self.names = sorted(set(names))
+        self._tokenizer = None  # jieba.Tokenizer, made on first use
+        self._cache: dict[str, frozenset[int]] = {}
+
+    def _cut(self, text: str) -> list[str]:
+        if self._tokenizer is None:
+            jieba.setLogLevel(logging.WARNING)
+            tokenizer = jieba.Tokenizer()
+            tokenizer.load_userdict(str(USER_DICT))
+            for name in self.names:  # longer names more frequent: 管理处主任论坛 over 管理处主任 + 论坛
+                tokenizer.add_word(name, freq=2000 + 1000 * len(name))
+            self._tokenizer = tokenizer
+        return list(self._tokenizer.cut(text, HMM=False))
+
+    def boundaries(self, text: str) -> frozenset[int]:
+        """Offsets in ``text`` where one word ends and the next begins (0 and len(text) included)."""
+        if text not in self._cache:
+            offsets = {0}
+            at = 0
+            for word in self._cut(text):
+                at += len(word)
+                offsets.add(at)
+            self._cache[text] = frozenset(offsets)
+        return self._cache[text]
+
+    def whole(self, text: str, start: int, end: int) -> bool:
+        """Whether text[start:end] is one or more whole words: 物管员 in 项目处物管员, not 公司 in 物业公司."""
+        cuts = self.boundaries(text)
+        return start in cuts and end in cuts
