@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterator
+from collections import ChainMap
+from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -666,8 +667,8 @@ class Resolver:
         roles: list[Role],
         departments: list[Department],
     ) -> None:
-        self.links: dict[str, Link] = {}
-        self.titles: dict[str, Link] = {}
+        self.links: MutableMapping[str, Link] = {}
+        self.titles: MutableMapping[str, Link] = {}
         for doc in documents:
             link = Link("document", doc.id, doc.title)
             self.links[doc.id] = link
@@ -687,6 +688,16 @@ class Resolver:
         self.roles: dict[str, Link] = {}
         for role in [*departments, *roles]:
             self.roles[role.id] = Link("role", role.id, role.name)
+
+    def overlay(self, doc: Document) -> Resolver:
+        """This resolver with one document replaced by another version of it (its title and aliases
+        as that version had them): no copy of the tables, so an old version costs its own size only."""
+        new = object.__new__(Resolver)
+        link = Link("document", doc.id, doc.title)
+        new.links = ChainMap({doc.id: link}, self.links)
+        new.titles = ChainMap({title: link for title in (doc.title, *doc.aliases)}, self.titles)
+        new.forms, new.roles = self.forms, self.roles
+        return new
 
     def role(self, role_id: str) -> Link:
         return self.roles[role_id]
@@ -952,11 +963,21 @@ def build_catalog(
     external: list[ExternalDocument],
     source_files: list[str],
     company: CompanyFile,
+    *,
+    only: frozenset[str] | None = None,
+    resolver: Resolver | None = None,
 ) -> Catalog:
-    """Cross-link validated definitions and compute the derived views (no checks here)."""
-    resolver = Resolver([d for _, d in documents], [f for _, f in forms], external, roles, departments)
+    """Cross-link validated definitions and compute the derived views (no checks here).
+
+    ``only``: the views of these documents (and their forms) alone, every other definition still
+    known to the links — what an earlier version of one document needs (generator/versions.py), at
+    the cost of that document, not of the whole manual. ``resolver``: the links, when already made."""
+    if resolver is None:
+        resolver = Resolver([d for _, d in documents], [f for _, f in forms], external, roles, departments)
     doc_views: list[DocumentView] = []
     for number, (path, doc) in enumerate(documents, start=1):
+        if only is not None and doc.id not in only:
+            continue
         top_style = doc.numbering
         sections = []
         count = 0
@@ -993,6 +1014,8 @@ def build_catalog(
             users.setdefault(cited_id, []).append(resolver.links[d.id])
     form_views = []
     for path, form in sorted(forms, key=lambda pf: pf[1].code):
+        if only is not None and form.procedure not in only:
+            continue
         used_by = users.get(form.id, [])
         form_views.append(
             FormView(

@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from .catalog import Catalog, DocumentView, Link, build_catalog
+from .catalog import Catalog, DocumentView, Link, Resolver, build_catalog
 from .history import Commit, History
 from .loader import load_blob
 from .models import Document, Revision
@@ -75,19 +75,20 @@ class VersionView:
         return entries[-1].summary if entries else ""
 
 
-def _old_catalog(inputs: dict[str, Any], path: str, doc: Document) -> Catalog | None:
-    """The catalog with an earlier version of one document among today's others (added to them when the
-    document has been withdrawn since)."""
+def _old_catalog(inputs: dict[str, Any], path: str, doc: Document, resolver: Resolver) -> Catalog | None:
+    """The catalog of an earlier version of one document among today's others: only that document's
+    views are built (``only``), the others are known to its links, so each version costs its own size."""
     documents = [(p, doc if d.id == doc.id else d) for p, d in inputs["documents"]]
     if all(d.id != doc.id for _, d in inputs["documents"]):
         documents.append((path, doc))
     try:
-        return build_catalog(**dict(inputs, documents=documents))
+        return build_catalog(**dict(inputs, documents=documents), only=frozenset({doc.id}), resolver=resolver.overlay(doc))
     except (KeyError, ValueError, StopIteration):  # it names something that no longer exists
         return None
 
 
-def _committed(inputs: dict[str, Any], history: History, doc_id: str, fallback: Document | None) -> list[VersionView]:
+def _committed(inputs: dict[str, Any], history: History, doc_id: str, fallback: Document | None,
+               resolver: Resolver) -> list[VersionView]:
     """The committed versions of the document ``doc_id``, oldest first, wherever its file lived."""
     versions: list[VersionView] = []
     for span in history.spans(("procedures/", doc_id)):
@@ -101,7 +102,7 @@ def _committed(inputs: dict[str, Any], history: History, doc_id: str, fallback: 
         shown = old or fallback
         if shown is None:
             continue  # neither this version nor a later one can be read
-        then = _old_catalog(inputs, span.last.path, old) if old is not None else None
+        then = _old_catalog(inputs, span.last.path, old, resolver) if old is not None else None
         versions.append(
             VersionView(
                 doc_id, shown.code, shown.title, span.version, False, shown.effective,
@@ -127,9 +128,13 @@ def document_versions(inputs: dict[str, Any], catalog: Catalog, history: History
     ``withdrawn`` with the commit that removed it."""
     out: dict[str, list[VersionView]] = {}
     known = history is not None and history.available
+    resolver = Resolver(
+        [d for _, d in inputs.get("documents", [])], [f for _, f in inputs.get("forms", [])],
+        inputs.get("external", []), inputs.get("roles", []), inputs.get("departments", []),
+    )
     for current in catalog.documents:
         doc = current.document
-        versions = _committed(inputs, history, doc.id, doc) if known and history is not None else []
+        versions = _committed(inputs, history, doc.id, doc, resolver) if known and history is not None else []
         if versions and versions[-1].version == doc.version:
             last = versions.pop()
             since = last.since
@@ -147,7 +152,7 @@ def document_versions(inputs: dict[str, Any], catalog: Catalog, history: History
         for doc_id, removal in history.withdrawn("procedures/"):
             if doc_id in out:
                 continue
-            versions = _committed(inputs, history, doc_id, None)
+            versions = _committed(inputs, history, doc_id, None, resolver)
             if not versions:
                 continue
             versions[-1].withdrawn = removal.commit

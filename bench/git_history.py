@@ -1,0 +1,139 @@
+"""Benchmark: the version history's cost. `procgen check --format json` (which works out retraining, so
+every document's versions) and the site (no PDFs) on a synthetic catalog kept in git with several
+versions of each document, a renumbering (`git mv`) and a withdrawal, beside the same files outside git.
+
+    .venv/bin/python bench/git_history.py [--sizes 8,84] [--out bench/GIT_RESULTS.md]
+
+Sizes are copies of the real content (bench/synth.py): 8 → 96 documents, 84 → 1,008. Target: in git
+at most 1.2 × outside git, for the check and for the site. Exits 1 when a target is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "bench"))
+
+import synth  # noqa: E402
+from run import BIN, ENV, median_run  # noqa: E402
+
+TARGET = 1.2
+GIT_ENV = dict(ENV, GIT_AUTHOR_NAME="质量部", GIT_AUTHOR_EMAIL="qa@example.com", GIT_COMMITTER_NAME="质量部",
+               GIT_COMMITTER_EMAIL="qa@example.com", GIT_AUTHOR_DATE="2024-05-01T10:00:00Z",
+               GIT_COMMITTER_DATE="2024-05-01T10:00:00Z")
+VERSIONS = (("1.1", "2024-03-01"), ("1.2", "2024-04-01"))
+"""The versions every document goes through after 1.0: a new effective date and a revision entry."""
+
+
+def git(root: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=root, env=GIT_ENV, check=True, capture_output=True)
+
+
+def raise_version(path: Path, version: str, date: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    text = re.sub(r'^version: "[0-9.]+"$', f'version: "{version}"', text, count=1, flags=re.M)
+    text = re.sub(r"^effective: \S+$", f"effective: {date}", text, count=1, flags=re.M)
+    entry = f'revisions:\n  - version: "{version}"\n    date: {date}\n    summary: 定期修订\n    changes:\n      - 生效日期改为 {date}。\n'
+    path.write_text(text.replace("revisions:\n", entry, 1), encoding="utf-8")
+
+
+def make_git(project: Path) -> dict[str, int]:
+    """Commit ``project`` as 1.0, then every document at each of VERSIONS; renumber one document that
+    nothing refers to and withdraw another. Returns what it did."""
+    company = project / "procedures" / "company.yml"  # this repository's controlled_from means nothing there
+    company.write_text(re.sub(r"(?m)^controlled_from:.*\n", "", company.read_text(encoding="utf-8")), encoding="utf-8")
+    git(project, "init", "-q", "-b", "main")
+    git(project, "add", ".")
+    git(project, "commit", "-qm", "1.0")
+    documents = sorted((project / "procedures").glob("[0-9]*-*.yml"))
+    for version, date in VERSIONS:
+        for path in documents:
+            raise_version(path, version, date)
+        git(project, "commit", "-qam", version)
+    # The copies of 07 (a policy) and 12 are named by no form and no other document.
+    policies = sorted(p for p in documents if "-mission-philosophy-" in p.name)
+    scopes = sorted(p for p in documents if "-building-service-scope-" in p.name)
+    moved = policies[0]
+    number = max(int(p.name[:4]) for p in documents) + 1
+    target = moved.with_name(f"{number:04d}{moved.name[4:]}")
+    git(project, "mv", str(moved.relative_to(project)), str(target.relative_to(project)))
+    text = target.read_text(encoding="utf-8")
+    text = re.sub(r"^code: WY-GL-\d+$", f"code: WY-GL-{number:04d}", text, count=1, flags=re.M)
+    target.write_text(text, encoding="utf-8")
+    raise_version(target, "1.3", "2024-05-01")
+    git(project, "rm", "-q", str(scopes[0].relative_to(project)))
+    git(project, "commit", "-qam", "重新编号一篇、撤销一篇")
+    return {"documents": len(documents), "commits": 1 + len(VERSIONS) + 1}
+
+
+def measure(copies: int, tmp: Path, runs: int) -> dict[str, float]:
+    plain = synth.make(tmp / f"plain-{copies}", copies)
+    in_git = tmp / f"git-{copies}"
+    shutil.copytree(plain, in_git)
+    found: dict[str, float] = dict(make_git(in_git))
+    # the same files outside git: the state of the last commit
+    shutil.rmtree(plain)
+    shutil.copytree(in_git, plain, ignore=shutil.ignore_patterns(".git"))
+    check = [str(BIN / "procgen"), "check", "--format", "json", "."]
+    result = subprocess.run(check, cwd=in_git, env=ENV, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise SystemExit(f"check in git failed:\n{result.stdout[-3000:]}\n{result.stderr[-2000:]}")
+    for name, project in (("plain", plain), ("git", in_git)):
+        subprocess.run(check, cwd=project, env=ENV, capture_output=True)  # warm the glyph cache
+        found[f"check-{name}"], found[f"check-{name}-mb"] = median_run(check, project, runs)
+        build = [str(BIN / "mkdocs"), "build", "-q", "--site-dir", str(tmp / f"site-{name}-{copies}")]
+        env = dict(ENV, PROCGEN_PDF="false")
+        times = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            subprocess.run(build, cwd=project, env=env, check=True, capture_output=True)
+            times.append(time.perf_counter() - start)
+        found[f"site-{name}"] = sorted(times)[len(times) // 2]
+    return found
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="8,84")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--out", default=str(REPO / "bench" / "GIT_RESULTS.md"))
+    args = parser.parse_args()
+    lines = [
+        "# Version history: in git beside outside git",
+        "",
+        "`bench/git_history.py`: a synthetic catalog committed as 1.0, then every document raised to 1.1 and 1.2 "
+        "(a commit each), one renumbered with `git mv`, one withdrawn; the same files outside git. Median of "
+        f"{args.runs} runs; target: in git ≤ {TARGET} × outside.",
+        "",
+        "| documents | check outside git | check in git | ratio | site outside git | site in git | ratio |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    missed = 0
+    with tempfile.TemporaryDirectory(prefix="procgen-git-bench-") as scratch:
+        for copies in (int(x) for x in args.sizes.split(",")):
+            r = measure(copies, Path(scratch), args.runs)
+            check_ratio = r["check-git"] / r["check-plain"]
+            site_ratio = r["site-git"] / r["site-plain"]
+            missed += (check_ratio > TARGET) + (site_ratio > TARGET)
+            lines.append(
+                f"| {int(r['documents'])} | {r['check-plain']:.2f} s | {r['check-git']:.2f} s | {check_ratio:.2f} | "
+                f"{r['site-plain']:.2f} s | {r['site-git']:.2f} s | {site_ratio:.2f} |"
+            )
+            print(lines[-1], flush=True)
+    lines += ["", f"{os.cpu_count()} cores; ratios over {TARGET} are misses ({missed} here).", ""]
+    Path(args.out).write_text("\n".join(lines), encoding="utf-8")
+    print("\n".join(lines))
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
