@@ -56,6 +56,9 @@ class CheckResult:
     notices: list[str] = field(default_factory=list)
     """What was not checked and why (outside git, a shallow clone): said once, not a problem."""
     history: History | None = None
+    drafts: list[Problem] = field(default_factory=list)
+    """With ``drafts=True`` (the live preview): the E235 problems (content edited, version not yet raised),
+    set aside so that the draft can be previewed; everywhere else they are errors."""
 
     @property
     def errors(self) -> list[Problem]:
@@ -72,6 +75,10 @@ def today() -> dt.date:
 
 
 DEFINITION_FOLDERS = ("procedures", "forms")
+
+DRAFT_CODE = "E235"
+"""Content changed while the version stayed: a draft. The live preview shows it (with this problem as a
+warning on the page); `procgen check`, `make site` and the pre-commit hook refuse it."""
 
 
 def discover(root: Path) -> tuple[list[Path], list[Path]]:
@@ -927,7 +934,7 @@ def _context(loaded: Loaded, when: dt.date) -> Context:
     )
 
 
-def check(root: Path, *, when: dt.date | None = None) -> CheckResult:
+def check(root: Path, *, when: dt.date | None = None, drafts: bool = False) -> CheckResult:
     """Run every check on the repository at ``root``; build the catalog when there is no error.
 
     The cyclic garbage collector is paused meanwhile: checking allocates millions of small objects
@@ -935,13 +942,13 @@ def check(root: Path, *, when: dt.date | None = None) -> CheckResult:
     paused = gc.isenabled()
     gc.disable()
     try:
-        return _check(root, when=when)
+        return _check(root, when=when, drafts=drafts)
     finally:
         if paused:
             gc.enable()
 
 
-def _check(root: Path, *, when: dt.date | None = None) -> CheckResult:
+def _check(root: Path, *, when: dt.date | None = None, drafts: bool = False) -> CheckResult:
     loaded, problems = load_all(root)
     ctx = _context(loaded, when or today())
     ctx.history = read_history(root)
@@ -949,8 +956,11 @@ def _check(root: Path, *, when: dt.date | None = None) -> CheckResult:
     for fn in RULES:
         problems.extend(fn(ctx))
     problems = sort_problems(problems)
+    drafted = [p for p in problems if p.code == DRAFT_CODE] if drafts else []
+    if drafted:
+        problems = [p for p in problems if p.code != DRAFT_CODE]
     if any(p.severity == "error" for p in problems) or loaded.roles is None or loaded.company is None:
-        return CheckResult(problems, None, notices, ctx.history)
+        return CheckResult(problems, None, notices, ctx.history, drafted)
     roles = loaded.roles[1]
     inputs: dict[str, Any] = {
         "documents": [(loc.path, doc) for loc, doc in loaded.documents],
@@ -969,7 +979,7 @@ def _check(root: Path, *, when: dt.date | None = None) -> CheckResult:
         catalog.derived[REVIEW] = review
         found += stale_entries(located, review, question_ids(catalog))
     problems = sort_problems([*problems, *found])
-    return CheckResult(problems, None if any(p.severity == "error" for p in found) else catalog, notices, ctx.history)
+    return CheckResult(problems, None if any(p.severity == "error" for p in found) else catalog, notices, ctx.history, drafted)
 
 
 class CatalogError(Exception):

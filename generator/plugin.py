@@ -81,6 +81,9 @@ class ProceduresPlugin(BasePlugin[ProceduresConfig]):
         self.last_good: Catalog | None = None
         """Live preview: the last catalog that passed, shown (under the problems) while a save is broken."""
         self.stale = False
+        self.drafts: list[Problem] = []
+        self.said_pdf = False
+        self.draft_pages: dict[str, list[Problem]] = {}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -95,8 +98,10 @@ class ProceduresPlugin(BasePlugin[ProceduresConfig]):
             settings.check_all()
         except settings.SettingError as error:
             raise PluginError(str(error)) from error
-        result = check(self.root)
+        # The preview shows a draft (content edited, version not yet raised: E235) with a 草稿 banner.
+        result = check(self.root, drafts=self.command == "serve")
         self.problems = result.problems
+        self.drafts = result.drafts
         self.catalog = result.catalog
         self.stale = False
         if self.command == "serve":
@@ -109,6 +114,16 @@ class ProceduresPlugin(BasePlugin[ProceduresConfig]):
         for problem in result.problems:
             if problem.severity == "warning" or self.command == "serve":
                 (log.info if problem.severity == "warning" else log.warning)(problem.text())
+        for problem in self.drafts:
+            log.warning(problem.text() + "（草稿：预览照常显示；make site、procgen check 与提交前检查仍会拒绝）")
+        if self.catalog is not None:
+            pages = {d.path: f"procedures/{d.id}.md" for d in self.catalog.documents}
+            pages |= {f.path: f"forms/{f.form.id}.md" for f in self.catalog.forms}
+            self.draft_pages = {}
+            for problem in self.drafts:
+                for uri in (pages.get(problem.path), "index.md"):
+                    if uri is not None:
+                        self.draft_pages.setdefault(uri, []).append(problem)
         if result.catalog is None:
             if self.command != "serve":
                 raise PluginError("程序文件定义有错误，未生成网站：\n" + format_text(result.problems))
@@ -178,10 +193,14 @@ class ProceduresPlugin(BasePlugin[ProceduresConfig]):
         page.toc = get_toc([entry.token() for entry in spec.toc])
         if self.search is not None:
             self.search.add_page(str(content), page.url, spec.title, spec.search, spec.boost)
+        banners = ""
         if self.stale:
             banner = SitePage(page.file.src_uri, spec.title, "problems_banner.html", {"problems": self.problems})
-            return str(render(self.env, banner, page.url)) + str(content)
-        return str(content)
+            banners += str(render(self.env, banner, page.url))
+        if page.file.src_uri in self.draft_pages:
+            banner = SitePage(page.file.src_uri, spec.title, "draft_banner.html", {"problems": self.draft_pages[page.file.src_uri]})
+            banners += str(render(self.env, banner, page.url))
+        return banners + str(content)
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):  # noqa: ANN001 - livereload types
         for folder in ("procedures", "forms"):
@@ -200,6 +219,13 @@ class ProceduresPlugin(BasePlugin[ProceduresConfig]):
             write_exports(self.catalog, Path(config.site_dir), source_date(self.catalog, self.root), self.urls.of_link,
                           base_url=config.site_url or "")
         if self.catalog is None or self.stale or not self.config.pdf:
+            return
+        if self.command == "serve":
+            # The preview reloads as soon as the pages are written: PDFs are made on request (make pdf,
+            # or make site), never before the reload (they took 10 s and more per save).
+            if not self.said_pdf:
+                log.info("实时预览不生成 PDF，保存后只重建网页；需要 PDF 时另开终端运行 make pdf（输出到 site/pdf/）。")
+                self.said_pdf = True
             return
         from .pdf.build import build_pdfs
 
