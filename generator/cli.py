@@ -7,6 +7,7 @@ error, 3 for a bug in procgen itself (with a request to report it).
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 import traceback
@@ -60,9 +61,12 @@ def _parser() -> argparse.ArgumentParser:
     review.add_argument("--note", default=None, help="评审意见（一句话）")
     review.add_argument("--path", default=".", help="仓库根目录（默认当前目录）")
 
-    from .docx_command import add_arguments as docx_arguments
-
-    docx_arguments(sub.add_parser("docx", help="生成文件的 Word 副本（.docx，默认写入 site/docx/）"))
+    # Declared here, not in docx_command.py: importing that loads python-docx and cairo, a second
+    # spent by every procgen command.
+    docx = sub.add_parser("docx", help="生成文件的 Word 副本（.docx，默认写入 site/docx/）")
+    docx.add_argument("doc", nargs="*", metavar="DOC", help="文件的 id 或编号，如 return-visit 或 WY-GL-11（不写则生成全部）")
+    docx.add_argument("--path", default=".", help="仓库根目录（默认当前目录）")
+    docx.add_argument("--out", default=None, help="输出目录（默认 site/docx）")
 
     from .scaffold import add_arguments as scaffold_arguments
 
@@ -109,6 +113,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     root = _root(args.path)
     if root is None:
         return 2
+    # The collector stays off to the end: everything the check makes stays alive until procgen exits,
+    # and full collections during the JSON steps after it cost a third of a large check.
+    gc.disable()
     result = check(root)
     extra = {"notices": result.notices, "reviews": reviews_json(result), "retraining": retraining_json(result)}
     sys.stdout.write(FORMATTERS[args.format](result.problems, extra))

@@ -1,4 +1,5 @@
-"""`procgen docx [DOC …]`: the Word copy of one document, several, or (without DOC) all of them."""
+"""`procgen docx [DOC …]`: the Word copy of one document, several, or (without DOC) all of them.
+Its arguments are declared in cli.py (so that other commands do not load python-docx)."""
 
 from __future__ import annotations
 
@@ -11,12 +12,6 @@ from .exports import write_docx
 from .pdf.build import source_date
 from .problems import FORMATTERS, escape_path
 from .word import DOCX_FOLDER
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("doc", nargs="*", metavar="DOC", help="文件的 id 或编号，如 return-visit 或 WY-GL-11（不写则生成全部）")
-    parser.add_argument("--path", default=".", help="仓库根目录（默认当前目录）")
-    parser.add_argument("--out", default=None, help="输出目录（默认 site/docx）")
 
 
 def command(args: argparse.Namespace, root: Path) -> int:

@@ -99,7 +99,7 @@ class ProceduresPlugin(BasePlugin[ProceduresConfig]):
         except settings.SettingError as error:
             raise PluginError(str(error)) from error
         # The preview shows a draft (content edited, version not yet raised: E235) with a 草稿 banner.
-        result = check(self.root, drafts=self.command == "serve")
+        result = check(self.root, drafts=self.command == "serve", quiz_review=self.command != "serve")
         self.problems = result.problems
         self.drafts = result.drafts
         self.catalog = result.catalog
@@ -213,7 +213,8 @@ class ProceduresPlugin(BasePlugin[ProceduresConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.search is not None:
             self.search.write(Path(config.site_dir))
-        if self.catalog is not None and not self.stale and self.urls is not None:  # calendars and Word copies (generator/exports.py)
+        # Calendars and Word copies (generator/exports.py); like the PDFs, not made by the live preview.
+        if self.catalog is not None and self.command != "serve" and self.urls is not None:
             from .pdf.build import source_date
 
             write_exports(self.catalog, Path(config.site_dir), source_date(self.catalog, self.root), self.urls.of_link,
@@ -224,7 +225,7 @@ class ProceduresPlugin(BasePlugin[ProceduresConfig]):
             # The preview reloads as soon as the pages are written: PDFs are made on request (make pdf,
             # or make site), never before the reload (they took 10 s and more per save).
             if not self.said_pdf:
-                log.info("实时预览不生成 PDF，保存后只重建网页；需要 PDF 时另开终端运行 make pdf（输出到 site/pdf/）。")
+                log.info("实时预览不生成 PDF、日历与 Word 文件，保存后只重建网页；需要时另开终端运行 make pdf 或 make site。")
                 self.said_pdf = True
             return
         from .pdf.build import build_pdfs

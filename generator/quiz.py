@@ -814,9 +814,15 @@ def build_quiz(catalog: Catalog, role_id: str, *, seed: str = "", review: QuizRe
     return _build(context, catalog.role(role_id), askable(catalog, role_id, context.numbers), seed, review or QuizReview())
 
 
+def _shared(catalog: Catalog) -> _Context:
+    """One context per catalog: the check's question ids and the site's quizzes share its tables and its
+    word boundaries (read-only once made, so sharing changes no quiz)."""
+    return catalog.once("quiz-context", lambda: _Context(catalog))
+
+
 def build_quizzes(catalog: Catalog, *, seed: str = "", review: QuizReview | None = None) -> dict[str, Quiz]:
     """A quiz for every staff role (those given a training pack) with at least three facts, in catalog order."""
-    context = _Context(catalog)
+    context = _shared(catalog)
     quizzes = {}
     for role in catalog.roles:
         if role.trained:
@@ -830,7 +836,7 @@ def build_quizzes(catalog: Catalog, *, seed: str = "", review: QuizReview | None
 
 def question_ids(catalog: Catalog) -> set[str]:
     """The id of every question the manual can ask any role (asked or not): what a review entry may name."""
-    context = _Context(catalog)
+    context = _shared(catalog)
     found: set[str] = set()
     for role in catalog.roles:
         if role.trained:

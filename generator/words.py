@@ -4,6 +4,7 @@ user dictionary and the manual's own names, so a quiz blanks 物管员 in "项�
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Iterable
 from pathlib import Path
@@ -13,23 +14,45 @@ import jieba
 USER_DICT = Path(__file__).resolve().parent / "assets" / "jieba" / "user_dict.txt"
 
 
+@functools.cache
+def _base() -> jieba.Tokenizer:
+    """jieba's dictionary and the manual's user dictionary, read once per process (about a second:
+    the live preview and the check used to pay it on every save)."""
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    tokenizer.load_userdict(str(USER_DICT))
+    return tokenizer
+
+
+@functools.lru_cache(maxsize=4)
+def _tokenizer(names: tuple[str, ...]) -> jieba.Tokenizer:
+    """A tokenizer that also knows ``names``: a copy of :func:`_base` (its tables copied, so what one
+    catalog adds never reaches another's) with the names added. Kept for the last few sets of names:
+    a preview's saves mostly keep them."""
+    base = _base()
+    tokenizer = jieba.Tokenizer()
+    tokenizer.FREQ = dict(base.FREQ)
+    tokenizer.total = base.total
+    tokenizer.user_word_tag_tab = dict(base.user_word_tag_tab)
+    tokenizer.initialized = True
+    for name in names:  # longer names more frequent: 管理处主任论坛 over 管理处主任 + 论坛
+        tokenizer.add_word(name, freq=2000 + 1000 * len(name))
+    return tokenizer
+
+
 class Words:
     """A segmenter that knows ``names`` as whole words (longer names win over the shorter ones inside them).
-    Loaded on first use: jieba reads its dictionary then."""
+    Loaded on first use; jieba's own dictionary is read once per process (:func:`_base`) and copied."""
 
     def __init__(self, names: Iterable[str]) -> None:
         self.names = sorted(set(names))
-        self._tokenizer = None  # jieba.Tokenizer, made on first use
+        self._tokenizer: jieba.Tokenizer | None = None  # made on first use
         self._cache: dict[str, frozenset[int]] = {}
 
     def _cut(self, text: str) -> list[str]:
         if self._tokenizer is None:
-            jieba.setLogLevel(logging.WARNING)
-            tokenizer = jieba.Tokenizer()
-            tokenizer.load_userdict(str(USER_DICT))
-            for name in self.names:  # longer names more frequent: 管理处主任论坛 over 管理处主任 + 论坛
-                tokenizer.add_word(name, freq=2000 + 1000 * len(name))
-            self._tokenizer = tokenizer
+            self._tokenizer = _tokenizer(tuple(self.names))
         return list(self._tokenizer.cut(text, HMM=False))
 
     def boundaries(self, text: str) -> frozenset[int]:
