@@ -6,14 +6,24 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PYVER  := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
 STAMP  := $(VENV)/.installed-$(PYVER)
+TESTSTAMP := $(VENV)/.installed-test-$(PYVER)
 SYSDEPS := $(VENV)/.system-deps
 
 # Quiet the MkDocs 2 / Material end-of-life banners in build logs.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site site-offline test serve check pdf schema lint bench setup system-deps clean
+.PHONY: site site-offline test test-fast test-setup serve check pdf schema lint bench setup system-deps clean
 
 setup: $(STAMP) $(SYSDEPS)
+
+# What building needs (requirements.lock); the test tools (requirements-test.lock: pytest, playwright,
+# hypothesis, ruff, pypdf …) only for the test targets, so an intranet server that runs make site
+# does not get them.
+test-setup: $(STAMP) $(SYSDEPS) $(TESTSTAMP)
+
+$(TESTSTAMP): requirements-test.lock $(STAMP)
+	$(BIN)/python -m pip install -q --disable-pip-version-check -r requirements-test.lock
+	@touch $@
 
 # Python 3.11, 3.12 or 3.13 (PYTHON=python3.13 make test); a .venv made by another version is remade.
 $(STAMP): pyproject.toml requirements.lock
@@ -56,15 +66,20 @@ pdf: setup
 serve: setup
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
-lint: setup
+lint: test-setup
 	$(BIN)/ruff check generator tests bench
 
-test: setup
+test: test-setup
 	$(BIN)/ruff check generator tests bench
 	$(BIN)/procgen schema && git diff --exit-code --stat -- schemas/ || (echo "schemas/ 与模型不一致：请运行 make schema 并提交" && exit 1)
 	$(BIN)/python -m pytest -q -n auto --dist loadgroup
 
-bench: setup
+# The edit-test loop: no site build, no PDFs, no browser, no server (tests marked slow in tests/conftest.py).
+test-fast: test-setup
+	$(BIN)/ruff check generator tests bench
+	$(BIN)/python -m pytest -q -n auto -m "not slow"
+
+bench: test-setup
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/pdf_bench.py
 	$(BIN)/python bench/pdf_size.py

@@ -40,6 +40,8 @@ SITE_ASSETS = {
     "assets/procedures/quiz.js": ASSETS / "site" / "quiz.js",
 }
 CDN_SHIM = "https://unpkg.com/iframe-worker/shim"
+PLATFORM_NOTE = "平台：Material for MkDocs 自 2026-11 起仅作维护，2027-05-05 终止支持；已固定版本，离线可用，计划见 README「Platform」。"
+"""Said once per build, in place of the theme's own end-of-life banner (silenced by the Makefile)."""
 
 
 class ProceduresConfig(Config):
@@ -87,6 +89,7 @@ class ProceduresPlugin(BasePlugin[ProceduresConfig]):
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
+        log.info(PLATFORM_NOTE)
 
     @event_priority(-50)  # after Material's offline plugin, whose CDN shim is replaced here
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:

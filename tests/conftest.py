@@ -205,3 +205,21 @@ def rendered(tmp_path_factory: pytest.TempPathFactory, catalog, manual_build: Pa
         mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
         result = build(catalog, ROOT, out, only=only, cache_dir=manual_build / "project" / ".cache" / "pdf")
     yield out, result
+
+
+# --------------------------------------------------------------------------- tiers (make test-fast)
+
+HEAVY_FIXTURES = frozenset({"manual_build", "manual_site", "offline_manual_site", "rendered", "browser"})
+"""A test that needs one of these builds the real manual (with its PDFs), or drives Chromium."""
+HEAVY_MODULES = frozenset({"test_serve", "test_properties", "test_site", "test_site_search", "test_pages", "test_browser"})
+"""Modules whose tests start servers, build sites or run hypothesis at length."""
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Every test that builds a site, renders PDFs, serves or drives a browser is marked ``slow``:
+    ``make test-fast`` (``-m "not slow"``) leaves them out for the edit-test loop; ``make test`` runs all."""
+    for item in items:
+        module = item.module.__name__.rsplit(".", 1)[-1] if getattr(item, "module", None) else ""
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if fixtures & HEAVY_FIXTURES or module in HEAVY_MODULES or item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.slow)
