@@ -12,7 +12,7 @@ from typing import Literal
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from ..catalog import Catalog
+from ..catalog import RACI_LABELS, Catalog
 from ..quiz import quizzes
 from . import STYLESHEET, TEMPLATES
 from .paper import css_variables
@@ -68,7 +68,7 @@ class PdfJob:
 
 
 def environment() -> Environment:
-    return Environment(
+    env = Environment(
         loader=FileSystemLoader(str(TEMPLATES)),
         autoescape=True,
         undefined=StrictUndefined,
@@ -76,6 +76,8 @@ def environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.globals["raci"] = RACI_LABELS
+    return env
 
 
 @dataclass
