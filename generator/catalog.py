@@ -50,6 +50,8 @@ _UNITS = {"Y": "年", "W": "周", "D": "天", "H": "小时"}
 _PERIODS = {"next-week": "下一周", "next-month": "下一月", "next-quarter": "下一季度", "next-year": "下一年"}
 _OPS = {">=": "≥", "<=": "≤", "=": "=", ">": ">", "<": "<"}
 RACI_NAMES = {"R": "负责", "A": "批准", "C": "咨询", "I": "知会"}
+RACI_LABELS = {letter: f"{name}（{letter}）" for letter, name in RACI_NAMES.items()}
+"""负责（R） …: how a matrix letter is named everywhere (legends, column heads, training, quizzes)."""
 
 
 REVIEW_SOON_DAYS = 60

@@ -432,7 +432,7 @@ def _document_text(repo: _Repository, doc_id: str, code: str, title: str, kind: 
         "  #       roles: [property-officer]",
         "  #       deadlines:",
         "  #         - {label: 三天内, within: P3D, after: 投诉处理完毕}",
-        "# 职责矩阵（可选）：每项活动 R 执行、A 批准（恰有一个）、C 咨询、I 知会，如：",
+        "# 职责矩阵（可选）：每项活动 负责（R）、批准（A，恰有一个）、咨询（C）、知会（I），如：",
         "# matrix:",
         "#   - activity: 编制与修订本文件",
         f"#     R: [{owner}]",

@@ -38,7 +38,7 @@ from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph as WordParagraph
 
-from .catalog import Catalog, DocumentView, MeetingView, Paragraph, Section, ServiceTableView
+from .catalog import RACI_LABELS, Catalog, DocumentView, MeetingView, Paragraph, Section, ServiceTableView
 from .flowchart import charts, svg_whole
 from .pdf.views import DocumentPage, document_page
 
@@ -320,8 +320,8 @@ def flowchart_pngs(view: DocumentView) -> list[tuple[str, bytes, int, int]]:
 def _annexes(doc: WordDocument, page: DocumentPage, flows: list[tuple[str, bytes, int, int]]) -> None:
     if page.matrix:
         doc.add_heading("职责矩阵", level=1)
-        doc.add_paragraph("R 负责（执行）· A 批准（最终负责，每项一个）· C 咨询 · I 知会")
-        _table(doc, ["活动", "R 负责", "A 批准", "C 咨询", "I 知会"],
+        doc.add_paragraph(f"{RACI_LABELS['R']} · {RACI_LABELS['A']}（每项活动恰有一个）· {RACI_LABELS['C']} · {RACI_LABELS['I']}")
+        _table(doc, ["活动", *(RACI_LABELS[letter] for letter in "RACI")],
                [[_text(r.row.activity), *r.cells] for r in page.matrix], [5.2, 3.0, 2.6, 2.6, 2.6], size=SMALL_PT)
     if flows:
         doc.add_heading("流程图", level=1)

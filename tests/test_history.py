@@ -104,8 +104,11 @@ def test_the_withdrawn_document_is_on_the_site_and_archived(repo: Path, tmp_path
     out = tmp_path / "pdf"
     result = build_pdfs(check(repo).catalog, repo, out, only=["building-service-scope"], jobs=1)
     assert "archive/building-service-scope/1.0.pdf" in {r.output for r in result.rendered}
-    text = "".join(page.extract_text() for page in PdfReader(out / "archive" / "building-service-scope" / "1.0.pdf").pages)
+    archived = PdfReader(out / "archive" / "building-service-scope" / "1.0.pdf")
+    text = "".join(page.extract_text() for page in archived.pages)
     assert "撤销" in text and "作废" in text
+    xmp = archived.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
+    assert 'pdfaid:part="2"' in xmp and archived.trailer["/Root"]["/OutputIntents"]  # kept as PDF/A-2b
 
 
 def test_a_submodule_gives_one_notice(repo: Path, tmp_path: Path) -> None:

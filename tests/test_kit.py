@@ -202,7 +202,7 @@ def test_training_matrix_page_marks_apply_and_know(manual_site: Path, catalog) -
 
     page = (manual_site / "training" / "index.html").read_text(encoding="utf-8")
     matrix = matrix_of(catalog)
-    body = page[page.index("<tbody>", page.index('class="pm-history pm-training"')) :]
+    body = page[page.index("<tbody>", page.index('class="pm-history pm-training')) :]
     rows = re.findall(r"<tr><th class=\"pm-training-role\">(.*?)</tr>", body[: body.index("</tbody>")], flags=re.S)
     assert len(rows) == len(matrix.rows)
     for row, html in zip(matrix.rows, rows, strict=True):

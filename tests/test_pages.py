@@ -79,6 +79,11 @@ def test_page_reads_on_the_screen(browser, server: str, shots: Path, name: str, 
         broken = page.eval_on_selector_all(UNBROKEN, LINES_OF)
         assert broken == [], broken
         for svg in page.locator("svg.pm-flow-body").all()[:2]:
+            if screen == "phone":  # a phone reads the steps as a list instead of a sideways grid
+                assert not svg.is_visible()
+                list_ = svg.evaluate("s => s.closest('figure').querySelector('ol.pm-flow-list').getBoundingClientRect().width")
+                assert 300 <= list_ <= width, list_
+                continue
             size = svg.evaluate("s => parseFloat(getComputedStyle(s.querySelector('text')).fontSize) * s.getBoundingClientRect().width / s.width.baseVal.value")
             assert size >= 12, size  # drawn at full size: the frame scrolls instead
             frame = svg.evaluate("s => getComputedStyle(s.closest('.pm-flow-frame')).overflow")
@@ -130,3 +135,44 @@ def test_browser_print_of_a_procedure_is_the_text_alone(browser, server: str, tm
 def test_no_page_of_the_site_loads_a_chart_library(manual_site: Path) -> None:
     for html in manual_site.rglob("*.html"):
         assert "mermaid" not in html.read_text(encoding="utf-8"), html
+
+
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+"""axe-core (MPL-2.0, vendored unmodified: tests/vendor/README.md)."""
+PAGE_TYPES = {
+    **PAGES,
+    "roles": "roles/",
+    "forms": "forms/",
+    "training": "training/",
+    "quiz": "roles/property-officer/quiz/",
+    "changes": "changes/",
+    "guide": "guide/",
+}
+"""Every kind of page of the site, once."""
+
+
+@pytest.mark.parametrize("screen", sorted(SCREENS))
+@pytest.mark.parametrize("name", sorted(PAGE_TYPES))
+def test_page_has_no_serious_accessibility_finding(browser, server: str, name: str, screen: str) -> None:  # noqa: ANN001
+    """axe-core's WCAG 2 A/AA rules: no serious or critical finding, on a desktop and on a phone."""
+    width, height = SCREENS[screen]
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
+    page = context.new_page()
+    try:
+        response = page.goto(server + PAGE_TYPES[name])
+        if response is not None and response.status == 404:
+            pytest.skip(f"{PAGE_TYPES[name]} is not built")
+        page.wait_for_load_state("networkidle")
+        assert page.evaluate("document.documentElement.lang") == "zh-CN"
+        page.add_script_tag(path=str(AXE))
+        results = page.evaluate(
+            "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+        )
+        found = [
+            (v["id"], v["impact"], len(v["nodes"]), v["nodes"][0]["target"], v["nodes"][0]["failureSummary"][:200])
+            for v in results["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+        assert found == [], found
+    finally:
+        context.close()

@@ -354,3 +354,44 @@ def test_the_lonely_check_finds_a_lonely_heading() -> None:
     document = HTML(string=html).render()
     assert len(document.pages) == 2
     assert lonely(document) == [(1, "七、会议制度")]
+
+
+def _inline_boxes(document, cls: str) -> list:  # noqa: ANN001 - WeasyPrint's own types
+    found = []
+    for page in document.pages:
+        stack = list(page._page_box.children)
+        while stack:
+            box = stack.pop()
+            element = getattr(box, "element", None)
+            classes = (element.get("class") or "").split() if element is not None and hasattr(element, "get") else []
+            if cls in classes and type(box).__name__ == "InlineBox":
+                found.append(box)
+            stack.extend(getattr(box, "children", []))
+    return found
+
+
+@pytest.mark.xdist_group("paper-layouts")
+def test_date_parts_leave_room_for_two_digits(layouts: dict) -> None:
+    """Every 年 月 日 (时 分) on every form: at least 6 mm before each part, 10 mm before 年, and the
+    line stays inside its cell."""
+    measured = 0
+    for form_id, document in layouts.items():
+        for box in _inline_boxes(document, "g"):
+            gap = box.padding_left / MM
+            least = 10 if "g-year" in box.element.get("class") else 6
+            assert gap >= least - TOLERANCE_MM, (form_id, box.element.text, round(gap, 2))
+            measured += 1
+        for line in _boxes(document, "guide"):
+            right = max((b.position_x + b.margin_width() for b in _inline_boxes_in(line)), default=0)
+            assert right <= line.position_x + line.margin_width() + 0.5, (form_id, "date line overflows its cell")
+    assert measured > 100
+
+
+def _inline_boxes_in(box) -> list:  # noqa: ANN001
+    found, stack = [], list(getattr(box, "children", []))
+    while stack:
+        child = stack.pop()
+        if type(child).__name__ == "InlineBox":
+            found.append(child)
+        stack.extend(getattr(child, "children", []))
+    return found

@@ -170,6 +170,67 @@ def test_pdf_date_comes_from_source_date_epoch_or_the_content_never_the_clock(
 # --------------------------------------------------------------------------- the real content, rendered
 
 
+ANNEXES = ("职责矩阵", "流程图", "记录与表单", "相关文件", "修订记录")
+
+
+def _outline(reader: PdfReader) -> list[str]:
+    def walk(items: list, depth: int = 0) -> list[str]:
+        titles = []
+        for item in items:
+            titles += walk(item, depth + 1) if isinstance(item, list) else ["  " * depth + item.title]
+        return titles
+
+    return walk(reader.outline)
+
+
+def test_every_pdf_is_tagged_titled_and_chinese(rendered: tuple[Path, BuildResult]) -> None:
+    """Tagged (StructTreeRoot, MarkInfo), Title/Subject/Keywords, Lang zh-CN, the title shown by the
+    reader (DisplayDocTitle); the copies kept as records are PDF/A-2b with an sRGB output intent."""
+    out, _ = rendered
+    archival = {out / "manual.pdf", out / "procedures" / f"{DOCUMENT}.pdf"}
+    pdfs = sorted(out.rglob("*.pdf"))
+    assert len(pdfs) > 30 and archival <= set(pdfs)
+    for pdf in pdfs:
+        reader = PdfReader(pdf)
+        root = reader.trailer["/Root"]
+        assert root["/Lang"] == "zh-CN", pdf.name
+        assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"], pdf.name
+        assert root["/ViewerPreferences"]["/DisplayDocTitle"], pdf.name
+        info = reader.metadata
+        assert info.title and info.subject and info["/Keywords"], pdf.name
+        xmp = root["/Metadata"].get_object().get_data().decode() if "/Metadata" in root else ""
+        intents = [intent.get_object() for intent in root.get("/OutputIntents", [])]
+        if pdf in archival:
+            assert re.search(r'pdfaid:part="2"', xmp) and re.search(r'pdfaid:conformance="B"', xmp), pdf.name
+            assert reader.pdf_header == "%PDF-1.7"
+            (intent,) = intents
+            assert intent["/S"] == "/GTS_PDFA1"
+            profile = intent["/DestOutputProfile"].get_object()
+            assert profile["/N"] == 3 and b"sRGB" in profile.get_data()[:400], pdf.name
+        else:
+            assert "pdfaid" not in xmp and not intents, pdf.name
+
+
+def test_bookmarks_for_every_part(rendered: tuple[Path, BuildResult]) -> None:
+    out, _ = rendered
+    copy = _outline(PdfReader(out / "procedures" / f"{DOCUMENT}.pdf"))
+    assert copy[0] == "WY-GL-11 物业服务回访管理规范标准" and [f"  {a}" for a in ANNEXES] == copy[-5:]
+    assert _outline(PdfReader(out / "training" / f"{ROLE}-quiz.pdf"))[1].startswith("  题目（共")
+    assert _outline(PdfReader(out / "training" / f"{ROLE}-quiz-key.pdf"))[1].startswith("  答案与出处条款")
+    pack = _outline(PdfReader(out / "training" / f"{ROLE}.pdf"))
+    assert pack[0].startswith("岗位培训资料：") and len(pack) > 3
+
+
+def test_copies_kept_as_records_are_pdfa_archive_copies_included(catalog: Catalog) -> None:
+    from generator.pdf.html import ARCHIVAL, HtmlPages
+
+    pages = HtmlPages(catalog, dt.datetime(2024, 2, 23, tzinfo=dt.UTC))
+    assert ARCHIVAL == "pdf/a-2b"
+    assert pages.document(DOCUMENT).archival and pages.manual().archival
+    assert not pages.form("return-visit-record").archival and not pages.quiz(ROLE).archival
+    assert ARCHIVAL in pages.document(DOCUMENT).source  # a change of level renders anew
+
+
 @pytest.mark.slow
 def test_page_sizes_are_a4(rendered: tuple[Path, BuildResult], catalog: Catalog) -> None:
     out, _ = rendered
@@ -243,7 +304,7 @@ def test_controlled_copy(rendered: tuple[Path, BuildResult]) -> None:
         assert "WY-GL-11" in flat and "物业服务回访管理规范标准" in flat and "生效日期2024-02-23" in flat
     text = squeeze("".join(pages))
     for expected in ("文件编号", "批准", "总裁", "下次评审", "2025-02-23", "4.1.1", "投诉事件的回访率要求达到100%",
-                     "职责矩阵", "R负责", "记录与表单", "WY-JL-11-02", "相关文件", "待编制", "修订记录", "首次发布",
+                     "职责矩阵", "负责（R）", "记录与表单", "WY-JL-11-02", "相关文件", "待编制", "修订记录", "首次发布",
                      '"重大投拆"改为"重大投诉"', "编制项目处审核批准总裁", "签名签名签名", "打印日期2024-02-23",
                      "本文件以网站最新版为准"):
         assert expected in text, expected
@@ -271,7 +332,9 @@ def test_manual_outline_contents_and_appendix(rendered: tuple[Path, BuildResult]
             continue
         headings = [s.heading for s in by_title[item.title].sections if s.title]
         children = outline[index + 1] if index + 1 < len(outline) and isinstance(outline[index + 1], list) else []
-        assert [child.title for child in children] == headings, item.title
+        titles_below = [child.title for child in children]
+        assert titles_below[: len(headings)] == headings, item.title
+        assert set(titles_below[len(headings):]) <= set(ANNEXES), item.title
         assert not any(child.title.endswith("…") for child in children)
     # the contents give the page each document starts on
     contents = reader.pages[1].extract_text()

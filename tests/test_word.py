@@ -118,7 +118,7 @@ def test_head_approval_block_and_notice(word) -> None:  # noqa: ANN001
 def test_matrix_records_and_revisions_are_word_tables(catalog, word) -> None:  # noqa: ANN001
     view = catalog.document("return-visit")
     by_head = {tuple(rows(t)[0]): rows(t) for t in word.tables}
-    matrix = by_head[("活动", "R 负责", "A 批准", "C 咨询", "I 知会")]
+    matrix = by_head[("活动", "负责（R）", "批准（A）", "咨询（C）", "知会（I）")]
     assert [r[0] for r in matrix[1:]] == [m.activity.text for m in view.matrix]
     assert matrix[1][2] == view.matrix[0].letters["A"][0].title
     records = by_head[("表单编号", "名称", "保存期限", "保管")]

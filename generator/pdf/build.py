@@ -32,7 +32,7 @@ from ..settings import source_date_epoch
 from . import TEMPLATES
 from .cache import PdfCache, cache_key, inputs_digest, write_atomic
 from .glyphs import FontNotFound, SourceIndex, cached_coverage, font_file, glyph_problems, html_text
-from .html import HtmlPages, PdfJob
+from .html import ARCHIVAL, HtmlPages, PdfJob
 from .render import RenderResult, RenderTask, die_with_parent, render
 
 FIXED_DATE = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
@@ -214,7 +214,10 @@ def _render_missing(
         elif item.key not in tasks:
             job = item.job
             parts = tuple((part.html, part.rotate) for part in job.parts)
-            tasks[item.key] = RenderTask(job.output, item.key, job.html, str(cache.folder), job.fillable, job.grow, parts, job.snug)
+            tasks[item.key] = RenderTask(
+                job.output, item.key, job.html, str(cache.folder), job.fillable, job.grow, parts, job.snug,
+                ARCHIVAL if job.archival else None,
+            )
     outputs = {item.key for item in planned if item.output}
     for done in renderer.run(list(tasks.values())):
         facts[done.key] = {"grown": done.grown, "pages": done.pages}

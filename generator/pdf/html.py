@@ -12,7 +12,7 @@ from typing import Literal
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from ..catalog import Catalog
+from ..catalog import RACI_LABELS, Catalog
 from ..quiz import quizzes
 from . import STYLESHEET, TEMPLATES
 from .paper import css_variables
@@ -21,6 +21,13 @@ from .views import RECORD_FORM, SIGN_IN_FORM, document_page, form_page, record_p
 MANUAL_ID = "manual"
 
 Kind = Literal["form", "document", "manual", "training", "sign-in", "archive", "quiz", "quiz-key", "record"]
+
+
+ARCHIVAL = "pdf/a-2b"
+"""The PDF/A level of the copies kept as records. A-2b, not A-3b: A-3 differs only in allowing files of
+any kind to be embedded, and these copies embed none, so A-2b says the same with fewer demands on the
+reader (any PDF/A-2 validator or archive accepts it); "b" (the look is preserved) is what WeasyPrint can
+promise, and the files are tagged besides."""
 
 
 @dataclass(frozen=True)
@@ -47,18 +54,21 @@ class PdfJob:
     grow: bool = False
     parts: tuple[Part, ...] = ()
     snug: bool = False  # laid out tighter when that saves a nearly empty last page (training packs)
+    archival: bool = False
+    """Kept as a record (controlled and archived copies, the manual): written as PDF/A (ARCHIVAL)."""
 
     @property
     def source(self) -> str:
         """Everything the PDF is made from besides the shared inputs: the cache key's text."""
         text = self.html + ("\ngrow" if self.grow else "") + ("\nsnug" if self.snug else "")
+        text += f"\n{ARCHIVAL}" if self.archival else ""
         for part in self.parts:
             text += f"\n<!-- part rotate={part.rotate} -->\n{part.html}"
         return text
 
 
 def environment() -> Environment:
-    return Environment(
+    env = Environment(
         loader=FileSystemLoader(str(TEMPLATES)),
         autoescape=True,
         undefined=StrictUndefined,
@@ -66,6 +76,8 @@ def environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.globals["raci"] = RACI_LABELS
+    return env
 
 
 @dataclass
@@ -102,7 +114,7 @@ class HtmlPages:
     def document(self, doc_id: str) -> PdfJob:
         page = document_page(self.catalog, self.catalog.document(doc_id), self.date.date())
         html = self._render("document.html.j2", page=page)
-        return PdfJob("document", doc_id, f"procedures/{doc_id}.pdf", html)
+        return PdfJob("document", doc_id, f"procedures/{doc_id}.pdf", html, archival=True)
 
     def archive(self, key: str) -> PdfJob:
         """A superseded version's controlled copy (``key`` is ``id@version``), stamped 作废 on every page."""
@@ -119,7 +131,7 @@ class HtmlPages:
                 self.catalog, old.view, self.date.date(), superseded_by=newer.version, superseded_on=newer.effective
             )
         html = self._render("document.html.j2", page=page)
-        return PdfJob("archive", key, f"{old.archive}", html)
+        return PdfJob("archive", key, f"{old.archive}", html, archival=True)
 
     def manual(self) -> PdfJob:
         documents = [document_page(self.catalog, d, self.date.date()) for d in self.catalog.documents]
@@ -131,7 +143,7 @@ class HtmlPages:
             Part(self._render("form.html.j2", page=page, fillable=False, in_manual=True), 270 if page.form.orientation == "landscape" else 0)
             for page in forms
         )
-        return PdfJob("manual", MANUAL_ID, "manual.pdf", html, parts=parts)
+        return PdfJob("manual", MANUAL_ID, "manual.pdf", html, parts=parts, archival=True)
 
     def training(self, role_id: str) -> PdfJob:
         page = training_page(self.catalog, self.catalog.role(role_id))

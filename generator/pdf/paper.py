@@ -27,6 +27,10 @@ BOTTOM_MM = 15.0
 """Bottom margin of a form page (the footer sits in it)."""
 SIDE_MM = 12.0
 """Right margin of a form page."""
+DATE_GAP_MM = 6.2
+"""Room before each of 月 日 时 分 on a date line: two handwritten digits take about 5 mm."""
+YEAR_GAP_MM = 10.0
+"""Room before 年: four digits."""
 INK = "#333"
 """Colour of rules, writing lines and hints: dark enough to survive a photocopy."""
 LIGHTEST_INK = 0.4
@@ -50,5 +54,7 @@ def css_variables() -> str:
         "--bottom": f"{BOTTOM_MM}mm",
         "--side": f"{SIDE_MM}mm",
         "--ink": INK,
+        "--date-gap": f"{DATE_GAP_MM}mm",
+        "--year-gap": f"{YEAR_GAP_MM}mm",
     }
     return ":root { " + " ".join(f"{name}: {value};" for name, value in values.items()) + " }"

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import pydyf
+
 from . import STYLESHEET, TEMPLATES
 from .cache import PdfCache
 
@@ -38,6 +40,7 @@ class RenderTask:
     parts: tuple[tuple[str, int], ...] = ()
     """Documents laid out on their own and bound after this one: (HTML, degrees each page is turned)."""
     snug: bool = False  # a text whose last page would be nearly empty is tried once more, tighter
+    variant: str | None = None  # a PDF/A level for the copies kept as records (generator/pdf/html.py ARCHIVAL)
 
 
 @dataclass
@@ -116,7 +119,10 @@ def render(task: RenderTask) -> RenderResult:
         if task.snug:
             document = _snug(task.html, document, task.fillable)
         document, turned = _bind(document, task.parts, task.fillable)
-        data = document.write_pdf(pdf_forms=task.fillable or None, finisher=_Finisher(turned))
+        data = document.write_pdf(
+            pdf_forms=task.fillable or None, pdf_tags=True, pdf_variant=task.variant,
+            finisher=_Finisher(turned),
+        )
     finally:
         logger.removeHandler(collect)
     cache = PdfCache(Path(task.cache_dir))
@@ -157,6 +163,8 @@ class _Finisher:
             pdf.objects[kids[3 * index]]["Rotate"] = rotate
         if len(document.make_bookmark_tree()) > 0 and len(document.pages) > 1:
             pdf.catalog["PageMode"] = "/UseOutlines"
+        # a reader's title bar shows the document's title, not the file name (tagging sets it too)
+        pdf.catalog["ViewerPreferences"] = pydyf.Dictionary({"DisplayDocTitle": "true"})
 
 
 # --------------------------------------------------------------------------- no nearly empty last page

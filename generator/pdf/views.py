@@ -26,7 +26,7 @@ from ..catalog import (
     Section,
     TargetEntry,
 )
-from ..flowchart import charts, svg_whole
+from ..flowchart import Paper, charts, svg_whole
 from ..formlayout import Block, Names, blocks, filled, retention_note
 from ..models import (
     Document,
@@ -34,6 +34,7 @@ from ..models import (
 )
 from ..numbering import chinese_number
 from ..redline import Edit
+from . import paper
 
 
 @dataclass
@@ -78,6 +79,27 @@ class RaciView:
     cells: list[str]  # R, A, C, I: role names joined with 、
 
 
+DOC_TOP_MM, DOC_BOTTOM_MM, DOC_FURNITURE_MM = 24.0, 20.0, 5.0
+"""Margins of a controlled copy's page and the padding inside its rules (print.css @page doc)."""
+FLOW_HEAD_MM = 24.0
+"""Room a chart leaves on its page for the 流程图 heading, its lead and the chart's caption."""
+FLOW_PAPER = Paper(
+    portrait=(210 - paper.BINDING_MM - paper.SIDE_MM, 297 - DOC_TOP_MM - DOC_BOTTOM_MM - DOC_FURNITURE_MM - FLOW_HEAD_MM),
+    landscape=(297 - 2 * paper.SIDE_MM, 210 - paper.BINDING_MM - paper.TOP_MM + paper.EDGE_MM - DOC_BOTTOM_MM - DOC_FURNITURE_MM - FLOW_HEAD_MM),
+)
+"""Where a swimlane chart is printed: its text at 8 pt, turned landscape (bound on its top edge, as the
+manual's landscape forms) when its lanes do not fit a portrait page, cut into parts that fit a page."""
+
+
+@dataclass
+class FlowchartPart:
+    """One printed chart: its caption, its drawing and the page it takes."""
+
+    title: str
+    svg: Markup
+    landscape: bool
+
+
 @dataclass
 class DocumentPage:
     view: DocumentView
@@ -87,7 +109,7 @@ class DocumentPage:
     matrix: list[RaciView]
     last_revision: str
     approvers: list[str]  # one per revision: its approver, else the document's
-    flowcharts: list[tuple[str, Markup]] = field(default_factory=list)  # (title, SVG), the site's drawing
+    flowcharts: list[FlowchartPart] = field(default_factory=list)
     printed: dt.date | None = None
     """The print date (the build's date, reproducible per commit)."""
     superseded_by: str | None = None
@@ -141,7 +163,10 @@ def document_page(
     last = max(view.document.revisions, key=lambda r: r.date)
     names = {r.id: r.link.title for r in catalog.roles}
     approvers = [names.get(r.approver, r.approver) if r.approver else view.approver.title for r in view.document.revisions]
-    flowcharts = [(chart.title, svg_whole(chart, lambda anchor: f"#{view.id}-{anchor}")) for chart in charts(view)]
+    flowcharts = [
+        FlowchartPart(chart.title, svg_whole(chart, lambda anchor: f"#{view.id}-{anchor}", FLOW_PAPER), chart.landscape)
+        for chart in charts(view, FLOW_PAPER)
+    ]
     return DocumentPage(
         printed=printed,
         flowcharts=flowcharts,

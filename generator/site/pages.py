@@ -7,10 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from markupsafe import Markup
-
 from ..catalog import REVIEW_SOON_DAYS, Catalog, DocumentView, Section, review_states
-from ..flowchart import charts, svg_parts
+from ..flowchart import SiteChart, charts, site_chart
 from ..formlayout import Names, blocks, retention_note
 from ..pdf.views import RECORD_FORM, SIGN_IN_FORM
 from ..quiz import quizzes
@@ -38,9 +36,10 @@ def _toc(sections: list[Section], level: int = 2) -> list[TocEntry]:
     return entries
 
 
-def flowcharts(doc: DocumentView) -> list[tuple[str, Markup, Markup]]:
-    """The document's swimlane charts as (title, lane titles, body) SVG, linking to the clauses."""
-    return [(chart.title, *svg_parts(chart, lambda anchor: f"#{anchor}")) for chart in charts(doc)]
+def flowcharts(doc: DocumentView) -> list[SiteChart]:
+    """The document's swimlane charts (lane titles and body SVG, linking to the clauses, and the
+    steps for a phone's list)."""
+    return [site_chart(chart, lambda anchor: f"#{anchor}") for chart in charts(doc)]
 
 
 def build_pages(catalog: Catalog, as_of: dt.date | None = None) -> list[SitePage]:

@@ -10,7 +10,7 @@ import jinja2
 from markupsafe import Markup, escape
 from mkdocs.utils import get_relative_url
 
-from ..catalog import Link
+from ..catalog import RACI_LABELS, Link
 from .search import SearchMode
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "site"
@@ -84,6 +84,7 @@ def environment(urls: Urls) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.globals["urls"] = urls
+    env.globals["raci"] = RACI_LABELS
     return env
 
 
