@@ -20,11 +20,10 @@ import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
+from .loader import MAX_FILE_BYTES as MAX_FILE_BYTES  # listed with the limits; loader.py checks it before reading
 from .loader import Located
 from .problems import Problem
 
-MAX_FILE_BYTES = 512 * 1024
-"""Size of one YAML file, checked before it is read (the largest real one is 23 KB)."""
 MAX_DEPTH = 40
 """Nesting of mappings and lists in one file."""
 MAX_NODE_DEPTH = 8

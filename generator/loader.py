@@ -465,6 +465,11 @@ def _load_uncached(path: str, raw: bytes) -> tuple[Located | None, list[Problem]
     return located, []
 
 
+MAX_FILE_BYTES = 512 * 1024
+"""Size of one YAML file, checked before it is read (the largest real one is 23 KB); listed with the
+other limits in limits.py, defined here so that the loader needs nothing above it."""
+
+
 def read_definition(file: Path, shown_as: str, root: Path | None = None, max_bytes: int | None = None) -> tuple[bytes | None, list[Problem]]:
     """The bytes of one definition file, read only if it is safe to read.
 
@@ -472,8 +477,6 @@ def read_definition(file: Path, shown_as: str, root: Path | None = None, max_byt
     repository (``root``), anything but a regular file (a FIFO would block, a device never ends),
     and a file larger than ``max_bytes``.
     """
-    from .limits import MAX_FILE_BYTES
-
     limit = MAX_FILE_BYTES if max_bytes is None else max_bytes
     try:
         if root is not None and file.is_symlink():
