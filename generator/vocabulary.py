@@ -95,8 +95,11 @@ def manual_text(models: Iterable[BaseModel]) -> str:
     return "\n".join(text for model in models for text in _strings(model.model_dump(mode="json")))
 
 
-def vocabulary_problems(located: Located | None, vocabulary: VocabularyFile, text: str) -> list[Problem]:
-    """E280 a term the manual never uses; W281 a staff word the manual already uses; E282 a word listed twice.
+def vocabulary_problems(located: Located | None, vocabulary: VocabularyFile, text: str, clauses: str) -> list[Problem]:
+    """E280 a term the manual never uses (``text``: every definition); W281 a staff word the documents'
+    clauses or the roles already use as a word (``clauses``: where the search looks first; a word printed
+    only as a form's label, 门禁卡 in a handover sheet, does not make the clause that states the rule
+    findable); E282 a word listed twice.
 
     Passes: ``{words: [打扫], terms: [保洁]}`` (保洁 stands in the manual, 打扫 does not).
     Fails: ``{words: [打扫], terms: [扫除]}`` (E280), ``{words: [保洁], terms: [清洁]}`` (W281).
@@ -118,7 +121,7 @@ def vocabulary_problems(located: Located | None, vocabulary: VocabularyFile, tex
                                         f"员工用语“{word}”重复：已在第 {seen[word]} 条中列出，请合并为一条"))
                 continue
             seen[word] = i + 1
-            if _is_word_of(word, text):
+            if _is_word_of(word, clauses):
                 problems.append(Problem(located.path, line, col, "W281",
                                         f"“{word}”已是手册中的用词：搜索按原词即可找到，此条可删去或改写为员工的说法"))
     return problems

@@ -6,7 +6,6 @@ each query must bring its section into the first three results. Precision@3 is r
 
 from __future__ import annotations
 
-import json
 import random
 import re
 from collections.abc import Iterator
@@ -17,6 +16,8 @@ import pytest
 import yaml
 from conftest import report
 from sitebuild import serve
+
+from generator.site.search import read_index
 
 pytestmark = pytest.mark.browser
 
@@ -41,7 +42,7 @@ def server(manual: Path) -> Iterator[str]:
 
 
 def index_of(site: Path) -> dict:
-    return json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    return read_index(site)
 
 
 def entries_by_location(site: Path) -> dict[str, dict]:

@@ -116,6 +116,7 @@ def build_pages(catalog: Catalog, as_of: dt.date | None = None) -> list[SitePage
                  "calendar": calendars[role.id]},
                 toc,
                 search="lead",
+                names=(role.role.name, *role.role.aliases),
             )
         )
     for role_id, quiz in quizzes(catalog).items():
@@ -149,6 +150,7 @@ def build_pages(catalog: Catalog, as_of: dt.date | None = None) -> list[SitePage
                 "form.html",
                 {"form": form, "layout": blocks(form.form.layout, Names()), "retention_note": retention_note(form)},
                 search="page",
+                names=(form.form.title, form.form.code, *form.form.aliases),
             )
         )
     # Catalog pages list what the procedures say: only their titles are searched, so a search
