@@ -98,16 +98,17 @@ FACT_CLASSES = {
 }
 """The marks the templates put on the catalog's typed facts, and the kind of question each answers:
 deadlines and schedules (多久, 几点), targets and thresholds (多少, 几次), owners (谁负责, 哪个部门),
-retention (保存多久). The facts are the catalog's, as the page prints them: never typed again."""
+retention (保存多久); a target measured in time (≤ 2小时) is also a ``duration`` (多长时间). The facts
+are the catalog's, as the page prints them: never typed again."""
 
 QUESTIONS: dict[str, tuple[str, ...]] = {
     "保存多久": ("retention",), "保存几年": ("retention",), "保存多长时间": ("retention",),
     "保管多久": ("retention",), "保管几年": ("retention",), "存多久": ("retention",), "留多久": ("retention",),
-    "多久一次": ("deadline",), "多长时间": ("deadline",), "多久": ("deadline",), "几天": ("deadline",),
+    "多久一次": ("deadline",), "多长时间": ("duration",), "多久": ("deadline", "duration"), "几天": ("deadline",),
     "几点": ("deadline",), "几号": ("deadline",), "几月份": ("deadline",), "几月": ("deadline",),
-    "几个月": ("deadline",), "几周": ("deadline",), "几年": ("deadline",), "几分钟": ("deadline",),
+    "几个月": ("deadline",), "几周": ("deadline",), "几年": ("deadline",), "几分钟": ("duration", "deadline"),
     "什么时候": ("deadline",), "啥时候": ("deadline",), "何时": ("deadline",), "哪天": ("deadline",),
-    "多少天": ("deadline",), "几小时": ("deadline",),
+    "多少天": ("deadline",), "几小时": ("duration", "deadline"),
     "几次": ("deadline", "target"), "多少": ("target",), "百分之几": ("target",), "多高": ("target",),
     "谁负责": ("owner",), "谁管": ("owner",), "谁批准": ("owner",), "谁批": ("owner",), "谁定": ("owner",),
     "谁来": ("owner",), "谁做": ("owner",), "谁赔": ("owner",), "找谁": ("owner",), "谁": ("owner",),
@@ -262,8 +263,8 @@ def page_entries(
             continue
         facts = dict(part.facts)
         timed = [f for f in facts.get("target", []) if _TIMED.search(f)]
-        if timed:  # a limit measured in time (≤ 2小时, 5–8分钟) answers "how long" as a deadline does
-            facts["deadline"] = [*facts.get("deadline", []), *(f for f in timed if f not in facts.get("deadline", []))]
+        if timed:  # a limit measured in time (≤ 2小时, 5–8分钟) answers "how long does it take"
+            facts["duration"] = timed
         entries.append(Entry(location, _squash(part.title) or title, text, boost, facts,
                              list(names) if not part.anchor else []))
     return entries
@@ -386,7 +387,7 @@ class SearchIndex:
         config = dict(config)
         config["procgen"] = {
             "version": 2,
-            "words": sorted(vocabulary.words | set(synonyms)),
+            "words": vocabulary.sorted(),
             "stop": sorted(STOP_WORDS),
             "synonyms": synonyms,
             "questions": {word: list(kinds) for word, kinds in QUESTIONS.items()},

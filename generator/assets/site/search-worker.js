@@ -52,6 +52,7 @@ function setup(data) {
   var words = new Set();
   (extra.words || []).forEach(function (w) { words.add(fold(w)); });
   var stop = new Set((extra.stop || []).map(fold));
+  var manual = new Set(words);
   var synonyms = new Map();
   Object.keys(extra.synonyms || {}).forEach(function (word) {
     synonyms.set(fold(word), extra.synonyms[word].map(fold));
@@ -97,6 +98,7 @@ function setup(data) {
     articles: articles,
     words: words,
     stop: stop,
+    manual: manual,
     synonyms: synonyms,
     questions: questions,
     cues: extra.cues || {},
@@ -162,7 +164,7 @@ function analyse(query) {
   var result = { groups: [], asks: {}, whole: whole };
   if (!whole) return result;
   if (occurs(whole)) {
-    result.groups.push(groupOf(whole));
+    result.groups.push(groupOf(whole, []));
     return result;
   }
   var rest = whole;
@@ -174,24 +176,36 @@ function analyse(query) {
   var found = [];
   rest.split(SEPARATORS).forEach(function (part) {
     part = part.replace(TRIM, "");
-    if (!part) return;
+    /* A single character left between question words (会议记录几天发 → 发) stands everywhere: no term. */
+    if (!part || (part.length === 1 && HAN.test(part))) return;
     if (occurs(part) || index.synonyms.has(part)) {
-      found.push(part);
+      /* Verbatim somewhere, maybe by chance (投诉后 in "…的投诉后24小时内"): its words count too, for less. */
+      var within = HAN.test(part) && !index.synonyms.has(part) ? cut(part).filter(function (w) {
+        return w !== part && w.length > 1 && !index.stop.has(w);
+      }) : [];
+      found.push({ term: part, within: within });
       return;
     }
     var words = HAN.test(part) ? cut(part) : [part];
-    words.forEach(function (w) { if (!index.stop.has(w)) found.push(w); });
+    words.forEach(function (w) { if (!index.stop.has(w)) found.push({ term: w, within: [] }); });
   });
   found.forEach(function (t) {
-    if (t && !result.groups.some(function (g) { return g.term === t; })) result.groups.push(groupOf(t));
+    if (t.term && !result.groups.some(function (g) { return g.term === t.term; })) result.groups.push(groupOf(t.term, t.within));
   });
   return result;
 }
 
-function groupOf(term) {
-  var alts = [term];
-  (index.synonyms.get(term) || []).forEach(function (a) { if (alts.indexOf(a) < 0) alts.push(a); });
-  return { term: term, alts: alts };
+/* A term with the other words that count for it, and their weights: the term as typed 1; the manual's
+ * terms the vocabulary maps it to, and the words of a verbatim part, EXPANSION; a staff word that is not
+ * one of the manual's words (司机, which stands only inside 公司机关) counts least, below its expansions. */
+function groupOf(term, within) {
+  var alts = [term], weights = [1];
+  var expansions = index.synonyms.get(term) || [];
+  if (expansions.length && !index.manual.has(term)) weights[0] = EXPANSION / 2;
+  expansions.concat(within || []).forEach(function (a) {
+    if (alts.indexOf(a) < 0) { alts.push(a); weights.push(EXPANSION); }
+  });
+  return { term: term, alts: alts, weights: weights };
 }
 
 /* The words a query is searched by, folded: its terms and their expansions (what results highlight). */
@@ -268,17 +282,19 @@ function idfOf(term) {
   return Math.log(1 + (entries.length - n + 0.5) / (n + 0.5));
 }
 
-/* Whether the query names a page that has names (a form or a role): it holds one of them, or it is most
- * of one (签到表 names 会议签到表, JL-11-03 names WY-JL-11-03; 回访 names no 回访记录表). */
+/* Whether the query names a page that has names (a form or a role): it is one of them, holds one of three
+ * characters or more (物管员干什么), or ends one (签到表 names 会议签到表, JL-11-03 names WY-JL-11-03).
+ * 总裁办公会 does not name 总裁, nor 满意率 the 满意率调查表, nor 回访 the 回访记录表. */
 function named(entry, whole) {
   return entry.names.some(function (name) {
-    return whole.indexOf(name) >= 0 || (name.indexOf(whole) >= 0 && whole.length >= Math.max(3, name.length - 3));
+    return whole === name || (name.length >= 3 && whole.indexOf(name) >= 0) ||
+      (whole.length >= 3 && name.slice(-whole.length) === whole);
   });
 }
 
 /* Every entry holding a term of the query, best first: most terms held; then a clause before a form's or
- * role's page the query does not name (and a page it names before both); then, for a question, a clause
- * stating the kind of fact asked for; then the BM25-like score. */
+ * role's page the query does not name; then, for a question, an entry stating the kind of fact asked for;
+ * then a page the query names; then the BM25-like score. */
 function rank(query) {
   var analysis = analyse(query);
   var groups = analysis.groups;
@@ -294,7 +310,7 @@ function rank(query) {
     for (var g = 0; g < groups.length; g++) {
       var best = 0, found = false;
       for (var k = 0; k < groups[g].alts.length; k++) {
-        var t = groups[g].alts[k];
+        var t = groups[g].alts[k], weight = groups[g].weights[k];
         var inTitle = e.ftitle.indexOf(t) >= 0;
         var tf = count(e.ftext, t);
         if (!inTitle && !tf) continue;
@@ -302,7 +318,7 @@ function rank(query) {
         held[t] = true;
         var body = tf ? tf * (K1 + 1) / (tf + K1 * (1 - B + B * e.ftext.length / index.avg)) : 0;
         var head = inTitle ? TITLE * (e.ftitle === t ? 2 : 1) : 0;
-        var value = idf[t] * (head + body) * Math.sqrt(t.length) * (k ? EXPANSION : 1);
+        var value = idf[t] * (head + body) * Math.sqrt(t.length) * weight;
         if (value > best) best = value;
       }
       if (found) { matched++; score += best; }
@@ -315,8 +331,8 @@ function rank(query) {
     hits.push({ entry: e, matched: matched, tier: tier, answers: answers, score: score * e.boost, held: held });
   }
   hits.sort(function (a, b) {
-    return b.matched - a.matched || b.tier - a.tier ||
-      (b.answers.length > 0) - (a.answers.length > 0) || b.score - a.score;
+    return b.matched - a.matched || (b.tier > 0) - (a.tier > 0) ||
+      (b.answers.length > 0) - (a.answers.length > 0) || b.tier - a.tier || b.score - a.score;
   });
   return { analysis: analysis, hits: hits };
 }
