@@ -12,6 +12,11 @@ worker reads:
   cut by jieba (``cut_for_search``, so 客户满意率 yields 满意率 too) with the catalog's own names
   (documents, forms, roles and their aliases, metrics, meetings) as whole words.
 
+- ``config.procgen.synonyms`` the company vocabulary (staff word → the manual's terms, generator/vocabulary.py),
+  ``questions`` the question words and the kinds of fact they ask for, ``cues`` the words that state one;
+- on each entry, ``facts`` (the catalog's facts as the page prints them) and, on a form's or role's page,
+  ``names`` (what a query may call it by).
+
 Nothing here reads YAML: names come from the catalog, text from the pages the templates rendered.
 """
 

@@ -17,6 +17,11 @@
  *   4. Results are grouped by page as Material expects; titles and a snippet around the first match
  *      come back as escaped HTML with <mark>; "terms" says which terms each entry holds, so the
  *      opened page highlights them (?h=…).
+ *   5. Staff words are expanded with the company vocabulary (config.procgen.synonyms), question words
+ *      (config.procgen.questions) ask for a kind of fact the entries carry (facts), a form's or role's
+ *      page ranks below the clauses unless the query names it (names), up to three clauses per page
+ *      stay unfolded, and a query that finds nothing is offered the nearest words and titles.
+ *   6. The index is loaded when the search box is first focused (LOAD, from search-start.js).
  *
  * No library, no request: it works in a worker and in Material's iframe shim (file://).
  */
