@@ -953,8 +953,8 @@ def _check(root: Path, *, when: dt.date | None = None) -> CheckResult:
         problems.extend(fn(ctx))
     # The company's vocabulary: every term it maps to must stand in the definitions' text.
     vocab_at, vocabulary, found = load_vocabulary(root)
-    clauses = [m for _, m in loaded.documents] + [m for _, m in [loaded.roles] if loaded.roles is not None]
-    others = [m for _, m in loaded.forms] + [m for _, m in [loaded.external] if loaded.external is not None]
+    clauses = [m for _, m in loaded.documents] + ([loaded.roles[1]] if loaded.roles is not None else [])
+    others = [m for _, m in loaded.forms] + ([loaded.external[1]] if loaded.external is not None else [])
     problems.extend([*found, *vocabulary_problems(vocab_at, vocabulary, manual_text([*clauses, *others]), manual_text(clauses))])
     problems = sort_problems(problems)
     if any(p.severity == "error" for p in problems) or loaded.roles is None or loaded.company is None:
