@@ -26,6 +26,7 @@ from .quiz import REVIEW, question_ids
 from .review import load_review, stale_entries
 from .schema_errors import validate
 from .typography import HALF_WIDTH, KEPT, half_width_marks
+from .vocabulary import DERIVED_KEY, VOCABULARY_FILE, load_vocabulary, manual_text, vocabulary_problems
 
 DOCUMENT_FILE = re.compile(r"^(\d{2,4})-([a-z0-9]+(?:-[a-z0-9]+)*)\.yml$")
 
@@ -194,8 +195,10 @@ def load_all(root: Path) -> tuple[Loaded, list[Problem]]:
             model, kind = CompanyFile, "company"
         elif DOCUMENT_FILE.match(file.name):
             model, kind = Document, "document"
+        elif shown == VOCABULARY_FILE:
+            continue  # read with its own rules (generator/vocabulary.py), in _check
         else:
-            problems.append(Problem(shown, 1, 1, "W240", "无法识别的文件：procedures/ 中的文件须命名为 NN-id.yml、roles.yml、external.yml 或 company.yml，此文件未被使用"))
+            problems.append(Problem(shown, 1, 1, "W240", "无法识别的文件：procedures/ 中的文件须命名为 NN-id.yml、roles.yml、external.yml、company.yml 或 vocabulary.yml，此文件未被使用"))
             continue
         located, found = load_file(file, shown, root)
         problems.extend(found)
@@ -955,6 +958,11 @@ def _check(root: Path, *, when: dt.date | None = None, drafts: bool = False, qui
     notices = [ctx.history.notice] if ctx.history is not None and ctx.history.notice else []
     for fn in RULES:
         problems.extend(fn(ctx))
+    # The company's vocabulary: every term it maps to must stand in the definitions' text.
+    vocab_at, vocabulary, found = load_vocabulary(root)
+    clauses = [m for _, m in loaded.documents] + ([loaded.roles[1]] if loaded.roles is not None else [])
+    others = [m for _, m in loaded.forms] + ([loaded.external[1]] if loaded.external is not None else [])
+    problems.extend([*found, *vocabulary_problems(vocab_at, vocabulary, manual_text([*clauses, *others]), manual_text(clauses))])
     problems = sort_problems(problems)
     drafted = [p for p in problems if p.code == DRAFT_CODE] if drafts else []
     if drafted:
@@ -973,6 +981,7 @@ def _check(root: Path, *, when: dt.date | None = None, drafts: bool = False, qui
     }
     catalog = build_catalog(**inputs)
     catalog.history = (inputs, ctx.history)
+    catalog.derived[DERIVED_KEY] = vocabulary
     # The trainer's review of the quizzes (training/quiz-review.yml): read here, applied by generator/quiz.py.
     located, review, found = load_review(root)
     if located is not None:

@@ -38,6 +38,7 @@ SITE_ASSETS = {
     "assets/procedures/iframe-worker-shim.js": ASSETS / "vendor" / "iframe-worker-shim.js",
     "assets/procedures/matrix.js": ASSETS / "site" / "matrix.js",
     "assets/procedures/quiz.js": ASSETS / "site" / "quiz.js",
+    "assets/procedures/search-start.js": ASSETS / "site" / "search-start.js",
 }
 CDN_SHIM = "https://unpkg.com/iframe-worker/shim"
 PLATFORM_NOTE = "平台：Material for MkDocs 自 2026-11 起仅作维护，2027-05-05 终止支持；已固定版本，离线可用，计划见 README「Platform」。"
@@ -195,7 +196,7 @@ class ProceduresPlugin(BasePlugin[ProceduresConfig]):
         content = render(self.env, spec, page.url)
         page.toc = get_toc([entry.token() for entry in spec.toc])
         if self.search is not None:
-            self.search.add_page(str(content), page.url, spec.title, spec.search, spec.boost)
+            self.search.add_page(str(content), page.url, spec.title, spec.search, spec.boost, spec.names)
         banners = ""
         if self.stale:
             banner = SitePage(page.file.src_uri, spec.title, "problems_banner.html", {"problems": self.problems})

@@ -9,9 +9,11 @@ from pydantic import BaseModel
 
 from .models import FILE_MODELS
 from .review import QuizReview
+from .vocabulary import VocabularyFile
 
-SCHEMA_MODELS: dict[str, type[BaseModel]] = {**FILE_MODELS, "quiz-review": QuizReview}
-"""The definitions' file types and the trainer's review of the quizzes (training/quiz-review.yml)."""
+SCHEMA_MODELS: dict[str, type[BaseModel]] = {**FILE_MODELS, "quiz-review": QuizReview, "vocabulary": VocabularyFile}
+"""The definitions' file types, the trainer's review of the quizzes (training/quiz-review.yml) and the
+company's vocabulary (procedures/vocabulary.yml)."""
 
 
 def schema_for(name: str) -> dict:

@@ -101,6 +101,10 @@ def test_invalid_fixture_yields_exactly_its_expected_problems(case: Path, tmp_pa
 
 # Cases that cannot be kept as text fixtures: written as bytes here.
 GENERATED: dict[str, tuple[dict[str, bytes | str | None], set[tuple[str, str, int]]]] = {
+    "vocabulary": (
+        {"procedures/vocabulary.yml": "entries:\n  - words: [回访, 打扫]\n    terms: [扫除大作战]\n  - words: [打扫]\n    terms: [回访]\n"},
+        {("procedures/vocabulary.yml", "W281", 2), ("procedures/vocabulary.yml", "E280", 3), ("procedures/vocabulary.yml", "E282", 4)},
+    ),
     "gbk": (
         {"procedures/04-memo.yml": memo().replace("回访备忘", "回访备忘录").encode("gbk")},
         {("procedures/04-memo.yml", "E004", 3)},

@@ -321,6 +321,7 @@ def test_the_largest_accepted_document_and_form_render_in_bounded_time_and_memor
     for folder in ("procedures", "forms"):
         shutil.copytree(Path(__file__).resolve().parents[1] / folder, repo / folder)
     write_largest_allowed(repo)
+    (repo / "procedures" / "vocabulary.yml").unlink()  # its terms stand in the clauses the largest document replaced (E280)
     result = check(repo, when=TODAY)
     assert result.ok, [p.text() for p in result.errors]
     (doc,) = [d for d in result.catalog.documents if d.id == "return-visit"]

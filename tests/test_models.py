@@ -33,6 +33,7 @@ from generator.models import (
     Target,
     TextareaField,
 )
+from generator.vocabulary import VocabularyFile
 
 pytestmark = pytest.mark.usefixtures("fixed_today")
 
@@ -425,5 +426,5 @@ def test_real_repository_files_validate() -> None:
     for file in sorted((root / "procedures").glob("*.yml")) + sorted((root / "forms").glob("*.yml")):
         located, problems = load_file(file, file.relative_to(root).as_posix())
         assert problems == [] and located is not None
-        model = FormSchema if file.parent.name == "forms" else {"roles.yml": RolesFile, "external.yml": ExternalFile, "company.yml": CompanyFile}.get(file.name, Document)
+        model = FormSchema if file.parent.name == "forms" else {"roles.yml": RolesFile, "external.yml": ExternalFile, "company.yml": CompanyFile, "vocabulary.yml": VocabularyFile}.get(file.name, Document)
         model.model_validate(located.data)

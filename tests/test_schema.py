@@ -30,7 +30,7 @@ KEYWORDS = ANNOTATIONS | {
 def file_type(path: Path) -> str:
     if path.parent.name == "forms":
         return "form"
-    return {"roles.yml": "roles", "external.yml": "external", "company.yml": "company"}.get(path.name, "document")
+    return {"roles.yml": "roles", "external.yml": "external", "company.yml": "company", "vocabulary.yml": "vocabulary"}.get(path.name, "document")
 
 
 def repository_yaml() -> list[Path]:

@@ -73,7 +73,7 @@ def test_serve_shows_errors_then_reloads_after_the_fix(tmp_path: Path) -> None:
         # The page being edited stays up, as last saved without errors, under the problems.
         edited = _wait_for(url + "procedures/alpha/", "E002")
         assert "本页显示的是上次无错误时的内容" in edited and "回访" in edited
-        assert _get(url + "search/search_index.json")
+        assert _get(url + "search/procedures_index.js")
         doc.write_text(good, encoding="utf-8")
         _wait_for(url, "我是物管员")
         assert server.poll() is None, "the server stopped"

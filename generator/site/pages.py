@@ -15,6 +15,7 @@ from ..quiz import quizzes
 from ..recurrence import COMPANY_CALENDAR, calendar_path, role_calendars
 from ..training import matrix_of
 from ..versions import retraining_after_changes
+from ..vocabulary import glossary
 from ..word import docx_path
 from .render import SitePage, TocEntry
 
@@ -115,6 +116,7 @@ def build_pages(catalog: Catalog, as_of: dt.date | None = None) -> list[SitePage
                  "calendar": calendars[role.id]},
                 toc,
                 search="lead",
+                names=(role.role.name, *role.role.aliases),
             )
         )
     for role_id, quiz in quizzes(catalog).items():
@@ -148,6 +150,7 @@ def build_pages(catalog: Catalog, as_of: dt.date | None = None) -> list[SitePage
                 "form.html",
                 {"form": form, "layout": blocks(form.form.layout, Names()), "retention_note": retention_note(form)},
                 search="page",
+                names=(form.form.title, form.form.code, *form.form.aliases),
             )
         )
     # Catalog pages list what the procedures say: only their titles are searched, so a search
@@ -168,6 +171,9 @@ def build_pages(catalog: Catalog, as_of: dt.date | None = None) -> list[SitePage
     pages.append(SitePage("changes.md", "修订记录", "changes.html", {"changes": catalog.changes},
                           search="title", boost=CATALOG_BOOST))
     pages.append(SitePage("guide.md", "编写与发布指南", "guide.html", {"catalog": catalog}, search="page"))
+    # The vocabulary is for people: the search expands queries with it, so its page is found by its title only.
+    pages.append(SitePage("glossary.md", "术语表", "glossary.html", {"rows": glossary(catalog)}, search="title",
+                          boost=CATALOG_BOOST))
     return pages
 
 
@@ -188,6 +194,7 @@ def navigation(catalog: Catalog) -> list:
         {"表单与记录": ["forms/index.md", *_grouped(forms)]},
         {"目录与清单": ["documents.md", "changes.md", "records.md", "standards.md", "matrix.md", "training.md"]},
         "guide.md",
+        "glossary.md",
     ]
 
 

@@ -47,6 +47,9 @@ class SitePage:
     """How the page enters the search index (see :data:`generator.site.search.SearchMode`)."""
     boost: float = 1.0
     """Weight of the page's entries in the ranking: catalog pages below the procedures they list."""
+    names: tuple[str, ...] = ()
+    """What a search query may call the page by (a form's or role's title, code and aliases): without one of
+    them in the query, the page ranks below the clauses that use the words (generator/site/search.py)."""
 
 
 class Urls:

@@ -12,6 +12,11 @@ worker reads:
   cut by jieba (``cut_for_search``, so 客户满意率 yields 满意率 too) with the catalog's own names
   (documents, forms, roles and their aliases, metrics, meetings) as whole words.
 
+- ``config.procgen.synonyms`` the company vocabulary (staff word → the manual's terms, generator/vocabulary.py),
+  ``questions`` the question words and the kinds of fact they ask for, ``cues`` the words that state one;
+- on each entry, ``facts`` (the catalog's facts as the page prints them) and, on a form's or role's page,
+  ``names`` (what a query may call it by).
+
 Nothing here reads YAML: names come from the catalog, text from the pages the templates rendered.
 """
 
@@ -27,6 +32,7 @@ from pathlib import Path
 from typing import Literal
 
 from ..catalog import Catalog
+from ..vocabulary import vocabulary_of
 
 USER_DICT = Path(__file__).resolve().parent.parent / "assets" / "jieba" / "user_dict.txt"
 
@@ -63,11 +69,20 @@ class Entry:
     title: str
     text: str
     boost: float = 1.0
+    facts: dict[str, list[str]] = field(default_factory=dict)
+    """The facts the entry states, by kind (see :data:`FACT_CLASSES`), as printed: {"deadline": ["3天内"]}."""
+    names: list[str] = field(default_factory=list)
+    """What a query may call the page by (a form's or a role's title, code, aliases): such a page is a
+    result of its own only when the query names it; otherwise the clauses that use the words come first."""
 
     def to_json(self) -> dict[str, object]:
         data: dict[str, object] = {"location": self.location, "title": self.title, "text": self.text}
         if self.boost != 1.0:
             data["boost"] = self.boost
+        if self.facts:
+            data["facts"] = self.facts
+        if self.names:
+            data["names"] = self.names
         return data
 
 
@@ -76,6 +91,41 @@ class _Open:
     anchor: str
     title: str
     text: list[str] = field(default_factory=list)
+    facts: dict[str, list[str]] = field(default_factory=dict)
+
+
+FACT_CLASSES = {
+    "pm-tag--deadline": "deadline",
+    "pm-tag--target": "target",
+    "pm-tag--threshold": "target",
+    "pm-tag--role": "owner",
+    "pm-retention": "retention",
+}
+"""The marks the templates put on the catalog's typed facts, and the kind of question each answers:
+deadlines and schedules (多久, 几点), targets and thresholds (多少, 几次), owners (谁负责, 哪个部门),
+retention (保存多久); a target measured in time (≤ 2小时) is also a ``duration`` (多长时间). The facts
+are the catalog's, as the page prints them: never typed again."""
+
+QUESTIONS: dict[str, tuple[str, ...]] = {
+    "保存多久": ("retention",), "保存几年": ("retention",), "保存多长时间": ("retention",),
+    "保管多久": ("retention",), "保管几年": ("retention",), "存多久": ("retention",), "留多久": ("retention",),
+    "多久一次": ("deadline",), "多长时间": ("duration",), "多久": ("deadline", "duration"), "几天": ("deadline",),
+    "几点": ("deadline",), "几号": ("deadline",), "几月份": ("deadline",), "几月": ("deadline",),
+    "几个月": ("deadline",), "几周": ("deadline",), "几年": ("deadline",), "几分钟": ("duration", "deadline"),
+    "什么时候": ("deadline",), "啥时候": ("deadline",), "何时": ("deadline",), "哪天": ("deadline",),
+    "多少天": ("deadline",), "几小时": ("duration", "deadline"),
+    "几次": ("deadline", "target"), "多少": ("target",), "百分之几": ("target",), "多高": ("target",),
+    "谁负责": ("owner",), "谁管": ("owner",), "谁批准": ("owner",), "谁批": ("owner",), "谁定": ("owner",),
+    "谁来": ("owner",), "谁做": ("owner",), "谁赔": ("owner",), "找谁": ("owner",), "谁": ("owner",),
+    "哪个部门": ("owner",), "哪个岗位": ("owner",), "什么部门": ("owner",), "哪个人": ("owner",),
+}
+"""Question words staff type, and the kinds of fact that answer them. The worker recognises the longest
+first (保存多久 before 多久), drops it from the words to find, and ranks the clauses stating such a fact
+first among those holding the words."""
+
+CUES: dict[str, tuple[str, ...]] = {"retention": ("保存", "保管", "存档")}
+"""Words by which a clause states a kind of fact the catalog does not type per clause: "存档保管两年"
+answers 保存多久 as a form's retention does."""
 
 
 class _Extractor(html.parser.HTMLParser):
@@ -92,6 +142,9 @@ class _Extractor(html.parser.HTMLParser):
         self.title_parts: list[str] = []
         self.pending_colon = False
         self.seen_subheading = False
+        self.fact: tuple[str, str] | None = None  # (kind, tag) of the fact mark being read
+        self.fact_depth = 0
+        self.fact_parts: list[str] = []
 
     # -- text ------------------------------------------------------------------------------------
     def _gap(self) -> None:
@@ -105,6 +158,8 @@ class _Extractor(html.parser.HTMLParser):
             self.title_parts.append(data)
             return
         self.current.text.append(data)
+        if self.fact is not None:
+            self.fact_parts.append(data)
 
     # -- structure -------------------------------------------------------------------------------
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -114,6 +169,12 @@ class _Extractor(html.parser.HTMLParser):
                 self.skip_depth += 1
             return
         values = dict(attrs)
+        if self.fact is not None and tag == self.fact[1]:
+            self.fact_depth += 1
+        elif self.fact is None:
+            kind = next((FACT_CLASSES[c] for c in (values.get("class") or "").split() if c in FACT_CLASSES), None)
+            if kind is not None:
+                self.fact, self.fact_depth, self.fact_parts = (kind, tag), 1, []
         if tag in SKIPPED or SKIP_ATTR in values:
             if tag not in VOID:
                 self.skip_stack.append(tag)
@@ -144,6 +205,14 @@ class _Extractor(html.parser.HTMLParser):
                 self.skip_stack.pop()
                 self.skip_depth -= 1
             return
+        if self.fact is not None and tag == self.fact[1]:
+            self.fact_depth -= 1
+            if not self.fact_depth:
+                fact = _squash("".join(self.fact_parts))
+                found = self.current.facts.setdefault(self.fact[0], [])
+                if fact and fact not in found:
+                    found.append(fact)
+                self.fact = None
         if self.title_tag == tag:
             title = _squash("".join(self.title_parts))
             if tag != "h1" and not self.current.title:
@@ -177,8 +246,11 @@ def _squash(text: str) -> str:
     return _GAP_AFTER_CJK_OPEN.sub("", text)
 
 
-def page_entries(html: str, url: str, title: str, mode: SearchMode, boost: float = 1.0) -> list[Entry]:
-    """The index entries of one rendered page (``url`` relative to the site root)."""
+def page_entries(
+    html: str, url: str, title: str, mode: SearchMode, boost: float = 1.0, names: tuple[str, ...] = ()
+) -> list[Entry]:
+    """The index entries of one rendered page (``url`` relative to the site root); ``names`` go on its
+    first entry (the page itself)."""
     if mode == "none":
         return []
     parser = _Extractor(title, split=mode == "sections")
@@ -194,8 +266,16 @@ def page_entries(html: str, url: str, title: str, mode: SearchMode, boost: float
         location = f"{url}#{part.anchor}" if part.anchor else url
         if part.anchor and not text and not part.title:
             continue
-        entries.append(Entry(location, _squash(part.title) or title, text, boost))
+        facts = dict(part.facts)
+        timed = [f for f in facts.get("target", []) if _TIMED.search(f)]
+        if timed:  # a limit measured in time (≤ 2小时, 5–8分钟) answers "how long does it take"
+            facts["duration"] = timed
+        entries.append(Entry(location, _squash(part.title) or title, text, boost, facts,
+                             list(names) if not part.anchor else []))
     return entries
+
+
+_TIMED = re.compile(r"\d\s*(分钟|小时|天|日|周|个月|年)$")
 
 
 _FIRST_SUBHEADING = re.compile(r"<h[2-6][\s>]")
@@ -292,8 +372,10 @@ class SearchIndex:
         self.catalog = catalog
         self.pages: dict[str, list[Entry]] = {}
 
-    def add_page(self, html: str, url: str, title: str, mode: SearchMode, boost: float = 1.0) -> None:
-        self.pages[url] = page_entries(html, url, title, mode, boost)
+    def add_page(
+        self, html: str, url: str, title: str, mode: SearchMode, boost: float = 1.0, names: tuple[str, ...] = ()
+    ) -> None:
+        self.pages[url] = page_entries(html, url, title, mode, boost, names)
 
     def entries(self) -> list[Entry]:
         return [entry for url in sorted(self.pages) for entry in self.pages[url]]
@@ -306,20 +388,46 @@ class SearchIndex:
         for entry in entries:
             vocabulary.feed(entry.title)
             vocabulary.feed(entry.text)
+        synonyms = vocabulary_of(self.catalog).synonyms() if self.catalog is not None else {}
         config = dict(config)
-        config["procgen"] = {"version": 1, "words": vocabulary.sorted(), "stop": sorted(STOP_WORDS)}
+        config["procgen"] = {
+            "version": 2,
+            "words": vocabulary.sorted(),
+            "stop": sorted(STOP_WORDS),
+            "synonyms": synonyms,
+            "questions": {word: list(kinds) for word, kinds in QUESTIONS.items()},
+            "cues": {kind: list(words) for kind, words in CUES.items()},
+        }
         return {"config": config, "docs": [e.to_json() for e in entries]}
 
     def write(self, site_dir: Path) -> Path:
-        """Replace the index Material's search plugin wrote, keeping its ``config``."""
+        """Replace the index Material's search plugin wrote with a stub holding its ``config`` only, and write
+        the manual's index beside it as a script (:data:`INDEX_SCRIPT`), which the worker loads when the
+        search box is first focused (``assets/site/search-start.js``): a page that is only read never
+        downloads it, and the script loads from disk too (file://, where a worker may not fetch)."""
         path = site_dir / "search" / "search_index.json"
         config: dict[str, object] = {}
         if path.is_file():
             config = json.loads(path.read_text(encoding="utf-8")).get("config", {})
         path.parent.mkdir(parents=True, exist_ok=True)
         data = self.data(config)
-        path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-        return path
+        stub = {"config": config, "docs": []}
+        path.write_text(json.dumps(stub, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        script = site_dir / INDEX_SCRIPT
+        body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        script.write_text(f"{INDEX_CALLBACK}({body});\n", encoding="utf-8")
+        return script
+
+
+INDEX_SCRIPT = "search/procedures_index.js"
+"""The manual's search index, as a script calling :data:`INDEX_CALLBACK` with the index."""
+INDEX_CALLBACK = "procgenIndex"
+
+
+def read_index(site_dir: Path) -> dict:
+    """The index a build wrote (for tests and tools)."""
+    text = (site_dir / INDEX_SCRIPT).read_text(encoding="utf-8")
+    return json.loads(text[len(INDEX_CALLBACK) + 1 : text.rindex(")")])
 
 
 # --------------------------------------------------------------------------- the worker
