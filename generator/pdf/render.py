@@ -214,7 +214,7 @@ def free_height(document: Document) -> float:
 
 def grow_html(html: str, extra: int) -> tuple[str, bool]:
     """``html`` with ``extra`` more blank rows in its last ruled table of blank rows (renumbered when
-    numbered), else ``extra`` more writing lines in its last text area; False when it has neither."""
+    numbered), else ``extra`` more writing lines shared out among its text areas; False when it has neither."""
     if extra <= 0:
         return html, False
     tables = [m for m in _GROW_TABLE.finditer(html) if _BLANK_ROW.search(m.group(2))]
@@ -229,10 +229,20 @@ def grow_html(html: str, extra: int) -> tuple[str, bool]:
         )
         return html[: last.end(2)] + added + html[last.end(2):], True
     areas = list(_GROW_LINES.finditer(html))
-    if areas:
-        last = areas[-1]
-        return html[: last.end(2)] + '<div class="line"></div>' * extra + html[last.end(2):], True
-    return html, False
+    if not areas:
+        return html, False
+    # the lines go where the writing is: shared out by each text area's own number of lines, so
+    # 原因分析 (6) grows three times as much as 管理者代表意见 (2); the rest to the first, largest areas
+    sizes = [m.group(2).count('class="line"') for m in areas]
+    total = sum(sizes) or 1
+    shares = [extra * n // total for n in sizes]
+    for index in sorted(range(len(areas)), key=lambda i: (-sizes[i], i))[: extra - sum(shares)]:
+        shares[index] += 1
+    out, at = [], 0
+    for match, share in zip(areas, shares, strict=True):
+        out += [html[at: match.end(2)], '<div class="line"></div>' * share]
+        at = match.end(2)
+    return "".join(out) + html[at:], True
 
 
 def _grow(html: str, document: Document, fillable: bool) -> tuple[Document, int]:
