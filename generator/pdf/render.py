@@ -118,7 +118,7 @@ def render(task: RenderTask) -> RenderResult:
             document, grown = _grow(task.html, document, task.fillable)
         if task.snug:
             document = _snug(task.html, document, task.fillable)
-        document, turned = _bind(document, task.parts, task.fillable)
+        document, turned = _bind(document, task.html, task.parts, task.fillable)
         data = document.write_pdf(
             pdf_forms=task.fillable or None, pdf_tags=True, pdf_variant=task.variant,
             finisher=_Finisher(turned),
@@ -134,15 +134,60 @@ def render(task: RenderTask) -> RenderResult:
 # --------------------------------------------------------------------------- binding parts, finishing
 
 
-def _bind(document: Document, parts: tuple[tuple[str, int], ...], fillable: bool) -> tuple[Document, dict[int, int]]:
+_ANCHOR = re.compile(r'<article class="form-page [^"]*" id="([^"]+)"')
+
+
+def _with_style(html: str, css: str) -> str:
+    return html.replace("</head>", f"<style>{css}</style></head>", 1)
+
+
+def _numbering(main: int, lengths: list[int], anchors: list[str]) -> tuple[str, list[str]]:
+    """Page numbers for the whole bound PDF: the CSS for the main document (its footer counts every
+    page, its contents give the page each part starts on) and for each part (its own 本表第 x 页 共 y
+    页 and its place in the whole). WeasyPrint lays the parts out on their own, so the numbers are
+    known only here; the stylesheet's own footers are overridden (``!important``)."""
+    total = main + sum(lengths)
+    starts = [main + 1 + sum(lengths[:i]) for i in range(len(lengths))]
+    head = (
+        "@page doc, doc-landscape, front { @bottom-right { "
+        f'content: "第 " counter(page) " 页 共 {total} 页" !important; }} }}'
+    )
+    contents = "".join(
+        f'ol.toc a[href="#{anchor}"]::after {{ content: leader(".") "{start}" !important; }}'
+        for anchor, start in zip(anchors, starts, strict=True)
+    )
+    parts = [
+        "".join(
+            f"@page :nth({k}) {{ @bottom-right {{ content: "
+            f'"本表第 {k} 页 共 {length} 页　全册第 {start + k - 1} 页 共 {total} 页" !important; }} }}'
+            for k in range(1, length + 1)
+        )
+        for start, length in zip(starts, lengths, strict=True)
+    ]
+    return head + contents, parts
+
+
+def _bind(document: Document, html: str, parts: tuple[tuple[str, int], ...], fillable: bool) -> tuple[Document, dict[int, int]]:
     """``document`` followed by each part laid out as a document of its own (so each keeps its own
-    running head and its own page x / y); the pages to turn, by index, with their /Rotate."""
+    running head), each part grown to fill its last page as the form printed alone is, and every page
+    numbered in the whole; the pages to turn, by index, with their /Rotate."""
     if not parts:
         return document, {}
+    grown_parts: list[tuple[str, int, int]] = []  # (HTML grown, pages, rotate)
+    for part_html, rotate in parts:
+        laid, extra = _grow(part_html, _layout(part_html, fillable), fillable)
+        grown = grow_html(part_html, extra)[0] if extra else part_html
+        grown_parts.append((grown, len(laid.pages), rotate))
+    anchors = [found.group(1) if (found := _ANCHOR.search(h)) else "" for h, _, _ in grown_parts]
+    lengths = [n for _, n, _ in grown_parts]
+    main_css, part_css = _numbering(len(document.pages), lengths, anchors)
+    numbered = _layout(_with_style(html, main_css), fillable)
+    if len(numbered.pages) == len(document.pages):  # the numbers take no room of their own
+        document = numbered
     pages = list(document.pages)
     turned: dict[int, int] = {}
-    for html, rotate in parts:
-        part = _layout(html, fillable)
+    for (part_html, _, rotate), css in zip(grown_parts, part_css, strict=True):
+        part = _layout(_with_style(part_html, css), fillable)
         for page in part.pages:
             if rotate:
                 turned[len(pages)] = rotate
