@@ -115,7 +115,7 @@ def render(task: RenderTask) -> RenderResult:
         document = _layout(task.html, task.fillable)
         grown = 0
         if task.grow:
-            document, grown = _grow(task.html, document, task.fillable)
+            document, grown, _ = _grow(task.html, document, task.fillable)
         if task.snug:
             document = _snug(task.html, document, task.fillable)
         document, turned = _bind(document, task.html, task.parts, task.fillable)
@@ -175,8 +175,7 @@ def _bind(document: Document, html: str, parts: tuple[tuple[str, int], ...], fil
         return document, {}
     grown_parts: list[tuple[str, int, int]] = []  # (HTML grown, pages, rotate)
     for part_html, rotate in parts:
-        laid, extra = _grow(part_html, _layout(part_html, fillable), fillable)
-        grown = grow_html(part_html, extra)[0] if extra else part_html
+        laid, _, grown = _grow(part_html, _layout(part_html, fillable), fillable)
         grown_parts.append((grown, len(laid.pages), rotate))
     anchors = [found.group(1) if (found := _ANCHOR.search(h)) else "" for h, _, _ in grown_parts]
     lengths = [n for _, n, _ in grown_parts]
@@ -257,9 +256,10 @@ def free_height(document: Document) -> float:
     return max(0.0, (bottom - used) / MM)
 
 
-def grow_html(html: str, extra: int) -> tuple[str, bool]:
+def grow_html(html: str, extra: int, areas: tuple[int, ...] | None = None) -> tuple[str, bool]:
     """``html`` with ``extra`` more blank rows in its last ruled table of blank rows (renumbered when
-    numbered), else ``extra`` more writing lines shared out among its text areas; False when it has neither."""
+    numbered), else ``extra`` more writing lines shared out among its text areas (those numbered in
+    ``areas`` when given: the ones on the last page); False when it has neither."""
     if extra <= 0:
         return html, False
     tables = [m for m in _GROW_TABLE.finditer(html) if _BLANK_ROW.search(m.group(2))]
@@ -273,39 +273,51 @@ def grow_html(html: str, extra: int) -> tuple[str, bool]:
             for k in range(1, extra + 1)
         )
         return html[: last.end(2)] + added + html[last.end(2):], True
-    areas = list(_GROW_LINES.finditer(html))
-    if not areas:
+    only, matches = None if areas is None else set(areas), list(_GROW_LINES.finditer(html))
+    if not matches or (only is not None and not only & set(range(len(matches)))):
         return html, False
     # the lines go where the writing is: shared out by each text area's own number of lines, so
     # 原因分析 (6) grows three times as much as 管理者代表意见 (2); the rest to the first, largest areas
-    sizes = [m.group(2).count('class="line"') for m in areas]
+    sizes = [m.group(2).count('class="line"') if only is None or i in only else 0 for i, m in enumerate(matches)]
     total = sum(sizes) or 1
     shares = [extra * n // total for n in sizes]
-    for index in sorted(range(len(areas)), key=lambda i: (-sizes[i], i))[: extra - sum(shares)]:
+    for index in sorted(range(len(matches)), key=lambda i: (-sizes[i], i))[: extra - sum(shares)]:
         shares[index] += 1
     out, at = [], 0
-    for match, share in zip(areas, shares, strict=True):
+    for match, share in zip(matches, shares, strict=True):
         out += [html[at: match.end(2)], '<div class="line"></div>' * share]
         at = match.end(2)
     return "".join(out) + html[at:], True
 
 
-def _grow(html: str, document: Document, fillable: bool) -> tuple[Document, int]:
-    """Add blank rows (each ``paper.ROW_MM`` high) or lines (``paper.LINE_MM``) while the pages stay as many."""
+def last_page_areas(document: Document) -> tuple[int, ...]:
+    """The text areas (by their order in the HTML) that reach the last page: only they can take
+    more lines without pushing what is above onto the next page."""
+    pages = document.pages
+    root = next(b.element for b in pages[0]._page_box.descendants() if getattr(b, "element", None) is not None and b.element.tag == "html")
+    order = {id(e): i for i, e in enumerate(e for e in root.iter() if "grow-lines" in (e.get("class") or "").split())}
+    on_last = {order[id(b.element)] for b in pages[-1]._page_box.descendants() if id(getattr(b, "element", None)) in order}
+    return tuple(sorted(on_last))
+
+
+def _grow(html: str, document: Document, fillable: bool) -> tuple[Document, int, str]:
+    """Add blank rows (each ``paper.ROW_MM`` high) or lines (``paper.LINE_MM``) while the pages stay
+    as many; the document, the rows or lines added, and the HTML grown."""
     from .paper import LINE_MM, ROW_MM
 
     free = free_height(document)
     unit = ROW_MM if _GROW_TABLE.search(html) and _BLANK_ROW.search(html) else LINE_MM
     extra = int(free // (unit + 0.3))
+    areas = last_page_areas(document) if extra > 0 else None
     while extra > 0:
-        grown, ok = grow_html(html, extra)
+        grown, ok = grow_html(html, extra, areas)
         if not ok:
             break
         candidate = _layout(grown, fillable)
         if len(candidate.pages) == len(document.pages):
-            return candidate, extra
+            return candidate, extra, grown
         extra -= 1
-    return document, 0
+    return document, 0, html
 
 
 # --------------------------------------------------------------------------- worker lifetime
