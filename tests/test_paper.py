@@ -507,3 +507,17 @@ def test_the_worker_pass_is_a_card_with_a_photo_box_cut_marks_and_a_stub(layouts
     (cut,) = _boxes(document, "cut-line")
     stub = [s for s in _boxes(document, "form-section")]
     assert stub and stub[-1].position_y > cut.position_y and len(document.pages) == 1
+
+
+@pytest.mark.slow
+def test_a_bound_landscape_form_fills_its_last_page_as_the_form_alone(catalog: Catalog) -> None:
+    """In the manual a landscape form is turned and bound on top (a larger margin, so it may run on);
+    its last page takes blank rows until full, as the form printed alone does."""
+    from generator.pdf.render import _grow, free_height
+
+    pages = HtmlPages(catalog, dt.datetime(2024, 2, 23, tzinfo=dt.UTC))
+    turned = [part for part in pages.manual().parts if part.rotate]
+    assert len(turned) == len([f for f in catalog.forms if f.form.orientation == "landscape"]) >= 4
+    for part in turned:
+        document, _, _ = _grow(part.html, _layout(part.html, False), False)
+        assert free_height(document) < paper.ROW_MM + 1, part.html[:80]
