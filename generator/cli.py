@@ -44,7 +44,6 @@ def _parser() -> argparse.ArgumentParser:
     pdf.add_argument("--out", default=None, help="输出目录（默认 site/pdf）")
     pdf.add_argument("--only", action="append", default=[], metavar="ID", help="只生成该 id 的 PDF（可重复）")
     pdf.add_argument("--jobs", type=int, default=0, help="并行进程数（默认为 CPU 核数）")
-    pdf.add_argument("--fillable", action="store_true", help="表单生成可填写的 AcroForm 字段（文件很大）")
     build = sub.add_parser("build", help="生成网站到 site/（先在临时文件夹中生成，成功后一步替换；同时只运行一个）")
     build.add_argument("path", nargs="?", default=".", help="仓库根目录（默认当前目录，含 mkdocs.yml）")
     build.add_argument("--offline", action="store_true", help="离线版：site-offline/ 与 site-offline.zip")
@@ -185,12 +184,12 @@ def cmd_pdf(args: argparse.Namespace) -> int:
         return 2
     if args.only:  # a few PDFs, each written atomically into the folder as it is
         with publish.build_lock(root):
-            return build_pdfs(catalog, root, out, only=args.only, jobs=args.jobs, fillable=args.fillable)
+            return build_pdfs(catalog, root, out, only=args.only, jobs=args.jobs)
     status = 0
 
     def make(stage: Path) -> None:
         nonlocal status
-        status = build_pdfs(catalog, root, stage, jobs=args.jobs, fillable=args.fillable)
+        status = build_pdfs(catalog, root, stage, jobs=args.jobs)
         if status:
             raise publish.PublishError("未生成 PDF")
 

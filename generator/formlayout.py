@@ -61,11 +61,23 @@ class NoteView:
 @dataclass
 class SectionView:
     title: str
-    blocks: list[GridBlock | TableView | NoteView | SectionView]
+    blocks: list[GridBlock | TableView | NoteView | SectionView | CardView]
     kind: Literal["section"] = "section"
 
 
-Block = GridBlock | TableView | NoteView | SectionView
+@dataclass
+class CardView:
+    """A card-size pass to cut out: the photo box beside one line per field on the front, the notes
+    on the back (a form with ``card: true``, its first section)."""
+
+    title: str
+    photo: FieldView | None
+    fields: list[FieldView]
+    notes: list[str]
+    kind: Literal["card"] = "card"
+
+
+Block = GridBlock | TableView | NoteView | SectionView | CardView
 
 
 class Names:
@@ -102,10 +114,28 @@ def table_view(table: RuledTable, names: Names) -> TableView:
     )
 
 
-def blocks(layout: list[FormBlock], names: Names) -> list[Block]:
+def card_view(section: SectionBlock, names: Names) -> CardView:
+    photo, fields, notes = None, [], []
+    for block in section.blocks:
+        if isinstance(block, RowBlock):
+            for field in block.row:
+                if field.type == "photo" and photo is None:
+                    photo = FieldView(field, names())
+                else:
+                    fields.append(FieldView(field, names()))
+        elif isinstance(block, NoteBlock):
+            notes.append(block.note)
+    return CardView(section.section, photo, fields, notes)
+
+
+def blocks(layout: list[FormBlock], names: Names, *, card: bool = False) -> list[Block]:
+    """The layout's views; with ``card`` its first section is a card-size pass (``CardView``)."""
     out: list[Block] = []
     for block in layout:
-        if isinstance(block, RowBlock):
+        if card and isinstance(block, SectionBlock):
+            out.append(card_view(block, names))
+            card = False
+        elif isinstance(block, RowBlock):
             fields = [FieldView(f, names()) for f in block.row]
             row = GridRow(fields, max(0, GRID_COLUMNS - sum(f.span for f in block.row)))
             if out and isinstance(out[-1], GridBlock):

@@ -421,6 +421,10 @@ class TextareaField(_FieldBase):
     lines: StrictInt = Field(ge=1, le=40)
 
 
+class PhotoField(_FieldBase):
+    type: Literal["photo"]
+
+
 class SignatureField(_FieldBase):
     type: Literal["signature"]
     date: StrictBool = Field(default=True, description="Print a date box beside the signature.")
@@ -433,7 +437,7 @@ def _field_tag(v: Any) -> str | None:
 
 
 FormField = Annotated[
-    Annotated[TextField, Tag("text")] | Annotated[DateField, Tag("date")] | Annotated[DateTimeField, Tag("datetime")] | Annotated[NumberField, Tag("number")] | Annotated[ChoiceField, Tag("choice")] | Annotated[CheckboxField, Tag("checkbox")] | Annotated[TextareaField, Tag("textarea")] | Annotated[SignatureField, Tag("signature")],
+    Annotated[TextField, Tag("text")] | Annotated[DateField, Tag("date")] | Annotated[DateTimeField, Tag("datetime")] | Annotated[NumberField, Tag("number")] | Annotated[ChoiceField, Tag("choice")] | Annotated[CheckboxField, Tag("checkbox")] | Annotated[TextareaField, Tag("textarea")] | Annotated[SignatureField, Tag("signature")] | Annotated[PhotoField, Tag("photo")],
     Discriminator(_field_tag),
 ]
 
@@ -523,6 +527,10 @@ class FormSchema(Strict):
     orientation: Literal["portrait", "landscape"] = "portrait"
     filled_by: list[Ref] = Field(default_factory=list, description="Roles that fill in this form.")
     numbered: StrictBool = Field(default=True, description="Print a No.: box in the header.")
+    card: StrictBool = Field(
+        default=False,
+        description="The first section is a card-size pass (ISO/IEC 7810 ID-1, 85.6 × 54 mm) with cut marks, its note on the back; the rest is the stub.",
+    )
     layout: list[FormBlock] = Field(min_length=1)
     revisions: list[Revision] = Field(
         default_factory=list, description="Revision entries: one for each version after the first (the version rule asks for it)."

@@ -205,9 +205,9 @@ def _one(e: _Error, located: Located) -> Problem:
         return problem("E108", f"\"{field}\" 的值 {value} 越界：须 {relation} {limit}")
     if kind in {"union_tag_invalid", "union_tag_not_found"}:
         if isinstance(value, dict) and "type" not in value:
-            return problem("E100", "表单字段缺少必填字段 \"type\"：text、date、datetime、number、choice、checkbox、textarea 或 signature")
+            return problem("E100", "表单字段缺少必填字段 \"type\"：text、date、datetime、number、choice、checkbox、textarea、signature 或 photo")
         tag = ctx.get("tag", value.get("type") if isinstance(value, dict) else "")
-        return problem("E103", f"未知的表单字段类型 \"{tag}\"：须为 text、date、datetime、number、choice、checkbox、textarea 或 signature")
+        return problem("E103", f"未知的表单字段类型 \"{tag}\"：须为 text、date、datetime、number、choice、checkbox、textarea、signature 或 photo")
     if kind == "form_block":
         return problem("E103", "表单块须以 row、table、note 或 section 之一为键")
     if kind == "value_error":

@@ -395,3 +395,129 @@ def _inline_boxes_in(box) -> list:  # noqa: ANN001
             found.append(child)
         stack.extend(getattr(child, "children", []))
     return found
+
+
+# --------------------------------------------------------------------------- handwriting: columns, first pages, serial
+
+PHONE_OR_TIME_MM = 30.0
+"""An 11-digit mobile number, or 2024年12月31日 23:59, written by hand."""
+
+
+def _cells(document, tag: str) -> list:  # noqa: ANN001 - WeasyPrint's own types
+    found = []
+    for page in document.pages:
+        for box in _walk(page._page_box):
+            element = getattr(box, "element", None)
+            if type(box).__name__ == "TableCellBox" and element is not None and element.tag == tag:
+                found.append(box)
+    return found
+
+
+@pytest.mark.xdist_group("paper-layouts")
+def test_phone_and_date_time_columns_are_wide_enough(layouts: dict) -> None:
+    """Every ruled-table column headed 电话 or …时间 is at least 30 mm wide, portrait and landscape."""
+    measured = {}
+    for form_id, document in layouts.items():
+        for cell in _cells(document, "th"):
+            label = "".join(cell.element.itertext())
+            if "电话" in label or "时间" in label:
+                width = cell.border_width() / MM
+                assert width >= PHONE_OR_TIME_MM, (form_id, label, round(width, 1))
+                measured[(form_id, label)] = width
+    assert ("customer-communication-log", "联系电话") in measured and ("customer-communication-log", "日期时间") in measured
+    assert len(measured) >= 8
+
+
+def _blank_below(page) -> float:  # noqa: ANN001
+    """Share of the page's content height left empty under its last row, line or box."""
+    box = page._page_box
+    top, height = box.content_box_y(), box.height
+    used = top
+    for child in box.children:
+        if type(child).__name__ == "MarginBox":
+            continue
+        for b in _walk(child):
+            kind = type(b).__name__
+            if kind in ("LineBox", "TableRowBox") or (kind == "BlockBox" and not b.children):
+                used = max(used, b.position_y + b.margin_height())
+    return (top + height - used) / height
+
+
+@pytest.mark.xdist_group("paper-layouts")
+def test_no_page_of_a_form_is_left_a_third_blank_before_the_next(layouts: dict) -> None:
+    """A page followed by another is at most a third blank: a block that does not fit runs on (the
+    meeting minutes were 58 % blank on page 1 when a whole section moved over)."""
+    blank = {
+        (form_id, n + 1): round(_blank_below(page), 2)
+        for form_id, document in layouts.items()
+        for n, page in enumerate(document.pages[:-1])
+        if _blank_below(page) > 1 / 3
+    }
+    assert blank == {}
+    assert len(layouts["meeting-minutes"].pages) <= 2
+
+
+def test_every_numbered_form_prints_its_serial_box(rendered: tuple[Path, BuildResult], catalog: Catalog) -> None:
+    """编号： on the first page of every form that has a serial, landscape forms and registers included."""
+    out, _ = rendered
+    numbered = [f.form for f in catalog.forms if f.form.numbered]
+    assert {"customer-communication-log", "duty-log", "worker-registration", "work-log"} <= {f.id for f in numbered}
+    assert any(f.orientation == "landscape" for f in numbered)
+    for form in numbered:
+        assert "编号：" in squeeze(text_of(out / "forms" / f"{form.id}.pdf")[0]), form.id
+
+
+def test_the_corrective_action_report_weights_writing_room_and_proposes_iso_10_2_fields(catalog: Catalog) -> None:
+    form = next(f.form for f in catalog.forms if f.form.id == "corrective-action-report")
+    lines = {}
+    fields = {}
+
+    def walk(blocks) -> None:  # noqa: ANN001
+        for block in blocks:
+            for field in getattr(block, "row", []) or []:
+                fields[field.label] = field
+                if field.type == "textarea":
+                    lines[field.label] = field.lines
+            walk(getattr(block, "blocks", []) or [])
+
+    walk(form.layout)
+    assert min(lines["原因分析"], lines["纠正措施"], lines["预防措施"]) > 2 * lines["管理者代表意见"]
+    proposed = [f for label, f in fields.items() if "立即纠正" in label or "类似不合格" in label]
+    assert len(proposed) >= 2 and all(f.hint == "拟增（待批准）" for f in proposed)
+
+
+@pytest.mark.xdist_group("paper-layouts")
+def test_the_worker_pass_is_a_card_with_a_photo_box_cut_marks_and_a_stub(layouts: dict) -> None:
+    document = layouts["worker-pass"]
+    cards = _boxes(document, "card")
+    assert len(cards) == 2  # front and back, one strip folded in the middle
+    for card in cards:
+        width, height = card.border_width() / MM, card.border_height() / MM
+        assert (abs(width - paper.CARD_MM[0]), abs(height - paper.CARD_MM[1])) < (0.3, 0.3), (width, height)
+    front, back = cards
+    assert abs(back.position_x - (front.position_x + front.border_width())) < 1  # side by side
+    (photo,) = _boxes(document, "photo-box")
+    assert (round(photo.border_width() / MM, 1), round(photo.border_height() / MM, 1)) == paper.PHOTO_MM
+    assert not [b for b in _walk(photo) if "line" in ((getattr(b, "element", None) is not None and b.element.get("class")) or "").split()]
+    # the photo and every line of the front inside the card
+    for box in _walk(front):
+        if type(box).__name__ in ("LineBox", "TableRowBox"):
+            assert box.position_y + box.margin_height() <= front.position_y + front.border_height() + 0.5, "front overflows"
+    assert len(_boxes(document, "crop")) == 6  # four corners and two fold marks
+    (cut,) = _boxes(document, "cut-line")
+    stub = [s for s in _boxes(document, "form-section")]
+    assert stub and stub[-1].position_y > cut.position_y and len(document.pages) == 1
+
+
+@pytest.mark.slow
+def test_a_bound_landscape_form_fills_its_last_page_as_the_form_alone(catalog: Catalog) -> None:
+    """In the manual a landscape form is turned and bound on top (a larger margin, so it may run on);
+    its last page takes blank rows until full, as the form printed alone does."""
+    from generator.pdf.render import _grow, free_height
+
+    pages = HtmlPages(catalog, dt.datetime(2024, 2, 23, tzinfo=dt.UTC))
+    turned = [part for part in pages.manual().parts if part.rotate]
+    assert len(turned) == len([f for f in catalog.forms if f.form.orientation == "landscape"]) >= 4
+    for part in turned:
+        document, _, _ = _grow(part.html, _layout(part.html, False), False)
+        assert free_height(document) < paper.ROW_MM + 1, part.html[:80]

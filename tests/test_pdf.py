@@ -347,6 +347,14 @@ def test_manual_outline_contents_and_appendix(rendered: tuple[Path, BuildResult]
     index = outline.index(top[titles.index("附录　表单")])
     forms = [item.title for item in outline[index + 1]]
     assert forms == [f"{f.form.code} {f.form.title}" for f in catalog.forms]
+    # … and the contents give the page of the whole PDF each form starts on
+    contents = "".join(page.extract_text() for page in reader.pages[1:4])
+    for item, view in zip(outline[index + 1], catalog.forms, strict=True):
+        page = reader.get_destination_page_number(item) + 1
+        found = re.search(re.escape(view.form.title) + r"[\s.]*?(\d+)\s*$", contents, re.M)
+        assert found and int(found.group(1)) == page, view.form.id
+    # one page count for the whole PDF, on the documents' pages as on the forms'
+    assert f"共{len(reader.pages)}页" in squeeze(reader.pages[len(reader.pages) // 3].extract_text())
     text = squeeze("".join(page.extract_text() for page in reader.pages))
     assert "物业服务程序文件手册" in text  # procedures/company.yml's manual_title
     assert not KANGXI.search(text)
@@ -368,13 +376,17 @@ def test_manual_forms_keep_their_own_head_and_page_numbers(rendered: tuple[Path,
         head = squeeze(pages[0].extract_text())
         assert view.form.title in head and f"表单编号{view.form.code}" in head, view.form.id
         for number, page in enumerate(pages, start=1):
-            assert f"第{number}页共{len(pages)}页" in squeeze(page.extract_text()), (view.form.id, number)
+            text = squeeze(page.extract_text())
+            assert f"本表第{number}页共{len(pages)}页" in text, (view.form.id, number)
+            assert f"全册第{first + number}页共{len(reader.pages)}页" in text, (view.form.id, number)
             width, height = float(page.mediabox.width), float(page.mediabox.height)
             if view.form.orientation == "landscape":
                 assert (page.rotation, width > height) == (270, True), view.form.id
             else:
                 assert (page.rotation, width < height) == (0, True), view.form.id
         assert len(pages) <= len(alone.pages) + 1, view.form.id
+        if view.form.orientation == "portrait":  # grown as the form alone is: the same pages
+            assert len(pages) == len(alone.pages), view.form.id
 
 
 @pytest.mark.slow
@@ -475,15 +487,11 @@ def test_same_inputs_give_the_same_bytes(tmp_path: Path, monkeypatch: pytest.Mon
     assert metadata["/CreationDate"] == metadata["/ModDate"] == "D:20240223000000Z"
 
 
-@pytest.mark.slow
-def test_fillable_forms_are_opt_in(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    catalog = load_catalog(ROOT)
-    build(catalog, ROOT, tmp_path / "fill", only=["return-visit-receipt"], jobs=1, fillable=True, cache_dir=tmp_path / "c")
-    fields = PdfReader(tmp_path / "fill" / "forms" / "return-visit-receipt.pdf").get_fields()
-    assert fields and len(fields) >= 20 * 5  # one per blank cell
-    build(catalog, ROOT, tmp_path / "print", only=["return-visit-receipt"], jobs=1, cache_dir=tmp_path / "c")
-    assert not PdfReader(tmp_path / "print" / "forms" / "return-visit-receipt.pdf").get_fields()
+def test_there_is_no_fillable_option() -> None:
+    """Removed (issue 27): WeasyPrint's AcroForm fields embed the whole CJK font and take no names or tooltips."""
+    from generator.cli import main
+
+    assert main(["pdf", "--fillable"]) == 2  # an unknown argument
 
 
 def _children(pid: int) -> set[int]:

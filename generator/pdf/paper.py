@@ -31,6 +31,12 @@ DATE_GAP_MM = 6.2
 """Room before each of 月 日 时 分 on a date line: two handwritten digits take about 5 mm."""
 YEAR_GAP_MM = 10.0
 """Room before 年: four digits."""
+CARD_MM = (85.6, 54.0)
+"""A pass (施工人员出入证): ISO/IEC 7810 ID-1, the size of a bank card and of a badge holder."""
+PHOTO_MM = (25.0, 35.0)
+"""The photo box on a pass: a one-inch photo (一寸照片)."""
+CROP_MM = 4.0
+"""Length of a cut mark at each corner of a pass, set off 1 mm from the corner."""
 INK = "#333"
 """Colour of rules, writing lines and hints: dark enough to survive a photocopy."""
 LIGHTEST_INK = 0.4
@@ -56,5 +62,10 @@ def css_variables() -> str:
         "--ink": INK,
         "--date-gap": f"{DATE_GAP_MM}mm",
         "--year-gap": f"{YEAR_GAP_MM}mm",
+        "--card-w": f"{CARD_MM[0]}mm",
+        "--card-h": f"{CARD_MM[1]}mm",
+        "--photo-w": f"{PHOTO_MM[0]}mm",
+        "--photo-h": f"{PHOTO_MM[1]}mm",
+        "--crop": f"{CROP_MM}mm",
     }
     return ":root { " + " ".join(f"{name}: {value};" for name, value in values.items()) + " }"

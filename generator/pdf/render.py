@@ -115,10 +115,10 @@ def render(task: RenderTask) -> RenderResult:
         document = _layout(task.html, task.fillable)
         grown = 0
         if task.grow:
-            document, grown = _grow(task.html, document, task.fillable)
+            document, grown, _ = _grow(task.html, document, task.fillable)
         if task.snug:
             document = _snug(task.html, document, task.fillable)
-        document, turned = _bind(document, task.parts, task.fillable)
+        document, turned = _bind(document, task.html, task.parts, task.fillable)
         data = document.write_pdf(
             pdf_forms=task.fillable or None, pdf_tags=True, pdf_variant=task.variant,
             finisher=_Finisher(turned),
@@ -134,15 +134,59 @@ def render(task: RenderTask) -> RenderResult:
 # --------------------------------------------------------------------------- binding parts, finishing
 
 
-def _bind(document: Document, parts: tuple[tuple[str, int], ...], fillable: bool) -> tuple[Document, dict[int, int]]:
+_ANCHOR = re.compile(r'<article class="form-page [^"]*" id="([^"]+)"')
+
+
+def _with_style(html: str, css: str) -> str:
+    return html.replace("</head>", f"<style>{css}</style></head>", 1)
+
+
+def _numbering(main: int, lengths: list[int], anchors: list[str]) -> tuple[str, list[str]]:
+    """Page numbers for the whole bound PDF: the CSS for the main document (its footer counts every
+    page, its contents give the page each part starts on) and for each part (its own 本表第 x 页 共 y
+    页 and its place in the whole). WeasyPrint lays the parts out on their own, so the numbers are
+    known only here; the stylesheet's own footers are overridden (``!important``)."""
+    total = main + sum(lengths)
+    starts = [main + 1 + sum(lengths[:i]) for i in range(len(lengths))]
+    head = (
+        "@page doc, doc-landscape, front { @bottom-right { "
+        f'content: "第 " counter(page) " 页 共 {total} 页" !important; }} }}'
+    )
+    contents = "".join(
+        f'ol.toc a[href="#{anchor}"]::after {{ content: leader(".") "{start}" !important; }}'
+        for anchor, start in zip(anchors, starts, strict=True)
+    )
+    parts = [
+        "".join(
+            f"@page :nth({k}) {{ @bottom-right {{ content: "
+            f'"本表第 {k} 页 共 {length} 页　全册第 {start + k - 1} 页 共 {total} 页" !important; }} }}'
+            for k in range(1, length + 1)
+        )
+        for start, length in zip(starts, lengths, strict=True)
+    ]
+    return head + contents, parts
+
+
+def _bind(document: Document, html: str, parts: tuple[tuple[str, int], ...], fillable: bool) -> tuple[Document, dict[int, int]]:
     """``document`` followed by each part laid out as a document of its own (so each keeps its own
-    running head and its own page x / y); the pages to turn, by index, with their /Rotate."""
+    running head), each part grown to fill its last page as the form printed alone is, and every page
+    numbered in the whole; the pages to turn, by index, with their /Rotate."""
     if not parts:
         return document, {}
+    grown_parts: list[tuple[str, int, int]] = []  # (HTML grown, pages, rotate)
+    for part_html, rotate in parts:
+        laid, _, grown = _grow(part_html, _layout(part_html, fillable), fillable)
+        grown_parts.append((grown, len(laid.pages), rotate))
+    anchors = [found.group(1) if (found := _ANCHOR.search(h)) else "" for h, _, _ in grown_parts]
+    lengths = [n for _, n, _ in grown_parts]
+    main_css, part_css = _numbering(len(document.pages), lengths, anchors)
+    numbered = _layout(_with_style(html, main_css), fillable)
+    if len(numbered.pages) == len(document.pages):  # the numbers take no room of their own
+        document = numbered
     pages = list(document.pages)
     turned: dict[int, int] = {}
-    for html, rotate in parts:
-        part = _layout(html, fillable)
+    for (part_html, _, rotate), css in zip(grown_parts, part_css, strict=True):
+        part = _layout(_with_style(part_html, css), fillable)
         for page in part.pages:
             if rotate:
                 turned[len(pages)] = rotate
@@ -212,9 +256,10 @@ def free_height(document: Document) -> float:
     return max(0.0, (bottom - used) / MM)
 
 
-def grow_html(html: str, extra: int) -> tuple[str, bool]:
+def grow_html(html: str, extra: int, areas: tuple[int, ...] | None = None) -> tuple[str, bool]:
     """``html`` with ``extra`` more blank rows in its last ruled table of blank rows (renumbered when
-    numbered), else ``extra`` more writing lines in its last text area; False when it has neither."""
+    numbered), else ``extra`` more writing lines shared out among its text areas (those numbered in
+    ``areas`` when given: the ones on the last page); False when it has neither."""
     if extra <= 0:
         return html, False
     tables = [m for m in _GROW_TABLE.finditer(html) if _BLANK_ROW.search(m.group(2))]
@@ -228,29 +273,51 @@ def grow_html(html: str, extra: int) -> tuple[str, bool]:
             for k in range(1, extra + 1)
         )
         return html[: last.end(2)] + added + html[last.end(2):], True
-    areas = list(_GROW_LINES.finditer(html))
-    if areas:
-        last = areas[-1]
-        return html[: last.end(2)] + '<div class="line"></div>' * extra + html[last.end(2):], True
-    return html, False
+    only, matches = None if areas is None else set(areas), list(_GROW_LINES.finditer(html))
+    if not matches or (only is not None and not only & set(range(len(matches)))):
+        return html, False
+    # the lines go where the writing is: shared out by each text area's own number of lines, so
+    # 原因分析 (6) grows three times as much as 管理者代表意见 (2); the rest to the first, largest areas
+    sizes = [m.group(2).count('class="line"') if only is None or i in only else 0 for i, m in enumerate(matches)]
+    total = sum(sizes) or 1
+    shares = [extra * n // total for n in sizes]
+    for index in sorted(range(len(matches)), key=lambda i: (-sizes[i], i))[: extra - sum(shares)]:
+        shares[index] += 1
+    out, at = [], 0
+    for match, share in zip(matches, shares, strict=True):
+        out += [html[at: match.end(2)], '<div class="line"></div>' * share]
+        at = match.end(2)
+    return "".join(out) + html[at:], True
 
 
-def _grow(html: str, document: Document, fillable: bool) -> tuple[Document, int]:
-    """Add blank rows (each ``paper.ROW_MM`` high) or lines (``paper.LINE_MM``) while the pages stay as many."""
+def last_page_areas(document: Document) -> tuple[int, ...]:
+    """The text areas (by their order in the HTML) that reach the last page: only they can take
+    more lines without pushing what is above onto the next page."""
+    pages = document.pages
+    root = next(b.element for b in pages[0]._page_box.descendants() if getattr(b, "element", None) is not None and b.element.tag == "html")
+    order = {id(e): i for i, e in enumerate(e for e in root.iter() if "grow-lines" in (e.get("class") or "").split())}
+    on_last = {order[id(b.element)] for b in pages[-1]._page_box.descendants() if id(getattr(b, "element", None)) in order}
+    return tuple(sorted(on_last))
+
+
+def _grow(html: str, document: Document, fillable: bool) -> tuple[Document, int, str]:
+    """Add blank rows (each ``paper.ROW_MM`` high) or lines (``paper.LINE_MM``) while the pages stay
+    as many; the document, the rows or lines added, and the HTML grown."""
     from .paper import LINE_MM, ROW_MM
 
     free = free_height(document)
     unit = ROW_MM if _GROW_TABLE.search(html) and _BLANK_ROW.search(html) else LINE_MM
     extra = int(free // (unit + 0.3))
+    areas = last_page_areas(document) if extra > 0 else None
     while extra > 0:
-        grown, ok = grow_html(html, extra)
+        grown, ok = grow_html(html, extra, areas)
         if not ok:
             break
         candidate = _layout(grown, fillable)
         if len(candidate.pages) == len(document.pages):
-            return candidate, extra
+            return candidate, extra, grown
         extra -= 1
-    return document, 0
+    return document, 0, html
 
 
 # --------------------------------------------------------------------------- worker lifetime

@@ -56,7 +56,7 @@ def form_page(view: FormView) -> FormPage:
     return FormPage(
         view=view,
         anchor=f"form-{view.form.id}",
-        blocks=blocks(view.form.layout, Names()),
+        blocks=blocks(view.form.layout, Names(), card=view.form.card),
         retention_note=retention_note(view),
         page=f"form-{view.form.orientation}",
     )

@@ -148,7 +148,7 @@ def build_pages(catalog: Catalog, as_of: dt.date | None = None) -> list[SitePage
                 f"forms/{form.form.id}.md",
                 f"{form.form.code} {form.form.title}",
                 "form.html",
-                {"form": form, "layout": blocks(form.form.layout, Names()), "retention_note": retention_note(form)},
+                {"form": form, "layout": blocks(form.form.layout, Names(), card=form.form.card), "retention_note": retention_note(form)},
                 search="page",
                 names=(form.form.title, form.form.code, *form.form.aliases),
             )
