@@ -25,17 +25,24 @@ def _base() -> jieba.Tokenizer:
     return tokenizer
 
 
-@functools.lru_cache(maxsize=4)
-def _tokenizer(names: tuple[str, ...]) -> jieba.Tokenizer:
-    """A tokenizer that also knows ``names``: a copy of :func:`_base` (its tables copied, so what one
-    catalog adds never reaches another's) with the names added. Kept for the last few sets of names:
-    a preview's saves mostly keep them."""
+def fresh_tokenizer() -> jieba.Tokenizer:
+    """A tokenizer with jieba's dictionary and the manual's user dictionary, its tables copied from
+    :func:`_base` (tens of milliseconds instead of a second), so that words one caller adds never reach
+    another's: the quizzes here, the search index (generator/site/search.py) on every build."""
     base = _base()
     tokenizer = jieba.Tokenizer()
     tokenizer.FREQ = dict(base.FREQ)
     tokenizer.total = base.total
     tokenizer.user_word_tag_tab = dict(base.user_word_tag_tab)
     tokenizer.initialized = True
+    return tokenizer
+
+
+@functools.lru_cache(maxsize=4)
+def _tokenizer(names: tuple[str, ...]) -> jieba.Tokenizer:
+    """A tokenizer that also knows ``names`` (:func:`fresh_tokenizer` with the names added). Kept for the
+    last few sets of names: a preview's saves mostly keep them."""
+    tokenizer = fresh_tokenizer()
     for name in names:  # longer names more frequent: 管理处主任论坛 over 管理处主任 + 论坛
         tokenizer.add_word(name, freq=2000 + 1000 * len(name))
     return tokenizer

@@ -25,7 +25,6 @@ from __future__ import annotations
 import hashlib
 import html.parser
 import json
-import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,8 +32,7 @@ from typing import Literal
 
 from ..catalog import Catalog
 from ..vocabulary import vocabulary_of
-
-USER_DICT = Path(__file__).resolve().parent.parent / "assets" / "jieba" / "user_dict.txt"
+from ..words import fresh_tokenizer
 
 SearchMode = Literal["sections", "lead", "title", "page", "none"]
 """How a page enters the index: ``sections`` one entry per heading and clause (procedures);
@@ -330,13 +328,6 @@ def domain_words(catalog: Catalog | None) -> list[str]:
     return words
 
 
-def _jieba():  # noqa: ANN202 - jieba has no types
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    return jieba
-
-
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
@@ -344,9 +335,8 @@ class Vocabulary:
     """Words the worker may split a question into: jieba's cut of the indexed text plus the domain words."""
 
     def __init__(self, catalog: Catalog | None) -> None:
-        self.jieba = _jieba()
-        self.tokenizer = self.jieba.Tokenizer()
-        self.tokenizer.load_userdict(str(USER_DICT))
+        # jieba's dictionary is read once per process, not once per build (a second of every preview save).
+        self.tokenizer = fresh_tokenizer()
         self.domain = domain_words(catalog)
         for word in self.domain:
             self.tokenizer.add_word(word, freq=2000)
