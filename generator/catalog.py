@@ -602,13 +602,13 @@ class Catalog:
         return sorted(last, key=lambda v: (v.withdrawn.index if v.withdrawn else 0, v.code), reverse=True)
 
     def document(self, doc_id: str) -> DocumentView:
-        return next(d for d in self.documents if d.id == doc_id)
+        return self.once("documents-by-id", lambda: {d.id: d for d in self.documents})[doc_id]
 
     def form(self, form_id: str) -> FormView:
-        return next(f for f in self.forms if f.form.id == form_id)
+        return self.once("forms-by-id", lambda: {f.form.id: f for f in self.forms})[form_id]
 
     def role(self, role_id: str) -> RoleView:
-        return next(r for r in self.roles if r.id == role_id)
+        return self.once("roles-by-id", lambda: {r.id: r for r in self.roles})[role_id]
 
     @property
     def documents_by_kind(self) -> list[tuple[str, list[DocumentView]]]:
@@ -1033,6 +1033,11 @@ def build_catalog(
         )
     targets = [TargetEntry(d, s, t, row, None) for d in doc_views for s in d.walk() for t, row in _all_targets(s)]
     deadlines = [DeadlineEntry(d, s, dl, row, meeting) for d in doc_views for s in d.walk() for dl, row, meeting in _all_deadlines(s)]
+    if only is not None:  # the roles the selected documents name, with their departments
+        named = _named_roles(doc_views, form_views, targets, deadlines)
+        roles = [r for r in roles if r.id in named]
+        named |= {r.department for r in roles if r.department}
+        departments = [d for d in departments if d.id in named]
     role_views = _role_views(resolver, roles, departments, doc_views, form_views, targets, deadlines)
     return Catalog(
         documents=doc_views,
@@ -1087,6 +1092,26 @@ def _matrix_row(resolver: Resolver, row: MatrixRow) -> MatrixView:
     a = [row.A] if isinstance(row.A, str) else list(row.A or [])
     letters = {"R": row.R, "A": a, "C": row.C, "I": row.I}
     return MatrixView(resolver.segments(row.activity), {k: [resolver.role(r) for r in v] for k, v in letters.items()})
+
+
+def _named_roles(docs: list[DocumentView], forms: list[FormView], targets: list[TargetEntry],
+                 deadlines: list[DeadlineEntry]) -> set[str]:
+    """Every role or department id the documents (and their forms, targets and deadlines) name."""
+    named: set[str] = set()
+    for doc in docs:
+        named |= {doc.owner.id, doc.approver.id, *(a.id for a in doc.audience)}
+        for section in doc.walk():
+            named |= {link.id for link in section.roles}
+            if section.service_table:
+                named |= {link.id for row in section.service_table.rows for link in row.roles}
+        named |= {link.id for row in doc.matrix for links in row.letters.values() for link in links}
+    for form in forms:
+        named |= {form.keeper.id, *(link.id for link in form.filled_by)}
+    for entry in targets:
+        named |= {link.id for link in entry.target.owners}
+    for entry in deadlines:
+        named |= {link.id for link in entry.deadline.owners}
+    return named
 
 
 def _role_views(

@@ -224,10 +224,23 @@ def _version(catalog: Catalog, document_id: str) -> str | None:
     return next((d.document.version for d in catalog.documents if d.id == document_id), None)
 
 
-def _facts_in(catalog: Catalog, role_id: str, document_id: str, numbers: FactNumbers) -> dict[str, str]:
-    if not any(r.id == role_id for r in catalog.roles):
-        return {}
-    return {f.key: f.text for f in facts(catalog, role_id, numbers) if f.document.id == document_id}
+def _facts_by_document(catalog: Catalog) -> dict[tuple[str, str], dict[str, str]]:
+    """(role id, document id) -> that role's facts in that document (key -> text), worked out once per
+    catalog: retraining asks for every changed document, and asking ``facts`` each time made it quadratic."""
+
+    def make() -> dict[tuple[str, str], dict[str, str]]:
+        numbers = FactNumbers.of(catalog)
+        found: dict[tuple[str, str], dict[str, str]] = {}
+        for role in catalog.roles:
+            for fact in facts(catalog, role.id, numbers):
+                found.setdefault((role.id, fact.document.id), {})[fact.key] = fact.text
+        return found
+
+    return catalog.once("facts-by-document", make)
+
+
+def _facts_in(catalog: Catalog, role_id: str, document_id: str) -> dict[str, str]:
+    return _facts_by_document(catalog).get((role_id, document_id), {})
 
 
 def retraining(old: Catalog, new: Catalog, document_id: str) -> list[Retrain]:
@@ -243,13 +256,12 @@ def retraining(old: Catalog, new: Catalog, document_id: str) -> list[Retrain]:
     for catalog in (new, old):
         for role in catalog.roles:
             roles.setdefault(role.id, role)
-    old_numbers, new_numbers = FactNumbers.of(old), FactNumbers.of(new)
     out = []
     for role_id, role in roles.items():
         if role.external:
             continue
-        before = _facts_in(old, role_id, document_id, old_numbers)
-        after = _facts_in(new, role_id, document_id, new_numbers)
+        before = _facts_in(old, role_id, document_id)
+        after = _facts_in(new, role_id, document_id)
         added = tuple(text for key, text in after.items() if key not in before)
         removed = tuple(text for key, text in before.items() if key not in after)
         changed = tuple((before[key], text) for key, text in after.items() if key in before and before[key] != text)
