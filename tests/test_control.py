@@ -200,6 +200,7 @@ def test_check_json_carries_reviews_and_notices(repo: Path, capsys: pytest.Captu
     }
 
 
+@pytest.mark.slow  # builds a site or runs real processes for seconds: not in make test-fast
 def test_superseded_version_is_archived_with_obsolete_on_every_page(repo: Path, tmp_path: Path) -> None:
     from generator.pdf.build import build
 
@@ -224,6 +225,7 @@ def test_superseded_version_is_archived_with_obsolete_on_every_page(repo: Path, 
     assert "1.0 目的" in redline and "改写" in redline and "及时验证核实" in "".join(redline.split())
 
 
+@pytest.mark.slow  # builds a site or runs real processes for seconds: not in make test-fast
 def test_changes_page_and_document_history_show_versions_redline_and_archive(repo: Path, tmp_path: Path) -> None:
     import html as htmllib
 
@@ -256,6 +258,7 @@ def test_changes_page_and_document_history_show_versions_redline_and_archive(rep
     assert "pm-status-overdue" not in documents  # as of the commit (SOURCE_DATE_EPOCH 2024-02-23): nothing due
 
 
+@pytest.mark.slow  # builds a site or runs real processes for seconds: not in make test-fast
 def test_a_changed_target_lists_its_role_for_retraining_in_json_and_on_training(repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from tests.sitebuild import build as build_site
 

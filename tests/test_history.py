@@ -85,6 +85,7 @@ def test_a_withdrawn_document_stays_on_record(repo: Path) -> None:
     assert last in catalog.changes
 
 
+@pytest.mark.slow  # builds a site or runs real processes for seconds: not in make test-fast
 def test_the_withdrawn_document_is_on_the_site_and_archived(repo: Path, tmp_path: Path) -> None:
     from sitebuild import build, copy_repo
 

@@ -45,6 +45,7 @@ def leftovers(root: Path) -> list[Path]:
     return [p for p in root.rglob("*") if files.TEMP_SUFFIX in p.name or ".procgen-" in p.name]
 
 
+@pytest.mark.slow  # builds a site or runs real processes for seconds: not in make test-fast
 def test_two_reviews_at_once_both_recorded(repo: Path) -> None:
     """Two `procgen review` started together: both succeed, one after the other, both entries kept."""
     env = dict(os.environ, PROCGEN_TODAY="2024-06-01")
@@ -222,6 +223,7 @@ def tree(folder: Path) -> set[str]:
     return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
 
 
+@pytest.mark.slow  # builds a site or runs real processes for seconds: not in make test-fast
 def test_killed_builds_leave_the_last_complete_site(project: Path) -> None:
     first = site_build(project)
     out, err = first.communicate(timeout=300)
@@ -246,6 +248,7 @@ def test_killed_builds_leave_the_last_complete_site(project: Path) -> None:
     assert not list(project.glob(".site.staging-*"))  # what the killed builds left is gone
 
 
+@pytest.mark.slow  # builds a site or runs real processes for seconds: not in make test-fast
 def test_two_builds_at_once_both_succeed_in_turn(project: Path) -> None:
     runs = [site_build(project) for _ in range(2)]
     results = [run.communicate(timeout=300) for run in runs]
@@ -254,6 +257,7 @@ def test_two_builds_at_once_both_succeed_in_turn(project: Path) -> None:
     assert "index.html" in tree(project / "site")
 
 
+@pytest.mark.slow  # builds a site or runs real processes for seconds: not in make test-fast
 def test_a_failed_build_leaves_the_site_as_it_was(project: Path) -> None:
     done = site_build(project)
     assert done.communicate(timeout=300) and done.returncode == 0
