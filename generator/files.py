@@ -109,15 +109,23 @@ def folder_lock(folder: Path, shown: str, *, wait: Callable[[], None] | None = N
         fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
     except OSError as exc:
         raise WriteRefused(f"无法写入 {shown}：{reason(exc)}") from None
+    with held(fd, wait or _say_waiting):
+        yield
+
+
+@contextlib.contextmanager
+def held(fd: int, wait: Callable[[], None]) -> Iterator[None]:
+    """An exclusive ``flock`` on the open ``fd`` (``wait()`` says so first when another process holds
+    it), released by closing ``fd`` at the end: the folder lock here, the build lock in publish.py."""
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            (wait or _say_waiting)()
+            wait()
             fcntl.flock(fd, fcntl.LOCK_EX)
         yield
     finally:
-        os.close(fd)  # closing releases the lock
+        os.close(fd)
 
 
 def _say_waiting() -> None:

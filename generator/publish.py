@@ -27,7 +27,6 @@ import contextlib
 import ctypes
 import ctypes.util
 import errno
-import fcntl
 import logging
 import os
 import secrets
@@ -41,7 +40,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, ConfigurationError, MkDocsException
 
-from .files import reason
+from .files import held, reason
 
 BUILD = ".build"
 LOCK = "lock"
@@ -64,15 +63,8 @@ def build_lock(root: Path, *, wait: Callable[[], None] | None = None) -> Iterato
         fd = os.open(folder / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as exc:
         raise PublishError(f"无法创建 {BUILD}/{LOCK}：{reason(exc)}") from None
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            (wait or _say_waiting)()
-            fcntl.flock(fd, fcntl.LOCK_EX)
+    with held(fd, wait or _say_waiting):
         yield folder
-    finally:
-        os.close(fd)
 
 
 def _say_waiting() -> None:
