@@ -67,6 +67,55 @@ NumberingStyle = Literal[
 Operator = Literal[">=", "<=", "=", ">", "<", "between"]
 
 
+# --------------------------------------------------------------------------- provenance
+
+
+class Proposal(Strict):
+    """Something the seed does not state, put forward for the company's approval (拟定·待批准)."""
+
+    by: Ref = Field(description="Role that proposes it, e.g. quality-dept.")
+    reason: Text = Field(description="Why, and what it rests on. An editor's doubt goes here, never in a revision record.")
+    approver: Ref | None = Field(default=None, description="Role that must approve it; without it, the document's approver.")
+
+
+class Approval(Strict):
+    """A proposal the company approved: the revision entry of `version` records what, by whom and when."""
+
+    version: Version = Field(description="The version whose revision entry (approvals) records the approval.")
+
+
+class Basis(Strict):
+    """Where a statement comes from when it is not stated by the clause it stands in.
+
+    Exactly one of: ``quote`` (words of the seed, found in `document`'s text — the clause that holds
+    them is the citation, derived, never typed), ``proposed`` (not in the seed: who proposes it and
+    why) or ``approved`` (a proposal the company approved in a later version).
+    """
+
+    quote: Text | None = Field(default=None, description="Words of the seed that state it, copied exactly from one clause.")
+    document: Ref | None = Field(default=None, description="Document id holding the quote; without it, this document (a form: its procedure).")
+    proposed: Proposal | None = None
+    approved: Approval | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> Basis:
+        if sum(x is not None for x in (self.quote, self.proposed, self.approved)) != 1:
+            raise ValueError("出处须三选一：quote（原文）、proposed（拟定，写 by 与 reason）或 approved（已批准，写 version）")
+        if self.document and not self.quote:
+            raise ValueError("document 只与 quote 一起使用")
+        return self
+
+
+RoleBasis = Annotated[
+    dict[Ref, Basis],
+    Field(
+        default_factory=dict,
+        description="For each role the clause itself does not name: where the seed gives it to the role (quote), or a proposal.",
+    ),
+]
+
+
+
 class Target(Strict):
     """A measurable target stated by the text, e.g. 客户满意率95%以上 -> 客户满意率 >= 95 %;
     a range, e.g. 5-8分钟 -> {op: between, value: 5, max: 8, unit: 分钟}."""
@@ -79,6 +128,8 @@ class Target(Strict):
     role: Ref | None = Field(
         default=None, description="Role accountable; without it, the roles of the node, the table row or the nearest ancestor."
     )
+    label: Text | None = Field(default=None, description="The phrase as written in the text, e.g. 95%以上 (checked against the clause).")
+    basis: Basis | None = Field(default=None, description="Only when the clause does not state it: a quote from elsewhere, or a proposal.")
 
     @model_validator(mode="after")
     def _range(self) -> Target:
@@ -137,6 +188,7 @@ class Deadline(Strict):
     role: Ref | None = Field(
         default=None, description="Role that must meet the deadline; without it, the roles of the node, the table row or the nearest ancestor."
     )
+    basis: Basis | None = Field(default=None, description="Only when the clause does not state it: a quote from elsewhere, or a proposal.")
 
     @model_validator(mode="after")
     def _one_kind(self) -> Deadline:
@@ -188,6 +240,7 @@ class ServiceRow(Strict):
     content: Text = Field(description="服务内容")
     standards: list[LineOrText] = Field(description="服务标准, one line each.")
     roles: list[Ref] = Field(default_factory=list)
+    role_basis: RoleBasis
 
 
 class ServiceGroup(Strict):
@@ -211,6 +264,7 @@ class Node(Strict):
     items: list[Node] = Field(default_factory=list)
     after: Text | list[Text] | None = Field(default=None, description="Paragraph(s) after items.")
     roles: list[Ref] = Field(default_factory=list, description="Roles whose duty or step this is.")
+    role_basis: RoleBasis
     targets: list[Target] = Field(default_factory=list)
     deadlines: list[Deadline] = Field(default_factory=list)
     thresholds: list[Target] = Field(
@@ -248,6 +302,9 @@ class Revision(Strict):
         description="Each correction of the structured data (roles, targets, deadlines, matrix, records) that leaves the text as it is.",
     )
     approver: Ref | None = None
+    approved_by: Text | None = Field(default=None, description="The person who approved, when the company configures names (company.yml people).")
+    approvals: list[Text] = Field(default_factory=list, description="Proposals approved in this version, one line each (procgen approve writes them).")
+    rejections: list[Text] = Field(default_factory=list, description="Proposals rejected and removed in this version, one line each.")
     reviewer: Ref | None = Field(
         default=None, description="A periodic review, not a change: the role that reviewed (procgen review writes it)."
     )
@@ -270,6 +327,8 @@ class MatrixRow(Strict):
     """Responsibility matrix row: activity -> R/A/C/I role ids."""
 
     activity: Text
+    basis: Basis | None = Field(default=None, description="Where the document states the activity: quote (its words) or a proposal.")
+    role_basis: RoleBasis
     R: list[Ref] = Field(default_factory=list)
     A: Ref | list[Ref] | None = None
     C: list[Ref] = Field(default_factory=list)
@@ -316,6 +375,7 @@ class Department(Strict):
     aliases: list[Text] = Field(default_factory=list)
     parent: Ref | None = None
     description: Text
+    basis: Basis | None = Field(default=None, description="Only for a department no document names: a proposal (who proposes it and why).")
 
 
 class Role(Strict):
@@ -329,6 +389,7 @@ class Role(Strict):
         default=False, description="Serves residents day to day (物管员, 前台服务员 …): first among the home page's entry points."
     )
     description: Text
+    basis: Basis | None = Field(default=None, description="Only for a role no document names: a proposal (who proposes it and why).")
 
 
 class RolesFile(Strict):
@@ -365,6 +426,10 @@ class CompanyFile(Strict):
     )
     form_code: Annotated[str, StringConstraints(pattern=CODE_SCHEME)] = Field(
         default="WY-JL-{doc}-{nn}", description="Form numbers: {doc} is the owning document's number, {nn} two digits."
+    )
+    people: dict[Ref, Text] = Field(
+        default_factory=dict,
+        description="Names of the people who hold roles, by role id, e.g. {president: 张三}: procgen approve records the approver's name.",
     )
     controlled_from: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{7,40}$")] | None = Field(
         default=None,
@@ -467,6 +532,7 @@ class TableBlock(Strict):
 
 class NoteBlock(Strict):
     note: Text
+    basis: Basis | None = Field(default=None, description="Where the seed states the rule (quote) or a proposal; the check asks for one.")
 
 
 class SectionBlock(Strict):
@@ -505,6 +571,7 @@ class Retention(Strict):
     keeper: Ref = Field(description="Role or department id that keeps the record.")
     location: Text | None = Field(default=None, description="Where it is kept, e.g. 项目处.")
     handover: Deadline | None = Field(default=None, description="When filled forms are handed in.")
+    basis: Basis | None = Field(default=None, description="Where the seed states the period (quote) or a proposal; the check asks for one.")
 
     @model_validator(mode="after")
     def _period_or_permanent(self) -> Retention:
@@ -532,6 +599,9 @@ class FormSchema(Strict):
         description="The first section is a card-size pass (ISO/IEC 7810 ID-1, 85.6 × 54 mm) with cut marks, its note on the back; the rest is the stub.",
     )
     layout: list[FormBlock] = Field(min_length=1)
+    design: Basis | None = Field(
+        default=None, description="Where the seed gives the form's fields (quote), or a proposal of the layout; the check asks for one."
+    )
     revisions: list[Revision] = Field(
         default_factory=list, description="Revision entries: one for each version after the first (the version rule asks for it)."
     )
