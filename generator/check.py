@@ -22,6 +22,7 @@ from .limits import MAX_INT, limit_problems
 from .loader import Located, load_blob, load_file
 from .models import CompanyFile, Document, ExternalFile, FormSchema, Line, Node, RolesFile, RowBlock, SectionBlock
 from .problems import Problem, sort_problems
+from .provenance import Walker
 from .quiz import REVIEW, question_ids
 from .review import load_review, stale_entries
 from .schema_errors import validate
@@ -57,6 +58,13 @@ class CheckResult:
     notices: list[str] = field(default_factory=list)
     """What was not checked and why (outside git, a shallow clone): said once, not a problem."""
     history: History | None = None
+    _walker: Walker | None = None
+
+    def provenance(self) -> Walker:
+        """The documents' clauses, folded once for every rule that asks where a statement comes from."""
+        if self._walker is None:
+            self._walker = Walker([doc for _, doc in self.loaded.documents], self.loaded.roles[1] if self.loaded.roles else None)
+        return self._walker
     drafts: list[Problem] = field(default_factory=list)
     """With ``drafts=True`` (the live preview): the E235 problems (content edited, version not yet raised),
     set aside so that the draft can be previewed; everywhere else they are errors."""
@@ -250,6 +258,13 @@ class Context:
     titles: set[str]
     opaque: dict[str, str] = field(default_factory=dict)
     history: History | None = None
+    _walker: Walker | None = None
+
+    def provenance(self) -> Walker:
+        """The documents' clauses, folded once for every rule that asks where a statement comes from."""
+        if self._walker is None:
+            self._walker = Walker([doc for _, doc in self.loaded.documents], self.loaded.roles[1] if self.loaded.roles else None)
+        return self._walker
 
     def strings(self, located: Located) -> list[tuple[tuple[Any, ...], str]]:
         """Every string of a file with its path, walked once for all the rules that read them (and
@@ -670,19 +685,44 @@ def _all_files(ctx: Context) -> list[tuple[Located, Any]]:
 
 @rule
 def matrix_letters(ctx: Context) -> Iterator[Problem]:
-    """Each matrix activity has exactly one A and at least one R.
+    """Each matrix activity has at most one A and at least one R. An activity the seed gives no approver
+    shows none: the rule does not force one to be invented (see provenance.py).
 
-    Passes: {activity: 制定回访计划, R: [project-manager-assistant], A: project-manager}.
+    Passes: {activity: 制定回访计划, R: [project-manager-assistant]}.
     Fails: {activity: 制定回访计划, R: [], A: [a, b]}.
     """
     for located, doc in ctx.loaded.documents:
         for i, row in enumerate(doc.matrix):
             a = [row.A] if isinstance(row.A, str) else list(row.A or [])
-            if len(a) != 1:
-                where = ("matrix", i, "A") if row.A is not None else ("matrix", i)
-                yield ctx.at(located, where, "E210", f"活动「{row.activity}」须恰有一个 A（批准/最终负责），现有 {len(a)} 个")
+            if len(a) > 1:
+                yield ctx.at(located, ("matrix", i, "A"), "E210", f"活动「{row.activity}」至多有一个 A（批准/最终负责），现有 {len(a)} 个")
             if not row.R:
                 yield ctx.at(located, ("matrix", i), "E211", f"活动「{row.activity}」至少须有一个 R（执行负责）")
+
+
+@rule
+def statements_have_a_basis(ctx: Context) -> Iterator[Problem]:
+    """Every role on a clause, fact, matrix cell, retention period, form rule, form layout and role is
+    stated by the seed (its clause, or a quote found in one clause) or marked as a proposal (provenance.py).
+
+    Passes: roles: [property-officer] on 物管员负责依照本规范实施具体回访工作。
+    Fails: retention: {period: P3Y, keeper: project-office} with no basis (E290); a quote not in the text (E291).
+    """
+    walker = ctx.provenance()
+    named = [(located, walker.document(doc)) for located, doc in ctx.loaded.documents]
+    named += [(located, walker.form(form)) for located, form in ctx.loaded.forms]
+    if ctx.loaded.roles is not None:
+        named.append((ctx.loaded.roles[0], walker.role_definitions()))
+    for located, statements in named:
+        for statement in statements:
+            if statement.problem:
+                code, message = statement.problem
+                yield ctx.at(located, statement.loc, code, message, key=statement.loc[-1] == "role_basis")
+            if statement.proposal:
+                for key in ("by", "approver"):
+                    role_id = getattr(statement.proposal, key)
+                    if role_id and role_id not in ctx.role_ids:
+                        yield ctx.at(located, statement.loc, "E204", f"拟定的 {key} \"{role_id}\" 不是已定义的角色")
 
 
 @rule
