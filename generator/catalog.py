@@ -169,10 +169,18 @@ def _number(value: float) -> str:
 
 
 def target_rule(target: Target) -> str:
-    """客户满意率 ≥ 95%; a range: 每人每次发言时间 5–8分钟."""
+    """客户满意率 ≥ 95%; a range: 每人每次发言时间 5–8分钟; a whole (投诉处理率100%) as the seed says it,
+    never "≥ 100%"."""
     if target.op == "between" and target.max is not None:
         return f"{target.metric} {_number(target.value)}–{_number(target.max)}{target.unit}"
+    if target.unit == "%" and target.value == 100 and target.op in (">=", "="):
+        return f"{target.metric} 100%"
     return f"{target.metric} {_OPS[target.op]} {_number(target.value)}{target.unit}"
+
+
+def cited(path: str) -> str:
+    """A clause path as a citation: without the enumeration comma its last label ends with (七、2、 -> 七、2)."""
+    return path[:-1] if path.endswith("、") and len(path) > 2 else path
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -495,7 +503,7 @@ def _activity(section: Section, row: ServiceRowView | None, meeting: MeetingView
     """What a target or deadline is about: its table row, its meeting, else the sentence of its clause
     that states it (the one holding its words), shortened."""
     if row is not None:
-        return f"{row.group}：{row.content}"
+        return f"{row.group}：{row.content}".rstrip("。;；,，:：")
     if meeting is not None:
         return meeting.meeting.name
     sentences = [m.group(0) for p in section.paragraphs for m in _SENTENCE.finditer(p.text)]
@@ -939,7 +947,9 @@ def _section(
     own_label = numbering.label(style, index, own_numbers)
     path = clause_path(parent_path, style, own_label, index, node.title, parent_where)
     # A title names its own clause; its items are numbered from the numbers above it, not from it.
-    child_base = parent_path if style in numbering.UNNUMBERED and node.title else path
+    # A bare group (no title, no text) is no clause of its own: its items are cited from the clause above.
+    bare = not node.title and not node.text
+    child_base = parent_path if style in numbering.UNNUMBERED and (node.title or bare) else path
     where = node.title or parent_where
     roles = _role_links(resolver, node.roles, node.role_basis)
     owners = roles or list(inherited or [])  # the nearest roles up the tree answer for what has none
@@ -992,9 +1002,9 @@ def _section(
         service_table=_service_table(resolver, node, owners, anchor),
         child_style=kids_style,
         flow=node.flow,
-        path=path,
+        path=cited(path),
         where=where,
-        cite=f"{doc.code} {path}".strip(),
+        cite=f"{doc.code} {cited(path)}".strip(),
         thresholds=_targets(resolver, node.thresholds, owners),
         choice=node.choice,
     )
