@@ -168,7 +168,9 @@ def document_text(doc: Document) -> DocumentText:
             gathered += own + below
         return gathered
 
-    out.all_text = "".join(c.own for c in out.clauses[:1] if c.loc == ("intro",)) + walk(doc.body, ("body",), "")
+    # The document's title heads every clause (第8篇 物业管理客户服务组职责: each duty is the group's).
+    title = folded(doc.title + "".join(doc.aliases))
+    out.all_text = title + "".join(c.own for c in out.clauses[:1] if c.loc == ("intro",)) + walk(doc.body, ("body",), title)
     return out
 
 
