@@ -405,7 +405,7 @@ class Walker:
             yield self._explicit(retention.basis, ("retention", "basis"), "retention", what, home, revisions)
         title = f"《{form.title}》的栏目与格式"
         if form.design is None:
-            yield Statement(("design",), "design", title, "unbacked", problem=("E290", "表单格式没有出处：原文给出栏目时引原文（design: {quote: …}），否则标为拟定（design: {proposed: …}）"))
+            yield Statement(("layout",), "design", title, "unbacked", problem=("E290", "表单格式没有出处：原文给出栏目时引原文（design: {quote: …}），否则标为拟定（design: {proposed: …}）"))
         else:
             yield self._explicit(form.design, ("design",), "design", title, home, revisions)
         for loc, block in _notes(form.layout, ("layout",)):
