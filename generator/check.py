@@ -711,14 +711,15 @@ def statements_have_a_basis(ctx: Context) -> Iterator[Problem]:
     walker = ctx.provenance()
     named = [(located, walker.document(doc)) for located, doc in ctx.loaded.documents]
     named += [(located, walker.form(form)) for located, form in ctx.loaded.forms]
-    if ctx.loaded.roles is not None:
+    if ctx.loaded.roles is not None and not ctx.loaded.salvaged_ids["document"]:
+        # A document that could not be read may be the one that names a role (E296 waits for it).
         named.append((ctx.loaded.roles[0], walker.role_definitions()))
     for located, statements in named:
         for statement in statements:
             if statement.problem:
                 code, message = statement.problem
                 yield ctx.at(located, statement.loc, code, message, key=statement.loc[-1] in ("role_basis", "layout"))
-            if statement.proposal:
+            if statement.proposal and ctx.loaded.roles is not None:  # no roles.yml: roles_exist judges nothing either
                 for key in ("by", "approver"):
                     role_id = getattr(statement.proposal, key)
                     if role_id and role_id not in ctx.role_ids:

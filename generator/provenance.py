@@ -186,6 +186,8 @@ class Names:
         by_id: dict[str, tuple[str, ...]] = {}
         display: dict[str, str] = {}
         for item in [*(roles.departments if roles else []), *(roles.roles if roles else [])]:
+            if item.id in by_id:
+                continue  # a duplicate id is E203 already: the first definition is the role
             by_id[item.id] = tuple(folded(n) for n in (item.name, *item.aliases) if n)
             display[item.id] = item.name
         return cls(by_id, display)
@@ -248,7 +250,9 @@ class Walker:
     """Walks the files of a repository and says where each statement comes from."""
 
     def __init__(self, documents: Iterable[Document], roles: RolesFile | None) -> None:
-        self.documents = {doc.id: doc for doc in documents}
+        self.documents: dict[str, Document] = {}
+        for doc in documents:
+            self.documents.setdefault(doc.id, doc)  # a duplicate id is E203 already: the first is the document
         self.texts = {doc_id: document_text(doc) for doc_id, doc in self.documents.items()}
         self.names = Names.of(roles)
         self.roles = roles
@@ -277,6 +281,8 @@ class Walker:
                 yield self._explicit(role_basis[role], (*loc, "role_basis", role), "role", label, home, revisions, role)
             elif self.names.named(role, words):
                 yield Statement((*loc, "roles", i), "role", label, "stated", clause, role=role)
+            elif self.roles is None:
+                continue  # roles.yml could not be read (its own error): no names to look for, not judged
             else:
                 yield Statement(
                     (*loc, "roles", i),
@@ -315,7 +321,10 @@ class Walker:
 
     def document(self, doc: Document) -> Iterator[Statement]:
         revisions = {rev.version: bool(rev.approvals) for rev in doc.revisions}
-        clauses = self._clauses[doc.id]
+        if self.documents.get(doc.id) is doc:
+            clauses = self._clauses[doc.id]
+        else:  # a second document with the same id (E203): its own clauses, not the first one's
+            clauses = {c.loc: c for c in document_text(doc).clauses}
         home = doc.id
 
         def walk(nodes: list[Node], loc: Loc) -> Iterator[Statement]:
@@ -380,6 +389,8 @@ class Walker:
                     continue  # a proposed activity: its cells are part of that one proposal
                 elif letter != "A" and row_status == "quoted" and self.names.named(role, words):
                     yield Statement(where, "cell", what, "stated", clause, source, role=role)
+                elif letter != "A" and self.roles is None:
+                    continue  # roles.yml could not be read (its own error): no names to look for, not judged
                 elif row_status == "quoted":
                     need = (
                         "A（批准）须有原文说明由它审批、决定（role_basis: {quote: …}）"
