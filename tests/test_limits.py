@@ -50,17 +50,20 @@ def receipt_rows(rows: int, tables: int = 1) -> str:
     return RECEIPT[: RECEIPT.index("layout:\n")] + "layout:\n" + "".join(table.format(rows=rows) for _ in range(tables))
 
 
-RECORD_MENTIONS = {("procedures/01-return-visit.yml", "E207", line) for line in (56, 66, 78)}
+PROPOSED = "basis: {proposed: {by: quality-dept, reason: 测试用例}}"
+"""A basis for a statement a case adds that its clause does not state: the case is about something else."""
+
+RECORD_MENTIONS = {("procedures/01-return-visit.yml", "E207", line) for line in (56, 68, 84)}
 """《回访记录表》 in the valid fixture: a form whose title is broken no longer answers to it."""
 
 HARDENING: dict[str, tuple[dict[str, str | bytes | None], set[tuple[str, str, int]]]] = {
     # numbers
     "nan-target": (
-        {"procedures/01-return-visit.yml": RETURN_VISIT.replace("value: 100,", "value: .nan,")},
+        {"procedures/01-return-visit.yml": RETURN_VISIT.replace("value: 100,", f"value: .nan, {PROPOSED},")},
         {("procedures/01-return-visit.yml", "E108", 52)},
     ),
     "inf-target": (
-        {"procedures/01-return-visit.yml": RETURN_VISIT.replace("value: 0.1,", "value: -.inf,")},
+        {"procedures/01-return-visit.yml": RETURN_VISIT.replace("value: 0.1,", f"value: -.inf, {PROPOSED},")},
         {("procedures/01-return-visit.yml", "E108", 55)},
     ),
     "huge-integer": (
@@ -68,7 +71,7 @@ HARDENING: dict[str, tuple[dict[str, str | bytes | None], set[tuple[str, str, in
         {("procedures/01-return-visit.yml", "E108", 11), ("procedures/01-return-visit.yml", "W242", 1)},
     ),
     "large-integer": (
-        {"procedures/01-return-visit.yml": RETURN_VISIT.replace("value: 100,", "value: 10000000000000000,")},
+        {"procedures/01-return-visit.yml": RETURN_VISIT.replace("value: 100,", f"value: 10000000000000000, {PROPOSED},")},
         {("procedures/01-return-visit.yml", "E108", 52)},
     ),
     # text
@@ -78,7 +81,7 @@ HARDENING: dict[str, tuple[dict[str, str | bytes | None], set[tuple[str, str, in
     ),
     "right-to-left-override": (
         {"forms/visit-record.yml": RECORD.replace("title: 回访记录表", "title: 回访\u202e记录表", 1).replace("{label: 单位,", "{label: 单\u200b位,")},
-        {("forms/visit-record.yml", "E110", 4), ("forms/visit-record.yml", "E110", 17), *RECORD_MENTIONS},
+        {("forms/visit-record.yml", "E110", 4), ("forms/visit-record.yml", "E110", 19), *RECORD_MENTIONS},
     ),
     # C0/C1 control characters written as YAML escapes (a raw one is already a YAML error, E001)
     "escaped-nul": (
@@ -87,7 +90,7 @@ HARDENING: dict[str, tuple[dict[str, str | bytes | None], set[tuple[str, str, in
     ),
     "escaped-esc": (
         {"forms/visit-record.yml": RECORD.replace("{label: 单位,", '{label: "单\\e[31m位",')},
-        {("forms/visit-record.yml", "E110", 17)},
+        {("forms/visit-record.yml", "E110", 19)},
     ),
     "escaped-line-separator": (
         {"procedures/01-return-visit.yml": RETURN_VISIT.replace("intro: 本规范规定回访工作的时间、比例和人员。", 'intro: "本规范\\u2028规定回访工作的时间、比例和人员。"')},
@@ -99,7 +102,7 @@ HARDENING: dict[str, tuple[dict[str, str | bytes | None], set[tuple[str, str, in
     ),
     "escaped-c1-next-line": (
         {"forms/visit-record.yml": RECORD.replace("{label: 单位,", '{label: "单\\x9b位",')},
-        {("forms/visit-record.yml", "E110", 17)},
+        {("forms/visit-record.yml", "E110", 19)},
     ),
     "long-title": (
         {"forms/visit-record.yml": RECORD.replace("title: 回访记录表", "title: " + "回访记录表" * 400)},
@@ -120,15 +123,15 @@ HARDENING: dict[str, tuple[dict[str, str | bytes | None], set[tuple[str, str, in
     ),
     "rows-per-table": (
         {"forms/visit-receipt.yml": receipt_rows(500)},
-        {("forms/visit-receipt.yml", "E111", 15)},
+        {("forms/visit-receipt.yml", "E111", 17)},
     ),
     "tables-per-form": (
         {"forms/visit-receipt.yml": receipt_rows(10, tables=20)},
-        {("forms/visit-receipt.yml", "E111", 13)},
+        {("forms/visit-receipt.yml", "E111", 15)},
     ),
     "row-spans": (
         {"forms/visit-record.yml": RECORD.replace("span: 3, hint", "span: 12, hint").replace("回访日期, type: date, span: 3", "回访日期, type: date, span: 12")},
-        {("forms/visit-record.yml", "E214", 17)},
+        {("forms/visit-record.yml", "E214", 19)},
     ),
     # ids and files
     "form-called-index": (
@@ -156,7 +159,7 @@ HARDENING: dict[str, tuple[dict[str, str | bytes | None], set[tuple[str, str, in
         },
         # the empty file, the mention of the form it no longer defines, and the unrelated typo
         {("forms/visit-receipt.yml", "E009", 1), ("procedures/01-return-visit.yml", "E207", 56),
-         ("procedures/02-communication.yml", "E207", 34), ("procedures/01-return-visit.yml", "E205", 0)},
+         ("procedures/02-communication.yml", "E207", 36), ("procedures/01-return-visit.yml", "E205", 0)},
     ),
     "ownerless-target": (
         {"procedures/01-return-visit.yml": RETURN_VISIT.replace('unit: "%", role: project-manager-assistant}', 'unit: "%"}')
@@ -166,26 +169,26 @@ HARDENING: dict[str, tuple[dict[str, str | bytes | None], set[tuple[str, str, in
     "refs-typed-twice": (
         {"procedures/01-return-visit.yml": RETURN_VISIT.replace("        # the forms named in 《》 above are refs already (derived)",
                                                                 "        refs: [visit-record]")},
-        {("procedures/01-return-visit.yml", "W243", 58)},
+        {("procedures/01-return-visit.yml", "W243", 60)},
     ),
     "code-outside-the-scheme": (
         {"forms/visit-receipt.yml": RECEIPT.replace("code: WY-JL-01-02", "code: WY-JL-09-02")},
         {("forms/visit-receipt.yml", "E216", 3)},
     ),
     "mention-in-a-form-note": (
-        {"forms/visit-receipt.yml": RECEIPT + "  - note: 按《不存在的规范》填写\n"},
-        {("forms/visit-receipt.yml", "E207", 20)},
+        {"forms/visit-receipt.yml": RECEIPT + f"  - note: 按《不存在的规范》填写\n    {PROPOSED}\n"},
+        {("forms/visit-receipt.yml", "E207", 22)},
     ),
     "mention-in-a-role": (
         {"procedures/roles.yml": (VALID / "procedures/roles.yml").read_text(encoding="utf-8").replace("description: 实施具体回访工作。", "description: 按《不存在的规范》回访。")},
-        {("procedures/roles.yml", "E207", 36)},
+        {("procedures/roles.yml", "E207", 37)},
     ),
     "mention-in-a-revision": (
         {"procedures/01-return-visit.yml": RETURN_VISIT.replace("summary: 补充回访率", "summary: 补充《不存在的规范》")},
         {("procedures/01-return-visit.yml", "E207", 20)},
     ),
     "mention-in-a-deadline-label": (
-        {"procedures/01-return-visit.yml": RETURN_VISIT.replace("{label: 三天内,", "{label: 《不存在的规范》三天内,")},
+        {"procedures/01-return-visit.yml": RETURN_VISIT.replace("{label: 三天内,", f"{{label: 《不存在的规范》三天内, {PROPOSED},")},
         {("procedures/01-return-visit.yml", "E207", 40)},
     ),
 }
@@ -260,8 +263,8 @@ def test_limits_are_named_constants() -> None:
 
 def test_a_deadline_in_a_service_table_line_is_checked_and_rendered(make_repo: MakeRepo) -> None:
     service = (VALID / "procedures" / "03-customer-service.yml").read_text(encoding="utf-8")
-    root = make_repo({"procedures/03-customer-service.yml": service.replace("{label: 每周, every: P1W}", "{label: 每周, every: P}")})
-    assert found(root) == {("procedures/03-customer-service.yml", "E105", 31)}
+    root = make_repo({"procedures/03-customer-service.yml": service.replace("{label: 每周, every: P1W,", "{label: 每周, every: P,")})
+    assert found(root) == {("procedures/03-customer-service.yml", "E105", 33)}
     result = check(VALID, when=TODAY)
     assert result.catalog is not None
     entries = [e for e in result.catalog.deadlines if e.document.id == "customer-service"]
