@@ -124,7 +124,7 @@ def test_console_script_runs(tmp_path: Path) -> None:
     env = {**os.environ, "PROCGEN_TODAY": TODAY.isoformat()}
     result = subprocess.run([str(script), "check", str(root), "--format", "github"], capture_output=True, text=True, env=env, timeout=60)
     assert result.returncode == 1, result.stderr
-    assert result.stdout.count("::error file=procedures/04-memo.yml,line=") == 3
+    assert result.stdout.count("::error file=procedures/04-memo.yml,line=") == 2  # E210 (two A) and E211 (no R)
     assert result.stderr == ""
 
 
@@ -151,25 +151,24 @@ def test_text_format_is_sorted_by_file_and_line(capsys: pytest.CaptureFixture[st
     assert keys == sorted(keys)
     assert [m["path"] for m in parsed if m] == [
         "forms/a-list.yml", "forms/visit-receipt.yml",
-        "procedures/04-memo.yml", "procedures/04-memo.yml", "procedures/04-memo.yml",
+        "procedures/04-memo.yml", "procedures/04-memo.yml",
         "procedures/notes.yml",
     ]
-    assert summary == "共 5 个错误，1 个警告。"
+    assert summary == "共 4 个错误，1 个警告。"
 
 
 def test_json_format(capsys: pytest.CaptureFixture[str], messy: Path) -> None:
     code, out, _ = run(capsys, "check", str(messy), "--format", "json")
     assert code == 1
     payload = json.loads(out)
-    assert payload["errors"] == 5 and payload["warnings"] == 1
+    assert payload["errors"] == 4 and payload["warnings"] == 1
     problems = payload["problems"]
     assert {tuple(sorted(p)) for p in problems} == {("code", "col", "line", "message", "path", "severity")}
     assert [(p["path"], p["line"], p["code"]) for p in problems] == [
         ("forms/a-list.yml", 1, "E008"),
         ("forms/visit-receipt.yml", 13, "E103"),
-        ("procedures/04-memo.yml", 21, "E210"),
-        ("procedures/04-memo.yml", 22, "E211"),
         ("procedures/04-memo.yml", 24, "E210"),
+        ("procedures/04-memo.yml", 25, "E211"),
         ("procedures/notes.yml", 1, "W240"),
     ]
     assert problems[-1]["severity"] == "warning" and problems[0]["severity"] == "error"
@@ -190,7 +189,7 @@ def test_github_format(capsys: pytest.CaptureFixture[str], messy: Path) -> None:
     notice, *lines, summary = out.splitlines()
     assert notice == "::notice title=procgen::不在 git 仓库中：未检查版本规则，也没有历史版本"
     assert lines[0].startswith("::error file=forms/a-list.yml,line=1,col=1,title=E008::")
-    assert lines[2].startswith("::error file=procedures/04-memo.yml,line=21,col=")
+    assert lines[2].startswith("::error file=procedures/04-memo.yml,line=24,col=")
     assert lines[-1].startswith("::warning file=procedures/notes.yml,line=1,col=1,title=W240::")
     assert all(re.match(r"^::(error|warning) file=[^,]+,line=\d+,col=\d+,title=[EW]\d{3}::\S", line) for line in lines)
     assert SUMMARY.match(summary)
