@@ -483,7 +483,11 @@ def test_the_corrective_action_report_weights_writing_room_and_proposes_iso_10_2
     walk(form.layout)
     assert min(lines["原因分析"], lines["纠正措施"], lines["预防措施"]) > 2 * lines["管理者代表意见"]
     proposed = [f for label, f in fields.items() if "立即纠正" in label or "类似不合格" in label]
-    assert len(proposed) >= 2 and all(f.hint == "拟增（待批准）" for f in proposed)
+    assert len(proposed) >= 2
+    # The ISO 10.2 fields are part of the layout the quality department proposes (the seed gives no format):
+    # the proposal says so once, for the whole form, instead of a hint printed on each field.
+    assert form.design is not None and form.design.proposed is not None and "ISO 9001 10.2" in form.design.proposed.reason
+    assert not any(f.hint and "待批准" in f.hint for f in proposed)
 
 
 @pytest.mark.xdist_group("paper-layouts")

@@ -272,7 +272,7 @@ def test_form_text_reads_back(rendered: tuple[Path, BuildResult], catalog: Catal
     out, _ = rendered
     pages = text_of(out / "forms" / "return-visit-record.pdf")
     text = squeeze("".join(pages))
-    for expected in ("回访记录表", "WY-JL-11-02", "版本1.0", "北京市恒瑞物业管理有限公司", "回访内容", "客户签名", "回访人签名",
+    for expected in ("回访记录表", "WY-JL-11-02", "版本1.1", "北京市恒瑞物业管理有限公司", "回访内容", "客户签名", "回访人签名",
                      "项目经理意见", "签名/日期", "第1页共1页", "保存期限：2年·保管：项目处"):
         assert expected in text, expected
     for view in catalog.forms:
