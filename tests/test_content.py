@@ -14,7 +14,17 @@ from conftest import ROOT, TODAY
 from generator.catalog import MENTION
 from generator.check import CheckResult, check
 from generator.loader import load_file
-from generator.models import Document, ExternalFile, FormSchema, Line, Node, NoteBlock, RowBlock, SectionBlock, TableBlock
+from generator.models import (
+    Document,
+    ExternalFile,
+    FormSchema,
+    Line,
+    Node,
+    NoteBlock,
+    RowBlock,
+    SectionBlock,
+    TableBlock,
+)
 from generator.schema_errors import validate
 from generator.typography import full_width
 
