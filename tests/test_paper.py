@@ -181,7 +181,9 @@ def test_the_head_of_a_form(rendered: tuple[Path, BuildResult], catalog: Catalog
     first = squeeze(text_of(out / "forms" / "return-visit-record.pdf")[0])
     assert catalog.company.name in first and "回访记录表" in first
     assert "编号：" in first  # the sheet's own serial number, top right
-    assert "表单编号WY-JL-11-02版本1.0生效日期2024-02-23" in first
+    view = next(f for f in catalog.forms if f.form.id == "return-visit-record")
+    assert f"表单编号WY-JL-11-02版本{view.form.version}生效日期{view.effective}" in first  # the form's version, its document's date
+    assert view.form.version == "1.1"
     assert "No." not in first and "物业服务有限公司" not in first.replace(catalog.company.name, "")
 
 
