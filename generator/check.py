@@ -886,8 +886,8 @@ def versions_raised(ctx: Context) -> Iterator[Problem]:
                     yield ctx.at(located, ("version",), "E233", f"{kind}版本已由 {current.version} 升为 {model.version}，但 revisions 中没有该版本的修订记录（日期、摘要、修改内容）")
                 continue  # a document: E232 says so
             index, entry = entries[-1]
-            if not entry.changes and not entry.data_changes:
-                yield ctx.at(located, ("revisions", index), "E234", f"版本 {model.version} 的修订记录须在 changes 或 data_changes 中逐条写明改了什么")
+            if not (entry.changes or entry.data_changes or entry.approvals or entry.rejections):
+                yield ctx.at(located, ("revisions", index), "E234", f"版本 {model.version} 的修订记录须在 changes 或 data_changes 中逐条写明改了什么（批准拟定内容时为 approvals）")
             continue
         base = current.first
         if start is not None and base.commit.index < start.index:

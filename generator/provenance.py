@@ -205,7 +205,7 @@ def _from_basis(
     if basis.proposed is not None:
         return "proposed", None, None, basis.proposed, None, None
     if basis.approved is not None:
-        version = basis.approved.version
+        version = basis.approved.version or ""
         if not revisions.get(version):
             return "unbacked", None, None, None, version, ("E294", f"已批准于 {version} 版，但该版的修订记录没有 approvals（批准了什么）：请用 procgen approve 记录")
         return "approved", None, None, None, version, None
@@ -350,7 +350,7 @@ class Walker:
 
     def _matrix_row(self, row: MatrixRow, loc: Loc, doc: Document, revisions: dict[str, bool]) -> Iterator[Statement]:
         home = doc.id
-        activity = f"矩阵「{row.activity}」"
+        activity = f"「{row.activity}」"
         source: str | None = None
         if row.basis is None:
             yield Statement(loc, "activity", activity, "unbacked", problem=("E290", f"{activity}没有出处：请引原文中说这项活动的字句（basis: {{quote: …}}），或标为拟定（basis: {{proposed: …}}）"))
@@ -423,7 +423,10 @@ class Walker:
         for key, group in items:
             for i, item in enumerate(group):
                 what = f"角色「{item.name}」" if key == "roles" else f"部门「{item.name}」"
-                if item.basis is not None:
+                if item.basis is not None and item.basis.approved is not None:
+                    # roles.yml has no versions: the commit that approved the role is its record
+                    yield Statement((key, i, "basis"), "role-definition", what, "approved", approved=str(item.basis.approved.date or ""), role=item.id)
+                elif item.basis is not None:
                     yield self._explicit(item.basis, (key, i, "basis"), "role-definition", what, "", {}, item.id)
                 elif self.names.named(item.id, everything):
                     yield Statement((key, i), "role-definition", what, "stated", role=item.id)

@@ -305,7 +305,7 @@ def test_controlled_copy(rendered: tuple[Path, BuildResult]) -> None:
     text = squeeze("".join(pages))
     for expected in ("文件编号", "批准", "总裁", "下次评审", "2025-02-23", "4.1.1", "投诉事件的回访率要求达到100%",
                      "职责矩阵", "负责（R）", "记录与表单", "WY-JL-11-02", "相关文件", "待编制", "修订记录", "首次发布",
-                     '"重大投拆"改为"重大投诉"', "编制项目处审核批准总裁", "签名签名签名", "打印日期2024-02-23",
+                     '"重大投拆"改为"重大投诉"', "编制项目处审核批准总裁", "签名签名签名", "版本生成日期2024-02-23",
                      "本文件以网站最新版为准"):
         assert expected in text, expected
     assert "评审已逾期" not in text  # printed 2024-02-23, review due 2025-02-23
