@@ -717,7 +717,7 @@ def statements_have_a_basis(ctx: Context) -> Iterator[Problem]:
         for statement in statements:
             if statement.problem:
                 code, message = statement.problem
-                yield ctx.at(located, statement.loc, code, message, key=statement.loc[-1] == "role_basis")
+                yield ctx.at(located, statement.loc, code, message, key=statement.loc[-1] in ("role_basis", "layout"))
             if statement.proposal:
                 for key in ("by", "approver"):
                     role_id = getattr(statement.proposal, key)

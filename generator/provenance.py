@@ -168,7 +168,9 @@ def document_text(doc: Document) -> DocumentText:
             gathered += own + below
         return gathered
 
-    out.all_text = "".join(c.own for c in out.clauses[:1] if c.loc == ("intro",)) + walk(doc.body, ("body",), "")
+    # The document's title heads every clause (第8篇 物业管理客户服务组职责: each duty is the group's).
+    title = folded(doc.title + "".join(doc.aliases))
+    out.all_text = title + "".join(c.own for c in out.clauses[:1] if c.loc == ("intro",)) + walk(doc.body, ("body",), title)
     return out
 
 
@@ -403,7 +405,7 @@ class Walker:
             yield self._explicit(retention.basis, ("retention", "basis"), "retention", what, home, revisions)
         title = f"《{form.title}》的栏目与格式"
         if form.design is None:
-            yield Statement(("design",), "design", title, "unbacked", problem=("E290", "表单格式没有出处：原文给出栏目时引原文（design: {quote: …}），否则标为拟定（design: {proposed: …}）"))
+            yield Statement(("layout",), "design", title, "unbacked", problem=("E290", "表单格式没有出处：原文给出栏目时引原文（design: {quote: …}），否则标为拟定（design: {proposed: …}）"))
         else:
             yield self._explicit(form.design, ("design",), "design", title, home, revisions)
         for loc, block in _notes(form.layout, ("layout",)):
