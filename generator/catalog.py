@@ -1152,7 +1152,7 @@ def build_catalog(
                 retention=retention_text(form),
                 filled_by=[resolver.role(r) for r in form.filled_by],
                 used_by=used_by,
-                effective=effective.get(form.procedure),
+                effective=_form_effective(form, effective.get(form.procedure)),
             )
         )
     targets = [TargetEntry(d, s, t, row, None) for d in doc_views for s in d.walk() for t, row in _all_targets(s)]
@@ -1246,6 +1246,12 @@ def _provenance(
         if statement.role:
             add(statement, resolver.role(statement.role), top[0][0] if top else statement.role, "", ROLES_FILE, "岗位设置")
     return pending
+
+
+def _form_effective(form: FormSchema, issued: dt.date | None) -> dt.date | None:
+    """A form is in force from its document's effective date, or from its own latest revision when later."""
+    dates = [d for d in (issued, *(r.date for r in form.revisions if not r.is_review)) if d is not None]
+    return max(dates) if dates else None
 
 
 def _cited_ids(doc: DocumentView) -> set[str]:

@@ -248,8 +248,14 @@ class Walker:
     """Walks the files of a repository and says where each statement comes from."""
 
     def __init__(self, documents: Iterable[Document], roles: RolesFile | None) -> None:
-        self.documents = {doc.id: doc for doc in documents}
-        self.texts = {doc_id: document_text(doc) for doc_id, doc in self.documents.items()}
+        documents = list(documents)
+        self.documents: dict[str, Document] = {}
+        self.texts: dict[str, DocumentText] = {}
+        self._own: dict[int, DocumentText] = {}  # by the model's identity: two files may share an id (E203)
+        for doc in documents:
+            text = self._own[id(doc)] = document_text(doc)
+            self.documents.setdefault(doc.id, doc)
+            self.texts.setdefault(doc.id, text)
         self.names = Names.of(roles)
         self.roles = roles
         self._clauses = {doc_id: {c.loc: c for c in text.clauses} for doc_id, text in self.texts.items()}
@@ -315,7 +321,8 @@ class Walker:
 
     def document(self, doc: Document) -> Iterator[Statement]:
         revisions = {rev.version: bool(rev.approvals) for rev in doc.revisions}
-        clauses = self._clauses[doc.id]
+        own = self._own.get(id(doc)) or document_text(doc)
+        clauses = {c.loc: c for c in own.clauses}
         home = doc.id
 
         def walk(nodes: list[Node], loc: Loc) -> Iterator[Statement]:
