@@ -803,7 +803,8 @@ class Resolver:
                 self.titles.setdefault(title, link)
         self.roles: dict[str, Link] = {}
         for role in [*departments, *roles]:
-            self.roles[role.id] = Link("role", role.id, role.name)
+            # a role no document names is proposed: so is every duty or cell given to it
+            self.roles[role.id] = Link("role", role.id, role.name, proposed=_proposed(role.basis))
 
     def overlay(self, doc: Document) -> Resolver:
         """This resolver with one document replaced by another version of it (its title and aliases
