@@ -1015,9 +1015,8 @@ def build_catalog(
         for cited_id in _cited_ids(d):
             users.setdefault(cited_id, []).append(resolver.links[d.id])
     form_views = []
-    for path, form in sorted(forms, key=lambda pf: pf[1].code):
-        if only is not None and form.procedure not in only:
-            continue
+    chosen = forms if only is None else [pf for pf in forms if pf[1].procedure in only]  # sort the few, not all
+    for path, form in sorted(chosen, key=lambda pf: pf[1].code):
         used_by = users.get(form.id, [])
         form_views.append(
             FormView(

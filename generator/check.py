@@ -861,6 +861,8 @@ def versions_raised(ctx: Context) -> Iterator[Problem]:
         if start is not None and base.commit.index < start.index:
             base = history.at(ident, start) or base
         assert base.blob is not None
+        if history.same_content(base.blob, located):
+            continue  # the digests agree: no blob to read
         old, found = load_blob(history.blob(base.blob))
         if old is None or found:
             continue  # the committed text does not parse: nothing to compare with
@@ -967,6 +969,8 @@ def _check(root: Path, *, when: dt.date | None = None, drafts: bool = False, qui
     notices = [ctx.history.notice] if ctx.history is not None and ctx.history.notice else []
     for fn in RULES:
         problems.extend(fn(ctx))
+    if ctx.history is not None:
+        ctx.history.save()
     # The company's vocabulary: every term it maps to must stand in the definitions' text.
     vocab_at, vocabulary, found = load_vocabulary(root)
     clauses = _texts_of([*loaded.documents, *([loaded.roles] if loaded.roles is not None else [])])
