@@ -130,7 +130,7 @@ def facts(catalog: Catalog, role_id: str, numbers: FactNumbers | None = None) ->
         found.append(Fact(f"{doc.id}:matrix:matrix:{index}", "matrix", doc, "matrix", clause,
                           f"职责矩阵 {row.activity.text}：{letters_text(tuple(letters))}（{clause}）",
                           matrix=row, letters=tuple(letters)))
-    order = {doc.id: i for i, doc in enumerate(catalog.documents)}
+    order = catalog.once("document-order", lambda: {doc.id: i for i, doc in enumerate(catalog.documents)})  # not per role
     kinds = {"duty": 0, "service": 0, "target": 1, "deadline": 2, "matrix": 3}
     return sorted(found, key=lambda f: (order[f.document.id], kinds[f.kind]))  # stable: document order kept within
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .catalog import Catalog, DocumentView, Link, Resolver, build_catalog
+from .diskcache import Store, enabled, key_of
 from .history import Commit, History, Span
 from .loader import load_blob
 from .models import Document, FormSchema, Revision
@@ -78,15 +79,15 @@ class VersionView:
 def _old_catalog(inputs: dict[str, Any], path: str, doc: Document, resolver: Resolver, index: _Index) -> Catalog | None:
     """The catalog of an earlier version of one document among today's others: only that document's
     views are built (``only``), the others are known to its links, so each version costs its own size."""
-    documents = list(inputs["documents"])
-    if doc.id in index.positions:
-        at = index.positions[doc.id]
-        documents[at] = (documents[at][0], doc)
-    else:
-        documents.append((path, doc))
-    forms = index.forms.get(doc.id, [])  # its own forms: the others have no view in this catalog
+    # Given alone, with its number among today's documents (after them when it is no longer one), and
+    # with its own forms: the others are known to its links through the resolver.
+    at = index.positions.get(doc.id)
+    number = at + 1 if at is not None else len(index.positions) + 1
+    documents = [(inputs["documents"][at][0] if at is not None else path, doc)]
+    forms = index.forms.get(doc.id, [])
     try:
-        return build_catalog(**dict(inputs, documents=documents, forms=forms), only=frozenset({doc.id}), resolver=resolver.overlay(doc))
+        return build_catalog(**dict(inputs, documents=documents, forms=forms), only=frozenset({doc.id}),
+                             resolver=resolver.overlay(doc), first_number=number)
     except (KeyError, ValueError, StopIteration):  # it names something that no longer exists
         return None
 
@@ -108,13 +109,23 @@ def _positions(inputs: dict[str, Any]) -> _Index:
 
 
 def _old_document(history: History, span: Span) -> Document | None:
-    """The document as committed at the end of ``span``, validated (None when it does not parse or validate)."""
-    assert span.last.blob is not None
-    located, found = load_blob(history.blob(span.last.blob))
-    if located is None or found:
-        return None
-    model, _ = validate(Document, located)
-    return model if isinstance(model, Document) else None
+    """The document as committed at the end of ``span``, validated (None when it does not parse or
+    validate): once per blob, kept on disk by the blob's hash (``.cache/history/documents/``)."""
+    blob = span.last.blob
+    assert blob is not None
+    store = Store(history.root / ".cache" / "history" / "documents") if enabled() else None
+    key = key_of("document", blob)
+    kept = store.get(key) if store is not None else None
+    if isinstance(kept, tuple) and len(kept) == 1 and (kept[0] is None or isinstance(kept[0], Document)):
+        return kept[0]
+    located, found = load_blob(history.blob(blob))
+    old = None
+    if located is not None and not found:
+        model, _ = validate(Document, located)
+        old = model if isinstance(model, Document) else None
+    if store is not None:
+        store.put(key, (old,))
+    return old
 
 
 def _committed(inputs: dict[str, Any], history: History, doc_id: str, fallback: Document | None,
