@@ -1093,16 +1093,18 @@ def build_catalog(
     *,
     only: frozenset[str] | None = None,
     resolver: Resolver | None = None,
+    first_number: int = 1,
 ) -> Catalog:
     """Cross-link validated definitions and compute the derived views (no checks here).
 
     ``only``: the views of these documents (and their forms) alone, every other definition still
     known to the links — what an earlier version of one document needs (generator/versions.py), at
-    the cost of that document, not of the whole manual. ``resolver``: the links, when already made."""
+    the cost of that document, not of the whole manual. ``resolver``: the links, when already made.
+    ``first_number``: the number of the first of ``documents`` (an old version given alone keeps its own)."""
     if resolver is None:
         resolver = Resolver([d for _, d in documents], [f for _, f in forms], external, roles, departments)
     doc_views: list[DocumentView] = []
-    for number, (path, doc) in enumerate(documents, start=1):
+    for number, (path, doc) in enumerate(documents, start=first_number):
         if only is not None and doc.id not in only:
             continue
         top_style = doc.numbering
@@ -1140,9 +1142,8 @@ def build_catalog(
         for cited_id in _cited_ids(d):
             users.setdefault(cited_id, []).append(resolver.links[d.id])
     form_views = []
-    for path, form in sorted(forms, key=lambda pf: pf[1].code):
-        if only is not None and form.procedure not in only:
-            continue
+    chosen = forms if only is None else [pf for pf in forms if pf[1].procedure in only]  # sort the few, not all
+    for path, form in sorted(chosen, key=lambda pf: pf[1].code):
         used_by = users.get(form.id, [])
         form_views.append(
             FormView(

@@ -487,6 +487,19 @@ def test_same_inputs_give_the_same_bytes(tmp_path: Path, monkeypatch: pytest.Mon
     assert metadata["/CreationDate"] == metadata["/ModDate"] == "D:20240223000000Z"
 
 
+@pytest.mark.slow
+def test_two_builds_give_identical_pdfs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Same commit, same bytes: a controlled copy (PDF/A) and the whole manual (its forms bound in, numbered
+    in the whole), each rendered twice in fresh worker processes with caches of their own."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    only = ["return-visit", "manual"]
+    for run in ("a", "b"):
+        result = build(load_catalog(ROOT), ROOT, tmp_path / run, only=only, jobs=2, cache_dir=tmp_path / f"cache-{run}")
+        assert sorted(r.output for r in result.rendered) == ["manual.pdf", "procedures/return-visit.pdf"]
+    for name in ("manual.pdf", "procedures/return-visit.pdf"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+
+
 def test_there_is_no_fillable_option() -> None:
     """Removed (issue 27): WeasyPrint's AcroForm fields embed the whole CJK font and take no names or tooltips."""
     from generator.cli import main
