@@ -803,7 +803,8 @@ class Resolver:
                 self.titles.setdefault(title, link)
         self.roles: dict[str, Link] = {}
         for role in [*departments, *roles]:
-            self.roles[role.id] = Link("role", role.id, role.name)
+            # a role no document names is proposed: so is every duty or cell given to it
+            self.roles[role.id] = Link("role", role.id, role.name, proposed=_proposed(role.basis))
 
     def overlay(self, doc: Document) -> Resolver:
         """This resolver with one document replaced by another version of it (its title and aliases
@@ -1092,16 +1093,18 @@ def build_catalog(
     *,
     only: frozenset[str] | None = None,
     resolver: Resolver | None = None,
+    first_number: int = 1,
 ) -> Catalog:
     """Cross-link validated definitions and compute the derived views (no checks here).
 
     ``only``: the views of these documents (and their forms) alone, every other definition still
     known to the links — what an earlier version of one document needs (generator/versions.py), at
-    the cost of that document, not of the whole manual. ``resolver``: the links, when already made."""
+    the cost of that document, not of the whole manual. ``resolver``: the links, when already made.
+    ``first_number``: the number of the first of ``documents`` (an old version given alone keeps its own)."""
     if resolver is None:
         resolver = Resolver([d for _, d in documents], [f for _, f in forms], external, roles, departments)
     doc_views: list[DocumentView] = []
-    for number, (path, doc) in enumerate(documents, start=1):
+    for number, (path, doc) in enumerate(documents, start=first_number):
         if only is not None and doc.id not in only:
             continue
         top_style = doc.numbering
@@ -1139,9 +1142,8 @@ def build_catalog(
         for cited_id in _cited_ids(d):
             users.setdefault(cited_id, []).append(resolver.links[d.id])
     form_views = []
-    for path, form in sorted(forms, key=lambda pf: pf[1].code):
-        if only is not None and form.procedure not in only:
-            continue
+    chosen = forms if only is None else [pf for pf in forms if pf[1].procedure in only]  # sort the few, not all
+    for path, form in sorted(chosen, key=lambda pf: pf[1].code):
         used_by = users.get(form.id, [])
         form_views.append(
             FormView(
@@ -1152,7 +1154,7 @@ def build_catalog(
                 retention=retention_text(form),
                 filled_by=[resolver.role(r) for r in form.filled_by],
                 used_by=used_by,
-                effective=effective.get(form.procedure),
+                effective=_form_effective(form, effective.get(form.procedure)),
             )
         )
     targets = [TargetEntry(d, s, t, row, None) for d in doc_views for s in d.walk() for t, row in _all_targets(s)]
@@ -1246,6 +1248,12 @@ def _provenance(
         if statement.role:
             add(statement, resolver.role(statement.role), top[0][0] if top else statement.role, "", ROLES_FILE, "岗位设置")
     return pending
+
+
+def _form_effective(form: FormSchema, issued: dt.date | None) -> dt.date | None:
+    """A form is in force from its document's effective date, or from its own latest revision when later."""
+    dates = [d for d in (issued, *(r.date for r in form.revisions if not r.is_review)) if d is not None]
+    return max(dates) if dates else None
 
 
 def _cited_ids(doc: DocumentView) -> set[str]:

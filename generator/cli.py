@@ -124,7 +124,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     # and full collections during the JSON steps after it cost a third of a large check.
     gc.disable()
     result = check(root)
-    extra = {"notices": result.notices, "reviews": reviews_json(result), "retraining": retraining_json(result)}
+    extra: dict[str, object] = {"notices": result.notices}
+    if args.format == "json":  # only JSON carries them: text and github output would not print them
+        extra |= {"reviews": reviews_json(result), "retraining": retraining_json(result)}
     sys.stdout.write(FORMATTERS[args.format](result.problems, extra))
     if args.format == "text":
         for notice in result.notices:

@@ -250,10 +250,14 @@ class Walker:
     """Walks the files of a repository and says where each statement comes from."""
 
     def __init__(self, documents: Iterable[Document], roles: RolesFile | None) -> None:
+        documents = list(documents)
         self.documents: dict[str, Document] = {}
+        self.texts: dict[str, DocumentText] = {}
+        self._own: dict[int, DocumentText] = {}  # by the model's identity: two files may share an id (E203)
         for doc in documents:
-            self.documents.setdefault(doc.id, doc)  # a duplicate id is E203 already: the first is the document
-        self.texts = {doc_id: document_text(doc) for doc_id, doc in self.documents.items()}
+            text = self._own[id(doc)] = document_text(doc)
+            self.documents.setdefault(doc.id, doc)
+            self.texts.setdefault(doc.id, text)
         self.names = Names.of(roles)
         self.roles = roles
         self._clauses = {doc_id: {c.loc: c for c in text.clauses} for doc_id, text in self.texts.items()}
@@ -321,10 +325,8 @@ class Walker:
 
     def document(self, doc: Document) -> Iterator[Statement]:
         revisions = {rev.version: bool(rev.approvals) for rev in doc.revisions}
-        if self.documents.get(doc.id) is doc:
-            clauses = self._clauses[doc.id]
-        else:  # a second document with the same id (E203): its own clauses, not the first one's
-            clauses = {c.loc: c for c in document_text(doc).clauses}
+        own = self._own.get(id(doc)) or document_text(doc)
+        clauses = {c.loc: c for c in own.clauses}
         home = doc.id
 
         def walk(nodes: list[Node], loc: Loc) -> Iterator[Statement]:
