@@ -24,6 +24,7 @@ KEYWORDS = ANNOTATIONS | {
     "$defs", "$ref", "type", "properties", "required", "additionalProperties", "items", "anyOf", "oneOf",
     "allOf", "enum", "const", "pattern", "minItems", "maxItems", "minLength", "maxLength", "minimum",
     "maximum", "exclusiveMinimum", "exclusiveMaximum", "discriminator",
+    "propertyNames",  # draft 2020-12: the schema every key of a mapping meets (role_basis, people: a role id, not empty)
 }
 
 
@@ -91,7 +92,7 @@ def _check_schema(node: Any, defs: dict[str, Any], where: str) -> None:
     for key in ("anyOf", "oneOf", "allOf"):
         for i, child in enumerate(node.get(key, [])):
             _check_schema(child, defs, f"{where}/{key}/{i}")
-    for key in ("items", "additionalProperties"):
+    for key in ("items", "additionalProperties", "propertyNames"):
         if key in node:
             _check_schema(node[key], defs, f"{where}/{key}")
 
@@ -168,11 +169,16 @@ def _errors(value: Any, node: Any, defs: dict[str, Any], where: str = "") -> lis
         for key in node.get("required", []):
             if key not in value:
                 out.append(f"{where}: missing {key}")
+        if "propertyNames" in node:
+            for key in value:
+                out += _errors(key, node["propertyNames"], defs, f"{where}/{key} (key)")
         for key, item in value.items():
             if key in props:
                 out += _errors(item, props[key], defs, f"{where}/{key}")
             elif node.get("additionalProperties") is False:
                 out.append(f"{where}: unknown {key}")
+            elif isinstance(node.get("additionalProperties"), dict):  # a mapping by key: role_basis, people
+                out += _errors(item, node["additionalProperties"], defs, f"{where}/{key}")
     if "anyOf" in node and all(_errors(value, n, defs, where) for n in node["anyOf"]):
         out.append(f"{where}: matches no anyOf branch")
     if "oneOf" in node and sum(not _errors(value, n, defs, where) for n in node["oneOf"]) != 1:
@@ -222,3 +228,14 @@ def test_schema_lines_point_at_existing_files() -> None:
         match = re.fullmatch(r"# yaml-language-server: \$schema=(\S+)", first)
         assert match, path
         assert (path.parent / match.group(1)).resolve().is_file(), path
+
+
+def test_the_schema_checks_the_keys_and_values_of_a_mapping() -> None:
+    # role_basis (and company.yml people) is a mapping by role id: the key is not empty, each value is a basis.
+    schema = json.loads((SCHEMAS / "document.json").read_text(encoding="utf-8"))
+    defs = schema["$defs"]
+    proposal = {"proposed": {"by": "quality-dept", "reason": "测试用例"}}
+    row = {"activity": "回访", "R": ["property-officer"], "role_basis": {"property-officer": proposal}}
+    assert _errors(row, defs["MatrixRow"], defs) == []
+    assert _errors({**row, "role_basis": {"": proposal}}, defs["MatrixRow"], defs)
+    assert _errors({**row, "role_basis": {"property-officer": {"said": "回访"}}}, defs["MatrixRow"], defs)
