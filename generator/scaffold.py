@@ -10,6 +10,11 @@ and what to change. What can be derived is derived, so the new file is valid the
   serial number, and that document's owner as its keeper;
 - a role is appended to ``procedures/roles.yml`` as text: every byte above it stays as it was.
 
+What the company's text (the seed) does not state is written as a proposal (拟定·待批准, see
+generator/provenance.py): a new form's retention period and layout, and a new role that no document
+names, get ``basis: {proposed: {by, reason}}``, ``by`` being the role that proposes most often in the
+repository. A new document's duties name their roles in their own text, so they need none.
+
 Nothing is ever overwritten, and nothing is left half-written: every write goes through
 generator/files.py (locked, compared before replacing, atomic, keeping line ends, mode and links).
 
@@ -31,6 +36,7 @@ import sys
 import tempfile
 import unicodedata
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -127,6 +133,8 @@ class _Repository:
     external_ids: set[str] = field(default_factory=set)
     codes: set[str] = field(default_factory=set)
     titles: set[str] = field(default_factory=set)
+    proposers: Counter[str] = field(default_factory=Counter)
+    """How often each role proposes (``proposed: {by: …}``) in the documents, forms and roles.yml."""
 
     @property
     def role_ids(self) -> list[str]:
@@ -140,6 +148,26 @@ class _Repository:
 
     def documents_with_id(self, doc_id: str) -> list[_DocumentFile]:
         return [d for d in self.documents if doc_id in (d.id, d.data.get("id"))]
+
+    def proposer(self, fallback: str) -> str:
+        """The role that proposes what the seed does not state: the one most proposals name (usually the
+        quality department, which edits the manual), else ``fallback``."""
+        known = set(self.role_ids)
+        counts = Counter({role: n for role, n in self.proposers.items() if role in known})
+        return counts.most_common(1)[0][0] if counts else fallback
+
+
+def _proposers(data: Any) -> Iterator[str]:
+    """The ``by`` of every ``proposed:`` in a file's data."""
+    if isinstance(data, dict):
+        proposed = data.get("proposed")
+        if isinstance(proposed, dict) and isinstance(proposed.get("by"), str):
+            yield proposed["by"]
+        for value in data.values():
+            yield from _proposers(value)
+    elif isinstance(data, list):
+        for value in data:
+            yield from _proposers(value)
 
 
 def _mapping(root: Path, path: Path) -> dict[str, Any]:
@@ -183,6 +211,7 @@ def _repository(root: Path) -> _Repository:
             repo.documents.append(_DocumentFile(path, match.group(1), match.group(2), data))
             repo.codes.update(texts_of(data.get("code")))
             repo.titles.update(texts_of(data.get("title")) + texts_of(data.get("aliases")))
+            repo.proposers.update(_proposers(data))
         elif path.name == "external.yml":
             items = _mapping(root, path).get("documents")
             for item in items if isinstance(items, list) else []:
@@ -195,6 +224,8 @@ def _repository(root: Path) -> _Repository:
         repo.form_ids.update(texts_of(data.get("id")))
         repo.codes.update(texts_of(data.get("code")))
         repo.titles.update(texts_of(data.get("title")) + texts_of(data.get("aliases")))
+        repo.proposers.update(_proposers(data))
+    repo.proposers.update(r.basis.proposed.by for r in [*repo.roles.departments, *repo.roles.roles] if r.basis and r.basis.proposed)
     return repo
 
 
@@ -357,6 +388,18 @@ def _document_number(repo: _Repository, code: str | None) -> tuple[str, str]:
         n += 1
 
 
+def _matrix_approver_example(owner: str, approver: str, approver_name: str) -> list[str]:
+    """The A of the template's matrix example, with its basis: the duty written above when the approver
+    has one of its own (it says 负责本文件的批准), else a proposal."""
+    if approver == owner:
+        return [
+            f"#     A: {approver}",
+            "#     role_basis:",
+            f"#       {approver}: {{proposed: {{by: {owner}, reason: 原文未写明由谁批准；拟由{_comment(approver_name)}批准，待批准}}}}",
+        ]
+    return [f"#     A: {approver}", "#     role_basis:", f"#       {approver}: {{quote: {_comment(approver_name)}负责本文件的批准}}"]
+
+
 def _document_text(repo: _Repository, doc_id: str, code: str, title: str, kind: str, owner: str, approver: str,
                    today: dt.date, name: str, chosen: tuple[bool, bool]) -> str:
     owner_name, approver_name = repo.name_of(owner), repo.name_of(approver)
@@ -406,6 +449,10 @@ def _document_text(repo: _Repository, doc_id: str, code: str, title: str, kind: 
         "# 正文：每个条目可有 title（标题，不带编号）、text（段落）、items（下级条目）与 style（下级的编号样式，",
         "# decimal 为 3.1、3.2…，latin-paren 为 a)、b)…）；roles 写由谁负责，refs 写所用表单的 id，",
         "# deadlines 与 targets 写期限与目标（写法见 README 的表格）。",
+        "# 出处：正文是公司的原文，其余的数据须有出处。roles 中的角色须在本条（或上级条目）的文字中提到其名称或别名，",
+        "# 否则写 role_basis：{角色 id: {quote: 原文中把这项工作交给它的字句}}，原文没有时写",
+        "# {角色 id: {proposed: {by: 提出的部门或岗位 id, reason: 原文说了什么、未说什么、拟如何}}}（网站上标“拟定·待批准”）；",
+        "# deadlines 的 label、targets 的数值须照本条原文写，否则同样写 basis: {quote: …} 或 basis: {proposed: …}。",
         "body:",
         "  - title: 目的",
         "    text: 待补充：说明制定本文件的目的。",
@@ -432,11 +479,15 @@ def _document_text(repo: _Repository, doc_id: str, code: str, title: str, kind: 
         "  #       roles: [property-officer]",
         "  #       deadlines:",
         "  #         - {label: 三天内, within: P3D, after: 投诉处理完毕}",
-        "# 职责矩阵（可选）：每项活动 负责（R）、批准（A，恰有一个）、咨询（C）、知会（I），如：",
+        "# 职责矩阵（可选）：每项活动 负责（R）、批准（A，至多一个；原文没有审批人时不写 A）、咨询（C）、知会（I）。",
+        "# basis 为这项活动的出处：引本文件中说这项活动的字句（quote，一字不差，且只见于一条），R、C、I 须在所引条文中提到；",
+        "# A 须在 role_basis 中引原文中由它审批、批准的字句，否则标为拟定（proposed）。原文没有的活动整行写",
+        "# basis: {proposed: {by: …, reason: …}}。如：",
         "# matrix:",
         "#   - activity: 编制与修订本文件",
+        f"#     basis: {{quote: {_comment(owner_name)}负责本文件的编制、修订和实施监督}}",
         f"#     R: [{owner}]",
-        f"#     A: {approver}",
+        *_matrix_approver_example(owner, approver, approver_name),
         f"# 本文件使用或保存的表单 id（可选）：用 procgen new form ID --procedure {doc_id} 新建。",
         "# records: []",
         "# 相关文件 id（可选）：procedures/ 中的文件或 procedures/external.yml 中的外部文件。",
@@ -471,7 +522,9 @@ def _new_form(repo: _Repository, args: argparse.Namespace, today: dt.date) -> tu
     if keeper is None:
         doc_owner = owner_doc.data.get("owner")
         keeper = doc_owner if doc_owner in repo.role_ids else _most_used(repo, "owner", repo.role_ids[0])
-    text = _form_text(repo, form_id, code, title, owner_doc, keeper, today, chosen=args.owner is not None)
+    owner_of_doc = owner_doc.data.get("owner")
+    proposer = repo.proposer(owner_of_doc if owner_of_doc in repo.role_ids else keeper)
+    text = _form_text(repo, form_id, code, title, owner_doc, keeper, proposer, today, chosen=args.owner is not None)
     from .models import FormSchema
 
     form = _validated(f"forms/{form_id}.yml", text, FormSchema, "form")
@@ -510,8 +563,9 @@ def _form_code(repo: _Repository, owner: _DocumentFile, code: str | None) -> str
 
 
 def _form_text(repo: _Repository, form_id: str, code: str, title: str, owner: _DocumentFile, keeper: str,
-               today: dt.date, chosen: bool) -> str:
+               proposer: str, today: dt.date, chosen: bool) -> str:
     keeper_name = repo.name_of(keeper)
+    by = _proposer_note(repo, proposer, "所属文件的归口部门")
     keeper_note = "由 --owner 指定" if chosen else f"暂取所属文件的归口部门 {_comment(keeper_name)}，请确认"
     lines = [
         SCHEMA_LINE.format("form"),
@@ -538,14 +592,21 @@ def _form_text(repo: _Repository, form_id: str, code: str, title: str, owner: _D
         f"  keeper: {keeper}",
         f"  location: {_scalar(keeper_name)}",
         "  # 上交时间（可选），如 handover: {label: 每月月底, every: P1M, window: month-end}",
+        "  # 保存期限的出处：原文规定了这张表的保存期限时引原文 basis: {quote: 原文字句}（一字不差，且只见于所属文件的一条）；",
+        f"  # 原文未规定时标为拟定（网站上标“拟定·待批准”）：by 为提出的部门或岗位 id（{by}，请确认），",
+        "  # reason 写原文说了什么、未说什么、拟如何。",
+        f"  basis: {{proposed: {{by: {proposer}, reason: 原文未规定保存期限；拟保存两年，待批准}}}}",
         "# 纸张方向：portrait 纵向；栏目多时用 landscape 横向。",
         "orientation: portrait",
         "# 填写本表的岗位或部门 id：暂与保存者相同，请改为实际填写的人。",
         f"filled_by: [{keeper}]",
         "# 是否在右上角印“编号：＿＿”（每张表的流水号）。",
         "numbered: true",
+        "# 栏目与格式的出处：原文给出这张表的栏目时引原文 design: {quote: 原文字句}；否则栏目是编者的设计，标为拟定。",
+        f"design: {{proposed: {{by: {proposer}, reason: 原文未给出栏目；栏目为拟定}}}}",
         "# 版面，自上而下：row 一行字段（各字段 span 合计不超过 12 格）；table 空白表格（columns 各列及相对宽度 width，",
-        "# rows 空行数，numbered 在首列印 1、2、3…）；note 说明文字；section 带标题的一组（其下再写 blocks）。",
+        "# rows 空行数，numbered 在首列印 1、2、3…）；note 说明文字（每条须有 basis：引原文 quote，或拟定 proposed）；",
+        "# section 带标题的一组（其下再写 blocks）。",
         "# 字段 type：text 文字、date 日期、datetime 日期时间、number 数字（可加 unit）、choice 选项（options，",
         "# multiple 可多选）、checkbox 勾选框、textarea 多行（lines 行数）、signature 签名（默认带日期栏）、",
         "# photo 照片框（不印书写线）。card: true 时第一个 section 印成卡片大小的证件（85.6 × 54 mm），其余为存根。",
@@ -590,6 +651,8 @@ def _new_role(repo: _Repository, args: argparse.Namespace, today: dt.date) -> tu
         hint = _did_you_mean(department, departments) or f"：可用的有 {', '.join(departments[:6])}{' 等' if len(departments) > 6 else ''}"
         raise _Refused(f"--department \"{_printable(department)}\" 不是 procedures/roles.yml 中的部门 id{hint}")
     description = _text(args.description, f"待补充：{name}的职责。", "职责描述", repo, name=False)
+    fallback = departments[0] if departments else repo.roles.roles[0].id
+    proposer = None if _named_by_a_document(repo.root, name) else repo.proposer(_most_used(repo, "owner", fallback))
 
     path = repo.root / "procedures" / "roles.yml"
     shown = "procedures/roles.yml"
@@ -604,13 +667,16 @@ def _new_role(repo: _Repository, args: argparse.Namespace, today: dt.date) -> tu
     offset, item_indent, key_indent = _roles_end(old_text, old)
     newline = "\r\n" if "\r\n" in old_text else "\n"
     entry = _role_lines(role_id, name, department, description, item_indent, " " * key_indent, today,
-                        departments[0] if departments else "management-office", repo.roles.roles[0].id)
+                        departments[0] if departments else "management-office", repo.roles.roles[0].id,
+                        proposer, _proposer_note(repo, proposer) if proposer else "")
     before, after = old_text[:offset], old_text[offset:]
     if before and not before.endswith(("\n", "\r")):
         before += newline
     new_text = before + newline.join(entry) + newline + after
 
-    expected = {"id": role_id, "name": name, **({"department": department} if department else {}), "description": description}
+    expected: dict[str, Any] = {"id": role_id, "name": name, **({"department": department} if department else {}), "description": description}
+    if proposer:
+        expected["basis"] = {"proposed": {"by": proposer, "reason": ROLE_REASON}}
     new, problems = load_text(shown, new_text.encode("utf-8"))
     unchanged = new is not None and not problems and {k: v for k, v in new.data.items() if k != "roles"} == {
         k: v for k, v in old.data.items() if k != "roles"
@@ -625,6 +691,26 @@ def _new_role(repo: _Repository, args: argparse.Namespace, today: dt.date) -> tu
         "请核对名称、所属部门与职责描述，再运行 procgen check。",
         f"在文件的 roles、owner、matrix 或表单的 filled_by 中用 {role_id} 引用它。",
     ]
+
+
+def _proposer_note(repo: _Repository, proposer: str, fallback: str = "其他文件最常用的归口部门") -> str:
+    """Where the ``by`` of a new proposal comes from, for its comment."""
+    source = "本仓库中最常提出拟定的" if proposer in repo.proposers else fallback
+    return f"暂取{source} {_comment(repo.name_of(proposer))}"
+
+
+ROLE_REASON = "原文未提到此角色；拟设，待批准"
+"""Why a new role no document names is a proposal (the editors change it to say what the seed says)."""
+
+
+def _named_by_a_document(root: Path, name: str) -> bool:
+    """Whether a document's text names ``name`` (as the check looks for a role: generator/provenance.py)."""
+    from .check import load_all
+    from .provenance import document_text, folded
+
+    loaded, _ = load_all(root)
+    words = folded(name)
+    return bool(words) and any(words in document_text(doc).all_text for _, doc in loaded.documents)
 
 
 def _roles_end(text: str, located: Any) -> tuple[int, str, int]:
@@ -651,7 +737,7 @@ def _roles_end(text: str, located: Any) -> tuple[int, str, int]:
 
 
 def _role_lines(role_id: str, name: str, department: str | None, description: str, item: str, key: str,
-                today: dt.date, example_department: str, example_role: str) -> list[str]:
+                today: dt.date, example_department: str, example_role: str, proposer: str | None, proposer_note: str) -> list[str]:
     lines = [
         f"{item}# 由 procgen new role 于 {today} 添加：请核对名称、所属部门与职责描述。",
         f"{item}- id: {role_id}",
@@ -672,6 +758,15 @@ def _role_lines(role_id: str, name: str, department: str | None, description: st
         f"{key}# 职责描述：显示在角色页与培训资料的开头，请写明这一角色做什么。",
         f"{key}description: {_scalar(description)}",
     ]
+    if proposer:
+        lines += [
+            f"{key}# 出处：没有哪篇文件的正文提到「{_comment(name)}」，这一角色是拟设的（网站上标“拟定·待批准”，不生成培训资料）。",
+            f"{key}# by 为提出的部门或岗位 id（{proposer_note}，请确认），reason 写原文说了什么、",
+            f"{key}# 未说什么；正文提到这一名称后可删去 basis。",
+            f"{key}basis: {{proposed: {{by: {proposer}, reason: {ROLE_REASON}}}}}",
+        ]
+    else:
+        lines.append(f"{key}# 出处：文件正文已提到「{_comment(name)}」，无需 basis（没有哪篇文件提到的角色须写 basis: {{proposed: …}}）。")
     return lines
 
 

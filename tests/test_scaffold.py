@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import get_args
 
 import pytest
-from conftest import ROOT, TODAY
+from conftest import ROOT, TODAY, VALID
 
 from generator import scaffold
 from generator.check import check
@@ -28,6 +28,22 @@ def repo(tmp_path: Path) -> Path:
     for folder in ("procedures", "forms", "schemas"):
         shutil.copytree(ROOT / folder, root / folder)
     return root
+
+
+@pytest.fixture
+def clean(tmp_path: Path) -> Path:
+    """A copy of the valid fixture: a repository that passes the check, so a new file's problems stand out."""
+    root = tmp_path / "clean"
+    shutil.copytree(VALID, root)
+    return root
+
+
+PROPOSED_FORM = (
+    "  basis: {proposed: {by: quality-dept, reason: 原文未规定保存期限；拟保存两年，待批准}}",
+    "design: {proposed: {by: quality-dept, reason: 原文未给出栏目；栏目为拟定}}",
+)
+"""A new form's retention period and layout: proposals (the seed gives neither), by the quality department."""
+PROPOSED_ROLE = "    basis: {proposed: {by: quality-dept, reason: 原文未提到此角色；拟设，待批准}}"
 
 
 def new(capsys: pytest.CaptureFixture[str], root: Path, *argv: str) -> tuple[int, str, str]:
@@ -108,7 +124,7 @@ def test_new_form_passes_check(repo: Path, capsys: pytest.CaptureFixture[str]) -
     assert (status, err) == (0, "")
     assert "WY-JL-11-04" in out  # return-visit's forms are WY-JL-11-01 … 03
     text = assert_scaffold(repo / "forms" / "visit-log.yml", "form")
-    for line in ("code: WY-JL-11-04", "procedure: return-visit", "  period: P2Y", "  keeper: project-office", "layout:"):
+    for line in ("code: WY-JL-11-04", "procedure: return-visit", "  period: P2Y", "  keeper: project-office", "layout:", *PROPOSED_FORM):
         assert line in text.splitlines()
     assert_checks_clean(repo, "forms/visit-log.yml")
 
@@ -122,6 +138,7 @@ def test_new_role_is_appended_to_roles_yml(repo: Path, capsys: pytest.CaptureFix
     assert after.startswith(before)  # every byte above the new entry as it was
     added = after[len(before):].decode("utf-8")
     assert "  - id: fire-warden\n" in added and "    name: 义务消防员\n" in added and "    department: management-office\n" in added
+    assert PROPOSED_ROLE in added.splitlines()  # no document names 义务消防员
     assert CHINESE_COMMENT.search(added)
     line = int(re.search(r"第 (\d+) 行", out)[1])
     assert after.decode("utf-8").splitlines()[line - 1] == "  - id: fire-warden"
@@ -136,6 +153,56 @@ def test_a_document_its_form_and_a_role_together_pass_check(repo: Path, capsys: 
     result = check(repo, when=TODAY)
     assert result.errors == []
     assert result.catalog is not None and "fire-safety" in {d.id for d in result.catalog.documents}
+
+
+# --------------------------------------------------------------------------- what the seed does not state is a proposal
+
+
+def test_each_kind_passes_check_in_a_clean_repository(clean: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # The valid fixture passes the check: every problem would be the new files'.
+    assert new(capsys, clean, "document", "fire-safety", "--title", "消防安全管理规定")[0] == 0
+    assert new(capsys, clean, "form", "fire-check", "--procedure", "fire-safety", "--title", "消防检查记录表")[0] == 0
+    assert new(capsys, clean, "role", "fire-warden", "--title", "义务消防员")[0] == 0
+    assert check(clean, when=TODAY).problems == []
+    form = (clean / "forms" / "fire-check.yml").read_text(encoding="utf-8").splitlines()
+    assert all(line in form for line in PROPOSED_FORM)
+    assert PROPOSED_ROLE in (clean / "procedures" / "roles.yml").read_text(encoding="utf-8").splitlines()
+    # the document's duties name their roles in their own words: stated, no basis needed
+    text = (clean / "procedures" / "04-fire-safety.yml").read_text(encoding="utf-8")
+    assert "品质管理部负责本文件的编制、修订和实施监督。" in text and "总裁负责本文件的批准。" in text
+    assert "role_basis" not in "".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+
+
+def test_a_role_a_document_names_needs_no_basis(clean: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # 02 says 管理者代表负责保证沟通渠道的建立: the role is the seed's, not a proposal.
+    roles = clean / "procedures" / "roles.yml"
+    before = roles.read_text(encoding="utf-8")
+    assert new(capsys, clean, "role", "management-representative", "--title", "管理者代表")[0] == 0
+    added = roles.read_text(encoding="utf-8")[len(before):]
+    assert "basis:" not in "".join(line for line in added.splitlines() if not line.lstrip().startswith("#"))
+    assert "正文已提到「管理者代表」" in added
+    assert check(clean, when=TODAY).problems == []
+
+
+def test_the_matrix_example_of_a_new_document_passes_when_uncommented(clean: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # The example cites the duties the template writes: R stated by the quoted clause, A by its own duty.
+    assert new(capsys, clean, "document", "fire-safety", "--title", "消防安全管理规定")[0] == 0
+    path = clean / "procedures" / "04-fire-safety.yml"
+    text = path.read_text(encoding="utf-8")
+    head, example = text.split("# matrix:\n", 1)
+    example, tail = example.split("# 本文件使用或保存的表单", 1)
+    assert "A: president" in example and "president: {quote: 总裁负责本文件的批准}" in example
+    path.write_text(head + "matrix:\n" + "".join(line[2:] + "\n" for line in example.splitlines()) + "# 本文件使用或保存的表单" + tail, encoding="utf-8")
+    assert check(clean, when=TODAY).problems == []
+    # an owner who also approves has no duty of approval to quote: the example proposes it
+    assert new(capsys, clean, "document", "fire-drill", "--title", "消防演练规定", "--approver", "quality-dept")[0] == 0
+    path = clean / "procedures" / "05-fire-drill.yml"
+    text = path.read_text(encoding="utf-8")
+    head, example = text.split("# matrix:\n", 1)
+    example, tail = example.split("# 本文件使用或保存的表单", 1)
+    assert "quality-dept: {proposed: {by: quality-dept, reason:" in example
+    path.write_text(head + "matrix:\n" + "".join(line[2:] + "\n" for line in example.splitlines()) + "# 本文件使用或保存的表单" + tail, encoding="utf-8")
+    assert check(clean, when=TODAY).problems == []
 
 
 # --------------------------------------------------------------------------- refusals change nothing
