@@ -56,6 +56,9 @@ _OPS = {">=": "≥", "<=": "≤", "=": "=", ">": ">", "<": "<"}
 RACI_NAMES = {"R": "负责", "A": "批准", "C": "咨询", "I": "知会"}
 RACI_LABELS = {letter: f"{name}（{letter}）" for letter, name in RACI_NAMES.items()}
 
+RACI_NOTE = "原文没有写明由谁批准的活动，A 栏空着。"
+"""Said wherever a matrix is printed: an approver the seed does not name is not invented."""
+
 REVISION_PARTS = (
     ("changes", ""),
     ("data_changes", "责任、期限等标注的更正（正文未改）："),

@@ -40,6 +40,7 @@ from docx.text.paragraph import Paragraph as WordParagraph
 
 from .catalog import (
     RACI_LABELS,
+    RACI_NOTE,
     Catalog,
     DocumentView,
     MeetingView,
@@ -329,7 +330,7 @@ def flowchart_pngs(view: DocumentView) -> list[tuple[str, bytes, int, int]]:
 def _annexes(doc: WordDocument, page: DocumentPage, flows: list[tuple[str, bytes, int, int]]) -> None:
     if page.matrix:
         doc.add_heading("职责矩阵", level=1)
-        doc.add_paragraph(f"{RACI_LABELS['R']} · {RACI_LABELS['A']}（每项活动恰有一个）· {RACI_LABELS['C']} · {RACI_LABELS['I']}")
+        doc.add_paragraph(f"{RACI_LABELS['R']} · {RACI_LABELS['A']} · {RACI_LABELS['C']} · {RACI_LABELS['I']}。{RACI_NOTE}")
         _table(doc, ["活动", *(RACI_LABELS[letter] for letter in "RACI")],
                [[_text(r.row.activity), *r.cells] for r in page.matrix], [5.2, 3.0, 2.6, 2.6, 2.6], size=SMALL_PT)
     if flows:

@@ -12,7 +12,7 @@ from typing import Literal
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from ..catalog import RACI_LABELS, Catalog, revision_parts
+from ..catalog import RACI_LABELS, RACI_NOTE, Catalog, revision_parts
 from ..quiz import quizzes
 from . import STYLESHEET, TEMPLATES
 from .paper import css_variables
@@ -78,6 +78,7 @@ def environment() -> Environment:
     )
     env.globals["raci"] = RACI_LABELS
     env.globals["revision_parts"] = revision_parts
+    env.globals["raci_note"] = RACI_NOTE
     return env
 
 
