@@ -164,7 +164,7 @@ def test_pdf_date_comes_from_source_date_epoch_or_the_content_never_the_clock(
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(dt.datetime(2030, 1, 2, tzinfo=dt.UTC).timestamp())))
     assert source_date(catalog) == dt.datetime(2030, 1, 2, tzinfo=dt.UTC)
     monkeypatch.delenv("SOURCE_DATE_EPOCH")
-    assert source_date(catalog) == dt.datetime(2024, 2, 23, tzinfo=dt.UTC)  # newest effective/revision date
+    assert source_date(catalog) == dt.datetime(2026, 12, 7, tzinfo=dt.UTC)  # newest effective/revision date (the 1.1 versions)
 
 
 # --------------------------------------------------------------------------- the real content, rendered
