@@ -28,7 +28,8 @@ from generator.recurrence import COMPANY_CALENDAR, calendar_path, company_calend
 pytestmark = pytest.mark.usefixtures("fixed_today")
 
 FACTS = yaml.safe_load((ROOT / "tests" / "fixtures" / "seed" / "facts.yml").read_text(encoding="utf-8"))
-YEAR = 2025
+YEAR = 2027
+"""A whole year after every document's effective date (the latest versions take effect 2026-12-07)."""
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 STAMP = dt.datetime(2024, 2, 23, tzinfo=dt.UTC)
 
@@ -173,7 +174,7 @@ def test_month_start_window_is_a_reminder_on_the_first_working_day(calendars: Pa
     [event] = events((calendars / "president.ics").read_bytes())
     assert event["rrule"].to_ical() == b"FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=1"
     assert "前3个工作日内" in str(event["description"])
-    assert event.decoded("dtstart") == dt.date(2024, 3, 1)  # the first working day on or after 2024-02-23
+    assert event.decoded("dtstart") == dt.date(2027, 1, 1)  # the first month-start working day on or after 2026-12-07 (WY-GL-01 1.1)
 
 
 def test_usual_recurrence_is_tentative_and_says_so(calendars: Path) -> None:

@@ -55,7 +55,7 @@ def test_the_matrix_has_every_staff_role_and_every_document_in_catalog_order(cat
     matrix = training_matrix(catalog)
     assert [d.id for d in matrix.documents] == [d.id for d in catalog.documents]
     first = matrix.documents[0]
-    assert (first.code, first.title, first.version) == ("WY-GL-01", "物业服务沟通管理工作程序", "1.0")
+    assert (first.code, first.title, first.version) == ("WY-GL-01", "物业服务沟通管理工作程序", "1.1")
     assert [r.role.id for r in matrix.rows] == [r.id for r in catalog.roles if r.trained]
     assert "customer" not in {r.role.id for r in matrix.rows}
     assert all(len(r.cells) == len(matrix.documents) for r in matrix.rows)
