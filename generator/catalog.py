@@ -1368,7 +1368,8 @@ def _role_views(
             (by_id[role_id].proposed_deadlines if proposed else by_id[role_id].deadlines).append(d_entry)
     for view in views:
         if view.department is not None and not view.is_department:
-            view.department_duties = list(by_id[view.department.id].duties)
+            own = {id(section) for _, section in view.duties}  # a clause naming both is the role's own duty, once
+            view.department_duties = [(d, s) for d, s in by_id[view.department.id].duties if id(s) not in own]
     order = {doc.id: i for i, doc in enumerate(docs)}
     concerned: dict[str, set[int]] = {}  # role id -> the documents it owns or is the audience of
     for i, doc in enumerate(docs):
