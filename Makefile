@@ -81,6 +81,7 @@ test-fast: test-setup
 
 bench: test-setup
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/git_history.py
 	$(BIN)/python bench/pdf_bench.py
 	$(BIN)/python bench/pdf_size.py
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import ChainMap
+from collections import ChainMap, Counter
 from collections.abc import Callable, Iterator, MutableMapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
 from . import numbering
 from .models import (
+    Basis,
     CompanyFile,
     Deadline,
     Department,
@@ -26,9 +27,12 @@ from .models import (
     MatrixRow,
     Meeting,
     Node,
+    Revision,
     Role,
+    RolesFile,
     Target,
 )
+from .provenance import KINDS, Statement, Walker
 
 if TYPE_CHECKING:
     from .versions import VersionView
@@ -51,6 +55,19 @@ _PERIODS = {"next-week": "下一周", "next-month": "下一月", "next-quarter":
 _OPS = {">=": "≥", "<=": "≤", "=": "=", ">": ">", "<": "<"}
 RACI_NAMES = {"R": "负责", "A": "批准", "C": "咨询", "I": "知会"}
 RACI_LABELS = {letter: f"{name}（{letter}）" for letter, name in RACI_NAMES.items()}
+
+REVISION_PARTS = (
+    ("changes", ""),
+    ("data_changes", "责任、期限等标注的更正（正文未改）："),
+    ("approvals", "批准的拟定内容："),
+    ("rejections", "否决并删去的拟定内容："),
+)
+"""The lists of a revision entry as a revision record prints them, each under its heading."""
+
+
+def revision_parts(revision: Revision) -> list[tuple[str, list[str]]]:
+    """(heading, lines) of each non-empty list of a revision entry, for the site, the PDFs and Word alike."""
+    return [(heading, list(getattr(revision, key))) for key, heading in REVISION_PARTS if getattr(revision, key)]
 """负责（R） …: how a matrix letter is named everywhere (legends, column heads, training, quizzes)."""
 
 
@@ -152,10 +169,18 @@ def _number(value: float) -> str:
 
 
 def target_rule(target: Target) -> str:
-    """客户满意率 ≥ 95%; a range: 每人每次发言时间 5–8分钟."""
+    """客户满意率 ≥ 95%; a range: 每人每次发言时间 5–8分钟; a whole (投诉处理率100%) as the seed says it,
+    never "≥ 100%"."""
     if target.op == "between" and target.max is not None:
         return f"{target.metric} {_number(target.value)}–{_number(target.max)}{target.unit}"
+    if target.unit == "%" and target.value == 100 and target.op in (">=", "="):
+        return f"{target.metric} 100%"
     return f"{target.metric} {_OPS[target.op]} {_number(target.value)}{target.unit}"
+
+
+def cited(path: str) -> str:
+    """A clause path as a citation: without the enumeration comma its last label ends with (七、2、 -> 七、2)."""
+    return path[:-1] if path.endswith("、") and len(path) > 2 else path
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -182,6 +207,8 @@ class Link:
     title: str
     planned: bool = False
     external: bool = False
+    proposed: bool = False
+    """A role given a duty or a matrix cell by a proposal (拟定·待批准), not by the seed."""
 
 
 @dataclass(frozen=True)
@@ -214,6 +241,10 @@ class TargetView:
     owners: list[Link] = field(default_factory=list)
     """Who answers for it: its own role, else the roles of its node, its table row, or the nearest ancestor."""
 
+    @property
+    def proposed(self) -> bool:
+        return _proposed(self.target.basis)
+
 
 @dataclass
 class DeadlineView:
@@ -222,6 +253,10 @@ class DeadlineView:
     role: Link | None
     owners: list[Link] = field(default_factory=list)
     """Who must meet it: its own role, else the roles of its meeting, node, table row or nearest ancestor."""
+
+    @property
+    def proposed(self) -> bool:
+        return _proposed(self.deadline.basis)
 
 
 @dataclass
@@ -331,7 +366,12 @@ class Section:
 @dataclass
 class MatrixView:
     activity: Paragraph
-    letters: dict[str, list[Link]]  # R/A/C/I -> roles
+    letters: dict[str, list[Link]]  # R/A/C/I -> roles (a proposed cell's link says so)
+    proposed: bool = False
+    """The activity itself is proposed: every cell of the row with it."""
+    source: str = ""
+    """The clause that states the activity, as the manual cites it (4.1.3 b)), when quoted from the seed."""
+    anchor: str = ""
 
 
 @dataclass
@@ -406,6 +446,20 @@ class FormView:
     """In force from: the effective date of the document that issues the form."""
 
     @property
+    def place(self) -> str:
+        """Where the records are kept, when it says more than the keeper's name (项目处 kept by 项目处: nothing)."""
+        location = self.form.retention.location or ""
+        return "" if location == self.keeper.title else location
+
+    @property
+    def retention_proposed(self) -> bool:
+        return _proposed(self.form.retention.basis)
+
+    @property
+    def design_proposed(self) -> bool:
+        return _proposed(self.form.design)
+
+    @property
     def link(self) -> Link:
         return Link("form", self.form.id, self.form.title)
 
@@ -449,7 +503,7 @@ def _activity(section: Section, row: ServiceRowView | None, meeting: MeetingView
     """What a target or deadline is about: its table row, its meeting, else the sentence of its clause
     that states it (the one holding its words), shortened."""
     if row is not None:
-        return f"{row.group}：{row.content}"
+        return f"{row.group}：{row.content}".rstrip("。;；,，:：")
     if meeting is not None:
         return meeting.meeting.name
     sentences = [m.group(0) for p in section.paragraphs for m in _SENTENCE.finditer(p.text)]
@@ -472,6 +526,8 @@ class StandardLine:
     section: Section
     anchor: str
     owners: list[Link]
+    proposed: bool = False
+    """Not stated by the seed: 拟定·待批准."""
 
 
 @dataclass
@@ -493,11 +549,22 @@ class RoleView:
     service_rows: list[tuple[DocumentView, Section, ServiceRowView]] = field(default_factory=list)
     description: Paragraph = field(default_factory=lambda: Paragraph([]))
     """The role's description with its 《mentions》 linked."""
-    """Rows of a 服务项目/服务内容/服务标准 table this role serves (第10篇 前台服务 …)."""
+    proposed_duties: list[tuple[DocumentView, Section]] = field(default_factory=list)
+    """What a proposal (not the seed) gives the role: shown marked on its page, never in its training
+    pack, quiz or retraining, which hold approved content only (the lists above)."""
+    proposed_raci: list[tuple[DocumentView, MatrixView, list[str]]] = field(default_factory=list)
+    proposed_targets: list[TargetEntry] = field(default_factory=list)
+    proposed_deadlines: list[DeadlineEntry] = field(default_factory=list)
+    proposed_service_rows: list[tuple[DocumentView, Section, ServiceRowView]] = field(default_factory=list)
 
     @property
     def id(self) -> str:
         return self.role.id
+
+    @property
+    def proposed(self) -> bool:
+        """A role (or department) no document names, proposed by the editors."""
+        return _proposed(self.role.basis)
 
     @property
     def has_work(self) -> bool:
@@ -509,8 +576,12 @@ class RoleView:
 
     @property
     def trained(self) -> bool:
-        """Staff with work in the manual get a training pack; outside parties do not."""
-        return self.has_work and not self.external
+        """Staff with approved work in the manual get a training pack; outside parties and proposed roles do not."""
+        return self.has_work and not self.external and not self.proposed
+
+    @property
+    def has_proposals(self) -> bool:
+        return bool(self.proposed_duties or self.proposed_raci or self.proposed_targets or self.proposed_deadlines or self.proposed_service_rows)
 
 
 @dataclass
@@ -536,6 +607,47 @@ class MatrixLine:
     cells: list[str]  # one per column of CompanyMatrix.roles: "R", "RA", "" … (only when CompanyMatrix.grid)
     involved: str  # the ids of the roles it names, space-separated (the page filters by role)
     entries: list[tuple[Link, str]] = field(default_factory=list)  # the roles it names and their letters
+    proposed: list[str] = field(default_factory=list)
+    """Per column of a grid: the letters of the cell that are proposals (拟定·待批准), not the seed's."""
+
+
+def _proposed(basis: Basis | None) -> bool:
+    return basis is not None and basis.proposed is not None
+
+
+@dataclass
+class Pending:
+    """One proposal waiting for approval, where it stands and who must approve it."""
+
+    kind: str
+    """What it is: 保存期限, 矩阵单元 … (provenance.KINDS)."""
+    what: str
+    reason: str
+    by: Link
+    approver: Link
+    source: Link
+    """The document or form that holds it (approved or rejected there, in a new version)."""
+    item: str
+    """The item's name for ``procgen approve SOURCE ITEM``: its path in the file, e.g. matrix.2.role_basis.director."""
+    anchor: str = ""
+    """Where on the source's page it shows."""
+    place: str = ""
+    """Where it stands, as the manual cites it: WY-GL-11 4.1.3 b), WY-GL-11 职责矩阵, WY-JL-11-02."""
+    loc: tuple[Any, ...] = ()
+    """The path of its basis in the file's data (what ``procgen approve`` rewrites)."""
+    path: str = ""
+    """The file that holds it, relative to the repository."""
+
+
+ROLES_FILE = "procedures/roles.yml"
+"""Where roles and departments are defined (a proposed role is approved there)."""
+
+
+def _item_name(loc: tuple[Any, ...]) -> str:
+    parts = list(loc)
+    if parts and parts[-1] in ("basis", "design"):
+        parts = parts[:-1] if parts[-1] == "basis" else parts
+    return ".".join(str(p) for p in parts) or "."
 
 
 MATRIX_GRID_MAX = 60
@@ -563,6 +675,8 @@ class Catalog:
     matrix: CompanyMatrix
     source_files: list[str]
     company: CompanyFile
+    proposals: list[Pending] = field(default_factory=list)
+    """Every pending proposal, in file order: the /proposals/ page (the quality department's worklist)."""
     history: tuple[dict[str, Any], Any] | None = field(default=None, repr=False, compare=False)
     """What the versions are read from: the inputs of this catalog and the git history (check.py sets it)."""
     derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
@@ -631,13 +745,13 @@ class Catalog:
                 merged[key].activities.append(e.activity)
                 continue
             line = StandardLine("target", e.target.rule, "", [e.activity], e.document, e.section,
-                                e.row.anchor if e.row is not None else e.section.anchor, list(e.target.owners))
+                                e.row.anchor if e.row is not None else e.section.anchor, list(e.target.owners), e.target.proposed)
             if e.row is not None:
                 merged[key] = line
             targets.append(line)
         deadlines = [
             StandardLine("deadline", e.deadline.rule, e.deadline.deadline.label, [e.activity], e.document, e.section,
-                         e.row.anchor if e.row is not None else e.section.anchor, list(e.deadline.owners))
+                         e.row.anchor if e.row is not None else e.section.anchor, list(e.deadline.owners), e.deadline.proposed)
             for e in self.deadlines
         ]
         return targets, deadlines
@@ -689,7 +803,8 @@ class Resolver:
                 self.titles.setdefault(title, link)
         self.roles: dict[str, Link] = {}
         for role in [*departments, *roles]:
-            self.roles[role.id] = Link("role", role.id, role.name)
+            # a role no document names is proposed: so is every duty or cell given to it
+            self.roles[role.id] = Link("role", role.id, role.name, proposed=_proposed(role.basis))
 
     def overlay(self, doc: Document) -> Resolver:
         """This resolver with one document replaced by another version of it (its title and aliases
@@ -721,6 +836,12 @@ class Resolver:
         if pos < len(text):
             out.append(Segment(text[pos:]))
         return Paragraph(out)
+
+
+def _role_links(resolver: Resolver, ids: list[str], basis: dict[str, Basis]) -> list[Link]:
+    """Role links, a proposed one marked (its duty or cell is 拟定·待批准)."""
+    links = [resolver.role(r) for r in ids]
+    return [replace(link, proposed=True) if _proposed(basis.get(link.id)) else link for link in links]
 
 
 def _owners(resolver: Resolver, own: str | None, fallback: list[Link]) -> list[Link]:
@@ -762,7 +883,7 @@ def _service_table(resolver: Resolver, node: Node, owners: list[Link], anchor: s
     for group in table.groups:
         for index, row in enumerate(group.rows):
             lines = []
-            row_owners = [resolver.role(r) for r in row.roles] or owners
+            row_owners = _role_links(resolver, row.roles, row.role_basis) or owners
             for line in row.standards:
                 if isinstance(line, Line):
                     lines.append(ServiceLine(resolver.segments(line.text), _targets(resolver, line.targets, row_owners),
@@ -776,7 +897,7 @@ def _service_table(resolver: Resolver, node: Node, owners: list[Link], anchor: s
                     group=group.service,
                     content=row.content,
                     lines=lines,
-                    roles=[resolver.role(r) for r in row.roles],
+                    roles=_role_links(resolver, row.roles, row.role_basis),
                     anchor=f"{anchor}-table-{len(rows) + 1}",
                 )
             )
@@ -827,9 +948,11 @@ def _section(
     own_label = numbering.label(style, index, own_numbers)
     path = clause_path(parent_path, style, own_label, index, node.title, parent_where)
     # A title names its own clause; its items are numbered from the numbers above it, not from it.
-    child_base = parent_path if style in numbering.UNNUMBERED and node.title else path
+    # A bare group (no title, no text) is no clause of its own: its items are cited from the clause above.
+    bare = not node.title and not node.text
+    child_base = parent_path if style in numbering.UNNUMBERED and (node.title or bare) else path
     where = node.title or parent_where
-    roles = [resolver.role(r) for r in node.roles]
+    roles = _role_links(resolver, node.roles, node.role_basis)
     owners = roles or list(inherited or [])  # the nearest roles up the tree answer for what has none
     children = []
     count = 0
@@ -880,9 +1003,9 @@ def _section(
         service_table=_service_table(resolver, node, owners, anchor),
         child_style=kids_style,
         flow=node.flow,
-        path=path,
+        path=cited(path),
         where=where,
-        cite=f"{doc.code} {path}".strip(),
+        cite=f"{doc.code} {cited(path)}".strip(),
         thresholds=_targets(resolver, node.thresholds, owners),
         choice=node.choice,
     )
@@ -917,8 +1040,10 @@ def _flow(sections: list[Section]) -> list[FlowItem]:
 
 
 def _flow_step(section: Section, stage: str) -> FlowStep | None:
-    if section.roles and section.paragraphs:
-        return FlowStep(section.anchor, section.label, section.paragraphs[0].text, section.roles, section.path, stage)
+    """A step drawn in the lanes of the roles the seed gives it (a proposed role draws no lane until approved)."""
+    lanes = [link for link in section.roles if not link.proposed]
+    if lanes and section.paragraphs:
+        return FlowStep(section.anchor, section.label, section.paragraphs[0].text, lanes, section.path, stage)
     return None
 
 
@@ -968,16 +1093,18 @@ def build_catalog(
     *,
     only: frozenset[str] | None = None,
     resolver: Resolver | None = None,
+    first_number: int = 1,
 ) -> Catalog:
     """Cross-link validated definitions and compute the derived views (no checks here).
 
     ``only``: the views of these documents (and their forms) alone, every other definition still
     known to the links — what an earlier version of one document needs (generator/versions.py), at
-    the cost of that document, not of the whole manual. ``resolver``: the links, when already made."""
+    the cost of that document, not of the whole manual. ``resolver``: the links, when already made.
+    ``first_number``: the number of the first of ``documents`` (an old version given alone keeps its own)."""
     if resolver is None:
         resolver = Resolver([d for _, d in documents], [f for _, f in forms], external, roles, departments)
     doc_views: list[DocumentView] = []
-    for number, (path, doc) in enumerate(documents, start=1):
+    for number, (path, doc) in enumerate(documents, start=first_number):
         if only is not None and doc.id not in only:
             continue
         top_style = doc.numbering
@@ -1015,9 +1142,8 @@ def build_catalog(
         for cited_id in _cited_ids(d):
             users.setdefault(cited_id, []).append(resolver.links[d.id])
     form_views = []
-    for path, form in sorted(forms, key=lambda pf: pf[1].code):
-        if only is not None and form.procedure not in only:
-            continue
+    chosen = forms if only is None else [pf for pf in forms if pf[1].procedure in only]  # sort the few, not all
+    for path, form in sorted(chosen, key=lambda pf: pf[1].code):
         used_by = users.get(form.id, [])
         form_views.append(
             FormView(
@@ -1028,7 +1154,7 @@ def build_catalog(
                 retention=retention_text(form),
                 filled_by=[resolver.role(r) for r in form.filled_by],
                 used_by=used_by,
-                effective=effective.get(form.procedure),
+                effective=_form_effective(form, effective.get(form.procedure)),
             )
         )
     targets = [TargetEntry(d, s, t, row, None) for d in doc_views for s in d.walk() for t, row in _all_targets(s)]
@@ -1039,6 +1165,9 @@ def build_catalog(
         named |= {r.department for r in roles if r.department}
         departments = [d for d in departments if d.id in named]
     role_views = _role_views(resolver, roles, departments, doc_views, form_views, targets, deadlines)
+    # An old version's catalog (``only``) reads its own documents' clauses, not the whole manual's.
+    walker = Walker([d for _, d in documents if only is None or d.id in only], RolesFile(roles=roles, departments=departments) if roles else None)
+    proposals = _provenance(walker, resolver, doc_views, form_views, roles, departments, everything=only is None)
     return Catalog(
         documents=doc_views,
         forms=form_views,
@@ -1056,7 +1185,75 @@ def build_catalog(
         matrix=_company_matrix(resolver, roles, departments, doc_views),
         source_files=source_files,
         company=company,
+        proposals=proposals,
     )
+
+
+def node_anchor(loc: tuple[Any, ...]) -> str:
+    """The page anchor of the clause at ``loc`` (("body", 0, "items", 2, …) -> s1-3), the same scheme as
+    :func:`build_catalog` gives sections; "" for anything outside the body."""
+    if not loc or loc[0] != "body":
+        return ""
+    numbers = [str(part + 1) for key, part in zip(loc, loc[1:], strict=False) if key in ("body", "items") and isinstance(part, int)]
+    return "s" + "-".join(numbers) if numbers else ""
+
+
+def _provenance(
+    walker: Walker,
+    resolver: Resolver,
+    docs: list[DocumentView],
+    forms: list[FormView],
+    roles: list[Role],
+    departments: list[Department],
+    *,
+    everything: bool,
+) -> list[Pending]:
+    """Cite each matrix row's clause; list every pending proposal (the /proposals/ page)."""
+    pending: list[Pending] = []
+
+    def add(statement: Statement, source: Link, default_approver: str, anchor: str, path: str, place: str) -> None:
+        proposal = statement.proposal
+        if statement.status != "proposed" or proposal is None:
+            return
+        approver = proposal.approver or default_approver
+        pending.append(
+            Pending(KINDS[statement.kind], statement.what, proposal.reason, resolver.role(proposal.by),
+                    resolver.role(approver), source, _item_name(statement.loc), anchor, place, statement.loc, path)
+        )
+
+    for doc in docs:
+        sections = {s.anchor: s for s in doc.walk()}
+        for statement in walker.document(doc.document):
+            if statement.loc[0] == "matrix" and len(statement.loc) == 3 and statement.loc[2] == "basis" and statement.clause:
+                row = doc.matrix[statement.loc[1]]
+                target = walker.documents.get(statement.document or doc.id)
+                if statement.document is None:
+                    section = sections.get(node_anchor(statement.clause))
+                    row.source = section.cite if section else doc.document.code
+                    row.anchor = section.anchor if section else ""
+                elif target is not None:
+                    row.source = target.code
+            anchor = "matrix" if statement.loc[0] == "matrix" else node_anchor(statement.loc)
+            section = sections.get(anchor)
+            place = section.cite if section else f"{doc.document.code} 职责矩阵" if anchor == "matrix" else doc.document.code
+            add(statement, doc.link, doc.document.approver, anchor, doc.path, place)
+    if not everything:
+        return pending
+    approvers = {d.id: d.document.approver for d in docs}
+    for form in forms:
+        for statement in walker.form(form.form):
+            add(statement, form.link, approvers.get(form.form.procedure, form.keeper.id), "", form.path, form.form.code)
+    top = Counter(d.document.approver for d in docs).most_common(1)  # who approves the manual's documents
+    for statement in walker.role_definitions():
+        if statement.role:
+            add(statement, resolver.role(statement.role), top[0][0] if top else statement.role, "", ROLES_FILE, "岗位设置")
+    return pending
+
+
+def _form_effective(form: FormSchema, issued: dt.date | None) -> dt.date | None:
+    """A form is in force from its document's effective date, or from its own latest revision when later."""
+    dates = [d for d in (issued, *(r.date for r in form.revisions if not r.is_review)) if d is not None]
+    return max(dates) if dates else None
 
 
 def _cited_ids(doc: DocumentView) -> set[str]:
@@ -1091,7 +1288,9 @@ def _all_deadlines(section: Section) -> list[tuple[DeadlineView, ServiceRowView 
 def _matrix_row(resolver: Resolver, row: MatrixRow) -> MatrixView:
     a = [row.A] if isinstance(row.A, str) else list(row.A or [])
     letters = {"R": row.R, "A": a, "C": row.C, "I": row.I}
-    return MatrixView(resolver.segments(row.activity), {k: [resolver.role(r) for r in v] for k, v in letters.items()})
+    whole = _proposed(row.basis)
+    basis = {r: row.basis for v in letters.values() for r in v} if whole and row.basis else row.role_basis
+    return MatrixView(resolver.segments(row.activity), {k: _role_links(resolver, v, basis) for k, v in letters.items()}, whole)
 
 
 def _named_roles(docs: list[DocumentView], forms: list[FormView], targets: list[TargetEntry],
@@ -1137,19 +1336,21 @@ def _role_views(
     for doc in docs:
         for section in doc.walk():
             for link in section.roles:
-                by_id[link.id].duties.append((doc, section))
+                (by_id[link.id].proposed_duties if link.proposed else by_id[link.id].duties).append((doc, section))
             if section.service_table:
                 for row in section.service_table.rows:
                     for link in row.roles:
-                        by_id[link.id].service_rows.append((doc, section, row))
+                        view = by_id[link.id]
+                        (view.proposed_service_rows if link.proposed else view.service_rows).append((doc, section, row))
         for row in doc.matrix:
             for letter, links in row.letters.items():
                 for link in links:
                     view = by_id[link.id]
-                    if view.raci and view.raci[-1][1] is row:
-                        view.raci[-1][2].append(letter)
+                    raci = view.proposed_raci if link.proposed else view.raci
+                    if raci and raci[-1][1] is row:
+                        raci[-1][2].append(letter)
                     else:
-                        view.raci.append((doc, row, [letter]))
+                        raci.append((doc, row, [letter]))
         if doc.owner.id in by_id:
             by_id[doc.owner.id].owned.append(doc)
     for form in forms:
@@ -1157,11 +1358,11 @@ def _role_views(
             by_id[link.id].forms_filled.append(form)
         by_id[form.keeper.id].forms_kept.append(form)
     for entry in targets:
-        for role_id in dict.fromkeys(link.id for link in entry.target.owners):
-            by_id[role_id].targets.append(entry)
-    for entry in deadlines:
-        for role_id in dict.fromkeys(link.id for link in entry.deadline.owners):
-            by_id[role_id].deadlines.append(entry)
+        for role_id, proposed in _owned(entry.target.owners, entry.target.proposed):
+            (by_id[role_id].proposed_targets if proposed else by_id[role_id].targets).append(entry)
+    for d_entry in deadlines:
+        for role_id, proposed in _owned(d_entry.deadline.owners, d_entry.deadline.proposed):
+            (by_id[role_id].proposed_deadlines if proposed else by_id[role_id].deadlines).append(d_entry)
     for view in views:
         if view.department is not None and not view.is_department:
             view.department_duties = list(by_id[view.department.id].duties)
@@ -1176,6 +1377,14 @@ def _role_views(
     return views
 
 
+def _owned(owners: list[Link], fact_proposed: bool) -> list[tuple[str, bool]]:
+    """Each owner of a fact once, and whether it is the role's by a proposal (the fact's or the role's duty)."""
+    seen: dict[str, bool] = {}
+    for link in owners:
+        seen[link.id] = seen.get(link.id, True) and (fact_proposed or link.proposed)
+    return list(seen.items())
+
+
 def _company_matrix(
     resolver: Resolver, roles: list[Role], departments: list[Department], docs: list[DocumentView]
 ) -> CompanyMatrix:
@@ -1188,13 +1397,20 @@ def _company_matrix(
     for doc in docs:
         for row in doc.matrix:
             letters: dict[int, str] = {}
+            marked: dict[int, str] = {}
             for letter, links in row.letters.items():
-                for i in dict.fromkeys(position[link.id] for link in links):
-                    letters[i] = letters.get(i, "") + letter
+                for link in links:
+                    i = position[link.id]
+                    if letter not in letters.get(i, ""):
+                        letters[i] = letters.get(i, "") + letter
+                    if link.proposed:
+                        marked[i] = marked.get(i, "") + letter
             ordered = sorted(letters)
             cells = [letters.get(i, "") for i in range(len(columns))] if grid else []
+            proposed = [marked.get(i, "") for i in range(len(columns))] if grid else []
             involved = " ".join(columns[i].id for i in ordered)
-            rows.append(MatrixLine(doc, row, cells, involved, [(columns[i], letters[i]) for i in ordered]))
+            entries = [(replace(columns[i], proposed=i in marked), letters[i]) for i in ordered]
+            rows.append(MatrixLine(doc, row, cells, involved, entries, proposed))
     return CompanyMatrix(columns, rows, grid)
 
 

@@ -19,7 +19,7 @@ from . import settings
 from .catalog import MENTION, Catalog, add_months, build_catalog
 from .history import History, changed_keys, read_history, version_key
 from .limits import MAX_INT, limit_problems
-from .loader import Located, load_blob, load_file
+from .loader import FileCache, Located, load_blob, load_text, read_definition
 from .models import CompanyFile, Document, ExternalFile, FormSchema, Line, Node, RolesFile, RowBlock, SectionBlock
 from .problems import Problem, sort_problems
 from .provenance import Walker
@@ -182,8 +182,9 @@ def validated(located: Located, kind: str, model: Any) -> tuple[Any, list[Proble
     return obj, [*limited, *found]
 
 
-def load_all(root: Path) -> tuple[Loaded, list[Problem]]:
-    """Load and validate every file; schema problems are collected, not raised."""
+def load_all(root: Path, cache: FileCache | None = None) -> tuple[Loaded, list[Problem]]:
+    """Load and validate every file; schema problems are collected, not raised. With ``cache``, a file
+    whose bytes were checked before is read back from ``.cache/check/`` instead of parsed."""
     loaded = Loaded(root=root)
     problems: list[Problem] = []
     procedures, forms = discover(root)
@@ -208,7 +209,11 @@ def load_all(root: Path) -> tuple[Loaded, list[Problem]]:
         else:
             problems.append(Problem(shown, 1, 1, "W240", "无法识别的文件：procedures/ 中的文件须命名为 NN-id.yml、roles.yml、external.yml、company.yml 或 vocabulary.yml，此文件未被使用"))
             continue
-        located, found = load_file(file, shown, root)
+        raw, found = read_definition(file, shown, root)
+        if raw is not None:
+            located, found = load_text(shown, raw, cache)
+        else:
+            located = None
         problems.extend(found)
         if located is None:
             _salvage(loaded, kind, file, None, blank=any(p.code == "E009" for p in found))
@@ -325,7 +330,7 @@ def unique_ids(ctx: Context) -> Iterator[Problem]:
 
     Passes: two documents `return-visit` and `vehicle-rules`. Fails: two forms both `key-receipt`.
     """
-    seen: dict[tuple[str, str], str] = {}
+    seen: dict[tuple[str, str], tuple[Located, tuple[Any, ...]]] = {}  # where first: its line found only for a duplicate
     entries: list[tuple[str, str, Located, tuple[Any, ...]]] = []
     for located, doc in ctx.loaded.documents:
         entries.append(("document", doc.id, located, ("id",)))
@@ -347,15 +352,18 @@ def unique_ids(ctx: Context) -> Iterator[Problem]:
     for kind, value, located, loc in entries:
         if (kind, value) in seen:
             code = "E208" if kind == "code" else "E203"
-            yield ctx.at(located, loc, code, f"{names[kind]} \"{value}\" 重复：已在 {seen[(kind, value)]} 中使用")
+            yield ctx.at(located, loc, code, f"{names[kind]} \"{value}\" 重复：已在 {_first(*seen[(kind, value)])} 中使用")
         else:
-            line, _ = located.where(loc)
-            seen[(kind, value)] = f"{located.path}:{line}"
+            seen[(kind, value)] = (located, loc)
     yield from _unique_titles(ctx)
 
 
+def _first(located: Located, loc: tuple[Any, ...]) -> str:
+    return f"{located.path}:{located.where(loc)[0]}"
+
+
 def _unique_titles(ctx: Context) -> Iterator[Problem]:
-    seen: dict[str, str] = {}
+    seen: dict[str, tuple[Located, tuple[Any, ...]]] = {}
     entries: list[tuple[str, Located, tuple[Any, ...]]] = []
     for located, doc in ctx.loaded.documents:
         entries.append((doc.title, located, ("title",)))
@@ -370,9 +378,9 @@ def _unique_titles(ctx: Context) -> Iterator[Problem]:
             entries.extend((a, located, ("documents", n, "aliases", i)) for i, a in enumerate(item.aliases))
     for title, located, loc in entries:
         if title in seen:
-            yield ctx.at(located, loc, "E203", f"标题或别名 \"{title}\" 重复：已在 {seen[title]} 中使用，《{title}》将无法确定指向")
+            yield ctx.at(located, loc, "E203", f"标题或别名 \"{title}\" 重复：已在 {_first(*seen[title])} 中使用，《{title}》将无法确定指向")
         else:
-            seen[title] = f"{located.path}:{located.where(loc)[0]}"
+            seen[title] = (located, loc)
 
 
 @rule
@@ -717,7 +725,7 @@ def statements_have_a_basis(ctx: Context) -> Iterator[Problem]:
         for statement in statements:
             if statement.problem:
                 code, message = statement.problem
-                yield ctx.at(located, statement.loc, code, message, key=statement.loc[-1] == "role_basis")
+                yield ctx.at(located, statement.loc, code, message, key=statement.loc[-1] in ("role_basis", "layout"))
             if statement.proposal:
                 for key in ("by", "approver"):
                     role_id = getattr(statement.proposal, key)
@@ -886,13 +894,15 @@ def versions_raised(ctx: Context) -> Iterator[Problem]:
                     yield ctx.at(located, ("version",), "E233", f"{kind}版本已由 {current.version} 升为 {model.version}，但 revisions 中没有该版本的修订记录（日期、摘要、修改内容）")
                 continue  # a document: E232 says so
             index, entry = entries[-1]
-            if not entry.changes and not entry.data_changes:
-                yield ctx.at(located, ("revisions", index), "E234", f"版本 {model.version} 的修订记录须在 changes 或 data_changes 中逐条写明改了什么")
+            if not (entry.changes or entry.data_changes or entry.approvals or entry.rejections):
+                yield ctx.at(located, ("revisions", index), "E234", f"版本 {model.version} 的修订记录须在 changes 或 data_changes 中逐条写明改了什么（批准拟定内容时为 approvals）")
             continue
         base = current.first
         if start is not None and base.commit.index < start.index:
             base = history.at(ident, start) or base
         assert base.blob is not None
+        if history.same_content(base.blob, located):
+            continue  # the digests agree: no blob to read
         old, found = load_blob(history.blob(base.blob))
         if old is None or found:
             continue  # the committed text does not parse: nothing to compare with
@@ -992,17 +1002,22 @@ def check(root: Path, *, when: dt.date | None = None, drafts: bool = False, quiz
 
 
 def _check(root: Path, *, when: dt.date | None = None, drafts: bool = False, quiz_review: bool = True) -> CheckResult:
-    loaded, problems = load_all(root)
+    cache = FileCache.of(root)
+    loaded, problems = load_all(root, cache)
     ctx = _context(loaded, when or today())
     ctx.history = read_history(root)
     notices = [ctx.history.notice] if ctx.history is not None and ctx.history.notice else []
     for fn in RULES:
         problems.extend(fn(ctx))
+    if ctx.history is not None:
+        ctx.history.save()
     # The company's vocabulary: every term it maps to must stand in the definitions' text.
     vocab_at, vocabulary, found = load_vocabulary(root)
-    clauses = [m for _, m in loaded.documents] + ([loaded.roles[1]] if loaded.roles is not None else [])
-    others = [m for _, m in loaded.forms] + ([loaded.external[1]] if loaded.external is not None else [])
-    problems.extend([*found, *vocabulary_problems(vocab_at, vocabulary, manual_text([*clauses, *others]), manual_text(clauses))])
+    clauses = _texts_of([*loaded.documents, *([loaded.roles] if loaded.roles is not None else [])])
+    others = _texts_of([*loaded.forms, *([loaded.external] if loaded.external is not None else [])])
+    problems.extend([*found, *vocabulary_problems(vocab_at, vocabulary, "\n".join([*clauses, *others]), "\n".join(clauses))])
+    if cache is not None:  # the files parsed in this run, with what the rules worked out from each
+        cache.save()
     problems = sort_problems(problems)
     drafted = [p for p in problems if p.code == DRAFT_CODE] if drafts else []
     if drafted:
@@ -1030,6 +1045,15 @@ def _check(root: Path, *, when: dt.date | None = None, drafts: bool = False, qui
             found += stale_entries(located, review, question_ids(catalog))
     problems = sort_problems([*problems, *found])
     return CheckResult(problems, None if any(p.severity == "error" for p in found) else catalog, notices, ctx.history, drafted)
+
+
+def _texts_of(files: list[tuple[Located, Any]]) -> list[str]:
+    """Each file's text for the vocabulary (:func:`manual_text`), worked out once per file content and
+    kept with its cached data."""
+    for located, model in files:
+        if "vocabulary-text" not in located.memo:
+            located.memo["vocabulary-text"] = manual_text([model])
+    return [located.memo["vocabulary-text"] for located, _ in files]
 
 
 class CatalogError(Exception):

@@ -60,6 +60,14 @@ def _parser() -> argparse.ArgumentParser:
     review.add_argument("--note", default=None, help="评审意见（一句话）")
     review.add_argument("--path", default=".", help="仓库根目录（默认当前目录）")
 
+    # Declared here, not in approve.py: importing that loads ruamel.yaml and the whole checker.
+    approve = sub.add_parser("approve", help="批准（或 --reject 否决）拟定内容：升版并写入修订记录")
+    approve.add_argument("source", help="文件、表单的 id 或编号（如 return-visit、WY-GL-11），或拟定岗位的 id")
+    approve.add_argument("items", nargs="*", help="条目（见“待批准的拟定内容”页的“条目”一栏）；不写则为该文件的全部拟定内容")
+    approve.add_argument("--reject", action="store_true", help="否决：删去这些拟定内容（同样升版并记入修订记录）")
+    approve.add_argument("--by", default=None, help="批准的岗位 id（默认：拟定内容所写的批准人，否则文件的批准人）")
+    approve.add_argument("--date", default=None, help="批准日期 YYYY-MM-DD（默认今天）")
+    approve.add_argument("--path", default=".", help="仓库根目录（默认当前目录）")
     # Declared here, not in docx_command.py: importing that loads python-docx and cairo, a second
     # spent by every procgen command.
     docx = sub.add_parser("docx", help="生成文件的 Word 副本（.docx，默认写入 site/docx/）")
@@ -116,7 +124,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     # and full collections during the JSON steps after it cost a third of a large check.
     gc.disable()
     result = check(root)
-    extra = {"notices": result.notices, "reviews": reviews_json(result), "retraining": retraining_json(result)}
+    extra: dict[str, object] = {"notices": result.notices}
+    if args.format == "json":  # only JSON carries them: text and github output would not print them
+        extra |= {"reviews": reviews_json(result), "retraining": retraining_json(result)}
     sys.stdout.write(FORMATTERS[args.format](result.problems, extra))
     if args.format == "text":
         for notice in result.notices:
@@ -295,6 +305,13 @@ def cmd_review(args: argparse.Namespace) -> int:
     return 2 if root is None else run_review(args, root)
 
 
+def cmd_approve(args: argparse.Namespace) -> int:
+    from .approve import command
+
+    root = _root(args.path)
+    return 2 if root is None else command(args, root)
+
+
 def cmd_docx(args: argparse.Namespace) -> int:
     from .docx_command import command
 
@@ -310,7 +327,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 COMMANDS = {
     "check": cmd_check, "schema": cmd_schema, "pdf": cmd_pdf, "format": cmd_format,
-    "diff": cmd_diff, "review": cmd_review, "new": cmd_new, "build": cmd_build, "docx": cmd_docx,
+    "diff": cmd_diff, "review": cmd_review, "approve": cmd_approve, "new": cmd_new, "build": cmd_build, "docx": cmd_docx,
 }
 
 

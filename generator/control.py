@@ -189,7 +189,7 @@ def record_review(root: Path, doc_id: str, *, date: dt.date, reviewer: str, outc
         if end and not lines[end - 1].endswith("\n"):
             lines[end - 1] += "\n"
         new_text = "".join(lines[:end] + entry + lines[end:])
-        _still_passes(root, view.path, new_text)
+        still_passes(root, view.path, new_text, "记录评审后文件无法通过检查，未改动：")
         return new_text
 
     try:
@@ -199,7 +199,7 @@ def record_review(root: Path, doc_id: str, *, date: dt.date, reviewer: str, outc
     return path
 
 
-def _still_passes(root: Path, shown: str, new_text: str) -> None:
+def still_passes(root: Path, shown: str, new_text: str, refused: str) -> None:
     """Check the result as a whole repository would be checked, before touching the real file."""
     with tempfile.TemporaryDirectory(prefix="procgen-review-") as scratch:
         copy = Path(scratch) / "repo"
@@ -211,7 +211,7 @@ def _still_passes(root: Path, shown: str, new_text: str) -> None:
             raise ControlError(f"无法在临时目录中检查结果：{files.reason(exc)}；{shown} 未改动") from None
         after = check(copy)
         if after.catalog is None:
-            raise ControlError("记录评审后文件无法通过检查，未改动：" + "；".join(p.message for p in after.errors[:3]))
+            raise ControlError(refused + "；".join(p.message for p in after.errors[:3]))
 
 
 def _yaml_text(value: str) -> str:

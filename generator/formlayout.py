@@ -56,6 +56,8 @@ class TableView:
 class NoteView:
     text: str
     kind: Literal["note"] = "note"
+    proposed: bool = False
+    """A rule the seed does not state (拟定·待批准): printed with that mark."""
 
 
 @dataclass
@@ -145,7 +147,7 @@ def blocks(layout: list[FormBlock], names: Names, *, card: bool = False) -> list
         elif isinstance(block, TableBlock):
             out.append(table_view(block.table, names))
         elif isinstance(block, NoteBlock):
-            out.append(NoteView(block.note))
+            out.append(NoteView(block.note, proposed=block.basis is not None and block.basis.proposed is not None))
         elif isinstance(block, SectionBlock):
             out.append(SectionView(block.section, blocks(block.blocks, names)))
     return out
@@ -155,7 +157,8 @@ def retention_note(view: FormView) -> str:
     """保存期限：2年 · 保管：项目处 (the place where it is kept, else the keeper)."""
     retention = view.form.retention
     period = "永久" if retention.permanent else duration_text(retention.period or "")
-    return f"保存期限：{period} · 保管：{retention.location or view.keeper.title}"
+    mark = "（拟定·待批准）" if view.retention_proposed else ""
+    return f"保存期限：{period}{mark} · 保管：{retention.location or view.keeper.title}"
 
 
 def filled(items: list[Block], values: dict[str, str]) -> list[Block]:

@@ -19,6 +19,7 @@ content: a change to it needs a new version with its revision entry.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import subprocess
 from collections.abc import Iterator
@@ -26,7 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .loader import load_blob
+from .diskcache import Table, code_version
+from .loader import Located, load_blob
 
 GIT_TIMEOUT = 120
 """Seconds a git call may take before the history is given up (with a notice), never a hang."""
@@ -65,6 +67,19 @@ class Change:
     path: str = ""
 
 
+@dataclass(frozen=True)
+class BlobFacts:
+    """What the history needs of one committed blob, read from its parsed YAML once and kept on disk by
+    the blob's hash (``.cache/history/``): a later run reads no blob it has met before."""
+
+    parsed: bool
+    """False: the blob does not parse as YAML (it has no id or version then)."""
+    id: str | None
+    version: str | None
+    digest: str | None
+    """:func:`content_digest` of its data."""
+
+
 @dataclass
 class Span:
     """The commits during which a file stayed at one version: ``first`` introduced it, ``last`` is the
@@ -88,6 +103,7 @@ class History:
     _batch: subprocess.Popen[bytes] | None = None
     _blobs: dict[str, bytes] = field(default_factory=dict)
     _parsed: dict[str, Any] = field(default_factory=dict)
+    _facts: Table | None = None
     _lineages: dict[Identity, list[Change]] | None = None
     _spans: dict[Identity, list[Span]] = field(default_factory=dict)
 
@@ -144,20 +160,49 @@ class History:
             self._parsed[blob] = located.data if located is not None and not problems else None
         return self._parsed[blob]
 
-    def version_of(self, blob: str) -> str | None:
+    def facts(self, blob: str) -> BlobFacts:
+        """A blob's id, version and content digest: from the disk cache, else read from its parsed YAML."""
+        table = self._facts
+        found = table.get(blob) if table is not None else None
+        if isinstance(found, BlobFacts):
+            return found
         data = self.data(blob)
-        version = data.get("version") if isinstance(data, dict) else None
-        return version if isinstance(version, str) else None
+        if isinstance(data, dict):
+            ident, version = data.get("id"), data.get("version")
+            found = BlobFacts(True, ident if isinstance(ident, str) else None, version if isinstance(version, str) else None,
+                              content_digest(data))
+        else:
+            found = BlobFacts(data is not None, None, None, None if data is None else content_digest(data))
+        if table is not None:
+            table.put(blob, found)
+        return found
+
+    def save(self) -> None:
+        """Keep the blob facts learnt in this run for the next (``.cache/history/``)."""
+        if self._facts is not None:
+            self._facts.save()
+
+    def version_of(self, blob: str) -> str | None:
+        return self.facts(blob).version
 
     def identity(self, path: str, blob: str, before: Identity | None) -> Identity:
         """Whose version ``blob`` is: its folder and id; a blob that does not parse keeps the identity its
         path had before; a file without an id is known by its path."""
         folder = next(w for w in WATCHED if path.startswith(w))
-        data = self.data(blob)
-        ident = data.get("id") if isinstance(data, dict) else None
-        if isinstance(ident, str) and ident:
+        ident = self.facts(blob).id
+        if ident:
             return folder, ident
         return before if before is not None else (folder, path)
+
+    def same_content(self, blob: str, located: Located) -> bool:
+        """Whether the file ``located`` holds the content of ``blob`` (metadata aside), by their digests: a
+        True needs no blob read; a False is for :func:`changed_keys` on the parsed blob to explain."""
+        digest = self.facts(blob).digest
+        if digest is None:
+            return False
+        if "content-digest" not in located.memo:
+            located.memo["content-digest"] = content_digest(located.data)
+        return located.memo["content-digest"] == digest
 
     def lineages(self) -> dict[Identity, list[Change]]:
         """Each document's and form's changes by identity, oldest first, following renames: a commit
@@ -248,7 +293,7 @@ def _git(root: Path, *args: str) -> subprocess.CompletedProcess[bytes] | None:
 
 def read_history(root: Path) -> History:
     """The first-parent history of the branch checked out at ``root`` (the top of a git work tree)."""
-    history = History(root=root)
+    history = History(root=root, _facts=Table(root / ".cache" / "history" / f"blobs-{code_version()[:16]}.pickle"))
     probe = _git(root, "rev-parse", "--show-toplevel", "--is-shallow-repository")
     if probe is None or probe.returncode != 0:
         history.notice = "不在 git 仓库中：未检查版本规则，也没有历史版本"
@@ -315,6 +360,21 @@ def content(data: Any) -> Any:
     if isinstance(data, dict):
         return {key: value for key, value in data.items() if key not in METADATA}
     return data
+
+
+def content_digest(data: Any) -> str:
+    """sha256 of a file's content (:func:`content`) written out with each value's type and its mappings'
+    keys sorted: the same digest means the same content whatever the key order. (Values Python holds
+    equal but of other types, ``1`` and ``1.0``, digest apart: :func:`changed_keys` then decides.)"""
+    return hashlib.sha256(repr(_canonical(content(data))).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _canonical(value: Any) -> Any:
+    if isinstance(value, dict):
+        return ("map", tuple(sorted((str(k), type(k).__name__, _canonical(v)) for k, v in value.items())))
+    if isinstance(value, list):
+        return ("seq", tuple(_canonical(v) for v in value))
+    return value  # repr tells str, int, float, bool, None, date and datetime apart
 
 
 def changed_keys(old: Any, new: Any) -> list[str]:

@@ -12,6 +12,7 @@ import errno
 import functools
 import math
 import os
+import pickle
 import re
 import stat
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from yaml.error import MarkedYAMLError, YAMLError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.reader import ReaderError
 
+from .diskcache import Store, enabled, key_of
 from .problems import Problem
 
 MAX_ALIASES = 20
@@ -388,22 +390,102 @@ class _Walker:
         return {**merged, **result}
 
 
-def load_text(path: str, raw: bytes) -> tuple[Located | None, list[Problem]]:
+def load_text(path: str, raw: bytes, cache: FileCache | None = None) -> tuple[Located | None, list[Problem]]:
     """Parse ``raw`` (the bytes of ``path``) into a :class:`Located`, or return problems.
 
     The last result for each path is kept: ``mkdocs serve`` and the tests re-check mostly unchanged
     files. One entry per path, not per content, so that a long preview session (hundreds of saves)
     keeps one parse per file instead of one per save. The returned :class:`Located` is shared between
-    callers and must be treated as read-only.
+    callers and must be treated as read-only. With ``cache`` (the check's, on disk), a file parsed by an
+    earlier run is read back from there, with what was worked out from it (its ``memo``).
     """
     hit = _LATEST.get(path)
     if hit is not None and hit[0] == raw:
         located, problems = hit[1]
     else:
-        found, listed = _load_uncached(path, raw)
-        located, problems = found, tuple(listed)
+        stored = cache.load(path, raw) if cache is not None else None
+        if stored is not None:
+            located, problems = stored, ()
+        else:
+            found, listed = _load_uncached(path, raw)
+            located, problems = found, tuple(listed)
+            if cache is not None and found is not None and not listed:
+                cache.keep(path, raw, found)
         _LATEST[path] = (raw, (located, problems))
     return located, list(problems)
+
+
+class _Stored(Located):
+    """A :class:`Located` read back from the disk cache: its positions (half of what an entry holds, and
+    needed only to place a problem) are unpickled on first use."""
+
+    def __init__(self, path: str, data: Any, memo: dict[Any, Any], positions: bytes) -> None:  # noqa: D107
+        self.path = path
+        self.data = data
+        self.memo = memo
+        self._packed: bytes | None = positions
+        self._unpacked: tuple[dict[PathKey, tuple[int, int]], dict[PathKey, tuple[int, int]]] = ({}, {})
+
+    def _positions(self) -> tuple[dict[PathKey, tuple[int, int]], dict[PathKey, tuple[int, int]]]:
+        if self._packed is not None:
+            self._unpacked = pickle.loads(self._packed)
+            self._packed = None
+        return self._unpacked
+
+    @property  # type: ignore[override]
+    def values(self) -> dict[PathKey, tuple[int, int]]:
+        return self._positions()[0]
+
+    @property  # type: ignore[override]
+    def keys(self) -> dict[PathKey, tuple[int, int]]:
+        return self._positions()[1]
+
+
+class FileCache:
+    """The check's per-file cache (``.cache/check/`` of the repository, generator/diskcache.py): one
+    entry per file content and path, holding its data, its positions and its ``memo`` (limits, the
+    validated model, its strings), written once the check has worked them out (:meth:`save`)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.store = Store(folder)
+        self.pending: dict[str, Located] = {}
+
+    @classmethod
+    def of(cls, root: Path) -> FileCache | None:
+        """The cache of the repository at ``root``; None when ``PROCGEN_CACHE=off``."""
+        return cls(root / ".cache" / "check") if enabled() else None
+
+    def _key(self, path: str, raw: bytes) -> str:
+        return key_of("check", path, raw)
+
+    def load(self, path: str, raw: bytes) -> Located | None:
+        entry = self.store.get(self._key(path, raw))
+        try:
+            stored_path, data, memo, positions = entry  # type: ignore[misc]
+        except (TypeError, ValueError):
+            return None  # a miss, or an entry of another shape
+        if stored_path != path or not isinstance(memo, dict) or not isinstance(positions, bytes):
+            return None
+        return _Stored(path, data, memo, positions)
+
+    def keep(self, path: str, raw: bytes, located: Located) -> None:
+        self.pending[self._key(path, raw)] = located
+
+    def save(self) -> None:
+        """Write the entries of the files parsed in this run, with everything worked out from them."""
+        for key, located in self.pending.items():
+            try:
+                positions = pickle.dumps((located.values, located.keys), protocol=pickle.HIGHEST_PROTOCOL)
+            except Exception:  # noqa: BLE001 - nothing unpicklable is expected; then no entry
+                continue
+            if not self.store.put(key, (located.path, located.data, located.memo, positions)):
+                try:  # a memo entry that cannot be pickled: the file's data alone is still worth keeping
+                    self.store.put(key, (located.path, located.data, {}, positions))
+                except Exception:  # noqa: BLE001
+                    pass
+        if self.pending:
+            self.store.prune()
+        self.pending.clear()
 
 
 _LATEST: dict[str, tuple[bytes, tuple[Located | None, tuple[Problem, ...]]]] = {}

@@ -79,9 +79,17 @@ class Proposal(Strict):
 
 
 class Approval(Strict):
-    """A proposal the company approved: the revision entry of `version` records what, by whom and when."""
+    """A proposal the company approved: the revision entry of `version` records what, by whom and when
+    (roles.yml has no versions: there the date, and the commit that wrote it, are the record)."""
 
-    version: Version = Field(description="The version whose revision entry (approvals) records the approval.")
+    version: Version | None = Field(default=None, description="The version whose revision entry (approvals) records the approval.")
+    date: dt.date | None = Field(default=None, description="roles.yml only: the day the role was approved.")
+
+    @model_validator(mode="after")
+    def _one(self) -> Approval:
+        if (self.version is None) == (self.date is None):
+            raise ValueError("approved 须写 version（文件与表单）或 date（roles.yml 中的岗位）之一")
+        return self
 
 
 class Basis(Strict):

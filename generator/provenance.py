@@ -168,7 +168,9 @@ def document_text(doc: Document) -> DocumentText:
             gathered += own + below
         return gathered
 
-    out.all_text = "".join(c.own for c in out.clauses[:1] if c.loc == ("intro",)) + walk(doc.body, ("body",), "")
+    # The document's title heads every clause (第8篇 物业管理客户服务组职责: each duty is the group's).
+    title = folded(doc.title + "".join(doc.aliases))
+    out.all_text = title + "".join(c.own for c in out.clauses[:1] if c.loc == ("intro",)) + walk(doc.body, ("body",), title)
     return out
 
 
@@ -205,7 +207,7 @@ def _from_basis(
     if basis.proposed is not None:
         return "proposed", None, None, basis.proposed, None, None
     if basis.approved is not None:
-        version = basis.approved.version
+        version = basis.approved.version or ""
         if not revisions.get(version):
             return "unbacked", None, None, None, version, ("E294", f"已批准于 {version} 版，但该版的修订记录没有 approvals（批准了什么）：请用 procgen approve 记录")
         return "approved", None, None, None, version, None
@@ -246,8 +248,14 @@ class Walker:
     """Walks the files of a repository and says where each statement comes from."""
 
     def __init__(self, documents: Iterable[Document], roles: RolesFile | None) -> None:
-        self.documents = {doc.id: doc for doc in documents}
-        self.texts = {doc_id: document_text(doc) for doc_id, doc in self.documents.items()}
+        documents = list(documents)
+        self.documents: dict[str, Document] = {}
+        self.texts: dict[str, DocumentText] = {}
+        self._own: dict[int, DocumentText] = {}  # by the model's identity: two files may share an id (E203)
+        for doc in documents:
+            text = self._own[id(doc)] = document_text(doc)
+            self.documents.setdefault(doc.id, doc)
+            self.texts.setdefault(doc.id, text)
         self.names = Names.of(roles)
         self.roles = roles
         self._clauses = {doc_id: {c.loc: c for c in text.clauses} for doc_id, text in self.texts.items()}
@@ -313,7 +321,8 @@ class Walker:
 
     def document(self, doc: Document) -> Iterator[Statement]:
         revisions = {rev.version: bool(rev.approvals) for rev in doc.revisions}
-        clauses = self._clauses[doc.id]
+        own = self._own.get(id(doc)) or document_text(doc)
+        clauses = {c.loc: c for c in own.clauses}
         home = doc.id
 
         def walk(nodes: list[Node], loc: Loc) -> Iterator[Statement]:
@@ -350,7 +359,7 @@ class Walker:
 
     def _matrix_row(self, row: MatrixRow, loc: Loc, doc: Document, revisions: dict[str, bool]) -> Iterator[Statement]:
         home = doc.id
-        activity = f"矩阵「{row.activity}」"
+        activity = f"「{row.activity}」"
         source: str | None = None
         if row.basis is None:
             yield Statement(loc, "activity", activity, "unbacked", problem=("E290", f"{activity}没有出处：请引原文中说这项活动的字句（basis: {{quote: …}}），或标为拟定（basis: {{proposed: …}}）"))
@@ -403,7 +412,7 @@ class Walker:
             yield self._explicit(retention.basis, ("retention", "basis"), "retention", what, home, revisions)
         title = f"《{form.title}》的栏目与格式"
         if form.design is None:
-            yield Statement(("design",), "design", title, "unbacked", problem=("E290", "表单格式没有出处：原文给出栏目时引原文（design: {quote: …}），否则标为拟定（design: {proposed: …}）"))
+            yield Statement(("layout",), "design", title, "unbacked", problem=("E290", "表单格式没有出处：原文给出栏目时引原文（design: {quote: …}），否则标为拟定（design: {proposed: …}）"))
         else:
             yield self._explicit(form.design, ("design",), "design", title, home, revisions)
         for loc, block in _notes(form.layout, ("layout",)):
@@ -423,7 +432,10 @@ class Walker:
         for key, group in items:
             for i, item in enumerate(group):
                 what = f"角色「{item.name}」" if key == "roles" else f"部门「{item.name}」"
-                if item.basis is not None:
+                if item.basis is not None and item.basis.approved is not None:
+                    # roles.yml has no versions: the commit that approved the role is its record
+                    yield Statement((key, i, "basis"), "role-definition", what, "approved", approved=str(item.basis.approved.date or ""), role=item.id)
+                elif item.basis is not None:
                     yield self._explicit(item.basis, (key, i, "basis"), "role-definition", what, "", {}, item.id)
                 elif self.names.named(item.id, everything):
                     yield Statement((key, i), "role-definition", what, "stated", role=item.id)

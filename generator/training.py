@@ -130,7 +130,7 @@ def facts(catalog: Catalog, role_id: str, numbers: FactNumbers | None = None) ->
         found.append(Fact(f"{doc.id}:matrix:matrix:{index}", "matrix", doc, "matrix", clause,
                           f"职责矩阵 {row.activity.text}：{letters_text(tuple(letters))}（{clause}）",
                           matrix=row, letters=tuple(letters)))
-    order = {doc.id: i for i, doc in enumerate(catalog.documents)}
+    order = catalog.once("document-order", lambda: {doc.id: i for i, doc in enumerate(catalog.documents)})  # not per role
     kinds = {"duty": 0, "service": 0, "target": 1, "deadline": 2, "matrix": 3}
     return sorted(found, key=lambda f: (order[f.document.id], kinds[f.kind]))  # stable: document order kept within
 
@@ -221,7 +221,10 @@ class Retrain:
 
 
 def _version(catalog: Catalog, document_id: str) -> str | None:
-    return next((d.document.version for d in catalog.documents if d.id == document_id), None)
+    try:
+        return catalog.document(document_id).document.version  # by id, not a walk over every document
+    except KeyError:
+        return None
 
 
 def _facts_by_document(catalog: Catalog) -> dict[tuple[str, str], dict[str, str]]:
@@ -239,6 +242,18 @@ def _facts_by_document(catalog: Catalog) -> dict[tuple[str, str], dict[str, str]
     return catalog.once("facts-by-document", make)
 
 
+def _roles_with_facts(catalog: Catalog, document_id: str) -> set[str]:
+    """The roles with a fact in ``document_id`` (once per catalog: document id -> role ids)."""
+
+    def make() -> dict[str, set[str]]:
+        found: dict[str, set[str]] = {}
+        for role_id, doc_id in _facts_by_document(catalog):
+            found.setdefault(doc_id, set()).add(role_id)
+        return found
+
+    return catalog.once("roles-with-facts", make).get(document_id, set())
+
+
 def _facts_in(catalog: Catalog, role_id: str, document_id: str) -> dict[str, str]:
     return _facts_by_document(catalog).get((role_id, document_id), {})
 
@@ -252,10 +267,13 @@ def retraining(old: Catalog, new: Catalog, document_id: str) -> list[Retrain]:
     old_version, new_version = _version(old, document_id), _version(new, document_id)
     if old_version == new_version:
         return []
+    # Only the roles with facts in this document, in either version, can have a change to train for.
+    named = _roles_with_facts(new, document_id) | _roles_with_facts(old, document_id)
     roles: dict[str, RoleView] = {}
     for catalog in (new, old):
         for role in catalog.roles:
-            roles.setdefault(role.id, role)
+            if role.id in named:
+                roles.setdefault(role.id, role)
     out = []
     for role_id, role in roles.items():
         if role.external:

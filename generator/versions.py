@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .catalog import Catalog, DocumentView, Link, Resolver, build_catalog
-from .history import Commit, History
+from .diskcache import Store, enabled, key_of
+from .history import Commit, History, Span
 from .loader import load_blob
-from .models import Document, Revision
+from .models import Document, FormSchema, Revision
 from .redline import Edit, redline
 from .schema_errors import validate
 from .training import Retrain, retraining
@@ -75,34 +76,68 @@ class VersionView:
         return entries[-1].summary if entries else ""
 
 
-def _old_catalog(inputs: dict[str, Any], path: str, doc: Document, resolver: Resolver) -> Catalog | None:
+def _old_catalog(inputs: dict[str, Any], path: str, doc: Document, resolver: Resolver, index: _Index) -> Catalog | None:
     """The catalog of an earlier version of one document among today's others: only that document's
     views are built (``only``), the others are known to its links, so each version costs its own size."""
-    documents = [(p, doc if d.id == doc.id else d) for p, d in inputs["documents"]]
-    if all(d.id != doc.id for _, d in inputs["documents"]):
-        documents.append((path, doc))
+    # Given alone, with its number among today's documents (after them when it is no longer one), and
+    # with its own forms: the others are known to its links through the resolver.
+    at = index.positions.get(doc.id)
+    number = at + 1 if at is not None else len(index.positions) + 1
+    documents = [(inputs["documents"][at][0] if at is not None else path, doc)]
+    forms = index.forms.get(doc.id, [])
     try:
-        return build_catalog(**dict(inputs, documents=documents), only=frozenset({doc.id}), resolver=resolver.overlay(doc))
+        return build_catalog(**dict(inputs, documents=documents, forms=forms), only=frozenset({doc.id}),
+                             resolver=resolver.overlay(doc), first_number=number)
     except (KeyError, ValueError, StopIteration):  # it names something that no longer exists
         return None
 
 
+@dataclass
+class _Index:
+    """Made once per catalog, not once per version: each document's place in ``inputs["documents"]``,
+    and each document's forms."""
+
+    positions: dict[str, int]
+    forms: dict[str, list[tuple[str, FormSchema]]]
+
+
+def _positions(inputs: dict[str, Any]) -> _Index:
+    forms: dict[str, list[tuple[str, FormSchema]]] = {}
+    for path, form in inputs.get("forms", []):
+        forms.setdefault(form.procedure, []).append((path, form))
+    return _Index({d.id: i for i, (_, d) in enumerate(inputs.get("documents", []))}, forms)
+
+
+def _old_document(history: History, span: Span) -> Document | None:
+    """The document as committed at the end of ``span``, validated (None when it does not parse or
+    validate): once per blob, kept on disk by the blob's hash (``.cache/history/documents/``)."""
+    blob = span.last.blob
+    assert blob is not None
+    store = Store(history.root / ".cache" / "history" / "documents") if enabled() else None
+    key = key_of("document", blob)
+    kept = store.get(key) if store is not None else None
+    if isinstance(kept, tuple) and len(kept) == 1 and (kept[0] is None or isinstance(kept[0], Document)):
+        return kept[0]
+    located, found = load_blob(history.blob(blob))
+    old = None
+    if located is not None and not found:
+        model, _ = validate(Document, located)
+        old = model if isinstance(model, Document) else None
+    if store is not None:
+        store.put(key, (old,))
+    return old
+
+
 def _committed(inputs: dict[str, Any], history: History, doc_id: str, fallback: Document | None,
-               resolver: Resolver) -> list[VersionView]:
+               resolver: Resolver, index: _Index) -> list[VersionView]:
     """The committed versions of the document ``doc_id``, oldest first, wherever its file lived."""
     versions: list[VersionView] = []
     for span in history.spans(("procedures/", doc_id)):
-        assert span.last.blob is not None
-        located, found = load_blob(history.blob(span.last.blob))
-        problems = list(found)
-        old: Document | None = None
-        if located is not None and not problems:
-            model, problems = validate(Document, located)
-            old = model if isinstance(model, Document) else None
+        old = _old_document(history, span)
         shown = old or fallback
         if shown is None:
             continue  # neither this version nor a later one can be read
-        then = _old_catalog(inputs, span.last.path, old, resolver) if old is not None else None
+        then = _old_catalog(inputs, span.last.path, old, resolver, index) if old is not None else None
         versions.append(
             VersionView(
                 doc_id, shown.code, shown.title, span.version, False, shown.effective,
@@ -132,9 +167,10 @@ def document_versions(inputs: dict[str, Any], catalog: Catalog, history: History
         [d for _, d in inputs.get("documents", [])], [f for _, f in inputs.get("forms", [])],
         inputs.get("external", []), inputs.get("roles", []), inputs.get("departments", []),
     )
+    index = _positions(inputs)
     for current in catalog.documents:
         doc = current.document
-        versions = _committed(inputs, history, doc.id, doc, resolver) if known and history is not None else []
+        versions = _committed(inputs, history, doc.id, doc, resolver, index) if known and history is not None else []
         if versions and versions[-1].version == doc.version:
             last = versions.pop()
             since = last.since
@@ -152,7 +188,7 @@ def document_versions(inputs: dict[str, Any], catalog: Catalog, history: History
         for doc_id, removal in history.withdrawn("procedures/"):
             if doc_id in out:
                 continue
-            versions = _committed(inputs, history, doc_id, None, resolver)
+            versions = _committed(inputs, history, doc_id, None, resolver, index)
             if not versions:
                 continue
             versions[-1].withdrawn = removal.commit
@@ -163,17 +199,48 @@ def document_versions(inputs: dict[str, Any], catalog: Catalog, history: History
     return out
 
 
+def previous_catalogs(catalog: Catalog) -> dict[str, Catalog]:
+    """Document id -> the catalog of the version its current one replaced (its views only), for the
+    documents that have one. From :attr:`Catalog.versions` when the site has worked them out already;
+    else only that one version of each document is read and laid out (``procgen check`` needs no more:
+    no older versions, no redlines), each at the cost of its own document."""
+    if "versions" in catalog.derived:
+        return {
+            doc_id: versions[1].catalog for doc_id, versions in catalog.versions.items()
+            if len(versions) > 1 and versions[0].current and versions[1].catalog is not None
+        }
+    inputs, history = catalog.history if catalog.history is not None else ({}, None)
+    if history is None or not history.available or not inputs:
+        return {}
+    resolver = Resolver(
+        [d for _, d in inputs.get("documents", [])], [f for _, f in inputs.get("forms", [])],
+        inputs.get("external", []), inputs.get("roles", []), inputs.get("departments", []),
+    )
+    index = _positions(inputs)
+    out: dict[str, Catalog] = {}
+    for current in catalog.documents:
+        spans = history.spans(("procedures/", current.id))
+        if spans and spans[-1].version == current.document.version:
+            spans = spans[:-1]  # the current version, committed: the one before it is wanted
+        if not spans:
+            continue
+        old = _old_document(history, spans[-1])
+        then = _old_catalog(inputs, spans[-1].last.path, old, resolver, index) if old is not None else None
+        if then is not None and any(d.id == current.id for d in then.documents):
+            out[current.id] = then
+    return out
+
+
 def retraining_after_changes(catalog: Catalog) -> list[Retrain]:
     """For each document whose current version replaced an earlier one, the staff roles whose duties,
     targets, deadlines or matrix letters in it changed: who must be trained again (catalog order)."""
 
     def make() -> list[Retrain]:
         out: list[Retrain] = []
+        before = previous_catalogs(catalog)
         for doc in catalog.documents:
-            versions = catalog.versions.get(doc.id, [])
-            if len(versions) < 2 or versions[1].catalog is None:
-                continue
-            out += retraining(versions[1].catalog, catalog, doc.id)
+            if doc.id in before:
+                out += retraining(before[doc.id], catalog, doc.id)
         return out
 
     return catalog.once("retraining", make)

@@ -38,7 +38,16 @@ from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph as WordParagraph
 
-from .catalog import RACI_LABELS, Catalog, DocumentView, MeetingView, Paragraph, Section, ServiceTableView
+from .catalog import (
+    RACI_LABELS,
+    Catalog,
+    DocumentView,
+    MeetingView,
+    Paragraph,
+    Section,
+    ServiceTableView,
+    revision_parts,
+)
 from .flowchart import charts, svg_whole
 from .pdf.views import DocumentPage, document_page
 
@@ -235,7 +244,7 @@ def _control(doc: WordDocument, page: DocumentPage, company: str, system: str) -
     wide: list[tuple[str, str]] = []
     if view.audience:
         wide.append(("适用岗位", "、".join(link.title for link in view.audience)))
-    wide.append(("打印日期", f"{page.printed}　{NOTICE}"))
+    wide.append(("版本生成日期", f"{page.printed}　{NOTICE}"))
     for key, value in wide:
         cells = table.add_row().cells
         _cell(cells[0], key, bold=True, size=SMALL_PT)
@@ -346,10 +355,10 @@ def _annexes(doc: WordDocument, page: DocumentPage, flows: list[tuple[str, bytes
     doc.add_heading("修订记录", level=1)
     rows = []
     for i, r in enumerate(page.document.revisions):
-        changes = [f"{n}. {c}" for n, c in enumerate(r.changes, start=1)]
-        if r.data_changes:
-            changes.append("数据更正（正文不变）：")
-            changes += [f"{n}. {c}" for n, c in enumerate(r.data_changes, start=1)]
+        changes: list[str] = []
+        for heading, lines in revision_parts(r):
+            changes += [heading] if heading else []
+            changes += [f"{n}. {c}" for n, c in enumerate(lines, start=1)]
         rows.append([r.version, str(r.date), r.summary, "\n".join(changes) or "—", page.approvers[i]])
     _table(doc, ["版本", "日期", "摘要", "修改内容", "批准"], rows, [1.4, 2.4, 4.0, 6.0, 2.2], size=SMALL_PT)
     if page.redline:

@@ -41,7 +41,7 @@ def build_repo(target: Path, overlay: Path | None = None, files: Files | None = 
 
     In ``files`` a value of ``None`` deletes the file; ``str`` is written as UTF-8, ``bytes`` as is.
     """
-    shutil.copytree(VALID, target, dirs_exist_ok=True)
+    shutil.copytree(VALID, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns(".cache"))  # a fresh cache
     if overlay is not None:
         shutil.copytree(overlay, target, dirs_exist_ok=True)
     for rel, content in (files or {}).items():

@@ -14,7 +14,17 @@ from conftest import ROOT, TODAY
 from generator.catalog import MENTION
 from generator.check import CheckResult, check
 from generator.loader import load_file
-from generator.models import Document, ExternalFile, FormSchema, Line, Node, RowBlock, SectionBlock, TableBlock
+from generator.models import (
+    Document,
+    ExternalFile,
+    FormSchema,
+    Line,
+    Node,
+    NoteBlock,
+    RowBlock,
+    SectionBlock,
+    TableBlock,
+)
 from generator.schema_errors import validate
 from generator.typography import full_width
 
@@ -382,7 +392,36 @@ def test_return_visit_record_has_the_seed_fields_and_retention() -> None:
     assert [(f.label, f.date) for f in signatures] == [("客户签名", True), ("回访人签名", True)]  # 签名/日期
     assert form.retention.period == "P2Y" and not form.retention.permanent
     assert form.retention.keeper == "project-office"
+    # The one retention period the seed states (第11篇 4.7), cited with its words; every other period is proposed.
+    assert form.retention.basis is not None and form.retention.basis.quote == "《回访记录表》于下一季度10号前统一交由项目处存档保管两年"
     assert form.numbered  # the seed's "no:" box
+
+
+def test_only_the_return_visit_record_cites_a_retention_period() -> None:
+    cited = {f.id for f in forms().values() if f.retention.basis and f.retention.basis.quote}
+    assert cited == {"return-visit-record"}
+    for form in forms().values():
+        basis = form.retention.basis
+        assert basis is not None and (basis.quote or (basis.proposed and basis.proposed.by == "quality-dept")), form.id
+
+
+def _notes(blocks: list[Any]) -> Iterator[str]:
+    for block in blocks:
+        if isinstance(block, NoteBlock):
+            yield block.note
+        elif isinstance(block, SectionBlock):
+            yield from _notes(block.blocks)
+
+
+def test_forms_print_no_rule_the_seed_does_not_contain_as_if_it_did() -> None:
+    """The rules issue 23 found on forms, printed as company policy though the seed never says them, are gone."""
+    notes = {f.id: "".join(_notes(f.layout)) for f in forms().values()}
+    assert "修复或赔偿" not in notes["decoration-application"]
+    assert "张贴" not in notes["decoration-permit"] and "涂改" not in notes["decoration-permit"]
+    assert "依次" not in notes["move-in-countersign"]
+    assert "代签" not in notes["training-sign-in"]
+    assert "quality-dept" not in forms()["repair-work-order"].filled_by
+    assert "quality-dept" not in forms()["satisfaction-survey"].filled_by
 
 
 def test_meeting_system_of_document_1() -> None:

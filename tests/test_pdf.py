@@ -272,7 +272,7 @@ def test_form_text_reads_back(rendered: tuple[Path, BuildResult], catalog: Catal
     out, _ = rendered
     pages = text_of(out / "forms" / "return-visit-record.pdf")
     text = squeeze("".join(pages))
-    for expected in ("回访记录表", "WY-JL-11-02", "版本1.0", "北京市恒瑞物业管理有限公司", "回访内容", "客户签名", "回访人签名",
+    for expected in ("回访记录表", "WY-JL-11-02", "版本1.1", "北京市恒瑞物业管理有限公司", "回访内容", "客户签名", "回访人签名",
                      "项目经理意见", "签名/日期", "第1页共1页", "保存期限：2年·保管：项目处"):
         assert expected in text, expected
     for view in catalog.forms:
@@ -305,7 +305,7 @@ def test_controlled_copy(rendered: tuple[Path, BuildResult]) -> None:
     text = squeeze("".join(pages))
     for expected in ("文件编号", "批准", "总裁", "下次评审", "2025-02-23", "4.1.1", "投诉事件的回访率要求达到100%",
                      "职责矩阵", "负责（R）", "记录与表单", "WY-JL-11-02", "相关文件", "待编制", "修订记录", "首次发布",
-                     '"重大投拆"改为"重大投诉"', "编制项目处审核批准总裁", "签名签名签名", "打印日期2024-02-23",
+                     '"重大投拆"改为"重大投诉"', "编制项目处审核批准总裁", "签名签名签名", "版本生成日期2024-02-23",
                      "本文件以网站最新版为准"):
         assert expected in text, expected
     assert "评审已逾期" not in text  # printed 2024-02-23, review due 2025-02-23
@@ -485,6 +485,19 @@ def test_same_inputs_give_the_same_bytes(tmp_path: Path, monkeypatch: pytest.Mon
     assert first == (tmp_path / "b" / "forms" / "return-visit-receipt.pdf").read_bytes()
     metadata = PdfReader(tmp_path / "a" / "forms" / "return-visit-receipt.pdf").metadata
     assert metadata["/CreationDate"] == metadata["/ModDate"] == "D:20240223000000Z"
+
+
+@pytest.mark.slow
+def test_two_builds_give_identical_pdfs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Same commit, same bytes: a controlled copy (PDF/A) and the whole manual (its forms bound in, numbered
+    in the whole), each rendered twice in fresh worker processes with caches of their own."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    only = ["return-visit", "manual"]
+    for run in ("a", "b"):
+        result = build(load_catalog(ROOT), ROOT, tmp_path / run, only=only, jobs=2, cache_dir=tmp_path / f"cache-{run}")
+        assert sorted(r.output for r in result.rendered) == ["manual.pdf", "procedures/return-visit.pdf"]
+    for name in ("manual.pdf", "procedures/return-visit.pdf"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
 
 
 def test_there_is_no_fillable_option() -> None:

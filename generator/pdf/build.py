@@ -97,7 +97,7 @@ def warn_if_slow() -> None:
 
 
 def source_date(catalog: Catalog, root: Path | None = None) -> dt.datetime:
-    """The PDFs' date, printed on every controlled copy as its 打印日期; never the clock, so the same
+    """The PDFs' date, printed on every controlled copy as its 版本生成日期 (the commit's date, not the day it is printed); never the clock, so the same
     commit gives the same bytes: SOURCE_DATE_EPOCH, else the time of the commit checked out at
     ``root`` (one ``git`` call), else the newest effective or revision date.
     """

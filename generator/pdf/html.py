@@ -12,7 +12,7 @@ from typing import Literal
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from ..catalog import RACI_LABELS, Catalog
+from ..catalog import RACI_LABELS, Catalog, revision_parts
 from ..quiz import quizzes
 from . import STYLESHEET, TEMPLATES
 from .paper import css_variables
@@ -77,6 +77,7 @@ def environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.globals["raci"] = RACI_LABELS
+    env.globals["revision_parts"] = revision_parts
     return env
 
 

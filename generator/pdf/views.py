@@ -76,7 +76,7 @@ class RelatedView:
 @dataclass
 class RaciView:
     row: MatrixView
-    cells: list[str]  # R, A, C, I: role names joined with 、
+    cells: list[str]  # R, A, C, I: the approved roles' names joined with 、 (proposals are left out)
 
 
 DOC_TOP_MM, DOC_BOTTOM_MM, DOC_FURNITURE_MM = 24.0, 20.0, 5.0
@@ -120,6 +120,8 @@ class DocumentPage:
     redline: list[Edit] = field(default_factory=list)
     """The current version's edits against the version before (the 修订对照 page), when known."""
     redline_from: str | None = None
+    withheld: int = 0
+    """Proposals of this document left out of the controlled copy (approved content only)."""
 
     @property
     def obsolete_note(self) -> str | None:
@@ -156,10 +158,13 @@ def document_page(
             issuer = external[link.id].issuer if link.id in external else None
             related.append(RelatedView(link, None, f"外部文件（{issuer}）" if issuer else "外部文件"))
     forms = {f.form.id: f for f in catalog.forms}
+    # A controlled copy prints approved content only: proposed rows and cells are left out and counted.
     matrix = [
-        RaciView(row, ["、".join(link.title for link in row.letters.get(letter, [])) for letter in "RACI"])
+        RaciView(row, ["、".join(link.title for link in row.letters.get(letter, []) if not link.proposed) for letter in "RACI"])
         for row in view.matrix
+        if not row.proposed
     ]
+    withheld = sum(1 for p in catalog.proposals if p.source == view.link)
     last = max(view.document.revisions, key=lambda r: r.date)
     names = {r.id: r.link.title for r in catalog.roles}
     approvers = [names.get(r.approver, r.approver) if r.approver else view.approver.title for r in view.document.revisions]
@@ -175,6 +180,7 @@ def document_page(
         records=[forms[link.id] for link in view.records if link.id in forms],
         related=related,
         matrix=matrix,
+        withheld=withheld,
         last_revision=last.date.isoformat(),
         approvers=approvers,
         superseded_by=superseded_by,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..catalog import REVIEW_SOON_DAYS, Catalog, DocumentView, Section, review_states
+from ..catalog import REVIEW_SOON_DAYS, Catalog, DocumentView, Link, Pending, Section, review_states
 from ..flowchart import SiteChart, charts, site_chart
 from ..formlayout import Names, blocks, retention_note
 from ..pdf.views import RECORD_FORM, SIGN_IN_FORM
@@ -37,6 +37,14 @@ def _toc(sections: list[Section], level: int = 2) -> list[TocEntry]:
     return entries
 
 
+def proposals_by_approver(catalog: Catalog) -> list[tuple[Link, list[Pending]]]:
+    """The quality department's worklist: pending proposals grouped by the role that must approve them."""
+    groups: dict[str, tuple[Link, list[Pending]]] = {}
+    for pending in catalog.proposals:
+        groups.setdefault(pending.approver.id, (pending.approver, []))[1].append(pending)
+    return list(groups.values())
+
+
 def flowcharts(doc: DocumentView) -> list[SiteChart]:
     """The document's swimlane charts (lane titles and body SVG, linking to the clauses, and the
     steps for a phone's list)."""
@@ -57,9 +65,7 @@ def build_pages(catalog: Catalog, as_of: dt.date | None = None) -> list[SitePage
             {"catalog": catalog,
              "front_line": [r for r in catalog.roles if r.trained and not r.is_department and r.role.front_line],
              "roles": [r for r in catalog.roles if r.trained and not r.is_department and not r.role.front_line],
-             "departments": [r for r in catalog.roles if r.has_work and r.is_department], "manual_pdf": PDF_MANUAL,
-             "overdue": sum(s.status == "overdue" for s in due), "soon": sum(s.status == "soon" for s in due),
-             "as_of": as_of},
+             "departments": [r for r in catalog.roles if r.has_work and r.is_department], "manual_pdf": PDF_MANUAL},
             search="none",
         )
     ]
@@ -102,6 +108,7 @@ def build_pages(catalog: Catalog, as_of: dt.date | None = None) -> list[SitePage
                 ("forms", "填写与保管的表单", bool(role.forms_filled or role.forms_kept)),
                 ("targets", "负责的目标", bool(role.targets)),
                 ("deadlines", "须遵守的期限", bool(role.deadlines)),
+                ("proposed", "拟定·待批准的职责", role.has_proposals),
                 ("calendar", "日历", calendars[role.id].shown),
                 ("documents", "须知晓的文件", bool(role.documents)),
             ]
@@ -161,6 +168,10 @@ def build_pages(catalog: Catalog, as_of: dt.date | None = None) -> list[SitePage
                           search="title", boost=CATALOG_BOOST))
     pages.append(SitePage("matrix.md", "职责矩阵", "matrix.html", {"catalog": catalog}, search="title", boost=CATALOG_BOOST))
     pages.append(SitePage("records.md", "记录清单", "records.html", {"catalog": catalog}, search="title", boost=CATALOG_BOOST))
+    groups = proposals_by_approver(catalog)
+    pages.append(SitePage("proposals.md", "待批准的拟定内容", "proposals.html", {"groups": groups, "total": len(catalog.proposals)},
+                          [TocEntry(2, f"by-{approver.id}", f"由{approver.title}批准") for approver, _ in groups],
+                          search="title", boost=CATALOG_BOOST))
     pages.append(SitePage("documents.md", "受控文件清单", "documents.html",
                           {"catalog": catalog, "reviews": reviews, "due": due, "as_of": as_of, "soon_days": REVIEW_SOON_DAYS},
                           [TocEntry(2, "reviews", "评审提醒"), TocEntry(2, "controlled", "受控文件"),
@@ -170,7 +181,11 @@ def build_pages(catalog: Catalog, as_of: dt.date | None = None) -> list[SitePage
     # search never lands on text that is no longer in force.
     pages.append(SitePage("changes.md", "修订记录", "changes.html", {"changes": catalog.changes},
                           search="title", boost=CATALOG_BOOST))
-    pages.append(SitePage("guide.md", "编写与发布指南", "guide.html", {"catalog": catalog}, search="page"))
+    # The administrators' worklist sits where they look (the guide, /documents/, procgen check), not on staff's home page.
+    pages.append(SitePage("guide.md", "编写与发布指南", "guide.html",
+                          {"catalog": catalog, "overdue": sum(s.status == "overdue" for s in due),
+                           "soon": sum(s.status == "soon" for s in due), "as_of": as_of, "proposals": len(catalog.proposals)},
+                          search="page"))
     # The vocabulary is for people: the search expands queries with it, so its page is found by its title only.
     pages.append(SitePage("glossary.md", "术语表", "glossary.html", {"rows": glossary(catalog)}, search="title",
                           boost=CATALOG_BOOST))
@@ -192,7 +207,7 @@ def navigation(catalog: Catalog) -> list:
         {"程序文件": _grouped(documents)},
         {"岗位与部门": ["roles/index.md", *_grouped_entries(_roles_by_department(catalog), "部门")]},
         {"表单与记录": ["forms/index.md", *_grouped(forms)]},
-        {"目录与清单": ["documents.md", "changes.md", "records.md", "standards.md", "matrix.md", "training.md"]},
+        {"目录与清单": ["documents.md", "changes.md", "records.md", "standards.md", "matrix.md", "training.md", "proposals.md"]},
         "guide.md",
         "glossary.md",
     ]

@@ -10,7 +10,7 @@ import jinja2
 from markupsafe import Markup, escape
 from mkdocs.utils import get_relative_url
 
-from ..catalog import RACI_LABELS, Link
+from ..catalog import RACI_LABELS, Link, revision_parts
 from .search import SearchMode
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "site"
@@ -88,6 +88,7 @@ def environment(urls: Urls) -> jinja2.Environment:
     )
     env.globals["urls"] = urls
     env.globals["raci"] = RACI_LABELS
+    env.globals["revision_parts"] = revision_parts
     return env
 
 
