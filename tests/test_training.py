@@ -39,11 +39,12 @@ def edit(root: Path, *changes: tuple[str, str]) -> None:
 
 
 NEW_VERSION = (
-    ('version: "1.0"\neffective: 2024-02-23', 'version: "1.1"\neffective: 2024-05-01'),
-    ("revisions:\n", 'revisions:\n  - version: "1.1"\n    date: 2024-05-01\n    summary: 回访率与统计期限调整\n'
-                     "    data_changes:\n      - 4.1.2 a) 投诉事件回访率改为 95%；4.6 统计改为每月月底。\n"),
+    ('version: "1.1"\neffective: 2026-12-07', 'version: "1.2"\neffective: 2026-12-07'),
+    ("audience:", '  - version: "1.2"\n    date: 2026-12-07\n    summary: 回访率与统计期限调整\n'
+                  "    changes:\n      - 4.1.2 a) 投诉事件回访率改为 95%；4.6 统计改为每月月底。\naudience:"),
 )
-TARGET = ('{metric: 投诉事件回访率, op: ">=", value: 100,', '{metric: 投诉事件回访率, op: ">=", value: 95,')
+TARGET = ("投诉事件的回访率要求达到100%;\n                targets:\n                  - {metric: 投诉事件回访率, op: \"=\", value: 100,",
+          "投诉事件的回访率要求达到95%;\n                targets:\n                  - {metric: 投诉事件回访率, op: \">=\", value: 95,")
 DEADLINE = ("{label: 每季度末, every: P3M, window: quarter-end, role: property-officer}",
             "{label: 每季度末, every: P1M, window: month-end, role: property-officer}")
 
@@ -95,9 +96,11 @@ def test_role_facts_print_the_rules(catalog: Catalog) -> None:
     letters = {i: [x for x in "RACI" if "property-officer" in holders(r, x)] for i, r in enumerate(rows)}
     matrix = {k: v for k, v in facts.items() if ":matrix:" in k}
     assert list(matrix) == [f"return-visit:matrix:matrix:{i}" for i, held in letters.items() if held]
-    assert matrix["return-visit:matrix:matrix:4"] == "职责矩阵 审核《回访记录表》并加注意见：咨询（C）（WY-GL-11 职责矩阵）"
+    assert matrix["return-visit:matrix:matrix:5"] == "职责矩阵 每季度回访结果统计、分析：负责（R）（WY-GL-11 职责矩阵）"
+    # 4.3 回访人员在限定时效内进行回访: the 4.1.1 time limits are the 物管员's too.
+    assert facts["return-visit:s4-1-1-1:deadline:0"] == "期限 投诉处理完毕后3天内（原文：三天内；WY-GL-11 4.1.1 a)）"
     assert role_facts(catalog, "project-manager-assistant")["return-visit:s4-1-2-1:target:0"] == (
-        "目标 投诉事件回访率 ≥ 100%（WY-GL-11 4.1.2 a)）")
+        "目标 投诉事件回访率 100%（WY-GL-11 4.1.2 a)）")
     assert role_facts(catalog, "property-officer") == facts  # stable
 
 
@@ -122,11 +125,11 @@ def load_edited(root: Path, *changes: tuple[str, str]) -> Catalog:
 
 def test_retraining_lists_exactly_the_roles_whose_facts_changed(before: Catalog, tmp_path: Path) -> None:
     after = load_edited(tmp_path / "after", TARGET, DEADLINE, *NEW_VERSION)
-    assert after.document("return-visit").document.version == "1.1"
+    assert after.document("return-visit").document.version == "1.2"
     assert retraining(before, after, "return-visit") == [
-        Retrain(after.role("project-manager-assistant").link, "return-visit", "1.0", "1.1",
-                changed=(("目标 投诉事件回访率 ≥ 100%（WY-GL-11 4.1.2 a)）", "目标 投诉事件回访率 ≥ 95%（WY-GL-11 4.1.2 a)）"),)),
-        Retrain(after.role("property-officer").link, "return-visit", "1.0", "1.1",
+        Retrain(after.role("project-manager-assistant").link, "return-visit", "1.1", "1.2",
+                changed=(("目标 投诉事件回访率 100%（WY-GL-11 4.1.2 a)）", "目标 投诉事件回访率 ≥ 95%（WY-GL-11 4.1.2 a)）"),)),
+        Retrain(after.role("property-officer").link, "return-visit", "1.1", "1.2",
                 changed=(("期限 每季度末（原文：每季度末；WY-GL-11 4.6）", "期限 每月月底（原文：每季度末；WY-GL-11 4.6）"),)),
     ]
     assert retraining(before, after, "communication") == []  # its version did not change
@@ -137,11 +140,10 @@ def test_retraining_names_added_and_removed_facts_and_leaves_out_outside_parties
     after = load_edited(
         tmp_path / "after",
         ("回访人员在限定时效内进行回访，", "回访人员在规定时效内进行回访，"),
-        ("  - activity: 每季度回访结果统计、分析\n    R: [property-officer]\n    A: project-manager\n"
-         "    C: [project-manager-assistant]\n",
-         "  - activity: 每季度回访结果统计、分析\n    R: [property-officer]\n    A: project-manager\n"),
-        ("records: [return-visit-receipt", "  - activity: 回访统计表的审核\n    R: [project-manager-assistant]\n"
-                                            "    A: project-manager\nrecords: [return-visit-receipt"),
+        ("    A: project-manager\n    C: [project-manager-assistant]\n", "    A: project-manager\n"),
+        ("records: [return-visit-receipt", "  - activity: 回访统计表的审核\n    basis: {quote: 以书面形式经项目经理助理审核后}\n"
+                                            "    R: [project-manager-assistant]\n    A: project-manager\n    role_basis:\n"
+                                            "      project-manager: {quote: 报项目处经理决定}\nrecords: [return-visit-receipt"),
         *NEW_VERSION,
     )
     found = {r.role.id: r for r in retraining(before, after, "return-visit")}
@@ -161,5 +163,5 @@ def test_retraining_names_added_and_removed_facts_and_leaves_out_outside_parties
 
 def test_an_edit_without_a_new_version_needs_no_retraining(before: Catalog, tmp_path: Path) -> None:
     after = load_edited(tmp_path / "after", TARGET)
-    assert after.document("return-visit").document.version == "1.0"
+    assert after.document("return-visit").document.version == "1.1"
     assert retraining(before, after, "return-visit") == []
