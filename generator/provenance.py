@@ -192,8 +192,30 @@ class Names:
             display[item.id] = item.name
         return cls(by_id, display)
 
-    def named(self, role: str, text: str) -> bool:
+    def mentioned(self, role: str, text: str) -> bool:
+        """The role's name or an alias appears anywhere in ``text``, also inside a longer title (业户服务部 in
+        业户服务部主管): enough to say a document knows the role, not that a clause gives it a duty."""
         return any(name and name in text for name in self.by_id.get(role, ()))
+
+    def named(self, role: str, text: str) -> bool:
+        """The role's name or an alias is in ``text`` as itself, not as part of a longer name of another role
+        (项目经理 in 项目经理助理 names the assistant, not 项目处经理; 服务中心 in 物业服务中心)."""
+        own = self.by_id.get(role, ())
+        for name in own:
+            if not name or name not in text:
+                continue
+            longer = [n for n in self._longer(name) if n not in own]
+            masked = text
+            for other in longer:
+                masked = masked.replace(other, "\0")
+            if name in masked:
+                return True
+        return False
+
+    def _longer(self, name: str) -> list[str]:
+        """Every other name that holds ``name`` inside it, longest first."""
+        every = {n for names in self.by_id.values() for n in names}
+        return sorted((n for n in every if name in n and n != name), key=len, reverse=True)
 
     def name(self, role: str) -> str:
         return self.display.get(role, role)
@@ -443,7 +465,7 @@ class Walker:
                     yield Statement((key, i, "basis"), "role-definition", what, "approved", approved=str(item.basis.approved.date or ""), role=item.id)
                 elif item.basis is not None:
                     yield self._explicit(item.basis, (key, i, "basis"), "role-definition", what, "", {}, item.id)
-                elif self.names.named(item.id, everything):
+                elif self.names.mentioned(item.id, everything):
                     yield Statement((key, i), "role-definition", what, "stated", role=item.id)
                 else:
                     yield Statement(
