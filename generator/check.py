@@ -11,7 +11,7 @@ import gc
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -713,6 +713,10 @@ def statements_have_a_basis(ctx: Context) -> Iterator[Problem]:
     """Every role on a clause, fact, matrix cell, retention period, form rule, form layout and role is
     stated by the seed (its clause, or a quote found in one clause) or marked as a proposal (provenance.py).
 
+    Codes: E290 no basis, E291 quote not found or ambiguous, E292 role not named by its clause, E293 fact not
+    stated by its clause, E294 approved in a version that records no approval, E295 role_basis for a role not
+    listed, E296 a role no document names (and E204 for a proposal's unknown role).
+
     Passes: roles: [property-officer] on 物管员负责依照本规范实施具体回访工作。
     Fails: retention: {period: P3Y, keeper: project-office} with no basis (E290); a quote not in the text (E291).
     """
@@ -784,7 +788,10 @@ def _durations(doc: Document) -> Iterator[tuple[tuple[Any, ...], str]]:
 
 @rule
 def durations_not_empty(ctx: Context) -> Iterator[Problem]:
-    """A duration names at least one amount: P3D passes, P and PT fail."""
+    """A duration names at least one amount.
+
+    Passes: {within: P3D}. Fails: {within: P} or {within: PT}.
+    """
     for located, doc in ctx.loaded.documents:
         for loc, value in _durations(doc):
             if not re.search(r"\d", value):
@@ -1019,7 +1026,8 @@ def _check(root: Path, *, when: dt.date | None = None, drafts: bool = False, qui
     problems.extend([*found, *vocabulary_problems(vocab_at, vocabulary, "\n".join([*clauses, *others]), "\n".join(clauses))])
     if cache is not None:  # the files parsed in this run, with what the rules worked out from each
         cache.save()
-    problems = sort_problems(problems)
+    checks = loaded.company[1].checks if loaded.company is not None else {}
+    problems = adjusted(sort_problems(problems), checks)
     drafted = [p for p in problems if p.code == DRAFT_CODE] if drafts else []
     if drafted:
         problems = [p for p in problems if p.code != DRAFT_CODE]
@@ -1044,8 +1052,22 @@ def _check(root: Path, *, when: dt.date | None = None, drafts: bool = False, qui
         catalog.derived[REVIEW] = review
         if quiz_review:  # every question the manual could ask: the live preview leaves it to procgen check
             found += stale_entries(located, review, question_ids(catalog))
+    found = adjusted(found, checks)
     problems = sort_problems([*problems, *found])
     return CheckResult(problems, None if any(p.severity == "error" for p in found) else catalog, notices, ctx.history, drafted)
+
+
+def adjusted(problems: list[Problem], checks: dict[str, str]) -> list[Problem]:
+    """The problems at the severity company.yml gives their codes (``checks: {W231: off}``): off drops them."""
+    if not checks:
+        return problems
+    out = []
+    for problem in problems:
+        level = checks.get(problem.code)
+        if level == "off":
+            continue
+        out.append(replace(problem, level=level) if level in ("warning", "error") else problem)
+    return out
 
 
 def _texts_of(files: list[tuple[Located, Any]]) -> list[str]:

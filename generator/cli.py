@@ -60,6 +60,8 @@ def _parser() -> argparse.ArgumentParser:
     review.add_argument("--note", default=None, help="评审意见（一句话）")
     review.add_argument("--path", default=".", help="仓库根目录（默认当前目录）")
 
+    explain = sub.add_parser("explain", help="说明检查代码的含义与规则（不写代码则列出全部）")
+    explain.add_argument("code", nargs="?", default=None, help="检查代码，如 E292")
     # Declared here, not in approve.py: importing that loads ruamel.yaml and the whole checker.
     approve = sub.add_parser("approve", help="批准（或 --reject 否决）拟定内容：升版并写入修订记录")
     approve.add_argument("source", help="文件、表单的 id 或编号（如 return-visit、WY-GL-11），或拟定岗位的 id")
@@ -305,6 +307,12 @@ def cmd_review(args: argparse.Namespace) -> int:
     return 2 if root is None else run_review(args, root)
 
 
+def cmd_explain(args: argparse.Namespace) -> int:
+    from .explain import command
+
+    return command(args.code)
+
+
 def cmd_approve(args: argparse.Namespace) -> int:
     from .approve import command
 
@@ -327,7 +335,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 COMMANDS = {
     "check": cmd_check, "schema": cmd_schema, "pdf": cmd_pdf, "format": cmd_format,
-    "diff": cmd_diff, "review": cmd_review, "approve": cmd_approve, "new": cmd_new, "build": cmd_build, "docx": cmd_docx,
+    "diff": cmd_diff, "review": cmd_review, "approve": cmd_approve, "explain": cmd_explain, "new": cmd_new, "build": cmd_build, "docx": cmd_docx,
 }
 
 

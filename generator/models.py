@@ -12,6 +12,7 @@ import re
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Discriminator,
@@ -26,6 +27,7 @@ from pydantic import (
 )
 
 from .limits import MAX_TABLE_ROWS  # noqa: E402 - after the pydantic imports, kept with the other constants
+from .problems import ADJUSTABLE, Level
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 DURATION_PATTERN = r"^P((\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(\d+H)?(\d+M)?)?)$"
@@ -418,6 +420,13 @@ class ExternalDocument(Strict):
     note: Text | None = None
 
 
+def _adjustable(code: str) -> str:
+    """A code company.yml may set the severity of (problems.ADJUSTABLE)."""
+    if code not in ADJUSTABLE:
+        raise ValueError(f"{code} 不可调整（文件、结构、引用与版本规则总是错误）；可调整的规则见 procgen explain")
+    return code
+
+
 CODE_SCHEME = r"^[A-Z]{2,}(-[A-Z]+)*(-\{doc\})(-\{nn\})?$"
 
 
@@ -435,6 +444,13 @@ class CompanyFile(Strict):
     form_code: Annotated[str, StringConstraints(pattern=CODE_SCHEME)] = Field(
         default="WY-JL-{doc}-{nn}", description="Form numbers: {doc} is the owning document's number, {nn} two digits."
     )
+    checks: dict[Annotated[str, StringConstraints(pattern=r"^[EW]\d{3}$"), AfterValidator(_adjustable)], Level] = Field(
+        default_factory=dict,
+        description=(
+            "Severity of a rule by its code: off, warning or error, e.g. {W231: off}. Only warnings and rules of"
+            " policy may change (procgen explain lists them); the file, schema, reference and version rules stay errors."
+        ),
+    )
     people: dict[Ref, Text] = Field(
         default_factory=dict,
         description="Names of the people who hold roles, by role id, e.g. {president: 张三}: procgen approve records the approver's name.",
@@ -446,6 +462,7 @@ class CompanyFile(Strict):
             " committed before it counts as drafting, so the version rule compares with it at the latest."
         ),
     )
+
 
 
 class ExternalFile(Strict):

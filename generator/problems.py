@@ -62,6 +62,13 @@ CODES: dict[str, str] = {
     "E238": "版本号降低",
     "E280": "用语表的手册用词在手册中不存在",
     "E282": "用语表中的员工用语重复",
+    "E290": "缺少出处：须引原文或标为拟定",
+    "E291": "引文不在原文中（或出现于多处）",
+    "E292": "条款没有提到该岗位",
+    "E293": "事实不见于所在条款",
+    "E294": "已批准的版本没有批准记录",
+    "E295": "role_basis 中的岗位不在列表中",
+    "E296": "岗位或部门不见于任何文件",
     "E301": "字体缺字：PDF 无法显示该字符",
     "W231": "评审已逾期",
     "W240": "无法识别的文件",
@@ -74,6 +81,17 @@ CODES: dict[str, str] = {
 }
 
 
+ADJUSTABLE: frozenset[str] = frozenset(
+    {code for code in CODES if code.startswith("W")}
+    | {"E210", "E211", "E213", "E215", "E216", "E220", "E230", "E280", "E282", *(f"E29{n}" for n in range(7))}
+)
+"""Codes whose severity company.yml may change (``checks: {W231: off, E292: warning}``): warnings and rules of
+policy. The file, schema and reference codes (E0xx, E1xx, E201–E209), document control (E232–E238) and the PDF's
+glyphs (E301) hold what the rest of procgen relies on, and stay errors."""
+
+Level = Literal["off", "warning", "error"]
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     """One finding, located in a file (1-based line and column)."""
@@ -83,6 +101,8 @@ class Problem:
     col: int
     code: str
     message: str
+    level: Severity | None = None
+    """The severity company.yml gives this code (``checks``), when it is not the code's own."""
 
     def __post_init__(self) -> None:
         # One problem, one line of output, whatever text of the user's it quotes.
@@ -93,6 +113,8 @@ class Problem:
 
     @property
     def severity(self) -> Severity:
+        if self.level is not None:
+            return self.level
         return "warning" if self.code.startswith("W") else "error"
 
     def text(self) -> str:
@@ -145,7 +167,7 @@ def format_text(problems: list[Problem], extra: dict[str, Any] | None = None) ->
 def format_json(problems: list[Problem], extra: dict[str, Any] | None = None) -> str:
     """Problems and counts; ``extra`` adds what other tools want besides (notices, review states)."""
     payload = {
-        "problems": [dict(asdict(p), severity=p.severity) for p in problems],
+        "problems": [{**{k: v for k, v in asdict(p).items() if k != "level"}, "severity": p.severity} for p in problems],
         "errors": sum(p.severity == "error" for p in problems),
         "warnings": sum(p.severity == "warning" for p in problems),
         **(extra or {}),
