@@ -17,6 +17,7 @@ from typing import Any
 
 from . import settings
 from .catalog import MENTION, Catalog, add_months, build_catalog
+from .errors import CatalogError
 from .history import History, changed_keys, read_history, version_key
 from .limits import MAX_INT, limit_problems
 from .loader import FileCache, Located, load_blob, load_text, read_definition
@@ -1077,14 +1078,6 @@ def _texts_of(files: list[tuple[Located, Any]]) -> list[str]:
         if "vocabulary-text" not in located.memo:
             located.memo["vocabulary-text"] = manual_text([model])
     return [located.memo["vocabulary-text"] for located, _ in files]
-
-
-class CatalogError(Exception):
-    """The definitions have errors; ``problems`` says where."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__(f"{sum(p.severity == 'error' for p in problems)} 个错误")
-        self.problems = problems
 
 
 def load_catalog(root: Path) -> Catalog:

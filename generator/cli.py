@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import files
+from .errors import UserError
 from .problems import FORMATTERS, escape_path, printable
 
 if TYPE_CHECKING:
@@ -238,7 +239,7 @@ def _utf8(raw: bytes) -> bool:
     return True
 
 
-class _FormatRefused(Exception):
+class _FormatRefused(UserError):
     """A file ``procgen format`` leaves alone; the message says why."""
 
 
@@ -381,6 +382,9 @@ def main(argv: list[str] | None = None) -> int:
         return COMMANDS[args.command](args)
     except KeyboardInterrupt:
         return 130
+    except UserError as exc:  # a command that did not catch its own: still one line, exit 1
+        print(f"procgen {args.command}: {printable(str(exc))}", file=sys.stderr)
+        return 1
     except BrokenPipeError:  # `procgen check | head`: the reader left, nothing is wrong
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1

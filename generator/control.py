@@ -17,6 +17,7 @@ from pathlib import Path
 from . import files, settings
 from .catalog import Catalog, DocumentView
 from .check import check
+from .errors import UserError
 from .history import changed_keys
 from .loader import load_text
 from .problems import escape_path, printable
@@ -25,7 +26,7 @@ from .redline import Edit, redline
 OUTCOMES = {"continue": "继续有效", "revise": "需修订"}
 
 
-class ControlError(Exception):
+class ControlError(UserError):
     """A user's mistake in a control command: the message says what to do."""
 
 

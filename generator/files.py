@@ -35,6 +35,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import UserError
+
 BOM = b"\xef\xbb\xbf"
 TEMP_SUFFIX = ".procgen-tmp"
 """Temporary files are ``.<name>.<random>.procgen-tmp`` beside the file they replace."""
@@ -51,7 +53,7 @@ _REASONS = {
 }
 
 
-class WriteRefused(Exception):
+class WriteRefused(UserError):
     """A file was not written; the message (Chinese, one line) says which and why. Nothing changed."""
 
 

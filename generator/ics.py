@@ -18,6 +18,7 @@ from dateutil import rrule as du
 from icalendar import Calendar, Event, Timezone, vDuration
 
 from .catalog import Catalog
+from .errors import UserError
 from .recurrence import TIMEZONE, CalendarEntry, RoleCalendar, Rule, company_calendar, role_calendars
 
 FREQS = {"DAILY": du.DAILY, "WEEKLY": du.WEEKLY, "MONTHLY": du.MONTHLY, "YEARLY": du.YEARLY}
@@ -26,7 +27,7 @@ REFRESH = "P1D"
 """How often a subscribed phone fetches the calendar again."""
 
 
-class CalendarError(Exception):
+class CalendarError(UserError):
     """A calendar that does not read back as it was written (a bug, never the user's mistake)."""
 
 

@@ -26,6 +26,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.reader import ReaderError
 
 from .diskcache import Store, enabled, key_of
+from .errors import ProcgenError
 from .problems import Problem
 
 MAX_ALIASES = 20
@@ -269,7 +270,7 @@ def _count_aliases(path: str, text: str) -> list[Problem]:
     return []
 
 
-class _Refused(Exception):
+class _Refused(ProcgenError):
     """A node the loader will not turn into data; carries the problem."""
 
     def __init__(self, problem: Problem) -> None:

@@ -444,7 +444,7 @@ class CompanyFile(Strict):
     form_code: Annotated[str, StringConstraints(pattern=CODE_SCHEME)] = Field(
         default="WY-JL-{doc}-{nn}", description="Form numbers: {doc} is the owning document's number, {nn} two digits."
     )
-    checks: dict[Annotated[str, StringConstraints(pattern=r"^[EW]\d{3}$"), AfterValidator(_adjustable)], Level] = Field(
+    checks: dict[Annotated[str, AfterValidator(_adjustable)], Level] = Field(
         default_factory=dict,
         description=(
             "Severity of a rule by its code: off, warning or error, e.g. {W231: off}. Only warnings and rules of"

@@ -40,6 +40,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, ConfigurationError, MkDocsException
 
+from .errors import UserError
 from .files import held, reason
 
 BUILD = ".build"
@@ -49,7 +50,7 @@ AT_FDCWD = -100
 RENAME_EXCHANGE = 2
 
 
-class PublishError(Exception):
+class PublishError(UserError):
     """The build failed or could not be published; the message (Chinese) says why. The published
     folder is unchanged."""
 

@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING, Any
 # Only the standard library at import time: cli.py builds its parser with add_arguments() for every
 # command, and the models and the loader are loaded when `procgen new` actually runs.
 from . import files
+from .errors import UserError
 from .problems import printable
 
 if TYPE_CHECKING:
@@ -61,7 +62,7 @@ SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 SCHEMA_LINE = "# yaml-language-server: $schema=../schemas/{}.json"
 
 
-class _Refused(Exception):
+class _Refused(UserError):
     """The request cannot be carried out; the message says why and what to do instead."""
 
     def __init__(self, message: str, status: int = 1) -> None:

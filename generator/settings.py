@@ -10,11 +10,13 @@ import datetime as dt
 import os
 import re
 
+from .errors import UserError
+
 MAX_EPOCH = 253_402_300_799
 """9999-12-31T23:59:59Z: the last second a PDF date can hold."""
 
 
-class SettingError(ValueError):
+class SettingError(UserError, ValueError):
     """An environment variable holds a value procgen cannot use; the message says which and why."""
 
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..catalog import Catalog
+from ..errors import UserError
 from ..problems import Problem, format_text
 from ..settings import source_date_epoch
 from . import TEMPLATES
@@ -46,13 +47,13 @@ ARCHIVE = "archive"
 _warned_harfbuzz = False
 
 
-class UnknownIds(Exception):
+class UnknownIds(UserError):
     def __init__(self, ids: list[str]) -> None:
         super().__init__(", ".join(ids))
         self.ids = ids
 
 
-class GlyphError(Exception):
+class GlyphError(UserError):
     def __init__(self, problems: list[Problem]) -> None:
         super().__init__(f"{len(problems)} 个字符缺字")
         self.problems = problems

@@ -17,6 +17,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from ..catalog import Catalog
+from ..errors import UserError
 from ..problems import Problem
 from . import FONT_FAMILY
 
@@ -24,7 +25,7 @@ KNOWN_FONT = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 GLYPH_CODE = "E301"
 
 
-class FontNotFound(Exception):
+class FontNotFound(UserError):
     """Noto Sans CJK SC is not installed."""
 
 

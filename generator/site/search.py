@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Literal
 
 from ..catalog import Catalog
+from ..errors import ProcgenError
 from ..vocabulary import vocabulary_of
 from ..words import fresh_tokenizer
 
@@ -429,7 +430,7 @@ THEME = Path(__file__).resolve().parent.parent / "templates" / "theme"
 MATERIAL_WORKERS = "assets/javascripts/workers"
 
 
-class ThemeMismatch(Exception):
+class ThemeMismatch(ProcgenError):
     """Material's base.html does not name its search worker the way this version expects."""
 
 
