@@ -59,13 +59,6 @@ class CheckResult:
     notices: list[str] = field(default_factory=list)
     """What was not checked and why (outside git, a shallow clone): said once, not a problem."""
     history: History | None = None
-    _walker: Walker | None = None
-
-    def provenance(self) -> Walker:
-        """The documents' clauses, folded once for every rule that asks where a statement comes from."""
-        if self._walker is None:
-            self._walker = Walker([doc for _, doc in self.loaded.documents], self.loaded.roles[1] if self.loaded.roles else None)
-        return self._walker
     drafts: list[Problem] = field(default_factory=list)
     """With ``drafts=True`` (the live preview): the E235 problems (content edited, version not yet raised),
     set aside so that the draft can be previewed; everywhere else they are errors."""
