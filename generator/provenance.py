@@ -19,7 +19,7 @@ seed with half-width punctuation finds the transcription's full-width one.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -185,7 +185,8 @@ class Names:
     def of(cls, roles: RolesFile | None) -> Names:
         by_id: dict[str, tuple[str, ...]] = {}
         display: dict[str, str] = {}
-        for item in [*(roles.departments if roles else []), *(roles.roles if roles else [])]:
+        items: list[Role | Department] = [*(roles.departments if roles else []), *(roles.roles if roles else [])]
+        for item in items:
             if item.id in by_id:
                 continue  # a duplicate id is E203 already: the first definition is the role
             by_id[item.id] = tuple(folded(n) for n in (item.name, *item.aliases) if n)
@@ -325,7 +326,7 @@ class Walker:
             if role not in roles:
                 yield Statement((*loc, "role_basis", role), "role", role, "unbacked", problem=("E295", f"role_basis 中的 \"{role}\" 不在本条的角色中"), role=role)
 
-    def _facts(self, facts: list[Target] | list[Deadline], loc: Loc, key: str, words: str, clause: Loc, home: str, revisions: dict[str, bool]) -> Iterator[Statement]:
+    def _facts(self, facts: Sequence[Target | Deadline], loc: Loc, key: str, words: str, clause: Loc, home: str, revisions: dict[str, bool]) -> Iterator[Statement]:
         for i, fact in enumerate(facts):
             here = (*loc, key, i)
             what = _fact_what(fact)
@@ -456,7 +457,7 @@ class Walker:
         if self.roles is None:
             return
         everything = "".join(t.all_text for t in self.texts.values())
-        items: list[tuple[str, list[Role] | list[Department]]] = [("departments", self.roles.departments), ("roles", self.roles.roles)]
+        items: list[tuple[str, Sequence[Role | Department]]] = [("departments", self.roles.departments), ("roles", self.roles.roles)]
         for key, group in items:
             for i, item in enumerate(group):
                 what = f"角色「{item.name}」" if key == "roles" else f"部门「{item.name}」"

@@ -320,3 +320,13 @@ def test_a_controlled_copy_prints_approved_content_only(rendered, catalog) -> No
         if row.proposed:
             assert squeeze(row.activity.text) not in text.split("职责矩阵", 1)[-1].split("记录与表单", 1)[0]
     assert "版本生成日期" in text and "打印日期" not in text
+
+
+def test_revision_records_speak_for_the_company() -> None:
+    """What a controlled copy prints as its revision record: what changed and why, never the tool's name or an
+    editor's doubt (those stay in YAML comments or a proposal's reason)."""
+    loaded, _ = load_all(REPO)
+    for located, model in [*loaded.documents, *loaded.forms]:
+        for revision in model.revisions:
+            for line in (revision.summary, *revision.changes, *revision.data_changes, *revision.approvals, *revision.rejections):
+                assert not re.search(r"procgen|疑为|不能确定|疑脱|数据更正（正文不变）", line), (located.path, line)
