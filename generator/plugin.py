@@ -28,7 +28,7 @@ from .exports import write_exports
 from .problems import Problem, format_text
 from .site.pages import build_pages, navigation
 from .site.render import SitePage, Urls, environment, render
-from .site.search import THEME, WORKER, SearchIndex, SearchWorker, ThemeMismatch
+from .site.search import THEME, WORKER, SearchIndex, SearchWorker
 
 log = get_plugin_logger(__name__)
 
@@ -39,6 +39,7 @@ SITE_ASSETS = {
     "assets/procedures/matrix.js": ASSETS / "site" / "matrix.js",
     "assets/procedures/quiz.js": ASSETS / "site" / "quiz.js",
     "assets/procedures/search-start.js": ASSETS / "site" / "search-start.js",
+    "assets/procedures/search-adapter.js": ASSETS / "site" / "search-adapter.js",
 }
 CDN_SHIM = "https://unpkg.com/iframe-worker/shim"
 PLATFORM_NOTE = "平台：Material for MkDocs 自 2026-11 起仅作维护，2027-05-05 终止支持；已固定版本，离线可用，计划见 README「Platform」。"
@@ -133,12 +134,9 @@ class ProceduresPlugin(BasePlugin[ProceduresConfig]):
                 raise PluginError("程序文件定义有错误，未生成网站：\n" + format_text(result.problems))
             log.warning("程序文件定义有错误：页面上列出了各项问题，保存修改后自动刷新。")
         self.search = SearchIndex(self.catalog)
-        # The theme override points Material's search box at the manual's own worker.
+        # The theme override points Material's search box at the manual's own worker (search-adapter.js).
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME))
-        try:
-            self.worker = SearchWorker.locate(config.theme.dirs)
-        except ThemeMismatch as error:
-            raise PluginError(str(error)) from error
+        self.worker = SearchWorker.ours_()
         config.extra_css.insert(0, "assets/procedures/procedures.css")
         config.extra_javascript.append("assets/procedures/matrix.js")
         config.extra_javascript.append("assets/procedures/quiz.js")

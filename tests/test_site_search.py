@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
+import json
+import re
 from pathlib import Path
 
-import material
 import pytest
 
-from generator.site.search import SearchWorker, ThemeMismatch, page_entries
-
-MATERIAL = Path(material.__file__).resolve().parent / "templates"
+from generator.site.search import SearchWorker, page_entries
 
 PAGE = """
 <h1>物业服务回访管理规范标准</h1>
@@ -65,21 +63,43 @@ def test_text_is_text_entities_decoded_once() -> None:
     assert entry.text == "<script>alert(1)</script> & 《表》"  # the worker escapes when it shows it
 
 
-def test_the_worker_replaces_materials_own(tmp_path: Path) -> None:
-    worker = SearchWorker.locate([str(MATERIAL)])
-    assert worker.material.startswith("assets/javascripts/workers/search.")
+def test_the_worker_is_named_by_its_content() -> None:
+    worker = SearchWorker.ours_()
     assert worker.ours.startswith("assets/procedures/search-worker.") and worker.ours.endswith(".js")
 
 
-def test_an_upgraded_material_that_moves_its_worker_fails_loudly(tmp_path: Path) -> None:
-    theme = tmp_path / "theme"
-    shutil.copytree(MATERIAL / "assets" / "javascripts" / "workers", theme / "assets" / "javascripts" / "workers")
-    base = (MATERIAL / "base.html").read_text(encoding="utf-8")
-    worker = SearchWorker.locate([str(MATERIAL)]).material
-    (theme / "base.html").write_text(base.replace(worker, "assets/javascripts/workers/search.0000.min.js"), encoding="utf-8")
-    with pytest.raises(ThemeMismatch, match="出现 0 次"):
-        SearchWorker.locate([str(theme)])
-    (theme / "base.html").write_text(base, encoding="utf-8")
-    (theme / "assets" / "javascripts" / "workers" / "search.1111.min.js").write_text("", encoding="utf-8")
-    with pytest.raises(ThemeMismatch, match="未找到唯一"):
-        SearchWorker.locate([str(theme)])
+ADAPTER = Path(__file__).resolve().parents[1] / "generator" / "assets" / "site" / "search-adapter.js"
+
+
+@pytest.mark.parametrize(
+    ("settings", "expected"),
+    [
+        ({"base": "..", "search": "../assets/javascripts/workers/search.a7633da7.min.js", "tags": None},
+         {"base": "..", "search": "../assets/procedures/search-worker.1234abcd.js", "tags": None}),
+        # a Material that renamed the entry: nothing is changed, its own worker answers, this test names it
+        ({"base": "..", "worker": "../assets/javascripts/workers/search.min.js"},
+         {"base": "..", "worker": "../assets/javascripts/workers/search.min.js"}),
+    ],
+)
+def test_the_adapter_points_materials_search_setting_at_our_worker(browser, settings: dict, expected: dict) -> None:  # noqa: ANN001
+    """Material reads "search" from the JSON of #__config when its bundle starts; the adapter, loaded just
+    before the bundle, changes that entry and nothing else (no text of Material's template is rewritten)."""
+    page = browser.new_page()
+    try:
+        page.set_content(
+            "<html><body><script id='__config' type='application/json'>" + json.dumps(settings) + "</script>"
+            "<script data-worker='../assets/procedures/search-worker.1234abcd.js'>" + ADAPTER.read_text(encoding="utf-8")
+            + "</script></body></html>"
+        )
+        assert json.loads(page.eval_on_selector("#__config", "e => e.textContent")) == expected
+    finally:
+        page.close()
+
+
+def test_the_site_loads_the_adapter_before_materials_bundle(manual_site: Path) -> None:
+    html = (manual_site / "procedures" / "return-visit" / "index.html").read_text(encoding="utf-8")
+    config = json.loads(re.search(r'<script id="__config" type="application/json">(.*?)</script>', html, re.S).group(1))
+    assert "workers/search." in config["search"]  # Material's own setting, as Material wrote it
+    adapter = html.index("assets/procedures/search-adapter.js")
+    assert html.index('id="__config"') < adapter < html.index("assets/javascripts/bundle.")
+    assert re.search(r'search-adapter\.js" data-worker="\.\./\.\./assets/procedures/search-worker\.[0-9a-f]{8}\.js"', html)
