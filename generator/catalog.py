@@ -565,6 +565,11 @@ class RoleView:
         return self.role.id
 
     @property
+    def front_line(self) -> bool:
+        """A staff role that serves residents day to day (first on the home page)."""
+        return isinstance(self.role, Role) and self.role.front_line
+
+    @property
     def proposed(self) -> bool:
         """A role (or department) no document names, proposed by the editors."""
         return _proposed(self.role.basis)
@@ -805,7 +810,8 @@ class Resolver:
             for title in (form.title, *form.aliases):
                 self.titles.setdefault(title, link)
         self.roles: dict[str, Link] = {}
-        for role in [*departments, *roles]:
+        every: list[Role | Department] = [*departments, *roles]
+        for role in every:
             # a role no document names is proposed: so is every duty or cell given to it
             self.roles[role.id] = Link("role", role.id, role.name, proposed=_proposed(role.basis))
 
@@ -863,7 +869,7 @@ _MEETING_FIELDS = {"purpose": "目的", "owner": "责任部门", "frequency": "�
 
 
 def _meeting(resolver: Resolver, meeting: Meeting, label: str, owners: list[Link]) -> MeetingView:
-    order = meeting.order or list(_MEETING_FIELDS)
+    order: list[str] = list(meeting.order or _MEETING_FIELDS)
     fields = [(_MEETING_FIELDS[key], resolver.segments(getattr(meeting, key))) for key in order]
     owner = resolver.role(meeting.owner_role) if meeting.owner_role else None
     schedule = [meeting.schedule] if meeting.schedule else []
@@ -882,7 +888,7 @@ def _service_table(resolver: Resolver, node: Node, owners: list[Link], anchor: s
     table = node.service_table
     if table is None:
         return None
-    rows = []
+    rows: list[ServiceRowView] = []
     for group in table.groups:
         for index, row in enumerate(group.rows):
             lines = []
@@ -1309,10 +1315,10 @@ def _named_roles(docs: list[DocumentView], forms: list[FormView], targets: list[
         named |= {link.id for row in doc.matrix for links in row.letters.values() for link in links}
     for form in forms:
         named |= {form.keeper.id, *(link.id for link in form.filled_by)}
-    for entry in targets:
-        named |= {link.id for link in entry.target.owners}
-    for entry in deadlines:
-        named |= {link.id for link in entry.deadline.owners}
+    for target in targets:
+        named |= {link.id for link in target.target.owners}
+    for deadline in deadlines:
+        named |= {link.id for link in deadline.deadline.owners}
     return named
 
 
@@ -1341,19 +1347,19 @@ def _role_views(
             for link in section.roles:
                 (by_id[link.id].proposed_duties if link.proposed else by_id[link.id].duties).append((doc, section))
             if section.service_table:
-                for row in section.service_table.rows:
-                    for link in row.roles:
+                for service_row in section.service_table.rows:
+                    for link in service_row.roles:
                         view = by_id[link.id]
-                        (view.proposed_service_rows if link.proposed else view.service_rows).append((doc, section, row))
-        for row in doc.matrix:
-            for letter, links in row.letters.items():
+                        (view.proposed_service_rows if link.proposed else view.service_rows).append((doc, section, service_row))
+        for matrix_row in doc.matrix:
+            for letter, links in matrix_row.letters.items():
                 for link in links:
                     view = by_id[link.id]
                     raci = view.proposed_raci if link.proposed else view.raci
-                    if raci and raci[-1][1] is row:
+                    if raci and raci[-1][1] is matrix_row:
                         raci[-1][2].append(letter)
                     else:
-                        raci.append((doc, row, [letter]))
+                        raci.append((doc, matrix_row, [letter]))
         if doc.owner.id in by_id:
             by_id[doc.owner.id].owned.append(doc)
     for form in forms:

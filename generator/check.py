@@ -10,7 +10,7 @@ import datetime as dt
 import gc
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,7 @@ from .history import History, changed_keys, read_history, version_key
 from .limits import MAX_INT, limit_problems
 from .loader import FileCache, Located, load_blob, load_text, read_definition
 from .models import CompanyFile, Document, ExternalFile, FormSchema, Line, Node, RolesFile, RowBlock, SectionBlock
-from .problems import Problem, sort_problems
+from .problems import Level, Problem, sort_problems
 from .provenance import Walker
 from .quiz import REVIEW, question_ids
 from .review import load_review, stale_entries
@@ -311,8 +311,8 @@ def _texts(doc: Document) -> Iterator[tuple[tuple[Any, ...], str]]:
                     yield (*loc, "service_table", "groups", g, "rows", r, "content"), row.content
                     for s, line in enumerate(row.standards):
                         yield (*loc, "service_table", "groups", g, "rows", r, "standards", s), line if isinstance(line, str) else line.text
-    for i, row in enumerate(doc.matrix):
-        yield ("matrix", i, "activity"), row.activity
+    for i, matrix_row in enumerate(doc.matrix):
+        yield ("matrix", i, "activity"), matrix_row.activity
 
 
 # --------------------------------------------------------------------------- rules
@@ -395,14 +395,14 @@ def file_names(ctx: Context) -> Iterator[Problem]:
 def _role_refs(doc: Document) -> Iterator[tuple[tuple[Any, ...], str]]:
     yield ("owner",), doc.owner
     yield ("approver",), doc.approver
-    for i, r in enumerate(doc.audience):
-        yield ("audience", i), r
+    for i, reader in enumerate(doc.audience):
+        yield ("audience", i), reader
     for i, rev in enumerate(doc.revisions):
         if rev.approver:
             yield ("revisions", i, "approver"), rev.approver
     for loc, node in walk_nodes(doc.body, ("body",)):
-        for i, r in enumerate(node.roles):
-            yield (*loc, "roles", i), r
+        for i, role_id in enumerate(node.roles):
+            yield (*loc, "roles", i), role_id
         for i, t in enumerate(node.targets):
             if t.role:
                 yield (*loc, "targets", i, "role"), t.role
@@ -412,8 +412,8 @@ def _role_refs(doc: Document) -> Iterator[tuple[tuple[Any, ...], str]]:
         for m, meeting in enumerate(node.meetings):
             if meeting.owner_role:
                 yield (*loc, "meetings", m, "owner_role"), meeting.owner_role
-            for i, r in enumerate(meeting.participant_roles):
-                yield (*loc, "meetings", m, "participant_roles", i), r
+            for i, participant in enumerate(meeting.participant_roles):
+                yield (*loc, "meetings", m, "participant_roles", i), participant
             if meeting.schedule and meeting.schedule.role:
                 yield (*loc, "meetings", m, "schedule", "role"), meeting.schedule.role
         if node.service_table:
@@ -423,13 +423,16 @@ def _role_refs(doc: Document) -> Iterator[tuple[tuple[Any, ...], str]]:
                         yield (*loc, "service_table", "groups", g, "rows", r, "roles", i), role
                     for s, line in enumerate(row.standards):
                         if not isinstance(line, str):
-                            for t, target in enumerate(line.targets):
-                                if target.role:
-                                    yield (*loc, "service_table", "groups", g, "rows", r, "standards", s, "targets", t, "role"), target.role
-    for i, row in enumerate(doc.matrix):
-        if isinstance(row.A, str):  # A: one-id   (the usual form)
-            yield ("matrix", i, "A"), row.A
-        for letter, ids in (("R", row.R), ("A", row.A if isinstance(row.A, list) else []), ("C", row.C), ("I", row.I)):
+                            for n, line_target in enumerate(line.targets):
+                                if line_target.role:
+                                    yield (*loc, "service_table", "groups", g, "rows", r, "standards", s, "targets", n, "role"), line_target.role
+    for i, matrix_row in enumerate(doc.matrix):
+        if isinstance(matrix_row.A, str):  # A: one-id   (the usual form)
+            yield ("matrix", i, "A"), matrix_row.A
+        letters: tuple[tuple[str, list[str]], ...] = (
+            ("R", matrix_row.R), ("A", matrix_row.A if isinstance(matrix_row.A, list) else []), ("C", matrix_row.C), ("I", matrix_row.I)
+        )
+        for letter, ids in letters:
             for j, role_id in enumerate(ids):
                 yield ("matrix", i, letter, j), role_id
 
@@ -448,7 +451,7 @@ def roles_exist(ctx: Context) -> Iterator[Problem]:
             if role_id not in ctx.role_ids:
                 yield ctx.at(located, loc, "E204", message.format(role_id))
     for located, form in ctx.loaded.forms:
-        refs = [(("retention", "keeper"), form.retention.keeper)]
+        refs: list[tuple[tuple[Any, ...], str]] = [(("retention", "keeper"), form.retention.keeper)]
         refs += [(("filled_by", i), r) for i, r in enumerate(form.filled_by)]
         if form.retention.handover and form.retention.handover.role:
             refs.append((("retention", "handover", "role"), form.retention.handover.role))
@@ -1051,7 +1054,7 @@ def _check(root: Path, *, when: dt.date | None = None, drafts: bool = False, qui
     return CheckResult(problems, None if any(p.severity == "error" for p in found) else catalog, notices, ctx.history, drafted)
 
 
-def adjusted(problems: list[Problem], checks: dict[str, str]) -> list[Problem]:
+def adjusted(problems: list[Problem], checks: Mapping[str, Level]) -> list[Problem]:
     """The problems at the severity company.yml gives their codes (``checks: {W231: off}``): off drops them."""
     if not checks:
         return problems
@@ -1060,7 +1063,7 @@ def adjusted(problems: list[Problem], checks: dict[str, str]) -> list[Problem]:
         level = checks.get(problem.code)
         if level == "off":
             continue
-        out.append(replace(problem, level=level) if level in ("warning", "error") else problem)
+        out.append(replace(problem, level="warning" if level == "warning" else "error") if level else problem)
     return out
 
 

@@ -210,7 +210,7 @@ def charts(doc: DocumentView, paper: Paper | None = None) -> list[Chart]:
             groups[-1][1].append(item)
         else:
             groups.append((item.stage, [item]))
-    drawn = []
+    drawn: list[Chart] = []
     seen: dict[str, int] = {}
     for stage, items in groups:
         seen[stage] = seen.get(stage, 0) + 1

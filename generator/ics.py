@@ -13,6 +13,7 @@ import datetime as dt
 import zoneinfo
 from collections.abc import Callable
 from pathlib import Path
+from typing import Literal
 
 from dateutil import rrule as du
 from icalendar import Calendar, Event, Timezone, vDuration
@@ -21,7 +22,7 @@ from .catalog import Catalog
 from .errors import UserError
 from .recurrence import TIMEZONE, CalendarEntry, RoleCalendar, Rule, company_calendar, role_calendars
 
-FREQS = {"DAILY": du.DAILY, "WEEKLY": du.WEEKLY, "MONTHLY": du.MONTHLY, "YEARLY": du.YEARLY}
+FREQS: dict[str, Literal[0, 1, 2, 3, 4, 5, 6]] = {"DAILY": du.DAILY, "WEEKLY": du.WEEKLY, "MONTHLY": du.MONTHLY, "YEARLY": du.YEARLY}
 WEEKDAYS = {"MO": du.MO, "TU": du.TU, "WE": du.WE, "TH": du.TH, "FR": du.FR, "SA": du.SA, "SU": du.SU}
 REFRESH = "P1D"
 """How often a subscribed phone fetches the calendar again."""

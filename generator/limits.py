@@ -56,7 +56,7 @@ MAX_INT = 10**12
 TITLE_KEYS = frozenset({"title", "name", "label", "section", "metric", "unit", "service", "aliases", "options", "columns"})
 """Keys whose text (or the items of whose list) is a one-line name."""
 
-_ALLOWED_FORMAT = frozenset()
+_ALLOWED_FORMAT: frozenset[str] = frozenset()
 """Format characters (Unicode category Cf) that may stand in text: none."""
 
 

@@ -266,7 +266,8 @@ def _count_aliases(path: str, text: str) -> list[Problem]:
             aliases += 1
             if aliases > MAX_ALIASES:
                 mark = event.start_mark
-                return [_problem(path, mark.line + 1, mark.column + 1, "E007", f"别名（*引用）超过 {MAX_ALIASES} 个，拒绝展开")]
+                line, column = (mark.line, mark.column) if mark is not None else (0, 0)
+                return [_problem(path, line + 1, column + 1, "E007", f"别名（*引用）超过 {MAX_ALIASES} 个，拒绝展开")]
     return []
 
 
@@ -433,12 +434,12 @@ class _Stored(Located):
             self._packed = None
         return self._unpacked
 
-    @property  # type: ignore[override]
-    def values(self) -> dict[PathKey, tuple[int, int]]:
+    @property
+    def values(self) -> dict[PathKey, tuple[int, int]]:  # type: ignore[override]
         return self._positions()[0]
 
-    @property  # type: ignore[override]
-    def keys(self) -> dict[PathKey, tuple[int, int]]:
+    @property
+    def keys(self) -> dict[PathKey, tuple[int, int]]:  # type: ignore[override]
         return self._positions()[1]
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 import jinja2
 from markupsafe import Markup, escape
@@ -28,6 +29,9 @@ from .exports import write_exports
 from .problems import Problem, format_text
 from .site.pages import build_pages, navigation
 from .site.render import SitePage, Urls, environment, render
+
+if TYPE_CHECKING:
+    from mkdocs.structure.toc import _TocToken
 from .site.search import THEME, WORKER, SearchIndex, SearchWorker
 
 log = get_plugin_logger(__name__)
@@ -192,7 +196,7 @@ class ProceduresPlugin(BasePlugin[ProceduresConfig]):
         if spec is None or self.env is None:
             return html
         content = render(self.env, spec, page.url)
-        page.toc = get_toc([entry.token() for entry in spec.toc])
+        page.toc = get_toc([cast("_TocToken", entry.token()) for entry in spec.toc])
         if self.search is not None:
             self.search.add_page(str(content), page.url, spec.title, spec.search, spec.boost, spec.names)
         banners = ""

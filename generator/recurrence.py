@@ -196,11 +196,11 @@ def rule_of(deadline: Deadline) -> Rule | None:
         if period == "next-week":
             weekday = min(day, 7)
             return Rule("WEEKLY", byday=(WEEKDAY_CODES[weekday - 1],), shown=f"每周{_WEEKDAY_NAMES[weekday - 1]}前（下一周）")
-        months = {"next-month": 1, "next-quarter": 3, "next-year": 12}[period]
-        if months == 1:
+        span = {"next-month": 1, "next-quarter": 3, "next-year": 12}[period]
+        if span == 1:
             return Rule("MONTHLY", bymonthday=(day,), shown=f"每月{day}日前（上月的）")
-        return Rule("YEARLY", bymonth=_period_starts(months), bymonthday=(day,),
-                    shown=f"{'、'.join(f'{m}月' for m in _period_starts(months))}的{day}日前（上一{'季度' if months == 3 else '年'}的）")
+        return Rule("YEARLY", bymonth=_period_starts(span), bymonthday=(day,),
+                    shown=f"{'、'.join(f'{m}月' for m in _period_starts(span))}的{day}日前（上一{'季度' if span == 3 else '年'}的）")
     return None
 
 

@@ -48,7 +48,7 @@ from .errors import UserError
 from .problems import printable
 
 if TYPE_CHECKING:
-    from .models import CompanyFile, RolesFile
+    from .models import CompanyFile, Department, Role, RolesFile
 
 __all__ = ["add_arguments", "command"]
 
@@ -142,7 +142,8 @@ class _Repository:
         return [d.id for d in self.roles.departments] + [r.id for r in self.roles.roles]
 
     def name_of(self, role_id: str) -> str:
-        for item in [*self.roles.departments, *self.roles.roles]:
+        every: list[Role | Department] = [*self.roles.departments, *self.roles.roles]
+        for item in every:
             if item.id == role_id:
                 return item.name
         return role_id
@@ -226,7 +227,8 @@ def _repository(root: Path) -> _Repository:
         repo.codes.update(texts_of(data.get("code")))
         repo.titles.update(texts_of(data.get("title")) + texts_of(data.get("aliases")))
         repo.proposers.update(_proposers(data))
-    repo.proposers.update(r.basis.proposed.by for r in [*repo.roles.departments, *repo.roles.roles] if r.basis and r.basis.proposed)
+    every: list[Role | Department] = [*repo.roles.departments, *repo.roles.roles]
+    repo.proposers.update(r.basis.proposed.by for r in every if r.basis and r.basis.proposed)
     return repo
 
 
@@ -643,7 +645,8 @@ def _new_role(repo: _Repository, args: argparse.Namespace, today: dt.date) -> tu
         what = "部门" if role_id in {d.id for d in repo.roles.departments} else "角色"
         raise _Refused(f"procedures/roles.yml 中已有{what} \"{role_id}\"，未改动：请另起一个 id")
     name = _text(args.title, f"新角色（{role_id}）", "名称", repo)
-    names = {n: r.id for r in [*repo.roles.departments, *repo.roles.roles] for n in [r.name, *r.aliases]}
+    every: list[Role | Department] = [*repo.roles.departments, *repo.roles.roles]
+    names = {n: r.id for r in every for n in [r.name, *r.aliases]}
     if name in names:
         raise _Refused(f"名称 \"{name}\" 已是 {names[name]} 的名称或别名：请用 --title 另起一个")
     departments = [d.id for d in repo.roles.departments]

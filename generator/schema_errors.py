@@ -223,7 +223,7 @@ def validate(model: type[BaseModel], located: Located) -> tuple[BaseModel | None
     try:
         return model.model_validate(located.data), []
     except ValidationError as exc:
-        errors = _merge_typos([_convert(error, located) for error in exc.errors(include_url=False)])
+        errors = _merge_typos([_convert(dict(error), located) for error in exc.errors(include_url=False)])
         problems = []
         for item in _simplify(errors):
             if isinstance(item, list):

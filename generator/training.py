@@ -9,7 +9,7 @@ service table it serves), a target, a deadline, or its letters in a responsibili
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Final, Literal
 
 from .catalog import (
     RACI_NAMES,
@@ -24,9 +24,9 @@ from .catalog import (
     TargetEntry,
 )
 
-APPLY = "应用"
+APPLY: Final = "应用"
 """The role does something the document requires: duties, targets, deadlines, matrix R or A, its forms."""
-KNOW = "了解"
+KNOW: Final = "了解"
 """The role must know the document: it is in the audience, or consulted or informed (matrix C or I)."""
 
 Level = Literal["应用", "了解", ""]
@@ -118,18 +118,18 @@ def facts(catalog: Catalog, role_id: str, numbers: FactNumbers | None = None) ->
                           anchor, entry.section.cite, f"目标 {entry.target.rule}（{entry.section.cite}）",
                           section=entry.section, row=entry.row, target=entry))
     deadline_at = numbers.deadlines
-    for entry in role.deadlines:
-        anchor = entry_anchor(entry)
-        found.append(Fact(f"{entry.document.id}:{anchor}:deadline:{deadline_at[id(entry)]}", "deadline",
-                          entry.document, anchor, entry.section.cite,
-                          f"期限 {entry.deadline.rule}（原文：{entry.deadline.deadline.label}；{entry.section.cite}）",
-                          section=entry.section, row=entry.row, deadline=entry))
-    for doc, row, letters in role.raci:
-        index = next(i for i, r in enumerate(doc.matrix) if r is row)
+    for due in role.deadlines:
+        anchor = entry_anchor(due)
+        found.append(Fact(f"{due.document.id}:{anchor}:deadline:{deadline_at[id(due)]}", "deadline",
+                          due.document, anchor, due.section.cite,
+                          f"期限 {due.deadline.rule}（原文：{due.deadline.deadline.label}；{due.section.cite}）",
+                          section=due.section, row=due.row, deadline=due))
+    for doc, matrix_row, letters in role.raci:
+        index = next(i for i, r in enumerate(doc.matrix) if r is matrix_row)
         clause = f"{doc.document.code} 职责矩阵"
         found.append(Fact(f"{doc.id}:matrix:matrix:{index}", "matrix", doc, "matrix", clause,
-                          f"职责矩阵 {row.activity.text}：{letters_text(tuple(letters))}（{clause}）",
-                          matrix=row, letters=tuple(letters)))
+                          f"职责矩阵 {matrix_row.activity.text}：{letters_text(tuple(letters))}（{clause}）",
+                          matrix=matrix_row, letters=tuple(letters)))
     order = catalog.once("document-order", lambda: {doc.id: i for i, doc in enumerate(catalog.documents)})  # not per role
     kinds = {"duty": 0, "service": 0, "target": 1, "deadline": 2, "matrix": 3}
     return sorted(found, key=lambda f: (order[f.document.id], kinds[f.kind]))  # stable: document order kept within
@@ -188,7 +188,8 @@ def _levels(role: RoleView, documents: list[DocumentView]) -> dict[str, Level]:
             apply.add(doc.id)
         if {"C", "I"} & set(letters):
             know.add(doc.id)
-    return {doc.id: APPLY if doc.id in apply else KNOW if doc.id in know else "" for doc in documents}
+    levels: dict[str, Level] = {doc.id: APPLY if doc.id in apply else KNOW if doc.id in know else "" for doc in documents}
+    return levels
 
 
 def training_matrix(catalog: Catalog) -> TrainingMatrix:

@@ -315,19 +315,19 @@ def _service_table(doc: WordDocument, t: ServiceTableView) -> None:
     doc.add_paragraph()
 
 
-def flowchart_pngs(view: DocumentView) -> list[tuple[str, bytes, int, int]]:
+def flowchart_pngs(view: DocumentView) -> list[tuple[str, bytes, float, float]]:
     """Each flowchart of a document as (title, PNG, width px, height px) of the site's SVG drawing."""
-    out = []
+    out: list[tuple[str, bytes, float, float]] = []
     for chart in charts(view):
         svg = str(svg_whole(chart, lambda anchor: f"#{anchor}"))
         png = _PNG_CACHE.get(svg)
         if png is None:
-            png = _PNG_CACHE[svg] = cairosvg.svg2png(bytestring=svg.encode("utf-8"), scale=FLOW_SCALE)
+            png = _PNG_CACHE[svg] = bytes(cairosvg.svg2png(bytestring=svg.encode("utf-8"), scale=FLOW_SCALE))
         out.append((chart.title, png, chart.width, chart.height))
     return out
 
 
-def _annexes(doc: WordDocument, page: DocumentPage, flows: list[tuple[str, bytes, int, int]]) -> None:
+def _annexes(doc: WordDocument, page: DocumentPage, flows: list[tuple[str, bytes, float, float]]) -> None:
     if page.matrix:
         doc.add_heading("职责矩阵", level=1)
         doc.add_paragraph(f"{RACI_LABELS['R']} · {RACI_LABELS['A']} · {RACI_LABELS['C']} · {RACI_LABELS['I']}。{RACI_NOTE}")

@@ -63,8 +63,8 @@ def build_pages(catalog: Catalog, as_of: dt.date | None = None) -> list[SitePage
             "程序文件手册",
             "home.html",
             {"catalog": catalog,
-             "front_line": [r for r in catalog.roles if r.trained and not r.is_department and r.role.front_line],
-             "roles": [r for r in catalog.roles if r.trained and not r.is_department and not r.role.front_line],
+             "front_line": [r for r in catalog.roles if r.trained and r.front_line],
+             "roles": [r for r in catalog.roles if r.trained and not r.is_department and not r.front_line],
              "departments": [r for r in catalog.roles if r.has_work and r.is_department], "manual_pdf": PDF_MANUAL},
             search="none",
         )

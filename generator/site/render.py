@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import jinja2
 from markupsafe import Markup, escape
@@ -95,7 +95,7 @@ def environment(urls: Urls) -> jinja2.Environment:
 
 def render(env: jinja2.Environment, page: SitePage, current_url: str) -> Markup:
     """Render ``page``; links are made relative to ``current_url`` so the site works from any folder."""
-    urls: Urls = env.globals["urls"]
+    urls = cast(Urls, env.globals["urls"])
 
     def rel(target: str) -> str:
         path, _, anchor = target.partition("#")
