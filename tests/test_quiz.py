@@ -466,3 +466,20 @@ def test_a_rejected_question_is_not_asked_again_with_the_same_answer(catalog: Ca
             again = build_quiz(catalog, role_id, review=review)
             assert not [p for p in again.questions if p.fact == q.fact and p.answer == q.answer], (role_id, q.id)
             break  # one a quiz: each rebuild takes a while
+
+
+def test_the_quizzes_the_site_prints_hold_the_same_rules(catalog: Catalog) -> None:
+    """The site's quizzes are built with the trainer's review (rejections take questions out, others come in):
+    they too are fair, one question per fact, nothing given away, no constant answer over the bound."""
+    from generator.quiz import quizzes as reviewed
+
+    printed = reviewed(catalog)
+    rejected = {e.id for e in catalog.derived["quiz-review"].questions if e.decision == "reject"}
+    assert rejected  # training/quiz-review.yml is read
+    test_no_question_prints_its_own_or_another_ones_answer(printed)
+    test_naive_strategies_score_at_most_thirty_percent_on_every_quiz(catalog, printed)
+    test_at_most_one_question_per_statement_of_the_seed(printed)
+    test_no_question_comes_from_a_proposal(catalog, printed)
+    for quiz in printed.values():
+        assert len({q.fact for q in quiz.questions}) == len(quiz.questions)
+        assert not {q.id for q in quiz.questions} & rejected
