@@ -3,7 +3,7 @@
 
 :func:`canonical` folds what the company's own wording and the manual's printed form write differently:
 full- and half-width forms, spaces, closing punctuation, Chinese numerals (三 = 3, 两 = 2, 十一 = 11),
-以内/之内/内 = ≤, 以上/不少于/不低于 = ≥, the dashes and 至 of a range, 和/及/与 between items of a list, and
+以内/之内/内/以下 = ≤, 以上/不少于/不低于 = ≥, the dashes and 至 of a range, 和/及/与 between items of a list, and
 for a matrix letter R = 负责 = 负责（R）. What it folds is :data:`FOLDS`, a table of regular expressions that the
 page ships as data (``Quiz.fold_json``) and quiz.js applies in the same order, so the browser holds no rule
 of its own; quiz.js converts numerals with the same small algorithm as :func:`numerals` (a test runs both on
@@ -31,6 +31,7 @@ FOLDS: tuple[tuple[str, str], ...] = (
     ("([0-9])至([0-9])", "$1-$2"),  # 5至8
     ("([0-9][0-9.]*[^0-9]{0,5}?)(?:以内|之内|内)$", "≤$1"),  # 3天以内 = 3天之内 = 3天内 = ≤3天
     ("([0-9][0-9.]*[^0-9]{0,5}?)(?:以内|之内|内)([^0-9])", "≤$1$2"),
+    ("([0-9][0-9.]*[^0-9≤≥]{0,5}?)(?:以下)", "≤$1"),  # 0.1%以下 = ≤ 0.1%
     ("(?:不超过|不高于|不多于|<=|≦)([0-9])", "≤$1"),
     ("([0-9][0-9.]*[^0-9≤≥]{0,5}?)(?:以上)", "≥$1"),  # 95%以上 = ≥ 95%
     ("(?:不少于|不低于|至少|>=|≧)([0-9])", "≥$1"),

@@ -51,6 +51,8 @@ ROLE_ASPECTS = ("who", "who-fill", "owner", "target-owner", "deadline-owner", "a
 DISTRACTORS = 3
 LETTERS = "ABCD"
 SNIPPET_CHARS = 40
+SHORT_CONTEXT = 12
+"""A sentence this short before a deadline's blank names what it times (管理处晨会。): it goes in the prompt."""
 MIN_SNIPPET = 10
 """A shorter quotation (“员工大会”) does not tell one document from another: no "which document" question."""
 RACI_OPTIONS = tuple(letters_text((letter,)) for letter in RACI_NAMES)
@@ -199,6 +201,17 @@ def _unsaid(rule: str, before: str, after: str | None) -> str:
     return rule
 
 
+def _bare(answer: str, op: str, where: list[str]) -> str:
+    """The seed's words for a target value it states without a sign: 抽样20% for "= 20%", 达到30% for "≥ 30%",
+    24小时服务热线 for "= 24小时/日" (the value, its unit's head); else the answer as printed."""
+    bare = answer.lstrip("=≥≤<> ")
+    text = "".join(where)
+    for form in dict.fromkeys((bare, bare.split("/")[0])):
+        if op == "=" and form in text or op == ">=" and f"达到{form}" in text:
+            return form
+    return answer
+
+
 def _deadline_shape(entry: DeadlineEntry) -> str:
     d = entry.deadline.deadline
     if d.within:
@@ -249,9 +262,13 @@ class _Context:
         self.pattern = re.compile("|".join(re.escape(n) for n in sorted(surfaces, key=lambda n: (-len(n), n))))
         self.roles = {role.id: role for role in catalog.roles}
         self.numbers = FactNumbers.of(catalog)
-        staff = [(role.link.title, {doc.id for doc in role.documents}) for role in catalog.roles if not role.external]
-        self.near = {doc.id: [name for name, docs in staff if doc.id in docs] for doc in catalog.documents}
-        self.far = {doc.id: [name for name, docs in staff if doc.id not in docs] for doc in catalog.documents}
+        # A proposed role (拟定·待批准) is no name the seed gives: never an option.
+        staff = [(role.link.title, role.is_department, {doc.id for doc in role.documents}) for role in catalog.roles
+                 if not role.external and not role.proposed]
+        self.near = {(doc.id, dept): [name for name, d, docs in staff if doc.id in docs and d == dept]
+                     for doc in catalog.documents for dept in (True, False)}
+        self.far = {(doc.id, dept): [name for name, d, docs in staff if doc.id not in docs and d == dept]
+                    for doc in catalog.documents for dept in (True, False)}
         self.deadline_rules: dict[str, list[str]] = {}
         for e in catalog.deadlines:
             self.deadline_rules.setdefault(_deadline_shape(e), []).append(e.deadline.rule)
@@ -282,8 +299,18 @@ class _Context:
         first row's fact stands for them all, and ``alike`` keeps the rows' contents for its question."""
         kept: list[Fact] = []
         first: dict[tuple[str, ...], str] = {}
+        stated: set[tuple[str, ...]] = set()
         for fact in found:
             entry = fact.target
+            if entry is not None and entry.row is None:
+                # targets of one clause with one value (维修服务、特约服务和求助服务的回访率要求分别达到30%): one
+                # statement of the seed, asked once (the others would repeat its answer)
+                said = (fact.document.id, entry.section.anchor, _target_answer(entry.target.rule, entry.target.target.metric),
+                        *(o.id for o in entry.target.owners))
+                if said not in stated:
+                    stated.add(said)
+                    kept.append(fact)
+                continue
             if entry is None or entry.row is None:
                 kept.append(fact)
                 continue
@@ -337,9 +364,11 @@ class _Context:
         return found
 
     def role_pools(self, doc: DocumentView, answer: str, exclude: set[str]) -> tuple[list[list[str]], frozenset[str]]:
-        """Names of staff roles, those concerned by the document first; and the names not to offer: the
-        answer's kin and ``exclude``."""
-        return [self.near[doc.id], self.far[doc.id]], frozenset(self.name(r) for r in self.kin(answer) | exclude)
+        """Names of staff roles of the answer's kind (a department for a department, a post for a post: "到＿＿＿领取"
+        or "＿＿＿专人" would rule a person out), those concerned by the document first; and the names not to
+        offer: the answer's kin and ``exclude``."""
+        kind = (doc.id, self.roles[answer].is_department)
+        return [self.near[kind], self.far[kind]], frozenset(self.name(r) for r in self.kin(answer) | exclude)
 
     def document_pools(self, doc: DocumentView) -> list[list[str]]:
         return [self.titles]
@@ -393,8 +422,11 @@ class _Context:
         if any(word in snippet for word in self.title_words[fact.document.id]) or len(snippet) < MIN_SNIPPET:
             return None
         title = f"《{fact.document.document.title}》"
+        # a title whose own words the quotation holds (回访 in "及时回访业户征询意见") would be a defensible answer
+        named = frozenset(f"《{d.document.title}》" for d in self.catalog.documents
+                          if d.id != fact.document.id and any(w in snippet for w in self.title_words[d.id]))
         return _Draft(fact, "document", title, f"“{snippet}”出自＿＿＿。", f"“{snippet}”出自哪份文件？",
-                      self.document_pools(fact.document))
+                      self.document_pools(fact.document), named)
 
     def _duty(self, role: RoleView, fact: Fact) -> list[_Draft | None]:
         """A clause naming the role: one "who" question per role it names (the others' too, so that the answer
@@ -406,7 +438,7 @@ class _Context:
         if sentence is None:  # 回访人员在限定时效内进行回访…: the clause does not name whom it binds
             roles = fact.section.roles
             owner = []
-            if len(roles) == 1:
+            if len(roles) == 1 and not roles[0].proposed:
                 found = self._who(fact, roles[0].id, f"{_end(snippet)}——这一条由＿＿＿负责。", set(), "owner")
                 owner = [found[0]] if found else []
             return [*owner, self._document(fact, snippet)]
@@ -427,7 +459,7 @@ class _Context:
         subject = f"{row.group}“{row.content.rstrip('；;。')}”"
         snippet = _snippet(f"{row.group}：{row.content}")
         drafts: list[_Draft | None] = []
-        if len(row.roles) == 1:
+        if len(row.roles) == 1 and not row.roles[0].proposed:
             found = self._who(fact, row.roles[0].id, f"{subject}由＿＿＿负责提供。", set())
             drafts += list(found or ())
         return [*drafts[:1], self._document(fact, snippet), *drafts[1:]]
@@ -449,7 +481,7 @@ class _Context:
         where = [*(p.text for p in (*entry.section.paragraphs, *entry.section.after))]
         if entry.row is not None:
             where = [line.text.text for line in entry.row.lines] + where
-        said = next((s for s in (said_in(text, answer) for text in where) if s), answer)
+        said = next((s for s in (said_in(text, answer) for text in where) if s), None) or _bare(answer, target.op, where)
         extra = ("100%",) if target.op == ">=" and target.value == 100 and target.unit == "%" else ()
         same = [v for unit, v in self.target_values if unit == target.unit]
         said_rule = f"{context}{entry.target.rule}"
@@ -458,16 +490,20 @@ class _Context:
                    [same], said=said, alike=extra)  # another unit would rule itself out: ≤ 0.1% beside ≤ 2小时
         ]
         owners = entry.target.owners
-        if len(owners) == 1:
+        if len(owners) == 1 and not owners[0].proposed and not entry.target.proposed:
             found = self._who(fact, owners[0].id, f"{said_rule}——该目标由＿＿＿负责达成。", set(), "target-owner")
             drafts.append(found[0] if found else None)
         drafts.append(_Draft(fact, "value-fill", answer, f"{context}{target.metric}应为＿＿＿。", said=said, alike=extra))
         drafts.append(self._document(fact, said_rule))
         return drafts
 
-    def _deadline_blank(self, entry: DeadlineEntry) -> tuple[str, str]:
-        """The sentence stating the deadline with its words (``label``) blanked, and the answer: the rule as
-        deadline_rule prints it, less the start event when the sentence names it already."""
+    def _deadline_blank(self, entry: DeadlineEntry) -> tuple[str, str, str]:
+        """The sentence stating the deadline with its words (``label``) blanked, the answer: the rule as
+        deadline_rule prints it, less the start event when the sentence names it already; and the seed's own
+        words the blank stands for (the label; empty when no sentence says it).
+
+        A sentence that begins with its blank says nothing of what it times ("＿＿＿，地点在公司正门口…"):
+        the clause's title goes before it (训话晨会：), else the short sentence before it (管理处晨会。)."""
         d = entry.deadline.deadline
         rule = entry.deadline.rule
         sources: list[tuple[str, str]] = []
@@ -478,20 +514,29 @@ class _Context:
         else:
             sources = [("", p.text) for p in (*entry.section.paragraphs, *entry.section.after)]
         for prefix, text in sources:
-            for sentence in _sentences(text):
+            sentences = _sentences(text)
+            for i, sentence in enumerate(sentences):
                 if d.label not in sentence:
                     continue
                 before = sentence[: sentence.index(d.label)]
-                return _end(prefix + sentence.strip().replace(d.label, BLANK, 1)), _unsaid(rule, before, d.after)
-        return f"{entry.activity.rstrip('…')}：时间要求是＿＿＿。", rule
+                if not prefix and not before.strip():
+                    title = entry.section.title or ""
+                    previous = sentences[i - 1].strip() if i else ""
+                    if title and title not in sentence:
+                        prefix = f"{title.rstrip('：:。')}："
+                    elif previous and len(previous) <= SHORT_CONTEXT:
+                        prefix = previous
+                blank = _end(prefix + sentence.strip().replace(d.label, BLANK, 1))
+                return blank, _unsaid(rule, before, d.after), d.label
+        return f"{entry.activity.rstrip('…')}：时间要求是＿＿＿。", rule, ""
 
     def _deadline(self, fact: Fact) -> list[_Draft | None]:
         entry = fact.deadline
         assert entry is not None
-        blank, answer = self._deadline_blank(entry)
+        blank, answer, label = self._deadline_blank(entry)
         rule = entry.deadline.rule
         d = entry.deadline.deadline
-        said = d.label if BLANK in blank and canonical(d.label) == canonical(answer) else answer
+        said = label or answer  # what the blank held: the seed's own words (一个月后，两个月内 for 1个月之后、2个月之内)
         shape = _deadline_shape(entry)
         same: list[str] = []
         other: list[str] = []
@@ -504,7 +549,7 @@ class _Context:
         filled = blank.replace(BLANK, said)
         drafts: list[_Draft | None] = [_Draft(fact, "value", answer, blank, said=said)]
         owners = entry.deadline.owners
-        if len(owners) == 1:
+        if len(owners) == 1 and not owners[0].proposed and not entry.deadline.proposed:
             masked, name, whole = self.mask(filled, owners[0].id)
             if BLANK in masked:  # the sentence names its owner: the same question as its clause's "who"
                 found = self._who(fact, owners[0].id, masked, set(), said=name, whole=whole)
@@ -528,7 +573,10 @@ class _Context:
         drafts: list[_Draft | None] = []
         blank = f"{where}本岗位对“{activity}”承担的职责是＿＿＿（负责、批准、咨询或知会）。"
         answer = letters_text(fact.letters)
-        if len(fact.letters) == 1:
+        proposed_own = any(r is row for _, r, _ in role.proposed_raci)
+        if row.proposed or proposed_own:  # the taker's letters on this row are not all the seed's: no letter question
+            pass
+        elif len(fact.letters) == 1:
             drafts.append(_Draft(fact, "letter", answer, blank, f"{where}本岗位对“{activity}”承担哪种职责？",
                                  options=RACI_OPTIONS, said=answer, letters=True))
         else:  # 负责（R）、批准（A）: set against the other sets of letters roles hold
@@ -537,7 +585,7 @@ class _Context:
         for letter, aspect, verb in (("A", "approver", "批准（A）"), ("R", "doer", "负责实施（R）"),
                                      ("C", "consulted", "提供咨询（C）"), ("I", "informed", "知会（I）")):
             holders = row.letters[letter]
-            if len(holders) == 1:
+            if len(holders) == 1 and not holders[0].proposed and not row.proposed:
                 pools, excluded = self.role_pools(fact.document, holders[0].id, self.mentioned(activity))
                 drafts.append(_Draft(fact, aspect, holders[0].title, f"{where}“{activity}”由＿＿＿{verb}。",
                                      f"{where}“{activity}”由哪个岗位{verb}？", pools, excluded, said=holders[0].title,
@@ -624,7 +672,20 @@ def _gives_away(pick: _Pick, others: list[_Pick]) -> bool:
             return True
         if not pick.draft.letters and any(f in other.prompt for f in mine):
             return True
+        if _says_value(other.draft, prompt) or _says_value(pick.draft, other.prompt):
+            return True  # 95%以上 in one prompt answers "≥ 95%" in another
+        if (pick.draft.aspect == "document" or other.draft.aspect == "document") and _clause(pick) == _clause(other):
+            return True  # a quotation of the clause shows what the other question asks of it
     return False
+
+
+def _clause(pick: _Pick) -> tuple[str, str]:
+    return pick.draft.fact.document.id, pick.draft.fact.anchor
+
+
+def _says_value(draft: _Draft, prompt: str) -> bool:
+    """Whether ``prompt`` states the value ``draft`` asks for in any words the checker takes for it."""
+    return draft.aspect.startswith("value") and said_in(prompt, draft.answer) is not None
 
 
 def _deal(facts_: list[Fact], role_id: str, seed: str) -> list[Fact]:
@@ -695,12 +756,15 @@ def _greedy(context: _Context, role: RoleView, queue: list[tuple[Fact, bool]], s
             drafts = [d for d in drafts if d.aspect in ROLE_ASPECTS and d.answer != own]
         # Others' names before one's own: a clause naming two roles asks for the other one first.
         drafts.sort(key=lambda d: (d.aspect in ROLE_ASPECTS and d.answer == own, d.aspect == "document"))
-        # A rejected question is not asked again another way (its fill-in, the same blank as a choice).
+        # A rejected question is not asked again another way: its fill-in, the same blank as a choice, the same
+        # answer of the same fact (投诉处理率 100% rejected as a choice is not asked as "应为＿＿＿" either).
         refused = {d.blank for d in drafts if context.pick(d, role.id, seed).id in rejected}
+        refused_answers = {d.answer for d in drafts if context.pick(d, role.id, seed).id in rejected}
         for draft in drafts:
             pick = context.pick(draft, role.id, seed)
             place = (pick.draft.fact.document.id, pick.draft.aspect, pick.draft.answer, pick.prompt)
-            if pick.id in rejected or draft.blank in refused or place in seen or _gives_away(pick, chosen):
+            if (pick.id in rejected or draft.blank in refused or draft.answer in refused_answers or place in seen
+                    or _gives_away(pick, chosen)):
                 continue
             guesses = pick.guesses(own)
             role_q = role_questions + (draft.aspect in ROLE_ASPECTS)

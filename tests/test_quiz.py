@@ -333,3 +333,153 @@ def test_a_rejection_without_a_reason_is_a_located_error(make_repo, monkeypatch:
     assert [(p.path, p.code) for p in result.errors] == [("training/quiz-review.yml", "E109")] or \
         all(p.path == "training/quiz-review.yml" and p.line == 2 for p in result.errors)
     assert result.catalog is None
+
+
+# --------------------------------------------------------------------------- read beside the seed (issue 24, item 5)
+
+
+def entry_of(catalog: Catalog, q: Question):  # noqa: ANN201 - a TargetEntry or DeadlineEntry
+    document_id, anchor, kind, n = q.fact.split(":")
+    return entries_at(catalog.targets if kind == "target" else catalog.deadlines, document_id, anchor)[int(n)]
+
+
+ROLE_ASPECTS = ("who", "who-fill", "owner", "target-owner", "deadline-owner", "approver", "doer", "consulted", "informed")
+
+
+def test_no_question_comes_from_a_proposal(catalog: Catalog, quizzes: dict[str, Quiz]) -> None:
+    """Every quiz of the manual: its facts are approved (RoleView.duties/raci/targets/deadlines, not proposed_*), a
+    role it answers with holds the fact by the seed, and no option names a proposed (拟定) role."""
+    proposed_roles = {r.link.title for r in catalog.roles if r.proposed}
+    found = []
+    for role_id, quiz in quizzes.items():
+        role = catalog.role(role_id)
+        proposed_facts = {f"{d.id}:{s.anchor}:duty:0" for d, s in role.proposed_duties}
+        proposed_facts |= {f"{d.id}:{r.anchor}:service:0" for d, _, r in role.proposed_service_rows}
+        proposed_rows = {id(r) for _, r, _ in role.proposed_raci}
+        for q in quiz.questions:
+            kind = q.fact.split(":")[2]
+            bad = q.fact in proposed_facts or bool(set(q.options) & proposed_roles) or q.answer in proposed_roles
+            if kind in ("target", "deadline"):
+                entry = entry_of(catalog, q)
+                view = entry.target if kind == "target" else entry.deadline
+                bad |= view.proposed
+                if q.aspect in ROLE_ASPECTS and q.aspect not in ("who", "who-fill"):
+                    bad |= any(o.proposed for o in view.owners if o.title == q.answer)
+            if kind == "matrix":
+                row = catalog.document(q.document_id).matrix[int(q.fact.split(":")[3])]
+                bad |= row.proposed
+                if q.aspect == "letter":
+                    bad |= id(row) in proposed_rows  # a letter of the taker's on this row is proposed: its answer is not whole
+                elif q.aspect in ROLE_ASPECTS:
+                    letter = {"approver": "A", "doer": "R", "consulted": "C", "informed": "I"}[q.aspect]
+                    bad |= any(link.proposed for link in row.letters[letter])
+            if kind == "duty" and q.aspect == "owner":
+                section, _ = place(catalog.document(q.document_id), q.anchor)
+                bad |= any(link.proposed for link in section.roles)
+            if bad:
+                found.append((role_id, q.id))
+    assert found == []
+
+
+def test_at_most_one_question_per_statement_of_the_seed(quizzes: dict[str, Quiz]) -> None:
+    """One question per fact, and facts that are one sentence of the seed count once: targets of one clause with
+    one value (维修服务、特约服务和求助服务的回访率要求分别达到30%); a "which document" quotation of a clause
+    sits beside no other question of that clause (it would show what the other asks)."""
+    for role_id, quiz in quizzes.items():
+        targets = [(q.document_id, q.anchor, q.answer) for q in quiz.questions if ":target:" in q.fact and q.aspect.startswith("value")]
+        assert len(targets) == len(set(targets)), (role_id, targets)
+        quoted = {(q.document_id, q.anchor) for q in quiz.questions if q.aspect == "document"}
+        for where in quoted:
+            assert sum((q.document_id, q.anchor) == where for q in quiz.questions) == 1, (role_id, where)
+
+
+def test_the_seeds_words_in_a_blank_are_its_answer(catalog: Catalog, quizzes: dict[str, Quiz]) -> None:
+    """A deadline's blank stands for the seed's own words (label): they are accepted and shown first (一个月后，两个月内,
+    中期阶段和结束后, 一周前, 每两月 …), whatever the manual prints (1个月之后、2个月之内)."""
+    asked = 0
+    for role_id, quiz in quizzes.items():
+        for q in quiz.questions:
+            if ":deadline:" not in q.fact or not q.aspect.startswith("value") or q.kind != "blank":
+                continue
+            label = entry_of(catalog, q).deadline.deadline.label
+            if "时间要求是＿＿＿" in q.prompt:
+                continue  # no sentence of the clause says it: the rule is asked
+            asked += 1
+            assert q.said == label and q.shown.startswith(label) and q.accepts(label), (role_id, q.id, label, q.shown)
+    assert asked >= 10
+
+
+def test_a_targets_value_in_the_seeds_words_is_accepted(catalog: Catalog, quizzes: dict[str, Quiz]) -> None:
+    """0.1%以下 for ≤ 0.1%, 20% (抽样20%) for "= 20%", 30% (达到30%) for ≥ 30%, 24小时 for "= 24小时/日"."""
+    for said, printed in (("0.1%以下", "≤ 0.1%"), ("95%以上", "≥ 95%")):
+        assert canonical(said) == canonical(printed)
+    assert canonical("0.1%以上") != canonical("≤ 0.1%")
+    for role_id, quiz in quizzes.items():
+        for q in quiz.questions:
+            if ":target:" in q.fact and q.aspect.startswith("value") and q.kind == "blank":
+                section, row = place(catalog.document(q.document_id), q.anchor)
+                text = "".join(p.text for p in section.paragraphs) + (" ".join(x.text.text for x in row.lines) if row else "")
+                assert q.said != q.answer or q.answer in text or "≥" in q.answer, (role_id, q.id, q.answer)
+
+
+def test_which_role_options_are_of_the_answers_kind(catalog: Catalog, quizzes: dict[str, Quiz]) -> None:
+    """A department's options are departments and a post's posts: "到＿＿＿领取" or "＿＿＿专人" rules a person out."""
+    kind = {r.link.title: r.is_department for r in catalog.roles}
+    for role_id, quiz in quizzes.items():
+        for q in quiz.questions:
+            if q.kind == "choice" and q.aspect in ROLE_ASPECTS:
+                assert {kind[o] for o in q.options} == {kind[q.answer]}, (role_id, q.id, q.options)
+
+
+def test_a_quotation_is_not_set_beside_a_title_that_names_its_subject(catalog: Catalog, quizzes: dict[str, Quiz]) -> None:
+    """“及时回访业户征询意见” is not offered 《物业服务回访管理规范标准》: its title would be a defensible answer."""
+    for role_id, quiz in quizzes.items():
+        for q in quiz.questions:
+            if q.aspect != "document" or q.kind != "choice":
+                continue
+            quote = q.prompt.split("”")[0]
+            for option in q.options:
+                if option == q.answer:
+                    continue
+                title = option.strip("《》")
+                own = {title[i:i + 2] for i in range(len(title) - 1)}
+                others = set().union(*({d.document.title[i:i + 2] for i in range(len(d.document.title) - 1)}
+                                       for d in catalog.documents if d.document.title != title))
+                assert not any(w in quote for w in own - others), (role_id, q.id, option)
+
+
+def test_no_deadline_blank_begins_a_prompt_without_saying_what_it_times(quizzes: dict[str, Quiz]) -> None:
+    """"＿＿＿，地点在公司正门口…" asks about nothing named: the clause's title goes first (训话晨会：＿＿＿…)."""
+    for role_id, quiz in quizzes.items():
+        for q in quiz.questions:
+            if q.aspect.startswith("value") and ":deadline:" in q.fact and q.prompt.startswith("＿＿＿"):
+                assert "，" in q.prompt[3:20] or len(q.prompt) < 30, (role_id, q.id, q.prompt)
+    leadership = quizzes["company-leadership"].questions
+    assert any(q.prompt.startswith("训话晨会：＿＿＿") for q in leadership)
+
+
+def test_a_rejected_question_is_not_asked_again_with_the_same_answer(catalog: Catalog, quizzes: dict[str, Quiz]) -> None:
+    """Rejected as a choice, 投诉处理率 100% is not asked as "投诉处理率应为＿＿＿" either."""
+    for role_id, quiz in quizzes.items():
+        for q in quiz.questions:
+            review = QuizReview(questions=[ReviewEntry(id=q.id, decision="reject", reason="测试")])
+            again = build_quiz(catalog, role_id, review=review)
+            assert not [p for p in again.questions if p.fact == q.fact and p.answer == q.answer], (role_id, q.id)
+            break  # one a quiz: each rebuild takes a while
+
+
+def test_the_quizzes_the_site_prints_hold_the_same_rules(catalog: Catalog) -> None:
+    """The site's quizzes are built with the trainer's review (rejections take questions out, others come in):
+    they too are fair, one question per fact, nothing given away, no constant answer over the bound."""
+    from generator.quiz import quizzes as reviewed
+
+    printed = reviewed(catalog)
+    rejected = {e.id for e in catalog.derived["quiz-review"].questions if e.decision == "reject"}
+    assert rejected  # training/quiz-review.yml is read
+    test_no_question_prints_its_own_or_another_ones_answer(printed)
+    test_naive_strategies_score_at_most_thirty_percent_on_every_quiz(catalog, printed)
+    test_at_most_one_question_per_statement_of_the_seed(printed)
+    test_no_question_comes_from_a_proposal(catalog, printed)
+    for quiz in printed.values():
+        assert len({q.fact for q in quiz.questions}) == len(quiz.questions)
+        assert not {q.id for q in quiz.questions} & rejected
