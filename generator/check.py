@@ -10,7 +10,7 @@ import datetime as dt
 import gc
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,19 @@ from .errors import CatalogError
 from .history import History, changed_keys, read_history, version_key
 from .limits import MAX_INT, limit_problems
 from .loader import FileCache, Located, load_blob, load_text, read_definition
-from .models import CompanyFile, Document, ExternalFile, FormSchema, Line, Node, RolesFile, RowBlock, SectionBlock
+from .models import (
+    CompanyFile,
+    Deadline,
+    Document,
+    ExternalFile,
+    FormSchema,
+    Line,
+    Node,
+    RolesFile,
+    RowBlock,
+    SectionBlock,
+    Target,
+)
 from .problems import Level, Problem, sort_problems
 from .provenance import Walker
 from .quiz import REVIEW, question_ids
@@ -393,6 +405,7 @@ def file_names(ctx: Context) -> Iterator[Problem]:
 
 
 def _role_refs(doc: Document) -> Iterator[tuple[tuple[Any, ...], str]]:
+    """Every role id a document names, with its path: control fields, clauses, the matrix."""
     yield ("owner",), doc.owner
     yield ("approver",), doc.approver
     for i, reader in enumerate(doc.audience):
@@ -401,31 +414,43 @@ def _role_refs(doc: Document) -> Iterator[tuple[tuple[Any, ...], str]]:
         if rev.approver:
             yield ("revisions", i, "approver"), rev.approver
     for loc, node in walk_nodes(doc.body, ("body",)):
-        for i, role_id in enumerate(node.roles):
-            yield (*loc, "roles", i), role_id
-        for i, t in enumerate(node.targets):
-            if t.role:
-                yield (*loc, "targets", i, "role"), t.role
-        for i, d in enumerate(node.deadlines):
-            if d.role:
-                yield (*loc, "deadlines", i, "role"), d.role
-        for m, meeting in enumerate(node.meetings):
-            if meeting.owner_role:
-                yield (*loc, "meetings", m, "owner_role"), meeting.owner_role
-            for i, participant in enumerate(meeting.participant_roles):
-                yield (*loc, "meetings", m, "participant_roles", i), participant
-            if meeting.schedule and meeting.schedule.role:
-                yield (*loc, "meetings", m, "schedule", "role"), meeting.schedule.role
-        if node.service_table:
-            for g, group in enumerate(node.service_table.groups):
-                for r, row in enumerate(group.rows):
-                    for i, role in enumerate(row.roles):
-                        yield (*loc, "service_table", "groups", g, "rows", r, "roles", i), role
-                    for s, line in enumerate(row.standards):
-                        if not isinstance(line, str):
-                            for n, line_target in enumerate(line.targets):
-                                if line_target.role:
-                                    yield (*loc, "service_table", "groups", g, "rows", r, "standards", s, "targets", n, "role"), line_target.role
+        yield from _node_role_refs(loc, node)
+    yield from _matrix_role_refs(doc)
+
+
+def _fact_role_refs(loc: tuple[Any, ...], key: str, facts: Sequence[Target | Deadline]) -> Iterator[tuple[tuple[Any, ...], str]]:
+    for i, fact in enumerate(facts):
+        if fact.role:
+            yield (*loc, key, i, "role"), fact.role
+
+
+def _node_role_refs(loc: tuple[Any, ...], node: Node) -> Iterator[tuple[tuple[Any, ...], str]]:
+    for i, role_id in enumerate(node.roles):
+        yield (*loc, "roles", i), role_id
+    for key in ("targets", "thresholds", "deadlines"):
+        yield from _fact_role_refs(loc, key, getattr(node, key))
+    for m, meeting in enumerate(node.meetings):
+        here = (*loc, "meetings", m)
+        if meeting.owner_role:
+            yield (*here, "owner_role"), meeting.owner_role
+        for i, participant in enumerate(meeting.participant_roles):
+            yield (*here, "participant_roles", i), participant
+        if meeting.schedule and meeting.schedule.role:
+            yield (*here, "schedule", "role"), meeting.schedule.role
+        yield from _fact_role_refs(here, "deadlines", meeting.deadlines)
+    if node.service_table:
+        for g, group in enumerate(node.service_table.groups):
+            for r, row in enumerate(group.rows):
+                here = (*loc, "service_table", "groups", g, "rows", r)
+                for i, role in enumerate(row.roles):
+                    yield (*here, "roles", i), role
+                for s, line in enumerate(row.standards):
+                    if not isinstance(line, str):
+                        yield from _fact_role_refs((*here, "standards", s), "targets", line.targets)
+                        yield from _fact_role_refs((*here, "standards", s), "deadlines", line.deadlines)
+
+
+def _matrix_role_refs(doc: Document) -> Iterator[tuple[tuple[Any, ...], str]]:
     for i, matrix_row in enumerate(doc.matrix):
         if isinstance(matrix_row.A, str):  # A: one-id   (the usual form)
             yield ("matrix", i, "A"), matrix_row.A
