@@ -1343,35 +1343,11 @@ def _role_views(
         if role.department:
             by_id[role.department].members.append(resolver.role(role.id))
     for doc in docs:
-        for section in doc.walk():
-            for link in section.roles:
-                (by_id[link.id].proposed_duties if link.proposed else by_id[link.id].duties).append((doc, section))
-            if section.service_table:
-                for service_row in section.service_table.rows:
-                    for link in service_row.roles:
-                        view = by_id[link.id]
-                        (view.proposed_service_rows if link.proposed else view.service_rows).append((doc, section, service_row))
-        for matrix_row in doc.matrix:
-            for letter, links in matrix_row.letters.items():
-                for link in links:
-                    view = by_id[link.id]
-                    raci = view.proposed_raci if link.proposed else view.raci
-                    if raci and raci[-1][1] is matrix_row:
-                        raci[-1][2].append(letter)
-                    else:
-                        raci.append((doc, matrix_row, [letter]))
+        _give_duties(by_id, doc)
+        _give_letters(by_id, doc)
         if doc.owner.id in by_id:
             by_id[doc.owner.id].owned.append(doc)
-    for form in forms:
-        for link in form.filled_by:
-            by_id[link.id].forms_filled.append(form)
-        by_id[form.keeper.id].forms_kept.append(form)
-    for entry in targets:
-        for role_id, proposed in _owned(entry.target.owners, entry.target.proposed):
-            (by_id[role_id].proposed_targets if proposed else by_id[role_id].targets).append(entry)
-    for d_entry in deadlines:
-        for role_id, proposed in _owned(d_entry.deadline.owners, d_entry.deadline.proposed):
-            (by_id[role_id].proposed_deadlines if proposed else by_id[role_id].deadlines).append(d_entry)
+    _give_forms_and_facts(by_id, forms, targets, deadlines)
     for view in views:
         if view.department is not None and not view.is_department:
             own = {id(section) for _, section in view.duties}  # a clause naming both is the role's own duty, once
@@ -1385,6 +1361,47 @@ def _role_views(
         involved = {d.id for d, _ in view.duties} | {d.id for d, _, _ in view.raci} | {d.id for d, _, _ in view.service_rows}
         view.documents = [docs[i] for i in sorted({order[d] for d in involved} | concerned.get(view.id, set()))]
     return views
+
+
+def _give_forms_and_facts(
+    by_id: dict[str, RoleView], forms: list[FormView], targets: list[TargetEntry], deadlines: list[DeadlineEntry]
+) -> None:
+    """Forms to the roles that fill and keep them; targets and deadlines to their owners (a proposal apart)."""
+    for form in forms:
+        for link in form.filled_by:
+            by_id[link.id].forms_filled.append(form)
+        by_id[form.keeper.id].forms_kept.append(form)
+    for entry in targets:
+        for role_id, proposed in _owned(entry.target.owners, entry.target.proposed):
+            (by_id[role_id].proposed_targets if proposed else by_id[role_id].targets).append(entry)
+    for d_entry in deadlines:
+        for role_id, proposed in _owned(d_entry.deadline.owners, d_entry.deadline.proposed):
+            (by_id[role_id].proposed_deadlines if proposed else by_id[role_id].deadlines).append(d_entry)
+
+
+def _give_duties(by_id: dict[str, RoleView], doc: DocumentView) -> None:
+    """Each clause and 服务 row of a document to the roles it names (a proposed one apart)."""
+    for section in doc.walk():
+        for link in section.roles:
+            (by_id[link.id].proposed_duties if link.proposed else by_id[link.id].duties).append((doc, section))
+        if section.service_table:
+            for service_row in section.service_table.rows:
+                for link in service_row.roles:
+                    view = by_id[link.id]
+                    (view.proposed_service_rows if link.proposed else view.service_rows).append((doc, section, service_row))
+
+
+def _give_letters(by_id: dict[str, RoleView], doc: DocumentView) -> None:
+    """Each matrix row of a document to the roles it names, with their letters (a proposed cell apart)."""
+    for matrix_row in doc.matrix:
+        for letter, links in matrix_row.letters.items():
+            for link in links:
+                view = by_id[link.id]
+                raci = view.proposed_raci if link.proposed else view.raci
+                if raci and raci[-1][1] is matrix_row:
+                    raci[-1][2].append(letter)
+                else:
+                    raci.append((doc, matrix_row, [letter]))
 
 
 def _owned(owners: list[Link], fact_proposed: bool) -> list[tuple[str, bool]]:
