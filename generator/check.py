@@ -10,7 +10,7 @@ import datetime as dt
 import gc
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -471,32 +471,35 @@ def roles_exist(ctx: Context) -> Iterator[Problem]:
     if ctx.loaded.roles is None:
         return
     message = "未定义的角色 \"{}\"：请在 procedures/roles.yml 中定义，或改用已有的角色 id"
-    for located, doc in ctx.loaded.documents:
-        for loc, role_id in _role_refs(doc):
-            if role_id not in ctx.role_ids:
-                yield ctx.at(located, loc, "E204", message.format(role_id))
-    for located, form in ctx.loaded.forms:
-        refs: list[tuple[tuple[Any, ...], str]] = [(("retention", "keeper"), form.retention.keeper)]
-        refs += [(("filled_by", i), r) for i, r in enumerate(form.filled_by)]
-        if form.retention.handover and form.retention.handover.role:
-            refs.append((("retention", "handover", "role"), form.retention.handover.role))
+    named: list[tuple[Located, Iterable[tuple[tuple[Any, ...], str]]]] = [(located, _role_refs(doc)) for located, doc in ctx.loaded.documents]
+    named += [(located, _form_role_refs(form)) for located, form in ctx.loaded.forms]
+    named.append((ctx.loaded.roles[0], _roles_file_refs(ctx.loaded.roles[1])))
+    if ctx.loaded.external:
+        located, ext = ctx.loaded.external
+        named.append((located, ((("documents", i, "owner"), item.owner) for i, item in enumerate(ext.documents) if item.owner)))
+    for located, refs in named:
         for loc, role_id in refs:
             if role_id not in ctx.role_ids:
                 yield ctx.at(located, loc, "E204", message.format(role_id))
-    located, roles = ctx.loaded.roles
+
+
+def _form_role_refs(form: FormSchema) -> Iterator[tuple[tuple[Any, ...], str]]:
+    yield ("retention", "keeper"), form.retention.keeper
+    for i, role_id in enumerate(form.filled_by):
+        yield ("filled_by", i), role_id
+    if form.retention.handover and form.retention.handover.role:
+        yield ("retention", "handover", "role"), form.retention.handover.role
+
+
+def _roles_file_refs(roles: RolesFile) -> Iterator[tuple[tuple[Any, ...], str]]:
     for i, dept in enumerate(roles.departments):
-        if dept.parent and dept.parent not in ctx.role_ids:
-            yield ctx.at(located, ("departments", i, "parent"), "E204", message.format(dept.parent))
+        if dept.parent:
+            yield ("departments", i, "parent"), dept.parent
     for i, role in enumerate(roles.roles):
         for key in ("department", "reports_to"):
             value = getattr(role, key)
-            if value and value not in ctx.role_ids:
-                yield ctx.at(located, ("roles", i, key), "E204", message.format(value))
-    if ctx.loaded.external:
-        located, ext = ctx.loaded.external
-        for i, item in enumerate(ext.documents):
-            if item.owner and item.owner not in ctx.role_ids:
-                yield ctx.at(located, ("documents", i, "owner"), "E204", message.format(item.owner))
+            if value:
+                yield ("roles", i, key), value
 
 
 @rule
