@@ -913,7 +913,7 @@ def _service_table(resolver: Resolver, node: Node, owners: list[Link], anchor: s
     return ServiceTableView(columns=list(table.columns), rows=rows)
 
 
-def clause_path(parent_path: str, style: str, label: str, index: int = 1, title: str | None = None, where: str = "") -> str:
+def clause_path(parent_path: str, style: str, label: str, index: int = 1, title: str | None = None) -> str:
     """The full path of a clause from its parent's path and its own label.
 
     A decimal label already holds its ancestors' numbers (4.1.3, 2.1), so it stands alone;
@@ -955,7 +955,7 @@ def _section(
     own_numbers = (*numbers, index) if counted else numbers
     kids_style = numbering.child_style(node.style, depth + 1)
     own_label = numbering.label(style, index, own_numbers)
-    path = clause_path(parent_path, style, own_label, index, node.title, parent_where)
+    path = clause_path(parent_path, style, own_label, index, node.title)
     # A title names its own clause; its items are numbered from the numbers above it, not from it.
     # A bare group (no title, no text) is no clause of its own: its items are cited from the clause above.
     bare = not node.title and not node.text

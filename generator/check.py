@@ -297,36 +297,6 @@ def walk_nodes(nodes: list[Node], loc: tuple[Any, ...]) -> Iterator[tuple[tuple[
         yield from walk_nodes(node.items, (*here, "items"))
 
 
-def _texts(doc: Document) -> Iterator[tuple[tuple[Any, ...], str]]:
-    """Every piece of text in a document that a reader sees, with its path."""
-    if isinstance(doc.intro, str):
-        yield ("intro",), doc.intro
-    elif doc.intro:
-        for i, text in enumerate(doc.intro):
-            yield ("intro", i), text
-    for loc, node in walk_nodes(doc.body, ("body",)):
-        if node.title:
-            yield (*loc, "title"), node.title
-        for key in ("text", "after"):
-            value = getattr(node, key)
-            if isinstance(value, str):
-                yield (*loc, key), value
-            elif value:
-                for i, text in enumerate(value):
-                    yield (*loc, key, i), text
-        for m, meeting in enumerate(node.meetings):
-            for key in ("purpose", "owner", "frequency", "participants", "format"):
-                yield (*loc, "meetings", m, key), getattr(meeting, key)
-        if node.service_table:
-            for g, group in enumerate(node.service_table.groups):
-                for r, row in enumerate(group.rows):
-                    yield (*loc, "service_table", "groups", g, "rows", r, "content"), row.content
-                    for s, line in enumerate(row.standards):
-                        yield (*loc, "service_table", "groups", g, "rows", r, "standards", s), line if isinstance(line, str) else line.text
-    for i, matrix_row in enumerate(doc.matrix):
-        yield ("matrix", i, "activity"), matrix_row.activity
-
-
 # --------------------------------------------------------------------------- rules
 
 
@@ -785,30 +755,29 @@ def target_values(ctx: Context) -> Iterator[Problem]:
                     yield ctx.at(located, (*where, "value"), "E213", f"目标「{target.metric}」为百分比，数值 {target.value} 须在 0 到 100 之间")
 
 
+def _deadline_durations(loc: tuple[Any, ...], deadlines: Sequence[Deadline]) -> Iterator[tuple[tuple[Any, ...], str]]:
+    for i, deadline in enumerate(deadlines):
+        for key in ("within", "not_before", "every"):
+            value = getattr(deadline, key)
+            if value is not None:
+                yield (*loc, i, key), value
+
+
 def _durations(doc: Document) -> Iterator[tuple[tuple[Any, ...], str]]:
     for loc, node in walk_nodes(doc.body, ("body",)):
-        for i, deadline in enumerate(node.deadlines):
-            for key in ("within", "not_before", "every"):
-                value = getattr(deadline, key)
-                if value is not None:
-                    yield (*loc, "deadlines", i, key), value
+        yield from _deadline_durations((*loc, "deadlines"), node.deadlines)
         for m, meeting in enumerate(node.meetings):
             if meeting.schedule:
-                for key in ("within", "not_before", "every"):
-                    value = getattr(meeting.schedule, key)
-                    if value is not None:
-                        yield (*loc, "meetings", m, "schedule", key), value
+                for (_, key), value in _deadline_durations((), [meeting.schedule]):
+                    yield (*loc, "meetings", m, "schedule", key), value
+            yield from _deadline_durations((*loc, "meetings", m, "deadlines"), meeting.deadlines)
         if node.service_table:
             for g, group in enumerate(node.service_table.groups):
                 for r, row in enumerate(group.rows):
                     for n, line in enumerate(row.standards):
                         if isinstance(line, Line):
-                            for i, deadline in enumerate(line.deadlines):
-                                for key in ("within", "not_before", "every"):
-                                    value = getattr(deadline, key)
-                                    if value is not None:
-                                        base = (*loc, "service_table", "groups", g, "rows", r, "standards", n)
-                                        yield (*base, "deadlines", i, key), value
+                            base = (*loc, "service_table", "groups", g, "rows", r, "standards", n)
+                            yield from _deadline_durations((*base, "deadlines"), line.deadlines)
 
 
 @rule
