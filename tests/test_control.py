@@ -76,16 +76,20 @@ def add_entry(root: Path, path: str, entry: str) -> None:
     file.write_text("".join(lines[:end] + [entry] + lines[end:]), encoding="utf-8")
 
 
-def bump(root: Path, path: str = DOC, *, summary: str = "回访率调整", changes: bool = True, effective: bool = True) -> Release:
-    """Raise the file's version by one, with a revision entry dated the day after its latest entry
-    (and, for a document, that effective date); returns the release it was raised from."""
+def bump(
+    root: Path, path: str = DOC, *, summary: str = "回访率调整", change: str | None = "4.1.2 a) 回访率由 100% 改为 90%。",
+    effective: bool = True, to: str | None = None,
+) -> Release:
+    """Raise the file's version by one (or set it ``to``), with a revision entry dated the day after its
+    latest entry (and, for a document, that effective date); returns the release it was raised from."""
     was = release(root / path)
-    edit(root, path, f'version: "{was.version}"', f'version: "{was.next}"')
+    new = to or was.next
+    edit(root, path, f'version: "{was.version}"', f'version: "{new}"')
     if effective:
         edit(root, path, f"effective: {was.effective}", f"effective: {was.after}")
-    entry = f'  - version: "{was.next}"\n    date: {was.after}\n    summary: {summary}\n'
-    if changes:
-        entry += "    changes:\n      - 4.1.2 a) 回访率由 100% 改为 90%。\n"
+    entry = f'  - version: "{new}"\n    date: {was.after}\n    summary: {summary}\n'
+    if change is not None:
+        entry += f"    changes:\n      - {change}\n"
     add_entry(root, path, entry)
     return was
 
@@ -130,7 +134,7 @@ def test_metadata_only_edit_is_allowed(repo: Path) -> None:
 
 
 def test_a_raised_version_needs_an_entry_saying_what_changed(repo: Path) -> None:
-    bump(repo, summary="修订", changes=False, effective=False)
+    bump(repo, summary="修订", change=None, effective=False)
     assert [c for _, _, c in codes(repo)] == ["E234"]
 
 
