@@ -563,10 +563,12 @@ def test_workers_end_when_procgen_pdf_is_killed(tmp_path: Path) -> None:
 
 
 def test_a_copy_printed_after_its_review_date_says_the_review_is_overdue(catalog: Catalog) -> None:
-    late = HtmlPages(catalog, dt.datetime(2025, 3, 1, tzinfo=dt.UTC)).document(DOCUMENT).html
-    early = HtmlPages(catalog, dt.datetime(2025, 2, 1, tzinfo=dt.UTC)).document(DOCUMENT).html
-    assert "评审已逾期" in late and "评审已逾期" not in early
-    assert "2025-03-01" in late  # the print date
+    due = catalog.document(DOCUMENT).next_review  # its latest entry + review_months (2027-12-07 for 1.1 of 2026-12-07)
+    late, early = (dt.datetime.combine(day, dt.time(), dt.UTC) for day in (due + dt.timedelta(days=6), due - dt.timedelta(days=22)))
+    late_html = HtmlPages(catalog, late).document(DOCUMENT).html
+    early_html = HtmlPages(catalog, early).document(DOCUMENT).html
+    assert "评审已逾期" in late_html and "评审已逾期" not in early_html
+    assert late.date().isoformat() in late_html  # the print date
 
 
 def test_pdfs_are_dated_by_the_commit_of_a_repository(tmp_path: Path, catalog: Catalog, monkeypatch: pytest.MonkeyPatch) -> None:
