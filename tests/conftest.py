@@ -25,8 +25,10 @@ MANUAL_TODAY = dt.date(2026, 12, 8)
 the day after its latest release (the audit's 1.1 and 1.2 versions of 2026-12-07). Move it when a new
 release is dated later: the check reports a later date as E230 (in the future). A test that writes a
 revision entry into a real document dates it from the document's own latest entry (`release`)."""
-MANUAL_EPOCH = str(int(dt.datetime.combine(MANUAL_TODAY, dt.time(), dt.UTC).timestamp()))
-"""SOURCE_DATE_EPOCH of the real manual's builds and renders: printed on MANUAL_TODAY."""
+MANUAL_PRINTED = dt.datetime.combine(MANUAL_TODAY, dt.time(), dt.UTC)
+"""The date the real manual's PDFs, Word copies and calendars are made in the tests: MANUAL_TODAY."""
+MANUAL_EPOCH = str(int(MANUAL_PRINTED.timestamp()))
+"""SOURCE_DATE_EPOCH of the real manual's builds and renders (MANUAL_PRINTED)."""
 
 EXPECT = re.compile(rb"^#\s*expect:\s*([EW]\d{3})\s+at\s+(\d+)\s*$")
 
