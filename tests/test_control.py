@@ -288,14 +288,14 @@ def test_changes_page_and_document_history_show_versions_redline_and_archive(rep
 def test_a_changed_target_lists_its_role_for_retraining_in_json_and_on_training(repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from tests.sitebuild import build as build_site
 
-    # 4.1.2 a) as the repository has it since 1.1: 投诉事件回访率 = 100% (the seed's "达到100%").
+    # 4.1.2 a) as the repository has it since 1.1: 投诉事件回访率 = 100% (the seed's "达到100%", printed as a whole).
     edit(repo, DOC, '{metric: 投诉事件回访率, op: "=", value: 100,', '{metric: 投诉事件回访率, op: "=", value: 90,')
     was = bump(repo)
     git(repo, "commit", "-qam", f"WY-GL-11 {was.next}")
     assert main(["check", str(repo), "--format", "json"]) == 0
     retrain = json.loads(capsys.readouterr().out)["retraining"]
     assert [(r["code"], r["from"], r["to"], r["role"]) for r in retrain] == [("WY-GL-11", was.version, was.next, "project-manager-assistant")]
-    assert [(c["old"].split("（")[0], c["new"].split("（")[0]) for c in retrain[0]["changed"]] == [("目标 投诉事件回访率 = 100%", "目标 投诉事件回访率 = 90%")]
+    assert [(c["old"].split("（")[0], c["new"].split("（")[0]) for c in retrain[0]["changed"]] == [("目标 投诉事件回访率 100%", "目标 投诉事件回访率 = 90%")]
     shutil.copy(REPO / "mkdocs.yml", repo / "mkdocs.yml")
     (repo / "docs").mkdir()
     site = tmp_path / "site"
@@ -304,5 +304,5 @@ def test_a_changed_target_lists_its_role_for_retraining_in_json_and_on_training(
     page = (site / "training" / "index.html").read_text(encoding="utf-8")
     table = page[page.index('id="retraining"') :]
     assert "项目经理助理" in table and f"{was.version} → {was.next}" in table
-    assert "改为：目标 投诉事件回访率 = 90%" in table and "原为：目标 投诉事件回访率 = 100%" in table
+    assert "改为：目标 投诉事件回访率 = 90%" in table and "原为：目标 投诉事件回访率 100%" in table
     assert "物管员" not in table.split("</table>")[0]

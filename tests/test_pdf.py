@@ -293,24 +293,27 @@ def test_form_choices_tables_and_row_labels(rendered: tuple[Path, BuildResult]) 
 
 
 @pytest.mark.slow
-def test_controlled_copy(rendered: tuple[Path, BuildResult]) -> None:
+def test_controlled_copy(rendered: tuple[Path, BuildResult], catalog: Catalog) -> None:
     out, _ = rendered
+    view = catalog.document(DOCUMENT)
+    effective, due = view.document.effective, view.next_review  # 1.1 of 2026-12-07, review due 2027-12-07
     pages = text_of(out / "procedures" / f"{DOCUMENT}.pdf")
     total = len(pages)
     for number, page in enumerate(pages, start=1):
         flat = squeeze(page)
         assert f"第{number}页共{total}页" in flat
         assert "打印件为非受控文件" in flat
-        assert "WY-GL-11" in flat and "物业服务回访管理规范标准" in flat and "生效日期2024-02-23" in flat
+        assert "WY-GL-11" in flat and "物业服务回访管理规范标准" in flat and f"生效日期{effective}" in flat
     text = squeeze("".join(pages))
-    for expected in ("文件编号", "批准", "总裁", "下次评审", "2025-02-23", "4.1.1", "投诉事件的回访率要求达到100%",
+    for expected in ("文件编号", "批准", "总裁", "下次评审", str(due), "4.1.1", "投诉事件的回访率要求达到100%",
                      "职责矩阵", "负责（R）", "记录与表单", "WY-JL-11-02", "相关文件", "待编制", "修订记录", "首次发布",
-                     '"重大投拆"改为"重大投诉"', "编制项目处审核批准总裁", "签名签名签名", "版本生成日期2024-02-23",
+                     '"重大投拆"改为"重大投诉"', "编制项目处审核批准总裁", "签名签名签名", f"版本生成日期{MANUAL_PRINTED.date()}",
                      "本文件以网站最新版为准"):
         assert expected in text, expected
-    assert "评审已逾期" not in text  # printed 2024-02-23, review due 2025-02-23
+    assert due > MANUAL_PRINTED.date() and "评审已逾期" not in text  # printed on MANUAL_TODAY, before the review is due
     # the approved wording only: the 目标/期限 tags stay on the site
-    assert "目标投诉事件回访率≥100%" not in text and "期限投诉处理完毕后3天内" not in text
+    # (4.1.2 a) is 投诉事件回访率 = 100% since 1.1, printed as a whole: 投诉事件回访率 100%)
+    assert "目标投诉事件回访率100%" not in text and "期限投诉处理完毕后3天内" not in text
     assert not KANGXI.search("".join(pages))
 
 
