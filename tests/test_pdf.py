@@ -190,7 +190,8 @@ def test_every_pdf_is_tagged_titled_and_chinese(rendered: tuple[Path, BuildResul
     """Tagged (StructTreeRoot, MarkInfo), Title/Subject/Keywords, Lang zh-CN, the title shown by the
     reader (DisplayDocTitle); the copies kept as records are PDF/A-2b with an sRGB output intent."""
     out, _ = rendered
-    archival = {out / "manual.pdf", out / "procedures" / f"{DOCUMENT}.pdf"}
+    # the archive copies of superseded versions (WY-GL-11 1.0, from the repository's history) are records too
+    archival = {out / "manual.pdf", out / "procedures" / f"{DOCUMENT}.pdf", *(out / "archive").rglob("*.pdf")}
     pdfs = sorted(out.rglob("*.pdf"))
     assert len(pdfs) > 30 and archival <= set(pdfs)
     for pdf in pdfs:
@@ -214,10 +215,14 @@ def test_every_pdf_is_tagged_titled_and_chinese(rendered: tuple[Path, BuildResul
             assert "pdfaid" not in xmp and not intents, pdf.name
 
 
-def test_bookmarks_for_every_part(rendered: tuple[Path, BuildResult]) -> None:
+def test_bookmarks_for_every_part(rendered: tuple[Path, BuildResult], catalog: Catalog) -> None:
     out, _ = rendered
     copy = _outline(PdfReader(out / "procedures" / f"{DOCUMENT}.pdf"))
-    assert copy[0] == "WY-GL-11 物业服务回访管理规范标准" and [f"  {a}" for a in ANNEXES] == copy[-5:]
+    # a document in a later version ends with its redline against the version before (1.0 → 1.1)
+    current = catalog.versions[DOCUMENT][0]
+    redline = [f"  修订对照（{current.previous} 版 → {current.version} 版）"] if current.previous else []
+    annexes = [f"  {a}" for a in ANNEXES] + redline
+    assert copy[0] == "WY-GL-11 物业服务回访管理规范标准" and annexes == copy[-len(annexes):]
     assert _outline(PdfReader(out / "training" / f"{ROLE}-quiz.pdf"))[1].startswith("  题目（共")
     assert _outline(PdfReader(out / "training" / f"{ROLE}-quiz-key.pdf"))[1].startswith("  答案与出处条款")
     pack = _outline(PdfReader(out / "training" / f"{ROLE}.pdf"))
