@@ -58,13 +58,6 @@ class CheckResult:
     notices: list[str] = field(default_factory=list)
     """What was not checked and why (outside git, a shallow clone): said once, not a problem."""
     history: History | None = None
-    _walker: Walker | None = None
-
-    def provenance(self) -> Walker:
-        """The documents' clauses, folded once for every rule that asks where a statement comes from."""
-        if self._walker is None:
-            self._walker = Walker([doc for _, doc in self.loaded.documents], self.loaded.roles[1] if self.loaded.roles else None)
-        return self._walker
     drafts: list[Problem] = field(default_factory=list)
     """With ``drafts=True`` (the live preview): the E235 problems (content edited, version not yet raised),
     set aside so that the draft can be previewed; everywhere else they are errors."""
@@ -1024,7 +1017,7 @@ def _check(root: Path, *, when: dt.date | None = None, drafts: bool = False, qui
     if drafted:
         problems = [p for p in problems if p.code != DRAFT_CODE]
     if any(p.severity == "error" for p in problems) or loaded.roles is None or loaded.company is None:
-        return CheckResult(problems, None, notices, ctx.history, drafted)
+        return CheckResult(problems, None, notices, ctx.history, drafts=drafted)
     roles = loaded.roles[1]
     inputs: dict[str, Any] = {
         "documents": [(loc.path, doc) for loc, doc in loaded.documents],
@@ -1045,7 +1038,7 @@ def _check(root: Path, *, when: dt.date | None = None, drafts: bool = False, qui
         if quiz_review:  # every question the manual could ask: the live preview leaves it to procgen check
             found += stale_entries(located, review, question_ids(catalog))
     problems = sort_problems([*problems, *found])
-    return CheckResult(problems, None if any(p.severity == "error" for p in found) else catalog, notices, ctx.history, drafted)
+    return CheckResult(problems, None if any(p.severity == "error" for p in found) else catalog, notices, ctx.history, drafts=drafted)
 
 
 def _texts_of(files: list[tuple[Located, Any]]) -> list[str]:

@@ -101,6 +101,13 @@ def test_content_edit_without_a_new_version_is_an_error_at_the_version_line(repo
     assert "body" in message and DOC_NOW.version in message
 
 
+def test_the_preview_sets_an_unraised_edit_aside_as_a_draft(repo: Path) -> None:
+    edit(repo, DOC, "规范回访工作，及时验证", "规范回访工作，及时核实")
+    result = check(repo, drafts=True)
+    assert [p.code for p in result.problems if p.code.startswith("E")] == []
+    assert [(p.path, p.code) for p in result.drafts] == [(DOC, "E235")] and result.catalog is not None
+
+
 def test_committed_edit_without_a_new_version_is_still_an_error(repo: Path) -> None:
     edit(repo, DOC, "规范回访工作，及时验证", "规范回访工作，及时核实")
     git(repo, "commit", "-qam", "改了一个词")
