@@ -40,14 +40,15 @@ LINES_OF = """els => els.filter(el => el.offsetParent !== null && el.textContent
   const rects = [...range.getClientRects()].filter(r => r.width > 0).sort((a, b) => a.top - b.top);
   const lines = [];
   for (const r of rects) {
-    const line = lines.find(l => r.top < l.bottom - 1 && r.bottom > l.top + 1);
+    const line = lines.find(l => Math.min(r.bottom, l.bottom) - Math.max(r.top, l.top) > (r.bottom - r.top) / 2);
     if (line) { line.top = Math.min(line.top, r.top); line.bottom = Math.max(line.bottom, r.bottom); }
     else lines.push({top: r.top, bottom: r.bottom});
   }
   return [el.textContent.trim(), lines.length];
 }).filter(([, n]) => n > 1)"""
-"""The lines each cell's text takes on the screen: boxes that overlap vertically are one line (a raised
-拟 mark or a smaller status badge sits a few pixels off the text's top, on the same line)."""
+"""The lines each cell's text takes on the screen: a box that overlaps a line by more than half its own
+height is on that line (a raised 拟 mark or a smaller status badge sits a few pixels off the text's top);
+the next line of wrapped text overlaps the one above by little or nothing."""
 
 
 @pytest.fixture(scope="module")
