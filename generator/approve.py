@@ -164,6 +164,11 @@ def approve(root: Path, source: str, items: list[str], *, reject: bool, by: str 
         if _dump(y, data) != text:
             raise ControlError(f"{shown} 的写法无法在改写时原样保留（如特殊的缩进或换行）：请手工编辑后提交")
         version = _raise(str(data["version"])) if versioned else ""
+        if versioned:  # a new version is never dated before the one it replaces (as procgen review refuses)
+            dated = [r["date"] for r in data.get("revisions") or [] if isinstance(r.get("date"), dt.date)]
+            latest = max([*dated, *([data["effective"]] if isinstance(data.get("effective"), dt.date) else [])], default=None)
+            if latest is not None and date < latest:
+                raise ControlError(f"批准日期 {date} 早于 {shown} 的上一条修订记录或生效日期 {latest}：新版本不能早于它所取代的版本")
         _apply(data, pending, reject=reject, version=version, date=date)
         if versioned:
             data["version"] = DoubleQuotedScalarString(version)

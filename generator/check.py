@@ -1026,7 +1026,7 @@ def _check(root: Path, *, when: dt.date | None = None, drafts: bool = False, qui
     if drafted:
         problems = [p for p in problems if p.code != DRAFT_CODE]
     if any(p.severity == "error" for p in problems) or loaded.roles is None or loaded.company is None:
-        return CheckResult(problems, None, notices, ctx.history, drafted)
+        return CheckResult(problems, None, notices, ctx.history, drafts=drafted)
     roles = loaded.roles[1]
     inputs: dict[str, Any] = {
         "documents": [(loc.path, doc) for loc, doc in loaded.documents],
@@ -1048,7 +1048,7 @@ def _check(root: Path, *, when: dt.date | None = None, drafts: bool = False, qui
             found += stale_entries(located, review, question_ids(catalog))
     found = adjusted(found, checks)
     problems = sort_problems([*problems, *found])
-    return CheckResult(problems, None if any(p.severity == "error" for p in found) else catalog, notices, ctx.history, drafted)
+    return CheckResult(problems, None if any(p.severity == "error" for p in found) else catalog, notices, ctx.history, drafts=drafted)
 
 
 def adjusted(problems: list[Problem], checks: Mapping[str, Level]) -> list[Problem]:

@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,17 @@ FIXTURES = TESTS / "fixtures"
 VALID = FIXTURES / "valid"
 INVALID = FIXTURES / "invalid"
 TODAY = dt.date(2024, 6, 1)
-"""Fixed "today" of every check in the tests: the fixtures are neither in the future nor overdue."""
+"""Fixed "today" of the checks of the synthetic fixtures (tests/fixtures/valid, invalid …, dated 2024):
+they are neither in the future nor overdue."""
+MANUAL_TODAY = dt.date(2026, 12, 8)
+"""Fixed "today" of every test that checks, renders or edits the real manual (procedures/, forms/):
+the day after its latest release (the audit's 1.1 and 1.2 versions of 2026-12-07). Move it when a new
+release is dated later: the check reports a later date as E230 (in the future). A test that writes a
+revision entry into a real document dates it from the document's own latest entry (`release`)."""
+MANUAL_PRINTED = dt.datetime.combine(MANUAL_TODAY, dt.time(), dt.UTC)
+"""The date the real manual's PDFs, Word copies and calendars are made in the tests: MANUAL_TODAY."""
+MANUAL_EPOCH = str(int(MANUAL_PRINTED.timestamp()))
+"""SOURCE_DATE_EPOCH of the real manual's builds and renders (MANUAL_PRINTED)."""
 
 EXPECT = re.compile(rb"^#\s*expect:\s*([EW]\d{3})\s+at\s+(\d+)\s*$")
 
@@ -34,6 +45,51 @@ def fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
     Modules that want it say ``pytestmark = pytest.mark.usefixtures("fixed_today")``.
     """
     monkeypatch.setenv("PROCGEN_TODAY", TODAY.isoformat())
+
+
+@pytest.fixture
+def manual_today(monkeypatch: pytest.MonkeyPatch) -> dt.date:
+    """PROCGEN_TODAY = MANUAL_TODAY, for tests that run `check()` or `procgen` on the real manual."""
+    monkeypatch.setenv("PROCGEN_TODAY", MANUAL_TODAY.isoformat())
+    return MANUAL_TODAY
+
+
+@dataclass(frozen=True)
+class Release:
+    """A real document's or form's current version and its latest revision entry, read from its file."""
+
+    version: str
+    effective: dt.date | None
+    latest: dt.date
+    """The date of its latest revision entry (a review's included)."""
+
+    @property
+    def next(self) -> str:
+        """The next version after the current one: 1.1 -> 1.2 (as `procgen approve` raises it)."""
+        major, minor = self.version.split(".")
+        return f"{major}.{int(minor) + 1}"
+
+    @property
+    def after(self) -> dt.date:
+        """The first day after the latest entry: the date a test gives a new entry or review."""
+        day = self.latest + dt.timedelta(days=1)
+        assert day <= MANUAL_TODAY, f"MANUAL_TODAY ({MANUAL_TODAY}) must come after the latest entry ({self.latest})"
+        return day
+
+
+def release(path: Path) -> Release:
+    """The `Release` of a document or form file (of the real manual or a copy of it)."""
+    from generator.loader import load_file
+    from generator.models import Document, FormSchema
+    from generator.schema_errors import validate
+
+    model_type = Document if path.parent.name == "procedures" else FormSchema
+    located, problems = load_file(path, f"{path.parent.name}/{path.name}")
+    assert located is not None, problems
+    model, problems = validate(model_type, located)
+    assert model is not None, problems
+    dates = [r.date for r in model.revisions]
+    return Release(model.version, getattr(model, "effective", None), max(dates))
 
 
 def build_repo(target: Path, overlay: Path | None = None, files: Files | None = None) -> Path:
@@ -155,14 +211,15 @@ def _build_manual(target: Path, *, pdf: bool, offline: bool = False) -> None:
     from sitebuild import build, copy_repo
 
     project = copy_repo(ROOT, target / "project")
-    result = build(project, target / "site", pdf=pdf, offline=offline)
+    result = build(project, target / "site", pdf=pdf, offline=offline, today=MANUAL_TODAY.isoformat(), epoch=MANUAL_EPOCH)
     assert result.returncode == 0, result.stderr[-3000:]
 
 
 @pytest.fixture(scope="session")
 def manual_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real manual with every PDF, built once per run: ``project/`` (a copy of the repository, its
-    PDF cache in ``project/.cache/pdf``) and ``site/``. Dated EPOCH, as the `rendered` PDFs are."""
+    PDF cache in ``project/.cache/pdf``) and ``site/``. Checked on MANUAL_TODAY and dated EPOCH (the
+    same day), as the `rendered` PDFs are."""
     return shared(tmp_path_factory, "manual", lambda target: _build_manual(target, pdf=True))
 
 
@@ -180,16 +237,21 @@ def offline_manual_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 # --------------------------------------------------------------------------- the rendered PDFs (test_pdf, test_paper)
 
-EPOCH = "1708646400"  # 2024-02-23T00:00:00Z
+EPOCH = MANUAL_EPOCH  # 2026-12-08T00:00:00Z: the real manual's PDFs are printed on MANUAL_TODAY
 DOCUMENT = "return-visit"
 ROLE = "property-officer"
+DEPARTMENT_MEMBER = "site-officer"
+"""A trained role whose department (管理处) has duties of its own (客户服务员 was this example until the audit
+made it a proposed role, which has no training pack)."""
 
 
 @pytest.fixture(scope="session")
 def catalog():  # noqa: ANN201 - generator.catalog.Catalog, imported late to keep collection fast
-    from generator.check import load_catalog
+    from generator.check import check
 
-    return load_catalog(ROOT)
+    result = check(ROOT, when=MANUAL_TODAY)
+    assert result.catalog is not None, [p.text() for p in result.problems]
+    return result.catalog
 
 
 @pytest.fixture(scope="session")
@@ -200,7 +262,7 @@ def rendered(tmp_path_factory: pytest.TempPathFactory, catalog, manual_build: Pa
     from generator.pdf.build import build
 
     out = tmp_path_factory.mktemp("pdf")
-    only = [f.form.id for f in catalog.forms] + ["manual", DOCUMENT, ROLE, "customer-service-officer"]
+    only = [f.form.id for f in catalog.forms] + ["manual", DOCUMENT, ROLE, DEPARTMENT_MEMBER]
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
         result = build(catalog, ROOT, out, only=only, cache_dir=manual_build / "project" / ".cache" / "pdf")

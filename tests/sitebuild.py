@@ -30,10 +30,18 @@ def copy_repo(source: Path, dest: Path) -> Path:
     return dest
 
 
-def build(project: Path, site: Path, *, pdf: bool, offline: bool = False) -> subprocess.CompletedProcess:
+FIXTURE_TODAY = "2024-06-01"
+"""The day a fixture site is checked on (conftest.TODAY); the real manual passes conftest.MANUAL_TODAY."""
+FIXTURE_EPOCH = "1708646400"
+"""2024-02-23: the PDFs' date of a fixture site; the real manual passes conftest.MANUAL_EPOCH."""
+
+
+def build(
+    project: Path, site: Path, *, pdf: bool, offline: bool = False, today: str = FIXTURE_TODAY, epoch: str = FIXTURE_EPOCH
+) -> subprocess.CompletedProcess:
     env = dict(os.environ, PROCGEN_PDF="true" if pdf else "false", PROCGEN_OFFLINE="true" if offline else "false")
-    env.setdefault("PROCGEN_TODAY", "2024-06-01")
-    env.setdefault("SOURCE_DATE_EPOCH", "1708646400")  # the PDFs' date: the same as the tests' own renders
+    env.setdefault("PROCGEN_TODAY", today)
+    env.setdefault("SOURCE_DATE_EPOCH", epoch)  # the PDFs' date: the same as the tests' own renders
     return subprocess.run(
         [*MKDOCS, "build", "--strict", "--site-dir", str(site)],
         cwd=project,

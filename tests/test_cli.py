@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import random
@@ -336,7 +337,8 @@ def test_every_invalid_fixture_through_the_command_line(capsys: pytest.CaptureFi
         assert code in (0, 1) and err in ("", NOTICE) and SUMMARY.match(out.splitlines()[-1]), case.name
 
 
-def test_the_repository_itself_passes(capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_repository_itself_passes(capsys: pytest.CaptureFixture[str], manual_today: dt.date) -> None:
+    # the real manual, checked on MANUAL_TODAY (manual_today overrides the module's fixed_today)
     code, out, _ = run(capsys, "check", str(ROOT))
     assert code == 0, out
 

@@ -11,11 +11,11 @@ from collections import Counter
 
 import pytest
 import yaml
-from conftest import ROOT
+from conftest import MANUAL_TODAY, ROOT
 
 from generator.check import check
 
-pytestmark = pytest.mark.usefixtures("fixed_today")
+pytestmark = pytest.mark.usefixtures("manual_today")
 
 SEED_DIR = ROOT / "tests" / "fixtures" / "seed"
 FACTS = yaml.safe_load((SEED_DIR / "facts.yml").read_text(encoding="utf-8"))
@@ -28,7 +28,7 @@ FRONT_LINE = ["property-officer", "customer-service-officer", "front-desk-clerk"
 
 @pytest.fixture(scope="module")
 def catalog():  # noqa: ANN201
-    result = check(ROOT)
+    result = check(ROOT, when=MANUAL_TODAY)
     assert result.catalog is not None, [p.text() for p in result.errors]
     return result.catalog
 

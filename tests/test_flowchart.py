@@ -6,19 +6,19 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import MANUAL_TODAY, ROOT
 
 from generator import flowchart
 from generator.check import check
 from generator.pdf import paper
 from generator.pdf.views import FLOW_PAPER
 
-pytestmark = pytest.mark.usefixtures("fixed_today")
+pytestmark = pytest.mark.usefixtures("manual_today")
 
 
 @pytest.fixture(scope="module")
 def catalog():  # noqa: ANN201
-    return check(ROOT).catalog
+    return check(ROOT, when=MANUAL_TODAY).catalog
 
 
 def test_text_wraps_and_is_never_cut() -> None:

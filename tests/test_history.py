@@ -8,8 +8,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import MANUAL_EPOCH, MANUAL_TODAY, release
 from pypdf import PdfReader
-from test_control import BUMP, DOC, codes, edit, git, line_of, repo  # noqa: F401 - the fixture too
+from test_control import DOC, DOC_NOW, bump, codes, edit, git, line_of, repo  # noqa: F401 - the fixture too
 
 from generator.check import check
 from generator.cli import main
@@ -18,13 +19,6 @@ from generator.vocabulary import VOCABULARY_FILE
 MOVED = "procedures/07-mission-philosophy.yml"  # no form and no other document refers to it
 RENUMBERED = "procedures/13-mission-philosophy.yml"
 WITHDRAWN = "procedures/12-building-service-scope.yml"
-RENUMBER = '''revisions:
-  - version: "1.1"
-    date: 2024-05-20
-    summary: 重新编号
-    changes:
-      - 编号由 WY-GL-07 改为 WY-GL-13。
-'''
 
 
 def renumber(root: Path) -> None:
@@ -41,31 +35,29 @@ def test_git_mv_with_a_new_code_and_the_same_version_is_e235(repo: Path) -> None
 
 def test_a_renumbered_document_keeps_its_versions_redline_and_archive(repo: Path) -> None:
     renumber(repo)
-    edit(repo, RENUMBERED, 'version: "1.0"\neffective: 2024-02-23', 'version: "1.1"\neffective: 2024-05-20')
-    edit(repo, RENUMBERED, "revisions:\n", RENUMBER)
+    was = bump(repo, RENUMBERED, summary="重新编号", change="编号由 WY-GL-07 改为 WY-GL-13。")
     assert codes(repo) == []
     git(repo, "commit", "-qam", "重新编号")
     result = check(repo)
     assert result.ok and result.catalog is not None
     versions = result.catalog.versions["mission-philosophy"]
-    assert [(v.version, v.current, v.code) for v in versions] == [("1.1", True, "WY-GL-13"), ("1.0", False, "WY-GL-07")]
-    assert versions[0].previous == "1.0" and versions[0].edits is not None
-    assert versions[1].view is not None and versions[1].archive == "archive/mission-philosophy/1.0.pdf"
+    assert [(v.version, v.current, v.code) for v in versions] == [(was.next, True, "WY-GL-13"), (was.version, False, "WY-GL-07")]
+    assert versions[0].previous == was.version and versions[0].edits is not None
+    assert versions[1].view is not None and versions[1].archive == f"archive/mission-philosophy/{was.version}.pdf"
     # after it, a content edit of the renumbered file compares with 1.1, not with a first version
     edit(repo, RENUMBERED, "title: 恒瑞物业管理服务宗旨经营理念", "title: 恒瑞物业管理服务宗旨与经营理念")
     assert [c for _, _, c in codes(repo)] == ["E235"]
 
 
 def test_a_version_never_goes_down(repo: Path) -> None:
-    edit(repo, DOC, 'version: "1.0"\neffective: 2024-02-23', 'version: "0.9"\neffective: 2024-02-23')
-    edit(repo, DOC, "revisions:\n", BUMP.replace('"1.1"', '"0.9"'))
+    bump(repo, to="0.9", effective=False)  # below the committed version, and never used
     assert [c for _, _, c in codes(repo) if c != "E232"] == ["E238"]
     assert (DOC, line_of(repo, DOC, r"^version:"), "E238") in codes(repo)
 
 
-@pytest.mark.parametrize("written", ['"version": "1.0"', 'version: &v "1.0"', "version: '1.0'  # 注释"])
+@pytest.mark.parametrize("written", ['"version": "{v}"', 'version: &v "{v}"', "version: '{v}'  # 注释"])
 def test_versions_are_read_from_parsed_yaml(repo: Path, written: str) -> None:
-    edit(repo, DOC, 'version: "1.0"', written)
+    edit(repo, DOC, f'version: "{DOC_NOW.version}"', written.format(v=DOC_NOW.version))
     git(repo, "commit", "-qam", "只改写法")
     edit(repo, DOC, "# yaml-language-server", "# 又一行注释\n# yaml-language-server")
     assert codes(repo) == []
@@ -80,7 +72,8 @@ def test_a_withdrawn_document_stays_on_record(repo: Path) -> None:
     catalog = result.catalog
     assert all(d.id != "building-service-scope" for d in catalog.documents)
     [last] = catalog.withdrawn
-    assert (last.document_id, last.version, last.status, last.retired) == ("building-service-scope", "1.0", "已撤销", True)
+    version = release(Path(__file__).resolve().parents[1] / WITHDRAWN).version  # the version it was withdrawn at
+    assert (last.document_id, last.version, last.status, last.retired) == ("building-service-scope", version, "已撤销", True)
     assert last.withdrawn is not None and last.view is not None
     assert last in catalog.changes
 
@@ -94,19 +87,20 @@ def test_the_withdrawn_document_is_on_the_site_and_archived(repo: Path, tmp_path
     shutil.copy(Path(__file__).resolve().parents[1] / "mkdocs.yml", repo / "mkdocs.yml")
     (repo / "docs").mkdir(exist_ok=True)
     site = tmp_path / "site"
-    done = build(repo, site, pdf=False)
+    done = build(repo, site, pdf=False, today=MANUAL_TODAY.isoformat(), epoch=MANUAL_EPOCH)
     assert done.returncode == 0, done.stderr[-2000:]
     documents = (site / "documents" / "index.html").read_text(encoding="utf-8")
     assert "已撤销的文件" in documents and "WY-GL-12" in documents.split('id="withdrawn"')[1].split('id="planned"')[0]
     changes = (site / "changes" / "index.html").read_text(encoding="utf-8")
-    assert "已撤销" in changes and "building-service-scope-v1-0" in changes
+    version = release(Path(__file__).resolve().parents[1] / WITHDRAWN).version  # the version it was withdrawn at
+    assert "已撤销" in changes and f"building-service-scope-v{version.replace('.', '-')}" in changes
     assert copy_repo  # the helper module is the one the site tests use
     from generator.pdf.build import build as build_pdfs
 
     out = tmp_path / "pdf"
     result = build_pdfs(check(repo).catalog, repo, out, only=["building-service-scope"], jobs=1)
-    assert "archive/building-service-scope/1.0.pdf" in {r.output for r in result.rendered}
-    archived = PdfReader(out / "archive" / "building-service-scope" / "1.0.pdf")
+    assert f"archive/building-service-scope/{version}.pdf" in {r.output for r in result.rendered}
+    archived = PdfReader(out / "archive" / "building-service-scope" / f"{version}.pdf")
     text = "".join(page.extract_text() for page in archived.pages)
     assert "撤销" in text and "作废" in text
     xmp = archived.trailer["/Root"]["/Metadata"].get_object().get_data().decode()

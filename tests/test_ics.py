@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT
+from conftest import MANUAL_PRINTED, MANUAL_TODAY, ROOT
 from dateutil.rrule import rrulestr
 from icalendar import Calendar
 from sitebuild import parse, resolve
@@ -25,13 +25,13 @@ from generator.ics import calendar_bytes, write_calendars
 from generator.models import Deadline
 from generator.recurrence import COMPANY_CALENDAR, calendar_path, company_calendar, role_calendars, rule_of
 
-pytestmark = pytest.mark.usefixtures("fixed_today")
+pytestmark = pytest.mark.usefixtures("manual_today")
 
 FACTS = yaml.safe_load((ROOT / "tests" / "fixtures" / "seed" / "facts.yml").read_text(encoding="utf-8"))
-YEAR = 2027
-"""A whole year after every document's effective date (the latest versions take effect 2026-12-07)."""
+YEAR = MANUAL_TODAY.year + 1
+"""A whole year after every document's effective date (2027: the latest versions take effect 2026-12-07)."""
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
-STAMP = dt.datetime(2024, 2, 23, tzinfo=dt.UTC)
+STAMP = MANUAL_PRINTED
 
 
 def _days(test) -> list[dt.date]:  # noqa: ANN001

@@ -4,12 +4,11 @@ head, serial box, company and inks that survive a photocopy."""
 
 from __future__ import annotations
 
-import datetime as dt
 import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import MANUAL_EPOCH, MANUAL_PRINTED, ROOT
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
 from test_pdf import squeeze, text_of
@@ -46,7 +45,7 @@ def _height_mm(box) -> float:  # noqa: ANN001
 
 @pytest.fixture(scope="session")
 def layouts(catalog: Catalog) -> dict:
-    pages = HtmlPages(catalog, dt.datetime(2024, 2, 23, tzinfo=dt.UTC))
+    pages = HtmlPages(catalog, MANUAL_PRINTED)
     return {form.form.id: _layout(pages.form(form.form.id).html, False) for form in catalog.forms}
 
 
@@ -112,7 +111,7 @@ def test_a_signature_has_its_own_line_and_the_date_its_own_cell(layouts: dict) -
 def test_a_blank_form_fills_its_last_page(catalog: Catalog, tmp_path: Path, form_id: str) -> None:
     from generator.pdf.render import RenderTask, free_height, render
 
-    pages = HtmlPages(catalog, dt.datetime(2024, 2, 23, tzinfo=dt.UTC))
+    pages = HtmlPages(catalog, MANUAL_PRINTED)
     job = pages.form(form_id)
     before = _layout(job.html, False)
     result = render(RenderTask(job.output, "k", job.html, str(tmp_path), False, True))
@@ -254,7 +253,7 @@ def test_a_compact_font_draws_the_same_page(catalog: Catalog, tmp_path: Path, mo
     pages, sizes = {}, {}
     for mode in ("weasyprint", "compact"):
         monkeypatch.setenv("PROCGEN_PDF_FONTS", mode)
-        monkeypatch.setenv("SOURCE_DATE_EPOCH", "1708646400")
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", MANUAL_EPOCH)
         build(catalog, ROOT, tmp_path / mode, only=["return-visit-record"], jobs=1, cache_dir=tmp_path / f"cache-{mode}")
         pdf = tmp_path / mode / "forms" / "return-visit-record.pdf"
         sizes[mode] = pdf.stat().st_size
@@ -313,7 +312,7 @@ def texts(catalog: Catalog) -> dict:
     """Every controlled copy and training pack, laid out (as render.py does: packs snug when that saves a page)."""
     from generator.pdf.render import _snug
 
-    pages = HtmlPages(catalog, dt.datetime(2024, 2, 23, tzinfo=dt.UTC))
+    pages = HtmlPages(catalog, MANUAL_PRINTED)
     out = {}
     for kind, key in pages.select():
         if kind in ("document", "training"):
@@ -521,7 +520,7 @@ def test_a_bound_landscape_form_fills_its_last_page_as_the_form_alone(catalog: C
     its last page takes blank rows until full, as the form printed alone does."""
     from generator.pdf.render import _grow, free_height
 
-    pages = HtmlPages(catalog, dt.datetime(2024, 2, 23, tzinfo=dt.UTC))
+    pages = HtmlPages(catalog, MANUAL_PRINTED)
     turned = [part for part in pages.manual().parts if part.rotate]
     assert len(turned) == len([f for f in catalog.forms if f.form.orientation == "landscape"]) >= 4
     for part in turned:

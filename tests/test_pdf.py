@@ -14,7 +14,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import DOCUMENT, EPOCH, ROLE
+from conftest import DEPARTMENT_MEMBER, DOCUMENT, EPOCH, MANUAL_PRINTED, ROLE
 from pypdf import PdfReader
 
 from generator.catalog import Catalog
@@ -29,6 +29,9 @@ ROOT = Path(__file__).parents[1]
 FIXTURES = Path(__file__).parent / "fixtures" / "pdf"
 A4 = (595.28, 841.89)
 KANGXI = re.compile("[\u2e80-\u2eff\u2f00-\u2fdf]")
+
+pytestmark = pytest.mark.usefixtures("manual_today")
+"""Every test here renders the real manual or a copy of it."""
 
 
 
@@ -55,7 +58,7 @@ def copy_repo(target: Path, *fixtures: str) -> Path:
 
 
 def test_every_pdf_is_planned_at_its_path(catalog: Catalog) -> None:
-    pages = HtmlPages(catalog, dt.datetime(2024, 2, 23, tzinfo=dt.UTC))
+    pages = HtmlPages(catalog, MANUAL_PRINTED)
     selected = pages.select()
     assert len([k for k in selected if k[0] == "form"]) == len(catalog.forms) == 29
     assert len([k for k in selected if k[0] == "document"]) == len(catalog.documents) == 12
@@ -70,12 +73,12 @@ def test_every_pdf_is_planned_at_its_path(catalog: Catalog) -> None:
 
 def test_html_is_chinese_and_escaped(tmp_path: Path) -> None:
     root = copy_repo(tmp_path / "repo", "escaping")
-    pages = HtmlPages(load_catalog(root), dt.datetime(2024, 2, 23, tzinfo=dt.UTC))
+    pages = HtmlPages(load_catalog(root), MANUAL_PRINTED)
     html = pages.form("escaping").html
     assert '<html lang="zh-CN">' in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt; **bold** {{ x }}" in html
     assert "<script>" not in html
-    assert '<meta name="dcterms.created" content="2024-02-23T00:00:00Z">' in html
+    assert f'<meta name="dcterms.created" content="{MANUAL_PRINTED:%Y-%m-%dT%H:%M:%SZ}">' in html
 
 
 def test_font_is_set_on_every_page_margin_box() -> None:
@@ -187,7 +190,8 @@ def test_every_pdf_is_tagged_titled_and_chinese(rendered: tuple[Path, BuildResul
     """Tagged (StructTreeRoot, MarkInfo), Title/Subject/Keywords, Lang zh-CN, the title shown by the
     reader (DisplayDocTitle); the copies kept as records are PDF/A-2b with an sRGB output intent."""
     out, _ = rendered
-    archival = {out / "manual.pdf", out / "procedures" / f"{DOCUMENT}.pdf"}
+    # the archive copies of superseded versions (WY-GL-11 1.0, from the repository's history) are records too
+    archival = {out / "manual.pdf", out / "procedures" / f"{DOCUMENT}.pdf", *(out / "archive").rglob("*.pdf")}
     pdfs = sorted(out.rglob("*.pdf"))
     assert len(pdfs) > 30 and archival <= set(pdfs)
     for pdf in pdfs:
@@ -211,10 +215,14 @@ def test_every_pdf_is_tagged_titled_and_chinese(rendered: tuple[Path, BuildResul
             assert "pdfaid" not in xmp and not intents, pdf.name
 
 
-def test_bookmarks_for_every_part(rendered: tuple[Path, BuildResult]) -> None:
+def test_bookmarks_for_every_part(rendered: tuple[Path, BuildResult], catalog: Catalog) -> None:
     out, _ = rendered
     copy = _outline(PdfReader(out / "procedures" / f"{DOCUMENT}.pdf"))
-    assert copy[0] == "WY-GL-11 物业服务回访管理规范标准" and [f"  {a}" for a in ANNEXES] == copy[-5:]
+    # a document in a later version ends with its redline against the version before (1.0 → 1.1)
+    current = catalog.versions[DOCUMENT][0]
+    redline = [f"  修订对照（{current.previous} 版 → {current.version} 版）"] if current.previous else []
+    annexes = [f"  {a}" for a in ANNEXES] + redline
+    assert copy[0] == "WY-GL-11 物业服务回访管理规范标准" and annexes == copy[-len(annexes):]
     assert _outline(PdfReader(out / "training" / f"{ROLE}-quiz.pdf"))[1].startswith("  题目（共")
     assert _outline(PdfReader(out / "training" / f"{ROLE}-quiz-key.pdf"))[1].startswith("  答案与出处条款")
     pack = _outline(PdfReader(out / "training" / f"{ROLE}.pdf"))
@@ -224,7 +232,7 @@ def test_bookmarks_for_every_part(rendered: tuple[Path, BuildResult]) -> None:
 def test_copies_kept_as_records_are_pdfa_archive_copies_included(catalog: Catalog) -> None:
     from generator.pdf.html import ARCHIVAL, HtmlPages
 
-    pages = HtmlPages(catalog, dt.datetime(2024, 2, 23, tzinfo=dt.UTC))
+    pages = HtmlPages(catalog, MANUAL_PRINTED)
     assert ARCHIVAL == "pdf/a-2b"
     assert pages.document(DOCUMENT).archival and pages.manual().archival
     assert not pages.form("return-visit-record").archival and not pages.quiz(ROLE).archival
@@ -293,24 +301,27 @@ def test_form_choices_tables_and_row_labels(rendered: tuple[Path, BuildResult]) 
 
 
 @pytest.mark.slow
-def test_controlled_copy(rendered: tuple[Path, BuildResult]) -> None:
+def test_controlled_copy(rendered: tuple[Path, BuildResult], catalog: Catalog) -> None:
     out, _ = rendered
+    view = catalog.document(DOCUMENT)
+    effective, due = view.document.effective, view.next_review  # 1.1 of 2026-12-07, review due 2027-12-07
     pages = text_of(out / "procedures" / f"{DOCUMENT}.pdf")
     total = len(pages)
     for number, page in enumerate(pages, start=1):
         flat = squeeze(page)
         assert f"第{number}页共{total}页" in flat
         assert "打印件为非受控文件" in flat
-        assert "WY-GL-11" in flat and "物业服务回访管理规范标准" in flat and "生效日期2024-02-23" in flat
+        assert "WY-GL-11" in flat and "物业服务回访管理规范标准" in flat and f"生效日期{effective}" in flat
     text = squeeze("".join(pages))
-    for expected in ("文件编号", "批准", "总裁", "下次评审", "2025-02-23", "4.1.1", "投诉事件的回访率要求达到100%",
+    for expected in ("文件编号", "批准", "总裁", "下次评审", str(due), "4.1.1", "投诉事件的回访率要求达到100%",
                      "职责矩阵", "负责（R）", "记录与表单", "WY-JL-11-02", "相关文件", "待编制", "修订记录", "首次发布",
-                     '"重大投拆"改为"重大投诉"', "编制项目处审核批准总裁", "签名签名签名", "版本生成日期2024-02-23",
+                     '"重大投拆"改为"重大投诉"', "编制项目处审核批准总裁", "签名签名签名", f"版本生成日期{MANUAL_PRINTED.date()}",
                      "本文件以网站最新版为准"):
         assert expected in text, expected
-    assert "评审已逾期" not in text  # printed 2024-02-23, review due 2025-02-23
+    assert due > MANUAL_PRINTED.date() and "评审已逾期" not in text  # printed on MANUAL_TODAY, before the review is due
     # the approved wording only: the 目标/期限 tags stay on the site
-    assert "目标投诉事件回访率≥100%" not in text and "期限投诉处理完毕后3天内" not in text
+    # (4.1.2 a) is 投诉事件回访率 = 100% since 1.1, printed as a whole: 投诉事件回访率 100%)
+    assert "目标投诉事件回访率100%" not in text and "期限投诉处理完毕后3天内" not in text
     assert not KANGXI.search("".join(pages))
 
 
@@ -419,8 +430,8 @@ def test_training_sign_in_sheet_is_filled_in_for_the_pack(rendered: tuple[Path, 
 
 def test_training_pack_of_a_department_member_has_the_department_duties(rendered: tuple[Path, BuildResult]) -> None:
     out, _ = rendered
-    text = squeeze("".join(text_of(out / "training" / "customer-service-officer.pdf")))
-    assert "所在部门的职责" in text and "负责办理入住及装修手续" in text
+    text = squeeze("".join(text_of(out / "training" / f"{DEPARTMENT_MEMBER}.pdf")))
+    assert "所在部门的职责" in text and "对较复杂或较严重的问题，由管理处填写" in text  # 管理处's duty (WY-GL-01)
 
 
 @pytest.mark.slow
@@ -485,7 +496,7 @@ def test_same_inputs_give_the_same_bytes(tmp_path: Path, monkeypatch: pytest.Mon
     first = (tmp_path / "a" / "forms" / "return-visit-receipt.pdf").read_bytes()
     assert first == (tmp_path / "b" / "forms" / "return-visit-receipt.pdf").read_bytes()
     metadata = PdfReader(tmp_path / "a" / "forms" / "return-visit-receipt.pdf").metadata
-    assert metadata["/CreationDate"] == metadata["/ModDate"] == "D:20240223000000Z"
+    assert metadata["/CreationDate"] == metadata["/ModDate"] == f"D:{MANUAL_PRINTED:%Y%m%d%H%M%S}Z"
 
 
 @pytest.mark.slow
@@ -494,10 +505,12 @@ def test_two_builds_give_identical_pdfs(tmp_path: Path, monkeypatch: pytest.Monk
     in the whole), each rendered twice in fresh worker processes with caches of their own."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     only = ["return-visit", "manual"]
+    # WY-GL-11's earlier versions in the repository's history are archived with it (1.0, superseded by 1.1)
+    archived = [v.archive for v in load_catalog(ROOT).versions["return-visit"] if v.archive]
     for run in ("a", "b"):
         result = build(load_catalog(ROOT), ROOT, tmp_path / run, only=only, jobs=2, cache_dir=tmp_path / f"cache-{run}")
-        assert sorted(r.output for r in result.rendered) == ["manual.pdf", "procedures/return-visit.pdf"]
-    for name in ("manual.pdf", "procedures/return-visit.pdf"):
+        assert sorted(r.output for r in result.rendered) == sorted(["manual.pdf", "procedures/return-visit.pdf", *archived])
+    for name in ("manual.pdf", "procedures/return-visit.pdf", *archived):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
 
 
@@ -563,10 +576,12 @@ def test_workers_end_when_procgen_pdf_is_killed(tmp_path: Path) -> None:
 
 
 def test_a_copy_printed_after_its_review_date_says_the_review_is_overdue(catalog: Catalog) -> None:
-    late = HtmlPages(catalog, dt.datetime(2025, 3, 1, tzinfo=dt.UTC)).document(DOCUMENT).html
-    early = HtmlPages(catalog, dt.datetime(2025, 2, 1, tzinfo=dt.UTC)).document(DOCUMENT).html
-    assert "评审已逾期" in late and "评审已逾期" not in early
-    assert "2025-03-01" in late  # the print date
+    due = catalog.document(DOCUMENT).next_review  # its latest entry + review_months (2027-12-07 for 1.1 of 2026-12-07)
+    late, early = (dt.datetime.combine(day, dt.time(), dt.UTC) for day in (due + dt.timedelta(days=6), due - dt.timedelta(days=22)))
+    late_html = HtmlPages(catalog, late).document(DOCUMENT).html
+    early_html = HtmlPages(catalog, early).document(DOCUMENT).html
+    assert "评审已逾期" in late_html and "评审已逾期" not in early_html
+    assert late.date().isoformat() in late_html  # the print date
 
 
 def test_pdfs_are_dated_by_the_commit_of_a_repository(tmp_path: Path, catalog: Catalog, monkeypatch: pytest.MonkeyPatch) -> None:

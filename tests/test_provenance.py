@@ -6,6 +6,7 @@ content in a new version. The rules are tested at their lines on edited copies o
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import io
 import re
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import release
 from ruamel.yaml import YAML
 from test_control import git, repo  # noqa: F401 - the fixture
 
@@ -224,12 +226,13 @@ def test_approve_raises_the_version_and_records_what_by_whom_and_when(repo: Path
     version = re.search(r'(?m)^version: "(\d+)\.(\d+)"', before)
     assert version
     new = f"{version.group(1)}.{int(version.group(2)) + 1}"
-    assert main(["approve", pending.source.id, pending.item, "--date", "2024-05-20", "--path", str(repo)]) == 0
+    day = release(repo / pending.path).after  # approved after the file's latest entry
+    assert main(["approve", pending.source.id, pending.item, "--date", day.isoformat(), "--path", str(repo)]) == 0
     assert f"升为 {new} 版" in capsys.readouterr().out
     after = (repo / pending.path).read_text(encoding="utf-8")
     assert f'version: "{new}"' in after and "approved: {version: \"" + new + "\"}" in after
     assert "summary: 批准拟定内容" in after and f"{pending.kind}（{pending.place}）" in after
-    assert "approved_by: 王总" in after and "date: 2024-05-20" in after
+    assert "approved_by: 王总" in after and f"date: {day}" in after and f"effective: {day}" in after
     # Everything else of the file is as it was: comments and layout kept, only the lines of the change differ.
     assert sum(1 for line in before.splitlines() if line not in after.splitlines()) <= 8
     result = check(repo)
@@ -259,6 +262,12 @@ def test_approve_refuses_what_it_cannot_do_with_a_message(repo: Path, capsys: py
     pending = _first(repo, "职责分派")
     assert main(["approve", pending.source.id, "body.99", "--path", str(repo)]) == 1
     assert "可批准的条目" in capsys.readouterr().err
+    # a new version dated before the one it replaces
+    earlier = release(repo / pending.path).latest - dt.timedelta(days=1)
+    before = (repo / pending.path).read_bytes()
+    assert main(["approve", pending.source.id, pending.item, "--date", earlier.isoformat(), "--path", str(repo)]) == 1
+    assert "新版本不能早于它所取代的版本" in capsys.readouterr().err
+    assert (repo / pending.path).read_bytes() == before
     form = next(p for p in load_catalog(repo).proposals if p.kind == "保存期限")
     before = (repo / form.path).read_bytes()
     assert main(["approve", form.source.id, form.item, "--reject", "--path", str(repo)]) == 1
@@ -294,7 +303,8 @@ def test_pages_mark_proposals_and_the_worklist_groups_them_by_approver(manual_si
     # the matrix marks each proposed letter, and nothing else
     matrix = (manual_site / "matrix" / "index.html").read_text(encoding="utf-8")
     marked = sum(len(letters) for line in catalog.matrix.rows for letters in line.proposed)
-    assert matrix.count('<span class="pm-raci-cell--proposed"') == marked > 0
+    # (the legend shows one more, as an example: it has no title)
+    assert matrix.count('<span class="pm-raci-cell--proposed" title="拟定·待批准"') == marked > 0
     assert "每项活动恰有一个" not in matrix
     # a role the seed never names says so on its page and has no training pack
     proposed = next(r for r in catalog.roles if r.proposed)

@@ -6,6 +6,7 @@ machine lets the test mount one) and by injection."""
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import errno
 import os
@@ -17,20 +18,22 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import MANUAL_TODAY, TODAY, release
 
 from generator import files
 from generator.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
 DOC = "procedures/11-return-visit.yml"
-ADDED_ENTRY = ['  - version: "1.0"', "    date: 2024-05-30", '    summary: "定期评审：继续有效"',
+DOC_NOW = release(REPO / DOC)
+"""WY-GL-11 as the repository has it: a review records its version, on the day after its latest entry."""
+ADDED_ENTRY = [f'  - version: "{DOC_NOW.version}"', f"    date: {DOC_NOW.after}", '    summary: "定期评审：继续有效"',
                "    reviewer: quality-dept", "    outcome: continue"]
 PROCGEN = [sys.executable, "-c", "from generator.cli import run; run()"]
 
 
 @pytest.fixture
-def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("PROCGEN_TODAY", "2024-06-01")
+def repo(tmp_path: Path, manual_today: dt.date) -> Path:
     root = tmp_path / "manual"
     for folder in ("procedures", "forms"):
         shutil.copytree(REPO / folder, root / folder)
@@ -38,7 +41,7 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def review(root: Path, *extra: str) -> list[str]:
-    return ["review", "WY-GL-11", "--reviewer", "quality-dept", "--date", "2024-05-30", *extra, "--path", str(root)]
+    return ["review", "WY-GL-11", "--reviewer", "quality-dept", "--date", DOC_NOW.after.isoformat(), *extra, "--path", str(root)]
 
 
 def leftovers(root: Path) -> list[Path]:
@@ -48,7 +51,7 @@ def leftovers(root: Path) -> list[Path]:
 @pytest.mark.slow  # builds a site or runs real processes for seconds: not in make test-fast
 def test_two_reviews_at_once_both_recorded(repo: Path) -> None:
     """Two `procgen review` started together: both succeed, one after the other, both entries kept."""
-    env = dict(os.environ, PROCGEN_TODAY="2024-06-01")
+    env = dict(os.environ, PROCGEN_TODAY=MANUAL_TODAY.isoformat())
     for attempt in range(4):
         runs = [
             subprocess.Popen([*PROCGEN, *review(repo, "--note", f"第{attempt}轮{who}")], env=env, cwd=REPO,
@@ -152,8 +155,7 @@ def small_disk(tmp_path: Path) -> object:
 
 
 def test_full_disk_on_a_real_small_tmpfs(small_disk: Path, monkeypatch: pytest.MonkeyPatch,
-                                         capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setenv("PROCGEN_TODAY", "2024-06-01")
+                                         capsys: pytest.CaptureFixture[str], manual_today: dt.date) -> None:
     root = small_disk / "manual"
     shutil.copytree(REPO / "procedures", root / "procedures")
     shutil.copytree(REPO / "forms", root / "forms")
@@ -214,7 +216,7 @@ def project(tmp_path: Path) -> Path:
 
 
 def site_build(root: Path) -> subprocess.Popen[str]:
-    env = dict(os.environ, PROCGEN_PDF="false", PROCGEN_TODAY="2024-06-01", NO_MKDOCS_2_WARNING="1")
+    env = dict(os.environ, PROCGEN_PDF="false", PROCGEN_TODAY=TODAY.isoformat(), NO_MKDOCS_2_WARNING="1")  # the valid fixture
     return subprocess.Popen([*PROCGEN, "build", str(root)], cwd=root, env=env, text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
 

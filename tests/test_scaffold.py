@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import re
 import shutil
 from pathlib import Path
 from typing import get_args
 
 import pytest
-from conftest import ROOT, TODAY, VALID
+from conftest import MANUAL_TODAY, ROOT, TODAY, VALID
 
 from generator import scaffold
 from generator.check import check
@@ -17,13 +18,14 @@ from generator.models import SLUG_PATTERN, DocumentKind
 from generator.scaffold import add_arguments, command
 
 pytestmark = pytest.mark.usefixtures("fixed_today")
+"""TODAY for the valid fixture (`clean`); `repo`, a copy of the real manual, sets MANUAL_TODAY over it."""
 
 CHINESE_COMMENT = re.compile(r"^\s*# .*[\u4e00-\u9fff]", re.MULTILINE)
 
 
 @pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    """A copy of the real manual: procedures/, forms/ and schemas/."""
+def repo(tmp_path: Path, manual_today: dt.date) -> Path:
+    """A copy of the real manual: procedures/, forms/ and schemas/, checked on MANUAL_TODAY."""
     root = tmp_path / "manual"
     for folder in ("procedures", "forms", "schemas"):
         shutil.copytree(ROOT / folder, root / folder)
@@ -62,7 +64,8 @@ def snapshot(root: Path) -> dict[str, bytes]:
 
 
 def assert_checks_clean(root: Path, *new_files: str) -> None:
-    result = check(root, when=TODAY)
+    """The real manual (`repo`) with the new files passes the check on MANUAL_TODAY."""
+    result = check(root, when=MANUAL_TODAY)
     assert result.errors == [], [p.text() for p in result.errors]
     assert [p.text() for p in result.problems if p.path in new_files] == []
 
@@ -88,7 +91,7 @@ def test_new_document_passes_check(repo: Path, capsys: pytest.CaptureFixture[str
     assert "procedures/13-fire-safety.yml" in out and "WY-GL-13" in out
     text = assert_scaffold(repo / "procedures" / "13-fire-safety.yml", "document")
     assert "\nid: fire-safety\ncode: WY-GL-13\n" not in text  # every field has its comment above it
-    for line in ("code: WY-GL-13", "title: 消防安全管理规定", 'version: "1.0"', f"effective: {TODAY}",
+    for line in ("code: WY-GL-13", "title: 消防安全管理规定", 'version: "1.0"', f"effective: {MANUAL_TODAY}",
                  "review_months: 12", "    summary: 首次发布", "  - title: 目的", "  - title: 适用范围", "  - title: 职责"):
         assert line in text.splitlines()
     assert "\n# audience: []\n" in text
@@ -150,7 +153,7 @@ def test_a_document_its_form_and_a_role_together_pass_check(repo: Path, capsys: 
     assert new(capsys, repo, "form", "fire-check", "--procedure", "fire-safety", "--title", "消防检查记录表")[0] == 0
     assert new(capsys, repo, "role", "fire-warden", "--title", "义务消防员")[0] == 0
     assert "code: WY-JL-13-01\n" in (repo / "forms" / "fire-check.yml").read_text(encoding="utf-8")
-    result = check(repo, when=TODAY)
+    result = check(repo, when=MANUAL_TODAY)
     assert result.errors == []
     assert result.catalog is not None and "fire-safety" in {d.id for d in result.catalog.documents}
 

@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import MANUAL_TODAY, ROOT, release
 
 from generator.catalog import Catalog
 from generator.check import check, load_catalog
@@ -38,9 +38,11 @@ def edit(root: Path, *changes: tuple[str, str]) -> None:
     path.write_text(text, encoding="utf-8")
 
 
+NOW = release(RETURN_VISIT)
+"""WY-GL-11 as the repository has it: the edits raise it to the next version, dated after its latest entry."""
 NEW_VERSION = (
-    ('version: "1.1"\neffective: 2026-12-07', 'version: "1.2"\neffective: 2026-12-07'),
-    ("audience:", '  - version: "1.2"\n    date: 2026-12-07\n    summary: 回访率与统计期限调整\n'
+    (f'version: "{NOW.version}"\neffective: {NOW.effective}', f'version: "{NOW.next}"\neffective: {NOW.after}'),
+    ("audience:", f'  - version: "{NOW.next}"\n    date: {NOW.after}\n    summary: 回访率与统计期限调整\n'
                   "    changes:\n      - 4.1.2 a) 投诉事件回访率改为 95%；4.6 统计改为每月月底。\naudience:"),
 )
 TARGET = ("投诉事件的回访率要求达到100%;\n                targets:\n                  - {metric: 投诉事件回访率, op: \"=\", value: 100,",
@@ -110,14 +112,14 @@ def test_role_facts_print_the_rules(catalog: Catalog) -> None:
 @pytest.fixture(scope="module")
 def before(tmp_path_factory: pytest.TempPathFactory) -> Catalog:
     with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("PROCGEN_TODAY", "2024-06-01")
+        mp.setenv("PROCGEN_TODAY", MANUAL_TODAY.isoformat())
         return load_catalog(copy_repo(tmp_path_factory.mktemp("before")))
 
 
 def load_edited(root: Path, *changes: tuple[str, str]) -> Catalog:
     edit(copy_repo(root), *changes)
     with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("PROCGEN_TODAY", "2024-06-01")
+        mp.setenv("PROCGEN_TODAY", MANUAL_TODAY.isoformat())
         result = check(root)
     assert result.catalog is not None, [p.text() for p in result.errors]
     return result.catalog
@@ -125,11 +127,11 @@ def load_edited(root: Path, *changes: tuple[str, str]) -> Catalog:
 
 def test_retraining_lists_exactly_the_roles_whose_facts_changed(before: Catalog, tmp_path: Path) -> None:
     after = load_edited(tmp_path / "after", TARGET, DEADLINE, *NEW_VERSION)
-    assert after.document("return-visit").document.version == "1.2"
+    assert after.document("return-visit").document.version == NOW.next
     assert retraining(before, after, "return-visit") == [
-        Retrain(after.role("project-manager-assistant").link, "return-visit", "1.1", "1.2",
+        Retrain(after.role("project-manager-assistant").link, "return-visit", NOW.version, NOW.next,
                 changed=(("目标 投诉事件回访率 100%（WY-GL-11 4.1.2 a)）", "目标 投诉事件回访率 ≥ 95%（WY-GL-11 4.1.2 a)）"),)),
-        Retrain(after.role("property-officer").link, "return-visit", "1.1", "1.2",
+        Retrain(after.role("property-officer").link, "return-visit", NOW.version, NOW.next,
                 changed=(("期限 每季度末（原文：每季度末；WY-GL-11 4.6）", "期限 每月月底（原文：每季度末；WY-GL-11 4.6）"),)),
     ]
     assert retraining(before, after, "communication") == []  # its version did not change
@@ -163,5 +165,5 @@ def test_retraining_names_added_and_removed_facts_and_leaves_out_outside_parties
 
 def test_an_edit_without_a_new_version_needs_no_retraining(before: Catalog, tmp_path: Path) -> None:
     after = load_edited(tmp_path / "after", TARGET)
-    assert after.document("return-visit").document.version == "1.1"
+    assert after.document("return-visit").document.version == NOW.version
     assert retraining(before, after, "return-visit") == []

@@ -113,6 +113,7 @@ def test_format_refuses_a_file_with_a_syntax_error(tmp_path: Path, capsys: pytes
     assert path.read_text(encoding="utf-8") == broken
 
 
-def test_the_repository_is_formatted(capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_repository_is_formatted(capsys: pytest.CaptureFixture[str], manual_today: object) -> None:
+    # the real manual, on MANUAL_TODAY (manual_today overrides the module's fixed_today)
     assert main(["format", "--check", str(ROOT)]) == 0
     assert not any(p.code == "W250" for p in check(ROOT).problems)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import docx
 import pytest
-from conftest import ROOT
+from conftest import MANUAL_TODAY, ROOT
 from docx.oxml.ns import qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
@@ -26,7 +26,8 @@ from generator.word import ZIP_TIME, document_docx
 
 pytestmark = pytest.mark.usefixtures("fixed_today")
 
-PRINTED = dt.date(2024, 2, 23)
+PRINTED = MANUAL_TODAY
+"""The day the Word copies of the real manual are made (a copy of the current versions, 2026-12-07)."""
 SEED = (ROOT / "tests" / "fixtures" / "seed" / "twelve-documents.txt").read_text(encoding="utf-8")
 NUMBERED = re.compile(r"^(\d+\.\d+(?:\.\d+)*|[a-z]\))\s*(.*)$")
 ANNEXES = {"职责矩阵", "流程图", "记录与表单", "相关文件", "修订记录"}
@@ -162,7 +163,7 @@ def test_same_catalog_same_bytes(catalog, return_visit: bytes) -> None:  # noqa:
         assert {info.date_time for info in archive.infolist()} == {ZIP_TIME}
         assert not [name for name in archive.namelist() if "thumbnail" in name]  # python-docx's template's picture
     props = docx.Document(io.BytesIO(return_visit)).core_properties
-    assert props.created == props.modified == dt.datetime(2024, 2, 23, tzinfo=dt.UTC)
+    assert props.created == props.modified == dt.datetime.combine(PRINTED, dt.time(), dt.UTC)
     assert props.identifier == "WY-GL-11"
 
 
@@ -181,13 +182,15 @@ def test_text_from_yaml_stays_text(make_repo) -> None:  # noqa: ANN001
     assert any(marked in p.text for p in word.paragraphs)
 
 
-def test_procgen_docx_writes_a_document_by_code(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_procgen_docx_writes_a_document_by_code(tmp_path: Path, capsys: pytest.CaptureFixture[str], manual_today: dt.date) -> None:
     assert main(["docx", "WY-GL-11", "--path", str(ROOT), "--out", str(tmp_path)]) == 0
     assert (tmp_path / "return-visit.docx").is_file()
     assert "已写入" in capsys.readouterr().out
 
 
-def test_procgen_docx_unknown_document_is_a_located_chinese_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_procgen_docx_unknown_document_is_a_located_chinese_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], manual_today: dt.date
+) -> None:
     assert main(["docx", "no-such-doc", "--path", str(ROOT), "--out", str(tmp_path)]) == 1
     err = capsys.readouterr().err
     assert "没有 id 或编号为 no-such-doc 的文件" in err and "Traceback" not in err
