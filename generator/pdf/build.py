@@ -67,6 +67,8 @@ class BuildResult:
     cached: list[str] = field(default_factory=list)
     written: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    parts: list[str] = field(default_factory=list)
+    """The manual's parts rendered (``front``, ``doc-<id>``, ``form-<id>``, ``stamps`` …); the others came from the cache."""
     seconds: float = 0.0
 
     @property
@@ -218,10 +220,13 @@ def _render_missing(
                 ARCHIVAL if job.archival else None, job.part, job.tags,
             )
     outputs = {item.key for item in planned if item.output}
+    names = {item.key: item.job.id for item in planned}
     for done in renderer.run(list(tasks.values())):
         facts[done.key] = cache.get_meta(done.key) or {"grown": done.grown, "pages": done.pages}
         if done.key in outputs:
             result.rendered.append(done)
+        else:
+            result.parts.append(names[done.key].partition(":")[2])
     return facts
 
 
@@ -239,14 +244,14 @@ def _bind_manual(
         lengths = [front_length, *(int(m["pages"]) for m in metas[1:])]
         first_pages = manual.starts(lengths)
         front = _plan([replace(parts[0].job, html=manual.numbered_front(job.parts[0], job.parts[1:], first_pages[1:]))], inputs, output=False)
-        numbered = _render_missing(front, cache, renderer, BuildResult(result.out))[front[0].key]
+        numbered = _render_missing(front, cache, renderer, result)[front[0].key]
         if int(numbered["pages"]) == front_length:
             break
         front_length = int(numbered["pages"])
     bound_metas = [{**metas[0], **numbered}, *metas[1:]]
     texts = manual.stamp_texts(job.parts, bound_metas)
     stamps = _plan([manual.stamp_job(job, texts)], inputs, output=False)
-    _render_missing(stamps, cache, renderer, BuildResult(result.out))
+    _render_missing(stamps, cache, renderer, result)
     keys = [front[0].key, *(item.key for item in parts), stamps[0].key]
     key = manual.bound_key(inputs, keys)
     if cache.get(key):
