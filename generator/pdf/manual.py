@@ -230,7 +230,8 @@ def bind(parts: Sequence[Bound], stamps: Path, texts: Sequence[tuple[str, str]])
             if not text:
                 continue
             xobject = out.copy_foreign(stamp.pages[index].as_form_xobject())
-            name = page.add_resource(xobject, Name.XObject, prefix="Pn")
+            name = Name("/ProcgenPageNumber")  # a fixed name (add_resource's prefix= picks a random one)
+            page.add_resource(xobject, Name.XObject, name)
             page.contents_add(b"q\n", prepend=True)
             page.contents_add(b"\nQ\n/Artifact BMC\nq " + str(name).encode() + b" Do Q\nEMC\n")
         at = 0
