@@ -27,7 +27,7 @@ from .check import check
 from .exports import write_exports
 from .problems import Problem, format_text
 from .site.pages import build_pages, navigation
-from .site.render import SitePage, Urls, environment, render
+from .site.render import THEME_COMPILED, SitePage, Urls, environment, render
 from .site.search import THEME, WORKER, SearchIndex, SearchWorker, ThemeMismatch
 
 log = get_plugin_logger(__name__)
@@ -177,6 +177,7 @@ class ProceduresPlugin(BasePlugin[ProceduresConfig]):
 
     def on_env(self, env, *, config: MkDocsConfig, files: Files):  # noqa: ANN001, ANN201 - jinja2 types
         env.globals["procgen_search_worker"] = self.worker
+        env.bytecode_cache = THEME_COMPILED  # compiled once per process, not once per preview reload
         return env
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
