@@ -83,6 +83,7 @@ bench: test-setup
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/git_history.py
 	$(BIN)/python bench/pdf_bench.py
+	$(BIN)/python bench/manual_bench.py
 	$(BIN)/python bench/pdf_size.py
 
 clean:

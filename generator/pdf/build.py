@@ -23,17 +23,17 @@ import os
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..catalog import Catalog
 from ..errors import UserError
 from ..problems import Problem, format_text
 from ..settings import source_date_epoch
-from . import TEMPLATES
+from . import TEMPLATES, manual
 from .cache import PdfCache, cache_key, inputs_digest, write_atomic
 from .glyphs import FontNotFound, SourceIndex, cached_coverage, font_file, glyph_problems, html_text
-from .html import ARCHIVAL, HtmlPages, PdfJob
+from .html import ARCHIVAL, MANUAL_ID, HtmlPages, PdfJob
 from .render import RenderResult, RenderTask, die_with_parent, render
 
 FIXED_DATE = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
@@ -68,6 +68,8 @@ class BuildResult:
     cached: list[str] = field(default_factory=list)
     written: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    parts: list[str] = field(default_factory=list)
+    """The manual's parts rendered (``front``, ``doc-<id>``, ``form-<id>``, ``stamps`` …); the others came from the cache."""
     seconds: float = 0.0
 
     @property
@@ -214,17 +216,58 @@ def _render_missing(
                 result.cached.append(item.job.output)
         elif item.key not in tasks:
             job = item.job
-            parts = tuple((part.html, part.rotate) for part in job.parts)
             tasks[item.key] = RenderTask(
-                job.output, item.key, job.html, str(cache.folder), job.fillable, job.grow, parts, job.snug,
-                ARCHIVAL if job.archival else None,
+                job.output, item.key, job.html, str(cache.folder), job.fillable, job.grow, job.snug,
+                ARCHIVAL if job.archival else None, job.part, job.tags,
             )
     outputs = {item.key for item in planned if item.output}
+    names = {item.key: item.job.id for item in planned}
     for done in renderer.run(list(tasks.values())):
-        facts[done.key] = {"grown": done.grown, "pages": done.pages}
+        facts[done.key] = cache.get_meta(done.key) or {"grown": done.grown, "pages": done.pages}
         if done.key in outputs:
             result.rendered.append(done)
+        else:
+            result.parts.append(names[done.key].partition(":")[2])
     return facts
+
+
+def _bind_manual(
+    job: PdfJob, parts: list[_Planned], facts: dict[str, dict], inputs: str, cache: PdfCache, renderer: _Renderer,
+    result: BuildResult,
+) -> tuple[str, set[str]]:
+    """manual.pdf from its parts (``manual.py``): the front matter numbered and the page-number stamps
+    rendered when the parts' lengths call for it, then bound unless the cache has that binding; the
+    bound file's cache key, and every key it used."""
+    start = time.perf_counter()
+    metas = [facts[item.key] for item in parts]
+    front_length = int(metas[0]["pages"])  # laid out with every contents number 0
+    for _ in range(3):  # the numbers in the contents could, in theory, change the front's length
+        lengths = [front_length, *(int(m["pages"]) for m in metas[1:])]
+        first_pages = manual.starts(lengths)
+        front = _plan([replace(parts[0].job, html=manual.numbered_front(job.parts[0], job.parts[1:], first_pages[1:]))], inputs, output=False)
+        numbered = _render_missing(front, cache, renderer, result)[front[0].key]
+        if int(numbered["pages"]) == front_length:
+            break
+        front_length = int(numbered["pages"])
+    bound_metas = [{**metas[0], **numbered}, *metas[1:]]
+    texts = manual.stamp_texts(job.parts, bound_metas)
+    stamps = _plan([manual.stamp_job(job, texts)], inputs, output=False)
+    _render_missing(stamps, cache, renderer, result)
+    keys = [front[0].key, *(item.key for item in parts), stamps[0].key]
+    key = manual.bound_key(inputs, keys)
+    if cache.get(key):
+        cache.touch(key)
+        result.cached.append(job.output)
+    else:
+        bound = [
+            manual.Bound(cache.path(k), part, tuple(meta.get("borrowed", ())))
+            for k, part, meta in zip([front[0].key, *(item.key for item in parts[1:])], job.parts, bound_metas, strict=True)
+        ]
+        cache.put(key, manual.bind(bound, cache.path(stamps[0].key), texts))
+        pages = len(texts)
+        cache.put_meta(key, {"grown": 0, "pages": pages})
+        result.rendered.append(RenderResult(job.output, key, time.perf_counter() - start, pages))
+    return key, {*keys, key}
 
 
 def build(
@@ -251,28 +294,37 @@ def build(
             raise UnknownIds(unknown)
     selected = pages.select(only)
     form_jobs = [pages.form(key) for kind, key in selected if kind == "form"]
-    other_jobs = [pages.job(kind, key) for kind, key in selected if kind != "form"]
+    other_jobs = [pages.job(kind, key) for kind, key in selected if kind not in ("form", "manual")]
+    manual_job = pages.manual() if ("manual", MANUAL_ID) in selected else None
 
     font = font_file()
     cache = PdfCache(cache_dir or root / ".cache" / "pdf")
     inputs = inputs_digest(font)
     forms = _plan(form_jobs, inputs, output=True)
     others = _plan(other_jobs, inputs, output=True)
+    parts = _plan(manual.part_jobs(manual_job), inputs, output=False) if manual_job else []
     # A PDF found in the cache was checked when it was rendered: only the new ones are checked.
-    fresh = [item.job for item in [*forms, *others] if not cache.get(item.key)]
+    fresh = [item.job for item in [*forms, *others, *parts] if not cache.get(item.key)]
     problems = check_glyphs(catalog, root, fresh, font) if fresh else []
     if problems:
         raise GlyphError(problems)
 
     result = BuildResult(out)
+    keep: set[str] = set()
+    bound = ""
     with _Renderer(jobs or os.cpu_count() or 1) as renderer:
-        _render_missing([*forms, *others], cache, renderer, result)
+        facts = _render_missing([*forms, *others, *parts], cache, renderer, result)
+        if manual_job is not None:
+            bound, keep = _bind_manual(manual_job, parts, facts, inputs, cache, renderer, result)
 
     for item in [*forms, *others]:
         if _copy(cache.path(item.key), out / item.job.output):
             result.written.append(item.job.output)
+    if manual_job is not None:
+        if _copy(cache.path(bound), out / manual_job.output):
+            result.written.append(manual_job.output)
     if not only:
-        produced = {item.job.output for item in [*forms, *others]}
+        produced = {item.job.output for item in [*forms, *others]} | ({manual_job.output} if manual_job else set())
         for folder in MANAGED:
             for stale in sorted((out / folder).glob("*.pdf")):
                 name = f"{folder}/{stale.name}"
@@ -284,7 +336,7 @@ def build(
             if name not in produced:
                 stale.unlink()
                 result.removed.append(name)
-        cache.prune({item.key for item in [*forms, *others]})
+        cache.prune({item.key for item in [*forms, *others]} | keep)
     result.seconds = time.perf_counter() - start
     return result
 

@@ -19,6 +19,7 @@ from .paper import css_variables
 from .views import RECORD_FORM, SIGN_IN_FORM, document_page, form_page, record_page, sign_in_page, training_page
 
 MANUAL_ID = "manual"
+APPENDIX_ANCHOR = "forms-appendix"  # manual.html.j2's appendix of forms
 
 Kind = Literal["form", "document", "manual", "training", "sign-in", "archive", "quiz", "quiz-key", "record"]
 
@@ -32,10 +33,14 @@ promise, and the files are tagged besides."""
 
 @dataclass(frozen=True)
 class Part:
-    """A document bound into another PDF after its own pages, laid out on its own (the manual's forms)."""
+    """One part of manual.pdf (its front matter, a document, the forms' appendix, a form), laid out
+    and cached on its own, then bound with the others (``generator/pdf/manual.py``)."""
 
+    name: str  # "front", "doc-<id>", "appendix", "form-<id>"
     html: str
     rotate: int = 0  # the viewer turns each page clockwise by this many degrees (/Rotate)
+    grow: bool = False  # a blank form, grown to fill its last page as when printed alone
+    anchor: str = ""  # where the part starts: the contents link here and give its first page
 
 
 @dataclass(frozen=True)
@@ -56,14 +61,20 @@ class PdfJob:
     snug: bool = False  # laid out tighter when that saves a nearly empty last page (training packs)
     archival: bool = False
     """Kept as a record (controlled and archived copies, the manual): written as PDF/A (ARCHIVAL)."""
+    part: bool = False
+    """A part of manual.pdf: its page numbers are stamped once the parts are bound (manual.py), and its
+    links to the other parts are kept (the bound file resolves them)."""
+    tags: bool = True  # tagged PDF (StructTreeRoot); the manual's page-number stamps are not
 
     @property
     def source(self) -> str:
         """Everything the PDF is made from besides the shared inputs: the cache key's text."""
         text = self.html + ("\ngrow" if self.grow else "") + ("\nsnug" if self.snug else "")
         text += f"\n{ARCHIVAL}" if self.archival else ""
+        text += "\npart" if self.part else ""
+        text += "" if self.tags else "\nuntagged"
         for part in self.parts:
-            text += f"\n<!-- part rotate={part.rotate} -->\n{part.html}"
+            text += f"\n<!-- part {part.name} rotate={part.rotate} grow={part.grow} -->\n{part.html}"
         return text
 
 
@@ -136,16 +147,27 @@ class HtmlPages:
         return PdfJob("archive", key, f"{old.archive}", html, archival=True)
 
     def manual(self) -> PdfJob:
+        """The whole manual as parts laid out on their own (front matter, each document, the forms'
+        appendix, each form as printed alone), bound and numbered by ``manual.py``: a changed document
+        or form re-renders its part alone. A landscape form is turned onto a portrait page, its top
+        edge to the binding."""
         documents = [document_page(self.catalog, d, self.date.date()) for d in self.catalog.documents]
         forms = [form_page(f) for f in self.catalog.forms]
-        html = self._render("manual.html.j2", documents=documents, forms=forms)
-        # Each form is bound in as it is printed alone (its head, its page x / y); a landscape form
-        # is turned onto a portrait page, its top edge to the binding.
-        parts = tuple(
-            Part(self._render("form.html.j2", page=page, fillable=False, in_manual=True), 270 if page.form.orientation == "landscape" else 0)
+
+        def part(name: str, **context: object) -> str:
+            return self._render("manual.html.j2", part=name, documents=documents, forms=forms, **context)
+
+        parts = [Part("front", part("front"))]
+        parts += [Part(f"doc-{d.document.id}", part("document", doc=d), anchor=d.anchor) for d in documents]
+        parts.append(Part("appendix", part("appendix"), anchor=APPENDIX_ANCHOR))
+        parts += [
+            Part(
+                f"form-{page.form.id}", self._render("form.html.j2", page=page, fillable=False, in_manual=True),
+                270 if page.form.orientation == "landscape" else 0, grow=True, anchor=page.anchor,
+            )
             for page in forms
-        )
-        return PdfJob("manual", MANUAL_ID, "manual.pdf", html, parts=parts, archival=True)
+        ]
+        return PdfJob("manual", MANUAL_ID, "manual.pdf", "", parts=tuple(parts), archival=True)
 
     def training(self, role_id: str) -> PdfJob:
         page = training_page(self.catalog, self.catalog.role(role_id))

@@ -37,10 +37,10 @@ class RenderTask:
     cache_dir: str
     fillable: bool = False
     grow: bool = False  # a blank form: its last table (or text area) takes rows until the last page is full
-    parts: tuple[tuple[str, int], ...] = ()
-    """Documents laid out on their own and bound after this one: (HTML, degrees each page is turned)."""
     snug: bool = False  # a text whose last page would be nearly empty is tried once more, tighter
     variant: str | None = None  # a PDF/A level for the copies kept as records (generator/pdf/html.py ARCHIVAL)
+    part: bool = False  # a part of manual.pdf: no page-number foot (stamped when bound), links to other parts kept
+    tags: bool = True
 
 
 @dataclass
@@ -111,100 +111,56 @@ def render(task: RenderTask) -> RenderResult:
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collect)
     start = time.perf_counter()
+    html = _with_style(task.html, NO_PAGE_NUMBER) if task.part else task.html
     try:
-        document = _layout(task.html, task.fillable)
+        document = _layout(html, task.fillable)
         grown = 0
         if task.grow:
-            document, grown, _ = _grow(task.html, document, task.fillable)
+            document, grown, _ = _grow(html, document, task.fillable)
         if task.snug:
-            document = _snug(task.html, document, task.fillable)
-        document, turned = _bind(document, task.html, task.parts, task.fillable)
+            document = _snug(html, document, task.fillable)
+        meta: dict[str, object] = {}
+        if task.part:
+            meta = {"names": [page._page_box.page_type.name for page in document.pages], "borrowed": borrow_anchors(document)}
         data = document.write_pdf(
-            pdf_forms=task.fillable or None, pdf_tags=True, pdf_variant=task.variant,
-            finisher=_Finisher(turned),
+            pdf_forms=task.fillable or None, pdf_tags=task.tags, pdf_variant=task.variant, finisher=_Finisher(),
         )
     finally:
         logger.removeHandler(collect)
     cache = PdfCache(Path(task.cache_dir))
     cache.put(task.key, data)
-    cache.put_meta(task.key, {"grown": grown, "pages": len(document.pages)})
+    cache.put_meta(task.key, {"grown": grown, "pages": len(document.pages), **meta})
     return RenderResult(task.output, task.key, time.perf_counter() - start, len(document.pages), grown, collect.messages)
 
 
-# --------------------------------------------------------------------------- binding parts, finishing
+# --------------------------------------------------------------------------- parts of the manual
 
 
-_ANCHOR = re.compile(r'<article class="form-page [^"]*" id="([^"]+)"')
+NO_PAGE_NUMBER = "@page { @bottom-right { content: none !important; } }"
+"""A part of the manual leaves its page-number box empty: the numbers of the whole are stamped in
+once the parts are bound (generator/pdf/manual.py)."""
 
 
 def _with_style(html: str, css: str) -> str:
     return html.replace("</head>", f"<style>{css}</style></head>", 1)
 
 
-def _numbering(main: int, lengths: list[int], anchors: list[str]) -> tuple[str, list[str]]:
-    """Page numbers for the whole bound PDF: the CSS for the main document (its footer counts every
-    page, its contents give the page each part starts on) and for each part (its own 本表第 x 页 共 y
-    页 and its place in the whole). WeasyPrint lays the parts out on their own, so the numbers are
-    known only here; the stylesheet's own footers are overridden (``!important``)."""
-    total = main + sum(lengths)
-    starts = [main + 1 + sum(lengths[:i]) for i in range(len(lengths))]
-    head = (
-        "@page doc, doc-landscape, front { @bottom-right { "
-        f'content: "第 " counter(page) " 页 共 {total} 页" !important; }} }}'
-    )
-    contents = "".join(
-        f'ol.toc a[href="#{anchor}"]::after {{ content: leader(".") "{start}" !important; }}'
-        for anchor, start in zip(anchors, starts, strict=True)
-    )
-    parts = [
-        "".join(
-            f"@page :nth({k}) {{ @bottom-right {{ content: "
-            f'"本表第 {k} 页 共 {length} 页　全册第 {start + k - 1} 页 共 {total} 页" !important; }} }}'
-            for k in range(1, length + 1)
-        )
-        for start, length in zip(starts, lengths, strict=True)
-    ]
-    return head + contents, parts
-
-
-def _bind(document: Document, html: str, parts: tuple[tuple[str, int], ...], fillable: bool) -> tuple[Document, dict[int, int]]:
-    """``document`` followed by each part laid out as a document of its own (so each keeps its own
-    running head), each part grown to fill its last page as the form printed alone is, and every page
-    numbered in the whole; the pages to turn, by index, with their /Rotate."""
-    if not parts:
-        return document, {}
-    grown_parts: list[tuple[str, int, int]] = []  # (HTML grown, pages, rotate)
-    for part_html, rotate in parts:
-        laid, _, grown = _grow(part_html, _layout(part_html, fillable), fillable)
-        grown_parts.append((grown, len(laid.pages), rotate))
-    anchors = [found.group(1) if (found := _ANCHOR.search(h)) else "" for h, _, _ in grown_parts]
-    lengths = [n for _, n, _ in grown_parts]
-    main_css, part_css = _numbering(len(document.pages), lengths, anchors)
-    numbered = _layout(_with_style(html, main_css), fillable)
-    if len(numbered.pages) == len(document.pages):  # the numbers take no room of their own
-        document = numbered
-    pages = list(document.pages)
-    turned: dict[int, int] = {}
-    for (part_html, _, rotate), css in zip(grown_parts, part_css, strict=True):
-        part = _layout(_with_style(part_html, css), fillable)
-        for page in part.pages:
-            if rotate:
-                turned[len(pages)] = rotate
-            pages.append(page)
-    return document.copy(pages), turned
+def borrow_anchors(document: Document) -> list[str]:
+    """The anchors this part links to but another part holds (the contents' entries, a document's
+    《mention》 of another): given a stand-in on the first page, so that WeasyPrint keeps the links
+    (as named destinations) instead of dropping them; the bound file takes the real ones."""
+    have = {name for page in document.pages for name in page.anchors}
+    missing = sorted({target for page in document.pages for kind, target, _, _ in page.links if kind == "internal" and target not in have})
+    for name in missing:
+        document.pages[0].anchors[name] = (0, 0, 0, 0)
+    return missing
 
 
 class _Finisher:
-    """Last touches on the PDF before WeasyPrint writes it: pages turned (/Rotate), and a file
-    with bookmarks opens with its outline shown (/PageMode /UseOutlines)."""
-
-    def __init__(self, turned: dict[int, int]) -> None:
-        self.turned = turned
+    """Last touches on the PDF before WeasyPrint writes it: a file with bookmarks opens with its
+    outline shown (/PageMode /UseOutlines), and a reader's title bar shows its title."""
 
     def __call__(self, document: Document, pdf: Any) -> None:  # pdf: a pydyf.PDF
-        kids = pdf.pages["Kids"]  # [number, 0, "R", number, 0, "R", …]
-        for index, rotate in self.turned.items():
-            pdf.objects[kids[3 * index]]["Rotate"] = rotate
         if len(document.make_bookmark_tree()) > 0 and len(document.pages) > 1:
             pdf.catalog["PageMode"] = "/UseOutlines"
         # a reader's title bar shows the document's title, not the file name (tagging sets it too)

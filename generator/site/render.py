@@ -71,9 +71,34 @@ class Urls:
         return self.page_urls[src_uri]
 
 
+class MemoryBytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates kept in memory across the builds of one process: ``mkdocs serve`` makes a new
+    Jinja environment for every rebuild, and compiling the theme's and our templates again was about a
+    fifth of each preview reload. A template whose source changed is compiled anew (Jinja checks its
+    checksum); one cache per environment, since the compiled code depends on its options."""
+
+    def __init__(self) -> None:
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        data = self.store.get(bucket.key)
+        if data is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED = MemoryBytecodeCache()
+"""Our page templates, compiled (``environment``)."""
+THEME_COMPILED = MemoryBytecodeCache()
+"""The theme's templates (Material and templates/theme), compiled: set on MkDocs' environment by the plugin."""
+
+
 def environment(urls: Urls) -> jinja2.Environment:
     # The form preview imports the printed form's own layout ("pdf/_form.html.j2"): one layout, two media.
     env = jinja2.Environment(
+        bytecode_cache=COMPILED,
         loader=jinja2.ChoiceLoader(
             [
                 jinja2.FileSystemLoader(TEMPLATES),
