@@ -230,7 +230,9 @@ def bind(parts: Sequence[Bound], stamps: Path, texts: Sequence[tuple[str, str]])
             if not text:
                 continue
             xobject = out.copy_foreign(stamp.pages[index].as_form_xobject())
-            name = Name("/ProcgenPageNumber")  # a fixed name (add_resource's prefix= picks a random one)
+            # one name per page: the pages of a part share one /Resources dictionary (WeasyPrint), and
+            # add_resource's prefix= picks a random name (not the same bytes twice)
+            name = Name(f"/ProcgenPageNumber{index + 1}")
             page.add_resource(xobject, Name.XObject, name)
             page.contents_add(b"q\n", prepend=True)
             page.contents_add(b"\nQ\n/Artifact BMC\nq " + str(name).encode() + b" Do Q\nEMC\n")
