@@ -1,10 +1,11 @@
 """manual.pdf bound from parts rendered and cached on their own, numbered once bound.
 
 The manual is one PDF of ~110 pages: a cover and contents, every document, the forms' appendix, every
-form as printed alone. Laid out whole by WeasyPrint it took 8.8 s on one core for any change, a
-one-line change in one form included. Here each part (the front matter, each document, the appendix,
-each form) is its own cached render (``html.Part``); a changed document or form re-renders its part
-alone, in parallel with the other PDFs, and the parts are bound with pikepdf (qpdf).
+form as printed alone. Laid out whole by WeasyPrint it took ~30 s of CPU on one core for any change,
+a one-line change in one form included (bench/RESULTS.md, "before"). Here each part (the front matter,
+each document, the appendix, each form) is its own cached render (``html.Part``); a changed document
+or form re-renders its part alone, in parallel with the other PDFs, and the parts are bound with
+pikepdf (qpdf, pinned in pyproject.toml and requirements.lock).
 
 What a part cannot know alone is where it sits: the page numbers of the whole (第 n 页 共 N 页 on every
 page, 本表第 k 页 共 m 页　全册第 n 页 共 N 页 on a form's) and the contents' page numbers. The choices,
@@ -12,16 +13,18 @@ measured on this machine at the real size (bench/manual_bench.py, bench/RESULTS.
 
 * render each part with its page offset and the total in its CSS (as the single render did): any change
   of one part's length changes the total printed on every page, so every part renders again — the
-  whole manual (~9 s of CPU) each time a document grows or shrinks by a page;
+  whole manual (~30 s of CPU) each time a document grows or shrinks by a page;
 * draw the numbers into the content streams directly (a font of our own, widths and positions computed
-  here): fastest, but a second typesetter beside the stylesheet, to be kept in step with it by hand;
+  here): a few milliseconds, but a second typesetter beside the stylesheet, to be kept in step with it
+  by hand (sizes, colours, margins of five page types), for half a second saved only when a length
+  changes — not worth it;
 * **what is done**: each part is laid out with its page-number box empty (``render.NO_PAGE_NUMBER``),
   and the numbers are laid out by WeasyPrint too, as one *stamp* PDF with a page per page of the manual
   — the same @page rules (``doc``, ``front``, ``form-portrait``, ``form-landscape-bound`` …, so the
   same size, margins, font, colour and alignment as before), every other margin box empty — overlaid
   onto the bound pages as form XObjects marked as artifacts. The stamp PDF is cached by its text: it
-  renders again only when a part's length changes (0.5–1 s for ~110 near-empty pages), never for a
-  change that keeps every length.
+  renders again only when a part's length changes (0.45 s for 93 near-empty pages in a warm worker),
+  never for a change that keeps every length; binding and stamping take 0.3 s.
 
 The front matter (cover and contents) is rendered with the parts' first pages written into the
 contents (``numbered_front``): cached by those numbers too, so it renders again only when a length
@@ -230,7 +233,9 @@ def bind(parts: Sequence[Bound], stamps: Path, texts: Sequence[tuple[str, str]])
             if not text:
                 continue
             xobject = out.copy_foreign(stamp.pages[index].as_form_xobject())
-            name = Name("/ProcgenPageNumber")  # a fixed name (add_resource's prefix= picks a random one)
+            # one name per page: the pages of a part share one /Resources dictionary (WeasyPrint), and
+            # add_resource's prefix= picks a random name (not the same bytes twice)
+            name = Name(f"/ProcgenPageNumber{index + 1}")
             page.add_resource(xobject, Name.XObject, name)
             page.contents_add(b"q\n", prepend=True)
             page.contents_add(b"\nQ\n/Artifact BMC\nq " + str(name).encode() + b" Do Q\nEMC\n")
