@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import TODAY, VALID
+from conftest import MANUAL_TODAY, TODAY, VALID
 
 from generator import limits
 from generator.check import check
@@ -325,7 +325,10 @@ def test_the_largest_accepted_document_and_form_render_in_bounded_time_and_memor
         shutil.copytree(Path(__file__).resolve().parents[1] / folder, repo / folder)
     write_largest_allowed(repo)
     (repo / "procedures" / "vocabulary.yml").unlink()  # its terms stand in the clauses the largest document replaced (E280)
-    result = check(repo, when=TODAY)
+    # the replaced document's words are gone: what quoted them, or named a role only there, is reported, not fatal
+    company = repo / "procedures" / "company.yml"
+    company.write_text(company.read_text(encoding="utf-8") + "checks: {E291: warning, E292: warning, E296: warning}\n", encoding="utf-8")
+    result = check(repo, when=MANUAL_TODAY)
     assert result.ok, [p.text() for p in result.errors]
     (doc,) = [d for d in result.catalog.documents if d.id == "return-visit"]
     assert sum(1 for _ in doc.walk()) == limits.MAX_DOCUMENT_NODES
@@ -333,7 +336,7 @@ def test_the_largest_accepted_document_and_form_render_in_bounded_time_and_memor
     run = subprocess.run(
         [sys.executable, "-m", "generator.cli", "pdf", str(repo), "--only", "return-visit", "--only", "return-visit-record",
          "--out", str(tmp_path / "out"), "--jobs", "2"],
-        capture_output=True, text=True, timeout=SECONDS * 2,
+        capture_output=True, text=True, timeout=SECONDS * 2, env=dict(os.environ, PROCGEN_TODAY=MANUAL_TODAY.isoformat()),
     )
     seconds = time.monotonic() - start
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
