@@ -10,6 +10,7 @@ document's issuer) that turn links into printable lines.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 
 from markupsafe import Markup
@@ -122,6 +123,8 @@ class DocumentPage:
     redline_from: str | None = None
     withheld: int = 0
     """Proposals of this document left out of the controlled copy (approved content only)."""
+    withheld_kinds: str = ""
+    """What they are, e.g. 职责分派 21 项；矩阵单元 2 项."""
 
     @property
     def obsolete_note(self) -> str | None:
@@ -164,7 +167,9 @@ def document_page(
         for row in view.matrix
         if not row.proposed
     ]
-    withheld = sum(1 for p in catalog.proposals if p.source == view.link)
+    kinds = Counter(p.kind for p in catalog.proposals if p.source == view.link)
+    withheld = sum(kinds.values())
+    withheld_kinds = "；".join(f"{kind} {count} 项" for kind, count in kinds.items())
     last = max(view.document.revisions, key=lambda r: r.date)
     names = {r.id: r.link.title for r in catalog.roles}
     approvers = [names.get(r.approver, r.approver) if r.approver else view.approver.title for r in view.document.revisions]
@@ -181,6 +186,7 @@ def document_page(
         related=related,
         matrix=matrix,
         withheld=withheld,
+        withheld_kinds=withheld_kinds,
         last_revision=last.date.isoformat(),
         approvers=approvers,
         superseded_by=superseded_by,
