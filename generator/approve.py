@@ -28,10 +28,10 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-from . import files, settings
+from . import files
 from .catalog import ROLES_FILE, Catalog, Pending
 from .check import check
-from .control import ControlError, still_passes
+from .control import ControlError, date_option, still_passes
 from .problems import escape_path, printable
 
 NOT_REMOVABLE = {"保存期限", "表单格式", "角色"}
@@ -39,7 +39,9 @@ NOT_REMOVABLE = {"保存期限", "表单格式", "角色"}
 named elsewhere): the administrator rewrites them, then proposes or approves again."""
 
 
-def _yaml() -> YAML:
+def round_trip() -> YAML:
+    """ruamel.yaml set to write the manual's files back as written (the whole manual round-trips byte for
+    byte): 2-space mappings, sequences indented 4 with the dash at 2, quotes kept, no line folding."""
     y = YAML()
     y.preserve_quotes = True
     y.width = 1 << 16
@@ -156,7 +158,7 @@ def approve(root: Path, source: str, items: list[str], *, reject: bool, by: str 
     holder: dict[str, str] = {}
 
     def transform(text: str) -> str:
-        y = _yaml()
+        y = round_trip()
         try:
             data = y.load(text)
         except YAMLError:
@@ -203,10 +205,8 @@ def _exists(catalog: Catalog, source: str) -> bool:
 
 
 def command(args: argparse.Namespace, root: Path) -> int:
-    try:
-        date = dt.date.fromisoformat(args.date) if args.date else settings.today()
-    except ValueError:
-        print(f"procgen approve: --date 须为日期 YYYY-MM-DD，而不是 {escape_path(args.date)}", file=sys.stderr)
+    date = date_option("approve", args.date)
+    if date is None:
         return 1
     try:
         path, version, done = approve(root, args.source, list(args.items), reject=args.reject, by=args.by, date=date)

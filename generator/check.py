@@ -1037,7 +1037,7 @@ def _check(root: Path, *, when: dt.date | None = None, drafts: bool = False, qui
         "source_files": loaded.files,
         "company": loaded.company[1],
     }
-    catalog = build_catalog(**inputs)
+    catalog = build_catalog(**inputs, walker=ctx.provenance())
     catalog.history = (inputs, ctx.history)
     catalog.derived[DERIVED_KEY] = vocabulary
     # The trainer's review of the quizzes (training/quiz-review.yml): read here, applied by generator/quiz.py.

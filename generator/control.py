@@ -220,11 +220,18 @@ def _yaml_text(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def cmd_review(args: argparse.Namespace, root: Path) -> int:
+def date_option(command: str, value: str | None) -> dt.date | None:
+    """A command's --date (today without one); None after saying, in one line, why it is not a date."""
     try:
-        date = dt.date.fromisoformat(args.date) if args.date else settings.today()
+        return dt.date.fromisoformat(value) if value else settings.today()
     except ValueError:
-        print(f"procgen review: --date 须为日期 YYYY-MM-DD，而不是 {escape_path(args.date)}", file=sys.stderr)
+        print(f"procgen {command}: --date 须为日期 YYYY-MM-DD，而不是 {escape_path(value or '')}", file=sys.stderr)
+        return None
+
+
+def cmd_review(args: argparse.Namespace, root: Path) -> int:
+    date = date_option("review", args.date)
+    if date is None:
         return 1
     try:
         path = record_review(root, args.id, date=date, reviewer=args.reviewer, outcome=args.outcome, note=args.note)

@@ -180,6 +180,8 @@ class Names:
 
     by_id: dict[str, tuple[str, ...]]
     display: dict[str, str]
+    longer: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Each name and the other names that hold it inside them, longest first (worked out once)."""
 
     @classmethod
     def of(cls, roles: RolesFile | None) -> Names:
@@ -191,7 +193,9 @@ class Names:
                 continue  # a duplicate id is E203 already: the first definition is the role
             by_id[item.id] = tuple(folded(n) for n in (item.name, *item.aliases) if n)
             display[item.id] = item.name
-        return cls(by_id, display)
+        every = {n for names in by_id.values() for n in names if n}
+        longer = {n: tuple(sorted((m for m in every if n in m and m != n), key=len, reverse=True)) for n in every}
+        return cls(by_id, display, longer)
 
     def mentioned(self, role: str, text: str) -> bool:
         """The role's name or an alias appears anywhere in ``text``, also inside a longer title (业户服务部 in
@@ -205,18 +209,13 @@ class Names:
         for name in own:
             if not name or name not in text:
                 continue
-            longer = [n for n in self._longer(name) if n not in own]
+            longer = [n for n in self.longer.get(name, ()) if n not in own]
             masked = text
             for other in longer:
                 masked = masked.replace(other, "\0")
             if name in masked:
                 return True
         return False
-
-    def _longer(self, name: str) -> list[str]:
-        """Every other name that holds ``name`` inside it, longest first."""
-        every = {n for names in self.by_id.values() for n in names}
-        return sorted((n for n in every if name in n and n != name), key=len, reverse=True)
 
     def name(self, role: str) -> str:
         return self.display.get(role, role)

@@ -17,9 +17,9 @@ from typing import Any
 
 import pytest
 from conftest import release
-from ruamel.yaml import YAML
 from test_control import git, repo  # noqa: F401 - the fixture
 
+from generator.approve import round_trip
 from generator.check import check, load_all, load_catalog
 from generator.cli import main
 from generator.loader import load_text
@@ -31,17 +31,9 @@ DOC = "procedures/11-return-visit.yml"
 SEED_RECORD = "return-visit-record"  # 回访记录表: the one retention period the seed gives (第11篇 4.7 两年)
 
 
-def _yaml() -> YAML:
-    y = YAML()
-    y.preserve_quotes = True
-    y.width = 1 << 16
-    y.indent(mapping=2, sequence=4, offset=2)
-    return y
-
-
 def change(root: Path, path: str, how: Callable[[Any], None]) -> None:
     """Edit a file's data (round trip, comments kept), as an administrator would edit the YAML."""
-    y = _yaml()
+    y = round_trip()
     file = root / path
     data = y.load(file.read_text(encoding="utf-8"))
     how(data)
@@ -141,7 +133,7 @@ def test_proposals_are_listed_for_their_approver_and_kept_out_of_training(catalo
 def test_a_role_the_clause_does_not_name_is_e292_at_the_role(copy: Path) -> None:
     text = "物管员负责依照本规范实施具体回访工作。"
     change(copy, DOC, lambda d: _node(d, text)[0]["roles"].append("president"))
-    data = _yaml().load((copy / DOC).read_text(encoding="utf-8"))
+    data = round_trip().load((copy / DOC).read_text(encoding="utf-8"))
     node, loc = _node(data, text)
     assert (DOC, line_at(copy, DOC, (*loc, "roles", len(node["roles"]) - 1))) in problems(copy, "E292")
 
@@ -167,7 +159,7 @@ def test_a_deadline_whose_words_are_not_in_its_clause_is_e293(copy: Path) -> Non
         _node(d, text)[0]["deadlines"][0]["label"] = "四天内"
 
     change(copy, DOC, relabel)
-    node, loc = _node(_yaml().load((copy / DOC).read_text(encoding="utf-8")), text)
+    node, loc = _node(round_trip().load((copy / DOC).read_text(encoding="utf-8")), text)
     assert (DOC, line_at(copy, DOC, (*loc, "deadlines", 0))) in problems(copy, "E293")
 
 
@@ -195,7 +187,7 @@ def test_approved_in_a_version_that_records_no_approval_is_e294(copy: Path) -> N
 def test_a_role_no_document_names_must_be_proposed(copy: Path) -> None:
     path = "procedures/roles.yml"
     change(copy, path, lambda d: d["roles"].append({"id": "night-porter", "name": "夜班门卫", "description": "试拟的岗位。"}))
-    count = len(_yaml().load((copy / path).read_text(encoding="utf-8"))["roles"])
+    count = len(round_trip().load((copy / path).read_text(encoding="utf-8"))["roles"])
     assert (path, line_at(copy, path, ("roles", count - 1, "name"))) in problems(copy, "E296")
 
 
@@ -247,7 +239,7 @@ def test_reject_removes_the_proposal_in_a_new_version(repo: Path) -> None:
     pending = _first(repo, "职责分派")
     role = pending.loc[-1]
     assert main(["approve", pending.source.id, pending.item, "--reject", "--path", str(repo)]) == 0
-    data = _yaml().load((repo / pending.path).read_text(encoding="utf-8"))
+    data = round_trip().load((repo / pending.path).read_text(encoding="utf-8"))
     owner = data
     for part in pending.loc[: pending.loc.index("role_basis")]:
         owner = owner[part]
