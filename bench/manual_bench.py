@@ -26,8 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from generator.check import load_catalog  # noqa: E402
-from generator.pdf.build import build  # noqa: E402
+from generator.check.run import load_catalog  # noqa: E402
+from generator.render.pdf.build import build  # noqa: E402
 
 FORM = "forms/return-visit-statistics.yml"
 FORM_TEXT = "row_labels: [处理宗数, 回访宗数, 回访率]"

@@ -21,8 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from generator.check import load_catalog  # noqa: E402
-from generator.pdf.build import build, harfbuzz_subset_available  # noqa: E402
+from generator.check.run import load_catalog  # noqa: E402
+from generator.render.pdf.build import build, harfbuzz_subset_available  # noqa: E402
 
 FORM = "return-visit-record"
 """A one-page form."""

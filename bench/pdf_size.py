@@ -20,9 +20,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from generator.check import load_catalog  # noqa: E402
-from generator.pdf.build import build  # noqa: E402
-from generator.pdf.fonts import SWITCH  # noqa: E402
+from generator.check.run import load_catalog  # noqa: E402
+from generator.render.pdf.build import build  # noqa: E402
+from generator.render.pdf.fonts import SWITCH  # noqa: E402
 
 GROUPS = {"forms": "表单（forms/）", "procedures": "受控文件（procedures/）", "training": "培训资料（training/）", "manual.pdf": "整本手册 manual.pdf"}
 

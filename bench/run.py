@@ -73,8 +73,8 @@ def plain_project(site: Path, project: Path, dest: Path) -> Path:
     import yaml
 
     sys.path.insert(0, str(REPO))
-    from generator.check import load_catalog
-    from generator.site.pages import build_pages, navigation
+    from generator.check.run import load_catalog
+    from generator.render.site.pages import build_pages, navigation
 
     catalog = load_catalog(project)
     docs = dest / "docs"
@@ -131,10 +131,10 @@ def bare_jobs(project: Path, dest: Path) -> Path:
     """The HTML of every PDF of ``project`` (with its parts), pickled for the bare WeasyPrint run."""
     import pickle
 
-    from generator.check import load_catalog
-    from generator.pdf import TEMPLATES
-    from generator.pdf.build import source_date
-    from generator.pdf.html import HtmlPages
+    from generator.check.run import load_catalog
+    from generator.render.pdf import TEMPLATES
+    from generator.render.pdf.build import source_date
+    from generator.render.pdf.html import HtmlPages
 
     catalog = load_catalog(project)
     pages = HtmlPages(catalog, source_date(catalog, project))

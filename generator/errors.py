@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .problems import Problem
+    from generator.source.problems import Problem
 
 
 class ProcgenError(Exception):

@@ -10,7 +10,7 @@ import datetime as dt
 import os
 import re
 
-from .errors import UserError
+from generator.errors import UserError
 
 MAX_EPOCH = 253_402_300_799
 """9999-12-31T23:59:59Z: the last second a PDF date can hold."""

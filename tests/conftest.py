@@ -79,9 +79,10 @@ class Release:
 
 def release(path: Path) -> Release:
     """The `Release` of a document or form file (of the real manual or a copy of it)."""
-    from generator.loader import load_file
-    from generator.models import Document, FormSchema
-    from generator.schema_errors import validate
+    from generator.model.document import Document
+    from generator.model.form import FormSchema
+    from generator.model.validate import validate
+    from generator.source.loader import load_file
 
     model_type = Document if path.parent.name == "procedures" else FormSchema
     located, problems = load_file(path, f"{path.parent.name}/{path.name}")
@@ -247,7 +248,7 @@ made it a proposed role, which has no training pack)."""
 
 @pytest.fixture(scope="session")
 def catalog():  # noqa: ANN201 - generator.catalog.Catalog, imported late to keep collection fast
-    from generator.check import check
+    from generator.check.run import check
 
     result = check(ROOT, when=MANUAL_TODAY)
     assert result.catalog is not None, [p.text() for p in result.problems]
@@ -259,7 +260,7 @@ def rendered(tmp_path_factory: pytest.TempPathFactory, catalog, manual_build: Pa
     """Every form, the manual, one document and two training packs of the repository, written out
     once per session. They are the PDFs the manual's build rendered (same content, same date):
     taken from its cache, so each PDF is rendered once per run."""
-    from generator.pdf.build import build
+    from generator.render.pdf.build import build
 
     out = tmp_path_factory.mktemp("pdf")
     only = [f.form.id for f in catalog.forms] + ["manual", DOCUMENT, ROLE, DEPARTMENT_MEMBER]

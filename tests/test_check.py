@@ -10,8 +10,10 @@ import pytest
 from conftest import INVALID, TODAY, VALID, build_repo, expectations, invalid_cases
 from test_limits import HARDENING
 
-from generator.check import REQUIRED_BY_KIND, RULES, check, today
-from generator.problems import CODES
+from generator.check.registry import RULES
+from generator.check.rules.content import REQUIRED_BY_KIND
+from generator.check.run import check, today
+from generator.source.problems import CODES
 
 pytestmark = pytest.mark.usefixtures("fixed_today")
 

@@ -15,12 +15,12 @@ from pathlib import Path
 import pytest
 from conftest import INVALID, ROOT, TODAY, VALID, build_repo
 
-from generator.check import check
-from generator.cli import main
-from generator.loader import load_text
-from generator.models import FILE_MODELS
-from generator.problems import CODES, Problem, format_github, format_json, format_text, sort_problems
-from generator.schema_errors import validate
+from generator.check.run import check
+from generator.cli.main import main
+from generator.model.files import FILE_MODELS
+from generator.model.validate import validate
+from generator.source.loader import load_text
+from generator.source.problems import CODES, Problem, format_github, format_json, format_text, sort_problems
 
 pytestmark = pytest.mark.usefixtures("fixed_today")
 
@@ -109,12 +109,12 @@ def test_path_defaults_to_the_current_directory(capsys: pytest.CaptureFixture[st
 
 
 def test_a_bug_in_procgen_exits_3_with_a_request_to_report(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    import generator.check
+    import generator.cli.check
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(generator.check, "check", broken)
+    monkeypatch.setattr(generator.cli.check, "check", broken)
     code, _, err = run(capsys, "check", str(VALID))
     assert code == 3 and "报告" in err
 

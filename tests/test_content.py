@@ -11,22 +11,14 @@ from typing import Any
 import pytest
 from conftest import MANUAL_TODAY, ROOT
 
-from generator.catalog import MENTION
-from generator.check import CheckResult, check
-from generator.loader import load_file
-from generator.models import (
-    Document,
-    ExternalFile,
-    FormSchema,
-    Line,
-    Node,
-    NoteBlock,
-    RowBlock,
-    SectionBlock,
-    TableBlock,
-)
-from generator.schema_errors import validate
-from generator.typography import full_width
+from generator.catalog.wording import MENTION
+from generator.check.run import CheckResult, check
+from generator.model.document import Document, Line, Node
+from generator.model.form import FormSchema, NoteBlock, RowBlock, SectionBlock, TableBlock
+from generator.model.registry import ExternalFile
+from generator.model.validate import validate
+from generator.source.loader import load_file
+from generator.text.typography import full_width
 
 pytestmark = pytest.mark.usefixtures("manual_today")
 

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from conftest import MANUAL_EPOCH, MANUAL_TODAY, Release, release
 
-from generator.catalog import add_months
-from generator.check import check
-from generator.cli import main
-from generator.site.search import read_index
+from generator.check.run import check
+from generator.cli.main import main
+from generator.control.reviews import add_months
+from generator.render.site.search import read_index
 
 REPO = Path(__file__).resolve().parents[1]
 DOC = "procedures/11-return-visit.yml"
@@ -235,7 +235,7 @@ def test_check_json_carries_reviews_and_notices(repo: Path, capsys: pytest.Captu
 
 @pytest.mark.slow  # builds a site or runs real processes for seconds: not in make test-fast
 def test_superseded_version_is_archived_with_obsolete_on_every_page(repo: Path, tmp_path: Path) -> None:
-    from generator.pdf.build import build
+    from generator.render.pdf.build import build
 
     edit(repo, DOC, "规范回访工作，及时验证", "规范回访工作，及时核实")
     was = bump(repo)

@@ -13,9 +13,9 @@ import pytest
 from conftest import build_repo
 from test_control import DOC, codes, edit, repo  # noqa: F401 - the fixture too
 
-import generator.loader as loader
-from generator.check import check
-from generator.diskcache import Store, code_version, key_of
+import generator.source.loader as loader
+from generator.check.run import check
+from generator.source.diskcache import Store, code_version, key_of
 
 pytestmark = pytest.mark.usefixtures("fixed_today")
 

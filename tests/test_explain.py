@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 from conftest import TODAY
 
-from generator.check import RULES, check
-from generator.cli import main
-from generator.explain import rules_by_code
-from generator.problems import ADJUSTABLE, CODES
+from generator.check.registry import RULES
+from generator.check.run import check
+from generator.cli.explain import rules_by_code
+from generator.cli.main import main
+from generator.source.problems import ADJUSTABLE, CODES
 
 pytestmark = pytest.mark.usefixtures("fixed_today")
 

@@ -13,7 +13,7 @@ import pytest
 import yaml
 from conftest import MANUAL_TODAY, ROOT
 
-from generator.check import check
+from generator.check.run import check
 
 pytestmark = pytest.mark.usefixtures("manual_today")
 
@@ -78,8 +78,8 @@ def test_no_deadline_reads_the_opposite_of_the_seed(catalog) -> None:  # noqa: A
 
 
 def test_every_front_line_role_has_a_duty_on_its_page(catalog) -> None:  # noqa: ANN001
-    from generator.site.pages import build_pages
-    from generator.site.render import Urls, environment, render
+    from generator.render.site.pages import build_pages
+    from generator.render.site.render import Urls, environment, render
 
     pages = build_pages(catalog)
     urls = Urls({p.src_uri: p.src_uri.removesuffix(".md") + "/" for p in pages})

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from conftest import MANUAL_TODAY, ROOT
 
-from generator import flowchart
-from generator.check import check
-from generator.pdf import paper
-from generator.pdf.views import FLOW_PAPER
+from generator.check.run import check
+from generator.render import flowchart
+from generator.render.pdf import paper
+from generator.render.pdf.views import FLOW_PAPER
 
 pytestmark = pytest.mark.usefixtures("manual_today")
 
@@ -108,7 +108,7 @@ def test_a_shared_step_marks_every_lane(catalog) -> None:  # noqa: ANN001
 
 
 def test_svg_text_is_escaped_and_links_the_clause(catalog) -> None:  # noqa: ANN001
-    from generator.catalog import FlowStep, Link
+    from generator.catalog.views import FlowStep, Link
 
     role_a, role_b = Link("role", "a", "<b>甲</b>"), Link("role", "b", "乙")
     steps = [FlowStep("s1", "1、", "<script>alert(1)</script>", [role_a], "1、", ""),

@@ -12,9 +12,9 @@ from conftest import MANUAL_EPOCH, MANUAL_TODAY, release
 from pypdf import PdfReader
 from test_control import DOC, DOC_NOW, bump, codes, edit, git, line_of, repo  # noqa: F401 - the fixture too
 
-from generator.check import check
-from generator.cli import main
-from generator.vocabulary import VOCABULARY_FILE
+from generator.catalog.vocabulary import VOCABULARY_FILE
+from generator.check.run import check
+from generator.cli.main import main
 
 MOVED = "procedures/07-mission-philosophy.yml"  # no form and no other document refers to it
 RENUMBERED = "procedures/13-mission-philosophy.yml"
@@ -95,7 +95,7 @@ def test_the_withdrawn_document_is_on_the_site_and_archived(repo: Path, tmp_path
     version = release(Path(__file__).resolve().parents[1] / WITHDRAWN).version  # the version it was withdrawn at
     assert "已撤销" in changes and f"building-service-scope-v{version.replace('.', '-')}" in changes
     assert copy_repo  # the helper module is the one the site tests use
-    from generator.pdf.build import build as build_pdfs
+    from generator.render.pdf.build import build as build_pdfs
 
     out = tmp_path / "pdf"
     result = build_pdfs(check(repo).catalog, repo, out, only=["building-service-scope"], jobs=1)

@@ -21,9 +21,9 @@ from dateutil.rrule import rrulestr
 from icalendar import Calendar
 from sitebuild import parse, resolve
 
-from generator.ics import calendar_bytes, write_calendars
-from generator.models import Deadline
-from generator.recurrence import COMPANY_CALENDAR, calendar_path, company_calendar, role_calendars, rule_of
+from generator.catalog.recurrence import COMPANY_CALENDAR, calendar_path, company_calendar, role_calendars, rule_of
+from generator.model.document import Deadline
+from generator.render.ics import calendar_bytes, write_calendars
 
 pytestmark = pytest.mark.usefixtures("manual_today")
 

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 from sitebuild import serve
 
-from generator.quiz import quizzes
+from generator.training.quiz import quizzes
 
 ROLE = "property-officer"
 QUIZ_JS = Path(__file__).resolve().parent.parent / "generator" / "assets" / "site" / "quiz.js"
@@ -132,7 +132,7 @@ def test_quiz_js_folds_answers_as_python_does(catalog) -> None:  # noqa: ANN001
     import json
     import shutil
 
-    from generator.answers import canonical, table_json
+    from generator.text.answers import canonical, table_json
 
     node = shutil.which("node")
     if node is None:
@@ -198,7 +198,7 @@ def test_training_record_is_printed_in_with_the_documents_and_versions(manual_si
 
 
 def test_training_matrix_page_marks_apply_and_know(manual_site: Path, catalog) -> None:  # noqa: ANN001
-    from generator.training import matrix_of
+    from generator.training.facts import matrix_of
 
     page = (manual_site / "training" / "index.html").read_text(encoding="utf-8")
     matrix = matrix_of(catalog)

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from conftest import MANUAL_TODAY, TODAY, VALID
 
-from generator import limits
-from generator.check import check
+from generator.check.run import check
+from generator.source import limits
 
 pytestmark = pytest.mark.usefixtures("fixed_today")
 
@@ -236,7 +236,7 @@ def test_a_link_to_a_device_or_outside_the_repository_is_never_read(make_repo: M
 
 def test_the_real_manual_is_well_inside_every_limit() -> None:
     """The limits leave room: the twelve documents and 29 forms use a fraction of each."""
-    from generator.check import load_all
+    from generator.check.loading import load_all
 
     loaded, problems = load_all(Path(__file__).resolve().parents[1])
     assert not [p for p in problems if p.code in ("E011", "E108", "E110", "E111")]
@@ -269,8 +269,8 @@ def test_a_deadline_in_a_service_table_line_is_checked_and_rendered(make_repo: M
     assert result.catalog is not None
     entries = [e for e in result.catalog.deadlines if e.document.id == "customer-service"]
     assert [e.deadline.rule for e in entries] == ["每周"]
-    from generator.site.pages import build_pages
-    from generator.site.render import Urls, environment, render
+    from generator.render.site.pages import build_pages
+    from generator.render.site.render import Urls, environment, render
 
     pages = build_pages(result.catalog)
     urls = Urls({p.src_uri: p.src_uri.removesuffix(".md") + "/" for p in pages})
@@ -334,7 +334,7 @@ def test_the_largest_accepted_document_and_form_render_in_bounded_time_and_memor
     assert sum(1 for _ in doc.walk()) == limits.MAX_DOCUMENT_NODES
     start = time.monotonic()
     run = subprocess.run(
-        [sys.executable, "-m", "generator.cli", "pdf", str(repo), "--only", "return-visit", "--only", "return-visit-record",
+        [sys.executable, "-m", "generator", "pdf", str(repo), "--only", "return-visit", "--only", "return-visit-record",
          "--out", str(tmp_path / "out"), "--jobs", "2"],
         capture_output=True, text=True, timeout=SECONDS * 2, env=dict(os.environ, PROCGEN_TODAY=MANUAL_TODAY.isoformat()),
     )

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.loader import MAX_ALIASES, MAX_FLOW_DEPTH, Located, load_file, load_text
+from generator.source.loader import MAX_ALIASES, MAX_FLOW_DEPTH, Located, load_file, load_text
 
 pytestmark = pytest.mark.usefixtures("fixed_today")
 

@@ -16,9 +16,9 @@ import pytest
 from conftest import EPOCH
 from pypdf import PdfReader
 
-from generator.check import load_catalog
-from generator.pdf.build import BuildResult, build
-from generator.pdf.manual import numbered_front, stamp_html, stamp_texts, starts
+from generator.check.run import load_catalog
+from generator.render.pdf.build import BuildResult, build
+from generator.render.pdf.manual import numbered_front, stamp_html, stamp_texts, starts
 
 ROOT = Path(__file__).parents[1]
 FORM = "return-visit-statistics"
@@ -38,7 +38,7 @@ def test_parts_start_where_the_ones_before_end() -> None:
 
 
 def test_stamps_number_the_whole_and_a_form_in_itself() -> None:
-    from generator.pdf.html import Part
+    from generator.render.pdf.html import Part
 
     parts = [Part("front", ""), Part("doc-a", "", anchor="doc-a"), Part("form-x", "", anchor="form-x")]
     metas = [{"pages": 2, "names": ["cover", "front"]}, {"pages": 2, "names": ["doc", "doc-landscape"]},

@@ -1,4 +1,4 @@
-"""generator/models.py: strict typed models of the four file types."""
+"""generator/model/: strict typed models of the four file types."""
 
 from __future__ import annotations
 
@@ -11,29 +11,14 @@ import pytest
 from conftest import VALID
 from pydantic import BaseModel, ValidationError
 
-from generator import models
-from generator.loader import load_file
-from generator.models import (
-    FILE_MODELS,
-    ChoiceField,
-    CompanyFile,
-    Deadline,
-    Document,
-    ExternalFile,
-    FormSchema,
-    Line,
-    MatrixRow,
-    Meeting,
-    Node,
-    Retention,
-    RolesFile,
-    RuledTable,
-    ServiceTable,
-    SignatureField,
-    Target,
-    TextareaField,
-)
-from generator.vocabulary import VocabularyFile
+from generator.catalog.vocabulary import VocabularyFile
+from generator.model import base, document, registry
+from generator.model import form as form_models
+from generator.model.document import Deadline, Document, Line, MatrixRow, Meeting, Node, ServiceTable, Target
+from generator.model.files import FILE_MODELS
+from generator.model.form import ChoiceField, FormSchema, Retention, RuledTable, SignatureField, TextareaField
+from generator.model.registry import CompanyFile, ExternalFile, RolesFile
+from generator.source.loader import load_file
 
 pytestmark = pytest.mark.usefixtures("fixed_today")
 
@@ -93,7 +78,8 @@ def test_file_models() -> None:
 
 
 def test_every_model_forbids_unknown_keys() -> None:
-    classes = [c for _, c in inspect.getmembers(models, inspect.isclass) if issubclass(c, BaseModel) and c.__module__ == models.__name__]
+    classes = [c for module in (base, document, form_models, registry) for _, c in inspect.getmembers(module, inspect.isclass)
+               if issubclass(c, BaseModel) and c.__module__ == module.__name__]
     assert len(classes) > 30
     for cls in classes:
         assert cls.model_config.get("extra") == "forbid", cls.__name__
@@ -127,9 +113,9 @@ def test_valid_fixture_exercises_every_feature() -> None:
     def walk(layout: list[Any]) -> None:
         for block in layout:
             blocks.add(type(block).__name__)
-            if isinstance(block, models.RowBlock):
+            if isinstance(block, form_models.RowBlock):
                 fields.update(f.type for f in block.row)
-            if isinstance(block, models.SectionBlock):
+            if isinstance(block, form_models.SectionBlock):
                 walk(block.blocks)
 
     for form in forms:
@@ -138,8 +124,8 @@ def test_valid_fixture_exercises_every_feature() -> None:
     assert blocks == {"RowBlock", "TableBlock", "NoteBlock", "SectionBlock"}
     assert {f.retention.permanent for f in forms} == {True, False}
     assert {f.orientation for f in forms} == {"portrait", "landscape"}
-    tables = [b.table for f in forms for b in f.layout if isinstance(b, models.TableBlock)]
-    tables += [b.table for f in forms for s in f.layout if isinstance(s, models.SectionBlock) for b in s.blocks if isinstance(b, models.TableBlock)]
+    tables = [b.table for f in forms for b in f.layout if isinstance(b, form_models.TableBlock)]
+    tables += [b.table for f in forms for s in f.layout if isinstance(s, form_models.SectionBlock) for b in s.blocks if isinstance(b, form_models.TableBlock)]
     assert any(t.row_labels for t in tables) and any(t.numbered for t in tables)
 
 
@@ -387,7 +373,7 @@ def test_blocks_and_nested_sections() -> None:
     layout = [{"section": "甲", "blocks": [{"section": "乙", "blocks": [{"table": {"columns": [{"label": "a"}], "rows": 1}}]}]}]
     form = FormSchema.model_validate({**FORM, "layout": layout})
     inner = form.layout[0].blocks[0]  # type: ignore[union-attr]
-    assert isinstance(inner, models.SectionBlock) and isinstance(inner.blocks[0], models.TableBlock)
+    assert isinstance(inner, form_models.SectionBlock) and isinstance(inner.blocks[0], form_models.TableBlock)
     assert errors(FormSchema, {**FORM, "layout": [{"rows": 1}]}) == ["form_block"]
     assert "too_short" in errors(FormSchema, {**FORM, "layout": [{"section": "甲", "blocks": []}]})
     assert "too_short" in errors(FormSchema, {**FORM, "layout": []})

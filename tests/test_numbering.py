@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from conftest import TODAY, VALID
 
-from generator.check import check
-from generator.numbering import DEFAULT_STYLES, UNNUMBERED, child_style, chinese_number, label, latin_letter
+from generator.catalog.numbering import DEFAULT_STYLES, UNNUMBERED, child_style, chinese_number, label, latin_letter
+from generator.check.run import check
 
 pytestmark = pytest.mark.usefixtures("fixed_today")
 

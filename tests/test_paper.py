@@ -13,11 +13,11 @@ from pypdf import PdfReader
 from pypdf.generic import ContentStream
 from test_pdf import squeeze, text_of
 
-from generator.catalog import Catalog
-from generator.pdf import paper
-from generator.pdf.build import BuildResult
-from generator.pdf.html import HtmlPages
-from generator.pdf.render import MM, _layout
+from generator.catalog.views import Catalog
+from generator.render.pdf import paper
+from generator.render.pdf.build import BuildResult
+from generator.render.pdf.html import HtmlPages
+from generator.render.pdf.render import MM, _layout
 
 TOLERANCE_MM = 0.15
 
@@ -109,14 +109,14 @@ def test_a_signature_has_its_own_line_and_the_date_its_own_cell(layouts: dict) -
 
 @pytest.mark.parametrize("form_id", ["return-visit-receipt", "return-visit-record", "meeting-sign-in"])
 def test_a_blank_form_fills_its_last_page(catalog: Catalog, tmp_path: Path, form_id: str) -> None:
-    from generator.pdf.render import RenderTask, free_height, render
+    from generator.render.pdf.render import RenderTask, free_height, render
 
     pages = HtmlPages(catalog, MANUAL_PRINTED)
     job = pages.form(form_id)
     before = _layout(job.html, False)
     result = render(RenderTask(job.output, "k", job.html, str(tmp_path), False, True))
     assert result.grown > 0 and result.pages == len(before.pages)  # rows added, not a page
-    grown_html, _ = __import__("generator.pdf.render", fromlist=["grow_html"]).grow_html(job.html, result.grown)
+    grown_html, _ = __import__("generator.render.pdf.render", fromlist=["grow_html"]).grow_html(job.html, result.grown)
     assert free_height(_layout(grown_html, False)) < max(paper.ROW_MM, paper.LINE_MM)  # the last page is full
 
 
@@ -248,7 +248,7 @@ def test_a_compact_font_draws_the_same_page(catalog: Catalog, tmp_path: Path, mo
     text, are those of WeasyPrint's own subset; the file is a fraction of the size."""
     from PIL import Image, ImageChops
 
-    from generator.pdf.build import build
+    from generator.render.pdf.build import build
 
     pages, sizes = {}, {}
     for mode in ("weasyprint", "compact"):
@@ -310,7 +310,7 @@ def lonely(document) -> list[tuple[int, str]]:  # noqa: ANN001
 @pytest.fixture(scope="session")
 def texts(catalog: Catalog) -> dict:
     """Every controlled copy and training pack, laid out (as render.py does: packs snug when that saves a page)."""
-    from generator.pdf.render import _snug
+    from generator.render.pdf.render import _snug
 
     pages = HtmlPages(catalog, MANUAL_PRINTED)
     out = {}
@@ -333,7 +333,7 @@ def test_no_heading_or_table_head_is_left_at_a_page_foot(texts: dict) -> None:
 @pytest.mark.slow
 @pytest.mark.xdist_group("paper-texts")
 def test_a_training_pack_never_ends_on_a_nearly_empty_page(texts: dict) -> None:
-    from generator.pdf.render import last_page_filled
+    from generator.render.pdf.render import last_page_filled
 
     packs = {name: document for name, document in texts.items() if name.startswith("training/")}
     thin = {name: f"{last_page_filled(d):.0%}" for name, d in packs.items() if len(d.pages) > 1 and last_page_filled(d) < 0.2}
@@ -518,7 +518,7 @@ def test_the_worker_pass_is_a_card_with_a_photo_box_cut_marks_and_a_stub(layouts
 def test_a_bound_landscape_form_fills_its_last_page_as_the_form_alone(catalog: Catalog) -> None:
     """In the manual a landscape form is turned and bound on top (a larger margin, so it may run on);
     its last page takes blank rows until full, as the form printed alone does."""
-    from generator.pdf.render import _grow, free_height
+    from generator.render.pdf.render import _grow, free_height
 
     pages = HtmlPages(catalog, MANUAL_PRINTED)
     turned = [part for part in pages.manual().parts if part.rotate]

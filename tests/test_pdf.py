@@ -17,13 +17,13 @@ import pytest
 from conftest import DEPARTMENT_MEMBER, DOCUMENT, EPOCH, MANUAL_PRINTED, ROLE
 from pypdf import PdfReader
 
-from generator.catalog import Catalog
-from generator.check import check, load_catalog
-from generator.cli import main as cli_main
-from generator.pdf import TEMPLATES
-from generator.pdf.build import BuildResult, build, build_pdfs, source_date, warn_if_slow
-from generator.pdf.glyphs import coverage, font_file
-from generator.pdf.html import HtmlPages
+from generator.catalog.views import Catalog
+from generator.check.run import check, load_catalog
+from generator.cli.main import main as cli_main
+from generator.render.pdf import TEMPLATES
+from generator.render.pdf.build import BuildResult, build, build_pdfs, source_date, warn_if_slow
+from generator.render.pdf.html import HtmlPages
+from generator.text.glyphs import coverage, font_file
 
 ROOT = Path(__file__).parents[1]
 FIXTURES = Path(__file__).parent / "fixtures" / "pdf"
@@ -91,7 +91,7 @@ def test_font_is_set_on_every_page_margin_box() -> None:
 
 
 def test_fetcher_serves_only_own_assets() -> None:
-    from generator.pdf.fetcher import AssetFetcher, RefusedURL
+    from generator.render.pdf.fetcher import AssetFetcher, RefusedURL
 
     fetcher = AssetFetcher()
     css = fetcher.fetch((TEMPLATES / "print.css").as_uri())
@@ -131,7 +131,7 @@ def test_missing_glyph_fails_the_pdf_build_even_past_the_checker(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The build keeps its own guard (text from templates, or a catalog built without checks).
-    import generator.check as check_module
+    import generator.check.run as check_module
 
     monkeypatch.setattr(check_module, "RULES", [r for r in check_module.RULES if r.__name__ != "glyphs_exist"])
     root = copy_repo(tmp_path / "repo", "glyph-missing")
@@ -151,7 +151,7 @@ def test_unknown_only_id_is_a_usage_error(tmp_path: Path, catalog: Catalog, caps
 
 
 def test_harfbuzz_subset_missing_warns_once(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    import generator.pdf.build as build_module
+    import generator.render.pdf.build as build_module
 
     monkeypatch.setattr(build_module.ctypes.util, "find_library", lambda name: None)
     monkeypatch.setattr(build_module, "_warned_harfbuzz", False)
@@ -230,7 +230,7 @@ def test_bookmarks_for_every_part(rendered: tuple[Path, BuildResult], catalog: C
 
 
 def test_copies_kept_as_records_are_pdfa_archive_copies_included(catalog: Catalog) -> None:
-    from generator.pdf.html import ARCHIVAL, HtmlPages
+    from generator.render.pdf.html import ARCHIVAL, HtmlPages
 
     pages = HtmlPages(catalog, MANUAL_PRINTED)
     assert ARCHIVAL == "pdf/a-2b"
@@ -516,7 +516,7 @@ def test_two_builds_give_identical_pdfs(tmp_path: Path, monkeypatch: pytest.Monk
 
 def test_there_is_no_fillable_option() -> None:
     """Removed (issue 27): WeasyPrint's AcroForm fields embed the whole CJK font and take no names or tooltips."""
-    from generator.cli import main
+    from generator.cli.main import main
 
     assert main(["pdf", "--fillable"]) == 2  # an unknown argument
 
@@ -556,7 +556,7 @@ def test_workers_end_when_procgen_pdf_is_killed(tmp_path: Path) -> None:
     for folder in ("procedures", "forms"):
         shutil.copytree(ROOT / folder, project / folder)
     process = subprocess.Popen(
-        [sys.executable, "-m", "generator.cli", "pdf", str(project), "--jobs", "2", "--out", str(tmp_path / "out")],
+        [sys.executable, "-m", "generator", "pdf", str(project), "--jobs", "2", "--out", str(tmp_path / "out")],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     try:
@@ -585,7 +585,7 @@ def test_a_copy_printed_after_its_review_date_says_the_review_is_overdue(catalog
 
 
 def test_pdfs_are_dated_by_the_commit_of_a_repository(tmp_path: Path, catalog: Catalog, monkeypatch: pytest.MonkeyPatch) -> None:
-    from generator.pdf.build import commit_time
+    from generator.render.pdf.build import commit_time
 
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     repo = tmp_path / "repo"

@@ -20,8 +20,8 @@ from conftest import MANUAL_TODAY, ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.check import check
-from generator.cli import main
+from generator.check.run import check
+from generator.cli.main import main
 
 pytestmark = pytest.mark.usefixtures("manual_today")
 
@@ -174,10 +174,10 @@ def test_the_manual_as_it_is_is_accepted(repo: Path) -> None:
 @settings(max_examples=30, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(mutation=st.one_of(mutations(), text_edits(), text_edits()))
 def test_whatever_the_check_accepts_renders(repo: Path, mutation: tuple[str, list[Mutation]], tmp_path_factory: pytest.TempPathFactory) -> None:
-    from generator.pdf.build import build, source_date
-    from generator.pdf.html import HtmlPages
-    from generator.site.pages import build_pages
-    from generator.site.render import Urls, environment, render
+    from generator.render.pdf.build import build, source_date
+    from generator.render.pdf.html import HtmlPages
+    from generator.render.site.pages import build_pages
+    from generator.render.site.render import Urls, environment, render
 
     rel, steps = mutation
     with Mutated(repo, rel, apply(TEXTS[rel], steps)) as root:

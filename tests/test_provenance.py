@@ -19,12 +19,13 @@ import pytest
 from conftest import release
 from test_control import git, repo  # noqa: F401 - the fixture
 
-from generator.approve import round_trip
-from generator.check import check, load_all, load_catalog
-from generator.cli import main
-from generator.loader import load_text
-from generator.provenance import Walker
-from generator.training import facts
+from generator.catalog.provenance import Walker
+from generator.check.loading import load_all
+from generator.check.run import check, load_catalog
+from generator.cli.approve import round_trip
+from generator.cli.main import main
+from generator.source.loader import load_text
+from generator.training.facts import facts
 
 REPO = Path(__file__).resolve().parents[1]
 DOC = "procedures/11-return-visit.yml"

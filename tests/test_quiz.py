@@ -7,11 +7,12 @@ from __future__ import annotations
 import pytest
 from conftest import MANUAL_TODAY, ROOT
 
-from generator.answers import canonical
-from generator.catalog import Catalog, DocumentView, Section, ServiceRowView, deadline_rule, target_rule
-from generator.check import check
-from generator.quiz import GUESS_SHARE, MIN_QUESTIONS, Question, Quiz, build_quiz, build_quizzes, question_ids
-from generator.review import QuizReview, ReviewEntry
+from generator.catalog.views import Catalog, DocumentView, Section, ServiceRowView
+from generator.catalog.wording import deadline_rule, target_rule
+from generator.check.run import check
+from generator.text.answers import canonical
+from generator.training.quiz import GUESS_SHARE, MIN_QUESTIONS, Question, Quiz, build_quiz, build_quizzes, question_ids
+from generator.training.review import QuizReview, ReviewEntry
 
 RACI = {"R": "负责", "A": "批准", "C": "咨询", "I": "知会"}
 
@@ -316,7 +317,7 @@ def test_a_role_with_few_facts_gets_what_they_allow(catalog: Catalog, quizzes: d
 
 
 def test_check_reports_a_review_entry_whose_question_is_gone(make_repo, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
-    from generator.check import check
+    from generator.check.run import check
 
     monkeypatch.setenv("PROCGEN_TODAY", "2024-06-01")
     repo = make_repo(files={"training/quiz-review.yml": (
@@ -332,7 +333,7 @@ def test_check_reports_a_review_entry_whose_question_is_gone(make_repo, monkeypa
 
 
 def test_a_rejection_without_a_reason_is_a_located_error(make_repo, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
-    from generator.check import check
+    from generator.check.run import check
 
     monkeypatch.setenv("PROCGEN_TODAY", "2024-06-01")
     repo = make_repo(files={"training/quiz-review.yml": "questions:\n  - id: x\n    decision: reject\n"})
@@ -478,7 +479,7 @@ def test_a_rejected_question_is_not_asked_again_with_the_same_answer(catalog: Ca
 def test_the_quizzes_the_site_prints_hold_the_same_rules(catalog: Catalog) -> None:
     """The site's quizzes are built with the trainer's review (rejections take questions out, others come in):
     they too are fair, one question per fact, nothing given away, no constant answer over the bound."""
-    from generator.quiz import quizzes as reviewed
+    from generator.training.quiz import quizzes as reviewed
 
     printed = reviewed(catalog)
     rejected = {e.id for e in catalog.derived["quiz-review"].questions if e.decision == "reject"}

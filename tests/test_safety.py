@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 from conftest import MANUAL_TODAY, TODAY, release
 
-from generator import files
-from generator.cli import main
+from generator.cli.main import main
+from generator.source import files
 
 REPO = Path(__file__).resolve().parents[1]
 DOC = "procedures/11-return-visit.yml"
@@ -29,7 +29,7 @@ DOC_NOW = release(REPO / DOC)
 """WY-GL-11 as the repository has it: a review records its version, on the day after its latest entry."""
 ADDED_ENTRY = [f'  - version: "{DOC_NOW.version}"', f"    date: {DOC_NOW.after}", '    summary: "定期评审：继续有效"',
                "    reviewer: quality-dept", "    outcome: continue"]
-PROCGEN = [sys.executable, "-c", "from generator.cli import run; run()"]
+PROCGEN = [sys.executable, "-c", "from generator.cli.main import run; run()"]
 
 
 @pytest.fixture
@@ -273,7 +273,7 @@ def test_a_failed_build_leaves_the_site_as_it_was(project: Path) -> None:
 
 
 def test_exchange_swaps_two_folders_in_one_step(tmp_path: Path) -> None:
-    from generator.publish import exchange
+    from generator.render.publish import exchange
 
     old, new = tmp_path / "site", tmp_path / "stage"
     old.mkdir()

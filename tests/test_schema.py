@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from conftest import ROOT, VALID
 
-from generator.cli import main
-from generator.loader import load_file
-from generator.schema import SCHEMA_MODELS as FILE_MODELS
+from generator.cli.main import main
+from generator.model.jsonschema import SCHEMA_MODELS as FILE_MODELS
+from generator.source.loader import load_file
 
 pytestmark = pytest.mark.usefixtures("fixed_today")
 

@@ -18,7 +18,7 @@ from conftest import report
 from playwright.sync_api import expect
 from sitebuild import serve
 
-from generator.site.search import INDEX_SCRIPT, read_index
+from generator.render.site.search import INDEX_SCRIPT, read_index
 
 pytestmark = pytest.mark.browser
 

@@ -9,7 +9,7 @@ import pytest
 from conftest import shared
 from sitebuild import REPO, build, copy_repo, parse, resolve
 
-from generator.site.search import read_index
+from generator.render.site.search import read_index
 
 FIXTURE = REPO / "tests" / "fixtures" / "site"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.site.search import SearchWorker, page_entries
+from generator.render.site.search import SearchWorker, page_entries
 
 PAGE = """
 <h1>物业服务回访管理规范标准</h1>

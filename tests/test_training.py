@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from conftest import MANUAL_TODAY, ROOT, release
 
-from generator.catalog import Catalog
-from generator.check import check, load_catalog
-from generator.training import APPLY, KNOW, Retrain, retraining, role_facts, training_matrix
+from generator.catalog.views import Catalog
+from generator.check.run import check, load_catalog
+from generator.training.facts import APPLY, KNOW, Retrain, retraining, role_facts, training_matrix
 
 RETURN_VISIT = ROOT / "procedures" / "11-return-visit.yml"
 

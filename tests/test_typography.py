@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from conftest import INVALID, ROOT, build_repo
 
-from generator.check import check
-from generator.cli import main
-from generator.numbering import label
-from generator.typography import format_text, full_width, half_width_marks, same_but_punctuation
+from generator.catalog.numbering import label
+from generator.check.run import check
+from generator.cli.main import main
+from generator.text.typography import format_text, full_width, half_width_marks, same_but_punctuation
 
 pytestmark = pytest.mark.usefixtures("fixed_today")
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from generator.check import check
-from generator.vocabulary import VOCABULARY_FILE, glossary, vocabulary_of
+from generator.catalog.vocabulary import VOCABULARY_FILE, glossary, vocabulary_of
+from generator.check.run import check
 
 REPO = Path(__file__).resolve().parent.parent
 

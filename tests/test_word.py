@@ -20,9 +20,9 @@ from docx.oxml.ns import qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from generator.cli import main
-from generator.flowchart import charts
-from generator.word import ZIP_TIME, document_docx
+from generator.cli.main import main
+from generator.render.flowchart import charts
+from generator.render.word import ZIP_TIME, document_docx
 
 pytestmark = pytest.mark.usefixtures("fixed_today")
 
@@ -169,7 +169,7 @@ def test_same_catalog_same_bytes(catalog, return_visit: bytes) -> None:  # noqa:
 
 def test_text_from_yaml_stays_text(make_repo) -> None:  # noqa: ANN001
     """Markup in a clause is written as the characters it is (python-docx escapes XML)."""
-    from generator.check import load_catalog
+    from generator.check.run import load_catalog
 
     marked = "<w:t>&amp;{{ x }}</w:t>规范回访工作。"
     repo = make_repo()

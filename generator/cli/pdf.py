@@ -1,0 +1,47 @@
+"""``procgen pdf``: the PDFs built into site/pdf (or --out), published as a whole; ``--only`` writes a few in place."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from generator.check.run import load_catalog
+from generator.cli.common import out_dir, repository
+from generator.errors import CatalogError
+from generator.render import publish
+from generator.render.pdf.build import build_pdfs
+from generator.source.problems import FORMATTERS, printable
+
+
+def command(args: argparse.Namespace) -> int:
+    root = repository(args.path)
+    if root is None:
+        return 2
+    try:
+        catalog = load_catalog(root)
+    except CatalogError as exc:
+        sys.stdout.write(FORMATTERS["text"](exc.problems))
+        print("定义有错误，未生成 PDF。", file=sys.stderr)
+        return 1
+    out = out_dir(args.out, root)
+    if out is None:
+        return 2
+    if args.only:  # a few PDFs, each written atomically into the folder as it is
+        with publish.build_lock(root):
+            return build_pdfs(catalog, root, out, only=args.only, jobs=args.jobs)
+    status = 0
+
+    def make(stage: Path) -> None:
+        nonlocal status
+        status = build_pdfs(catalog, root, stage, jobs=args.jobs)
+        if status:
+            raise publish.PublishError("未生成 PDF")
+
+    try:
+        publish.publish(root, out, make)
+    except publish.PublishError as exc:
+        if status == 0:
+            print(f"procgen pdf: {printable(str(exc))}", file=sys.stderr)
+        return status or 1
+    return 0

@@ -1,0 +1,389 @@
+"""`procgen pdf`: every PDF, checked, cached, rendered in parallel, written atomically.
+
+The steps, in order:
+1. lay the catalog out as one HTML string per PDF (fast, in this process);
+2. check every character against the font: a missing glyph fails the build here, located,
+   before anything is rendered or written;
+3. look each PDF up in the cache by the hash of its inputs; render only the misses, one PDF
+   per task across processes (a blank form's rows grow to fill its last page);
+4. copy every PDF into the output folder (temporary file, then rename), only once all of
+   them exist, so a failed build leaves the previous PDFs in place.
+
+Same inputs give the same bytes: the PDF dates come from SOURCE_DATE_EPOCH, else the last
+commit's time, never from the clock.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import ctypes.util
+import datetime as dt
+import multiprocessing
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from generator.catalog.views import Catalog
+from generator.errors import UserError
+from generator.render.pdf import TEMPLATES, manual
+from generator.render.pdf.cache import PdfCache, cache_key, inputs_digest, write_atomic
+from generator.render.pdf.glyphs import SourceIndex, glyph_problems
+from generator.render.pdf.html import ARCHIVAL, MANUAL_ID, HtmlPages, PdfJob
+from generator.render.pdf.render import RenderResult, RenderTask, die_with_parent, render
+from generator.settings import source_date_epoch
+from generator.source.problems import Problem, format_text
+from generator.text.glyphs import FontNotFound, cached_coverage, font_file, html_text
+
+FIXED_DATE = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+"""The PDF date when there is neither SOURCE_DATE_EPOCH nor any dated document."""
+
+MANAGED = ("forms", "procedures", "training")
+ARCHIVE = "archive"
+"""Superseded controlled copies: archive/<id>/<version>.pdf."""
+"""Output sub-folders whose stale PDFs a full build removes."""
+
+_warned_harfbuzz = False
+
+
+class UnknownIds(UserError):
+    def __init__(self, ids: list[str]) -> None:
+        super().__init__(", ".join(ids))
+        self.ids = ids
+
+
+class GlyphError(UserError):
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(f"{len(problems)} 个字符缺字")
+        self.problems = problems
+
+
+@dataclass
+class BuildResult:
+    """What a build did: PDFs rendered, PDFs taken from the cache, where they went."""
+
+    out: Path
+    rendered: list[RenderResult] = field(default_factory=list)
+    cached: list[str] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    parts: list[str] = field(default_factory=list)
+    """The manual's parts rendered (``front``, ``doc-<id>``, ``form-<id>``, ``stamps`` …); the others came from the cache."""
+    seconds: float = 0.0
+
+    @property
+    def outputs(self) -> list[str]:
+        return sorted([r.output for r in self.rendered] + self.cached)
+
+
+def harfbuzz_subset_available() -> bool:
+    return ctypes.util.find_library("harfbuzz-subset") is not None
+
+
+def warn_if_slow() -> None:
+    """Say loudly, once, that PDFs will be ~50 times slower without libharfbuzz-subset."""
+    global _warned_harfbuzz
+    if _warned_harfbuzz or harfbuzz_subset_available():
+        return
+    _warned_harfbuzz = True
+    bar = "!" * 78
+    print(
+        f"{bar}\n"
+        "警告：未找到 libharfbuzz-subset。WeasyPrint 将改用 fontTools 裁剪中文字体，\n"
+        "每个 PDF 约慢 50 倍（一页中文约 15 秒，而不是 0.3 秒）。请安装：\n"
+        "    sudo apt-get install libharfbuzz-subset0\n"
+        f"{bar}",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
+def source_date(catalog: Catalog, root: Path | None = None) -> dt.datetime:
+    """The PDFs' date, printed on every controlled copy as its 版本生成日期 (the commit's date, not the day it is printed); never the clock, so the same
+    commit gives the same bytes: SOURCE_DATE_EPOCH, else the time of the commit checked out at
+    ``root`` (one ``git`` call), else the newest effective or revision date.
+    """
+    fixed = source_date_epoch()
+    if fixed is not None:
+        return fixed
+    committed = commit_time(root) if root is not None else None
+    if committed is not None:
+        return committed
+    dates = [d.document.effective for d in catalog.documents]
+    dates += [r.date for d in catalog.documents for r in d.document.revisions]
+    if not dates:
+        return FIXED_DATE
+    newest = max(dates)
+    return dt.datetime(newest.year, newest.month, newest.day, tzinfo=dt.UTC)
+
+
+def commit_time(root: Path) -> dt.datetime | None:
+    """The time of the commit checked out at ``root``, when ``root`` is the top of a git work tree."""
+    try:
+        top = subprocess.run(["git", "-C", str(root), "rev-parse", "--show-toplevel"], capture_output=True, text=True, timeout=10)
+        if top.returncode != 0 or Path(top.stdout.strip()).resolve() != root.resolve():
+            return None
+        stamp = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%ct"], capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    text = stamp.stdout.strip()
+    if stamp.returncode != 0 or not text.isascii() or not text.isdigit():
+        return None
+    return dt.datetime.fromtimestamp(int(text), dt.UTC)
+
+
+def _css_text() -> str:
+    return (TEMPLATES / "print.css").read_text(encoding="utf-8")
+
+
+def check_glyphs(catalog: Catalog, root: Path, jobs: list[PdfJob], font: Path) -> list[Problem]:
+    """Located problems for every character of ``jobs`` the font cannot draw."""
+    cmap = cached_coverage(font, root / ".cache" / "glyphs")
+    css = _css_text()
+    pages = list({job.output: html_text(job.html) for job in jobs}.items())
+    pages.append(("print.css", "".join(c for c in css if ord(c) > 127)))
+    index = SourceIndex.of(catalog, root, extra=[("generator/templates/pdf/print.css", css)])
+    return glyph_problems(pages, cmap, index)
+
+
+def _copy(source: Path, target: Path) -> bool:
+    """Put ``source``'s bytes at ``target`` unless they are already there; True if written."""
+    data = source.read_bytes()
+    if target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data:
+        return False
+    write_atomic(target, data)
+    return True
+
+
+class _Renderer:
+    """Renders tasks in this process when one worker is enough, else one PDF per task across
+    processes; the pool is made once and serves both phases of a build."""
+
+    def __init__(self, jobs: int) -> None:
+        self.jobs = max(1, jobs)
+        self.pool: concurrent.futures.ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> _Renderer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+
+    def run(self, tasks: list[RenderTask]) -> list[RenderResult]:
+        if not tasks:
+            return []
+        # The longest first (the manual), so that it does not start last and finish alone.
+        tasks = sorted(tasks, key=lambda t: len(t.html), reverse=True)
+        if self.pool is None and (self.jobs == 1 or len(tasks) == 1):
+            return [render(task) for task in tasks]
+        if self.pool is None:
+            # spawn, not fork: a forked Pango/fontconfig is not safe, and workers need nothing from us.
+            context = multiprocessing.get_context("spawn")
+            self.pool = concurrent.futures.ProcessPoolExecutor(
+                max_workers=self.jobs, mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),)
+            )
+        return list(self.pool.map(render, tasks))
+
+
+@dataclass
+class _Planned:
+    job: PdfJob
+    key: str
+    output: bool  # copied to the output folder
+
+
+def _plan(jobs: list[PdfJob], inputs: str, output: bool) -> list[_Planned]:
+    return [
+        _Planned(job, cache_key(job.source, inputs, fillable=job.fillable), output)
+        for job in jobs
+    ]
+
+
+def _render_missing(
+    planned: list[_Planned], cache: PdfCache, renderer: _Renderer, result: BuildResult
+) -> dict[str, dict]:
+    """Render what the cache lacks; returns each key's render facts (rows grown, pages)."""
+    facts: dict[str, dict] = {}
+    tasks: dict[str, RenderTask] = {}
+    for item in planned:
+        meta = cache.get_meta(item.key)
+        if cache.get(item.key) and meta is not None:
+            cache.touch(item.key)
+            facts[item.key] = meta
+            if item.output:
+                result.cached.append(item.job.output)
+        elif item.key not in tasks:
+            job = item.job
+            tasks[item.key] = RenderTask(
+                job.output, item.key, job.html, str(cache.folder), job.fillable, job.grow, job.snug,
+                ARCHIVAL if job.archival else None, job.part, job.tags,
+            )
+    outputs = {item.key for item in planned if item.output}
+    names = {item.key: item.job.id for item in planned}
+    for done in renderer.run(list(tasks.values())):
+        facts[done.key] = cache.get_meta(done.key) or {"grown": done.grown, "pages": done.pages}
+        if done.key in outputs:
+            result.rendered.append(done)
+        else:
+            result.parts.append(names[done.key].partition(":")[2])
+    return facts
+
+
+def _bind_manual(
+    job: PdfJob, parts: list[_Planned], facts: dict[str, dict], inputs: str, cache: PdfCache, renderer: _Renderer,
+    result: BuildResult,
+) -> tuple[str, set[str]]:
+    """manual.pdf from its parts (``manual.py``): the front matter numbered and the page-number stamps
+    rendered when the parts' lengths call for it, then bound unless the cache has that binding; the
+    bound file's cache key, and every key it used."""
+    start = time.perf_counter()
+    metas = [facts[item.key] for item in parts]
+    front_length = int(metas[0]["pages"])  # laid out with every contents number 0
+    for _ in range(3):  # the numbers in the contents could, in theory, change the front's length
+        lengths = [front_length, *(int(m["pages"]) for m in metas[1:])]
+        first_pages = manual.starts(lengths)
+        front = _plan([replace(parts[0].job, html=manual.numbered_front(job.parts[0], job.parts[1:], first_pages[1:]))], inputs, output=False)
+        numbered = _render_missing(front, cache, renderer, result)[front[0].key]
+        if int(numbered["pages"]) == front_length:
+            break
+        front_length = int(numbered["pages"])
+    bound_metas = [{**metas[0], **numbered}, *metas[1:]]
+    texts = manual.stamp_texts(job.parts, bound_metas)
+    stamps = _plan([manual.stamp_job(job, texts)], inputs, output=False)
+    _render_missing(stamps, cache, renderer, result)
+    keys = [front[0].key, *(item.key for item in parts), stamps[0].key]
+    key = manual.bound_key(inputs, keys)
+    if cache.get(key):
+        cache.touch(key)
+        result.cached.append(job.output)
+    else:
+        bound = [
+            manual.Bound(cache.path(k), part, tuple(meta.get("borrowed", ())))
+            for k, part, meta in zip([front[0].key, *(item.key for item in parts[1:])], job.parts, bound_metas, strict=True)
+        ]
+        cache.put(key, manual.bind(bound, cache.path(stamps[0].key), texts))
+        pages = len(texts)
+        cache.put_meta(key, {"grown": 0, "pages": pages})
+        result.rendered.append(RenderResult(job.output, key, time.perf_counter() - start, pages))
+    return key, {*keys, key}
+
+
+def build(
+    catalog: Catalog,
+    root: Path,
+    out: Path,
+    *,
+    only: list[str] | None = None,
+    jobs: int = 0,
+    fillable: bool = False,
+    cache_dir: Path | None = None,
+) -> BuildResult:
+    """Produce the PDFs into ``out``; raises :class:`UnknownIds`, :class:`GlyphError` or
+    :class:`~generator.pdf.glyphs.FontNotFound` for the user's mistakes.
+
+    A blank form is never squeezed below the handwriting sizes of ``paper.py``: it runs on to a
+    second page instead, and its last table takes extra blank rows to fill its last page.
+    """
+    start = time.perf_counter()
+    pages = HtmlPages(catalog, source_date(catalog, root), fillable=fillable)
+    if only:
+        unknown = [key for key in only if key not in pages.ids()]
+        if unknown:
+            raise UnknownIds(unknown)
+    selected = pages.select(only)
+    form_jobs = [pages.form(key) for kind, key in selected if kind == "form"]
+    other_jobs = [pages.job(kind, key) for kind, key in selected if kind not in ("form", "manual")]
+    manual_job = pages.manual() if ("manual", MANUAL_ID) in selected else None
+
+    font = font_file()
+    cache = PdfCache(cache_dir or root / ".cache" / "pdf")
+    inputs = inputs_digest(font)
+    forms = _plan(form_jobs, inputs, output=True)
+    others = _plan(other_jobs, inputs, output=True)
+    parts = _plan(manual.part_jobs(manual_job), inputs, output=False) if manual_job else []
+    # A PDF found in the cache was checked when it was rendered: only the new ones are checked.
+    fresh = [item.job for item in [*forms, *others, *parts] if not cache.get(item.key)]
+    problems = check_glyphs(catalog, root, fresh, font) if fresh else []
+    if problems:
+        raise GlyphError(problems)
+
+    result = BuildResult(out)
+    keep: set[str] = set()
+    bound = ""
+    with _Renderer(jobs or os.cpu_count() or 1) as renderer:
+        facts = _render_missing([*forms, *others, *parts], cache, renderer, result)
+        if manual_job is not None:
+            bound, keep = _bind_manual(manual_job, parts, facts, inputs, cache, renderer, result)
+
+    for item in [*forms, *others]:
+        if _copy(cache.path(item.key), out / item.job.output):
+            result.written.append(item.job.output)
+    if manual_job is not None:
+        if _copy(cache.path(bound), out / manual_job.output):
+            result.written.append(manual_job.output)
+    if not only:
+        produced = {item.job.output for item in [*forms, *others]} | ({manual_job.output} if manual_job else set())
+        for folder in MANAGED:
+            for stale in sorted((out / folder).glob("*.pdf")):
+                name = f"{folder}/{stale.name}"
+                if name not in produced:
+                    stale.unlink()
+                    result.removed.append(name)
+        for stale in sorted((out / ARCHIVE).glob("*/*.pdf")):
+            name = stale.relative_to(out).as_posix()
+            if name not in produced:
+                stale.unlink()
+                result.removed.append(name)
+        cache.prune({item.key for item in [*forms, *others]} | keep)
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+def build_pdfs(
+    catalog: Catalog,
+    root: Path,
+    out: Path,
+    *,
+    only: list[str] | None = None,
+    jobs: int = 0,
+    fillable: bool = False,
+    cache_dir: Path | None = None,
+) -> int:
+    """Build the PDFs and report; the exit status: 0 done, 1 a problem in the definitions
+    (e.g. a character the font lacks, located), 2 an unknown ``--only`` id."""
+    warn_if_slow()
+    try:
+        result = build(catalog, root, out, only=only, jobs=jobs, fillable=fillable, cache_dir=cache_dir)
+    except UnknownIds as exc:
+        print(f"procgen pdf: 未知的 id：{'、'.join(exc.ids)}（可用表单、文件、角色的 id，或 manual）", file=sys.stderr)
+        return 2
+    except GlyphError as exc:
+        sys.stdout.write(format_text(exc.problems))
+        print("有字符无法打印，未生成 PDF。", file=sys.stderr)
+        return 1
+    except FontNotFound as exc:
+        print(f"procgen pdf: {exc}", file=sys.stderr)
+        return 1
+    for item in sorted(result.rendered, key=lambda r: r.output):
+        grown = f"，空白行加 {item.grown} 行填满末页" if item.grown else ""
+        print(f"已生成 {item.output}（{item.pages} 页{grown}，{item.seconds:.1f} 秒）")
+    for item in sorted(result.rendered, key=lambda r: r.output):
+        for warning in item.warnings:
+            print(f"  WeasyPrint 警告（{item.output}）：{warning}", file=sys.stderr)
+    for name in result.removed:
+        print(f"已删除过期的 {name}")
+    print(
+        f"PDF：{len(result.rendered)} 个需要重新生成，{len(result.cached)} 个未变（缓存），"
+        f"输出到 {_shown(out, root)}（{result.seconds:.1f} 秒）"
+    )
+    return 0
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix() + "/"
+    except ValueError:
+        return str(path)

@@ -1,0 +1,53 @@
+"""`procgen check`: load every definition, validate it, apply the rules across files.
+
+Each rule is one small function that yields located problems. The checker collects all of
+them before reporting, so an administrator fixes a whole batch in one pass.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from generator.source.problems import Problem
+
+DOCUMENT_FILE = re.compile(r"^(\d{2,4})-([a-z0-9]+(?:-[a-z0-9]+)*)\.yml$")
+
+
+DEFINITION_FOLDERS = ("procedures", "forms")
+
+
+def discover(root: Path) -> tuple[list[Path], list[Path]]:
+    """The YAML files under procedures/ and forms/, in a stable order."""
+    found = []
+    for folder in DEFINITION_FOLDERS:
+        base = root / folder
+        found.append(sorted(base.glob("*.yml")) if base.is_dir() else [])
+    return found[0], found[1]
+
+
+def unread(root: Path) -> list[Problem]:
+    """Files that look like definitions but are not read: ``.yaml`` files and sub-folders (W241).
+
+    Passes: forms/key-receipt.yml. Warns: forms/key-receipt.yaml, forms/old/key-receipt.yml.
+    """
+    problems = []
+    for folder in DEFINITION_FOLDERS:
+        base = root / folder
+        if not base.is_dir():
+            continue
+        for path in sorted(base.iterdir()):
+            shown = _rel(root, path)
+            if path.is_dir() and not path.name.startswith("."):
+                if any(path.rglob("*.y*ml")):
+                    problems.append(Problem(shown, 1, 1, "W241", f"子文件夹中的文件不会被读取：定义须直接放在 {folder}/ 下"))
+            elif path.suffix == ".yaml":
+                problems.append(Problem(shown, 1, 1, "W241", f"扩展名 .yaml 的文件不会被读取：请改名为 {path.stem}.yml"))
+    return problems
+
+
+def _rel(root: Path, file: Path) -> str:
+    try:
+        return file.relative_to(root).as_posix()
+    except ValueError:
+        return file.as_posix()

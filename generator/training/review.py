@@ -1,0 +1,86 @@
+"""The trainer's review of the quiz questions: ``training/quiz-review.yml``.
+
+A trainer reads the quizzes beside the documents and approves or rejects questions by their stable id
+(printed on the answer key); a rejected question is never asked again, and since an id is worked out from
+the fact it asks about (not from its place or number), the decision survives rebuilds and edits that leave
+the fact as it was. ``procgen check`` reports an entry whose question no longer exists (W260).
+
+```yaml
+# yaml-language-server: $schema=../schemas/quiz-review.json
+questions:
+  - id: return-visit-duty-document-1a2b3c4d
+    decision: reject
+    reason: 题干已点出文件名称
+```
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from generator.model.base import Strict, Text
+from generator.model.validate import validate
+from generator.source.loader import Located, load_file
+from generator.source.problems import Problem
+
+REVIEW_FILE = "training/quiz-review.yml"
+
+
+class ReviewEntry(Strict):
+    """One question, approved or rejected by a trainer."""
+
+    id: Text = Field(description="The question's id, as printed on the answer key (e.g. return-visit-deadline-value-1a2b3c4d).")
+    decision: Literal["approve", "reject"] = Field(description="approve: keep asking it; reject: never ask it.")
+    reason: Text | None = Field(default=None, description="Why (required for a rejection): 有两个选项都说得通, 题干泄露答案 …")
+    by: Text | None = Field(default=None, description="Who reviewed it (a name or a role).")
+
+    @model_validator(mode="after")
+    def _reason(self) -> ReviewEntry:
+        if self.decision == "reject" and not self.reason:
+            raise ValueError("否决题目须写明原因（reason）")
+        return self
+
+
+class QuizReview(Strict):
+    """training/quiz-review.yml: the trainer's decisions on quiz questions."""
+
+    questions: list[ReviewEntry] = Field(default_factory=list, description="One entry per reviewed question.")
+
+    @property
+    def rejected(self) -> frozenset[str]:
+        return frozenset(e.id for e in self.questions if e.decision == "reject")
+
+    @property
+    def approved(self) -> frozenset[str]:
+        return frozenset(e.id for e in self.questions if e.decision == "approve")
+
+
+def load_review(root: Path) -> tuple[Located | None, QuizReview, list[Problem]]:
+    """The review file of the repository at ``root`` (an empty review when there is none), with the located
+    problems of reading and validating it."""
+    file = root / REVIEW_FILE
+    if not file.is_file():
+        return None, QuizReview(), []
+    located, problems = load_file(file, REVIEW_FILE, root)
+    if located is None:
+        return None, QuizReview(), problems
+    review, found = validate(QuizReview, located)
+    if not isinstance(review, QuizReview):
+        return located, QuizReview(), [*problems, *found]
+    return located, review, [*problems, *found]
+
+
+def stale_entries(located: Located | None, review: QuizReview, existing: set[str]) -> list[Problem]:
+    """W260 at each entry whose id names no question the manual can still ask: its fact changed or went."""
+    if located is None:
+        return []
+    problems = []
+    for index, entry in enumerate(review.questions):
+        if entry.id not in existing:
+            line, col = located.where(("questions", index, "id"))
+            problems.append(Problem(located.path, line, col, "W260",
+                                    f"测验评审中的题目 {entry.id} 已不存在：所问的事实已修改或删除，请重新审阅后删去此条"))
+    return problems
