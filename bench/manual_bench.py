@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from generator.check.run import load_catalog  # noqa: E402
+from generator.check.run import load_manual  # noqa: E402
 from generator.render.pdf.build import build  # noqa: E402
 
 FORM = "forms/return-visit-statistics.yml"
@@ -55,7 +55,7 @@ def edit(path: Path, old: str, new: str) -> None:
 
 def timed(root: Path, out: Path, cache: Path, jobs: int) -> tuple[float, float, int, int]:
     wall, used = time.perf_counter(), cpu()
-    result = build(load_catalog(root), root, out, jobs=jobs, cache_dir=cache)
+    result = build(load_manual(root), root, out, jobs=jobs, cache_dir=cache)
     return time.perf_counter() - wall, cpu() - used, len(result.rendered), pages(out / "manual.pdf")
 
 

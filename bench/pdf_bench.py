@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from generator.check.run import load_catalog  # noqa: E402
+from generator.check.run import load_manual  # noqa: E402
 from generator.render.pdf.build import build, harfbuzz_subset_available  # noqa: E402
 
 FORM = "return-visit-record"
@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     jobs = args.jobs or os.cpu_count() or 1
 
     start = time.perf_counter()
-    catalog = load_catalog(ROOT)
+    manual = load_manual(ROOT)
     load_seconds = time.perf_counter() - start
     rows: list[tuple[str, str, str, str]] = [("载入并检查定义", f"{load_seconds:.1f} s", "—", "—")]
 
@@ -59,24 +59,24 @@ def main(argv: list[str] | None = None) -> int:
         tmp = Path(scratch)
         # One form, in this process (as `procgen pdf --only ID` does): import + fonts + render.
         start = time.perf_counter()
-        one = build(catalog, ROOT, tmp / "one", only=[FORM], jobs=1, cache_dir=tmp / "cache-one")
+        one = build(manual, ROOT, tmp / "one", only=[FORM], jobs=1, cache_dir=tmp / "cache-one")
         wall = time.perf_counter() - start
         render = one.rendered[0].seconds if one.rendered else 0.0
         rows.append((f"单个表单 {FORM}（首次，含加载 WeasyPrint）", f"{wall:.2f} s", str(len(one.rendered)), "0"))
         start = time.perf_counter()
-        again = build(catalog, ROOT, tmp / "one", only=[FORM], jobs=1, cache_dir=tmp / "cache-one-b")
+        again = build(manual, ROOT, tmp / "one", only=[FORM], jobs=1, cache_dir=tmp / "cache-one-b")
         rows.append(("单个表单（再次渲染，进程已热）", f"{time.perf_counter() - start:.2f} s", str(len(again.rendered)), "0"))
         rows.append(("　其中 WeasyPrint 排版与写出", f"{again.rendered[0].seconds if again.rendered else render:.2f} s", "", ""))
 
         if not args.skip_cold:
             start = time.perf_counter()
-            cold = build(catalog, ROOT, tmp / "all", jobs=jobs, cache_dir=tmp / "cache")
+            cold = build(manual, ROOT, tmp / "all", jobs=jobs, cache_dir=tmp / "cache")
             wall = time.perf_counter() - start
             rows.append((f"冷构建：全部（{jobs} 个进程）", f"{wall:.1f} s", str(len(cold.rendered)), str(len(cold.cached))))
             slowest = max(cold.rendered, key=lambda r: r.seconds)
             rows.append((f"　最慢的一个：{slowest.output}（{slowest.pages} 页）", f"{slowest.seconds:.1f} s", "", ""))
             start = time.perf_counter()
-            warm = build(catalog, ROOT, tmp / "all", jobs=jobs, cache_dir=tmp / "cache")
+            warm = build(manual, ROOT, tmp / "all", jobs=jobs, cache_dir=tmp / "cache")
             wall = time.perf_counter() - start
             rows.append(("无改动重建（全部来自缓存）", f"{wall:.2f} s", str(len(warm.rendered)), str(len(warm.cached))))
             if warm.rendered:

@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from generator.check.run import load_catalog  # noqa: E402
+from generator.check.run import load_manual  # noqa: E402
 from generator.render.pdf.build import build  # noqa: E402
 from generator.render.pdf.fonts import SWITCH  # noqa: E402
 
@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     os.environ.setdefault("SOURCE_DATE_EPOCH", "1708646400")
     jobs = args.jobs or os.cpu_count() or 1
-    catalog = load_catalog(ROOT)
+    manual = load_manual(ROOT)
     sizes: dict[str, dict[str, tuple[int, int]]] = {}
     seconds: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="procgen-pdf-size-") as scratch:
@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
         for mode in ("weasyprint", "compact"):
             os.environ[SWITCH] = mode
             start = time.perf_counter()
-            build(catalog, ROOT, tmp / mode, jobs=jobs, cache_dir=tmp / f"cache-{mode}")
+            build(manual, ROOT, tmp / mode, jobs=jobs, cache_dir=tmp / f"cache-{mode}")
             seconds[mode] = time.perf_counter() - start
             sizes[mode] = _sizes(tmp / mode)
     os.environ.pop(SWITCH, None)

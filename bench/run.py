@@ -73,12 +73,13 @@ def plain_project(site: Path, project: Path, dest: Path) -> Path:
     import yaml
 
     sys.path.insert(0, str(REPO))
-    from generator.check.run import load_catalog
+    from generator.check.run import load_manual
     from generator.render.site.pages import build_pages, navigation
 
-    catalog = load_catalog(project)
+    manual = load_manual(project)
+    catalog = manual.catalog
     docs = dest / "docs"
-    for page in build_pages(catalog):
+    for page in build_pages(manual):
         url = page.src_uri.removesuffix(".md")
         url = "" if url == "index" else url.removesuffix("/index")
         built = site / url / "index.html"
@@ -131,13 +132,13 @@ def bare_jobs(project: Path, dest: Path) -> Path:
     """The HTML of every PDF of ``project`` (with its parts), pickled for the bare WeasyPrint run."""
     import pickle
 
-    from generator.check.run import load_catalog
+    from generator.check.run import load_manual
     from generator.render.pdf import TEMPLATES
     from generator.render.pdf.build import source_date
     from generator.render.pdf.html import HtmlPages
 
-    catalog = load_catalog(project)
-    pages = HtmlPages(catalog, source_date(catalog, project))
+    manual = load_manual(project)
+    pages = HtmlPages(manual, source_date(manual.catalog, project))
     base = TEMPLATES.as_uri() + "/"
     jobs = []
     for kind, key in pages.select():

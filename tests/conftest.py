@@ -247,26 +247,31 @@ made it a proposed role, which has no training pack)."""
 
 
 @pytest.fixture(scope="session")
-def catalog():  # noqa: ANN201 - generator.catalog.Catalog, imported late to keep collection fast
+def manual():  # noqa: ANN201 - generator.manual.Manual, imported late to keep collection fast
     from generator.check.run import check
 
     result = check(ROOT, when=MANUAL_TODAY)
-    assert result.catalog is not None, [p.text() for p in result.problems]
-    return result.catalog
+    assert result.manual is not None, [p.text() for p in result.problems]
+    return result.manual
 
 
 @pytest.fixture(scope="session")
-def rendered(tmp_path_factory: pytest.TempPathFactory, catalog, manual_build: Path):  # noqa: ANN001, ANN201
+def catalog(manual):  # noqa: ANN001, ANN201 - the real manual's catalog
+    return manual.catalog
+
+
+@pytest.fixture(scope="session")
+def rendered(tmp_path_factory: pytest.TempPathFactory, manual, manual_build: Path):  # noqa: ANN001, ANN201
     """Every form, the manual, one document and two training packs of the repository, written out
     once per session. They are the PDFs the manual's build rendered (same content, same date):
     taken from its cache, so each PDF is rendered once per run."""
     from generator.render.pdf.build import build
 
     out = tmp_path_factory.mktemp("pdf")
-    only = [f.form.id for f in catalog.forms] + ["manual", DOCUMENT, ROLE, DEPARTMENT_MEMBER]
+    only = [f.form.id for f in manual.catalog.forms] + ["manual", DOCUMENT, ROLE, DEPARTMENT_MEMBER]
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
-        result = build(catalog, ROOT, out, only=only, cache_dir=manual_build / "project" / ".cache" / "pdf")
+        result = build(manual, ROOT, out, only=only, cache_dir=manual_build / "project" / ".cache" / "pdf")
     yield out, result
 
 

@@ -121,7 +121,7 @@ def test_new_version_with_a_revision_entry_is_clean_and_its_history_has_a_redlin
     git(repo, "commit", "-qam", f"WY-GL-11 {was.next}")
     result = check(repo)
     assert result.ok and result.catalog is not None
-    versions = result.catalog.versions["return-visit"]
+    versions = result.manual.versions["return-visit"]
     # The repository's history starts at the version committed first (the current one).
     assert [(v.version, v.current) for v in versions] == [(was.next, True), (was.version, False)]
     assert versions[1].archive == f"archive/return-visit/{was.version}.pdf" and versions[1].view is not None
@@ -130,7 +130,7 @@ def test_new_version_with_a_revision_entry_is_clean_and_its_history_has_a_redlin
     assert edits is not None and [(e.kind, e.where) for e in edits] == [("reworded", "1.0 目的")]
     assert edits[0].plain() == "目的 规范回访工作，及时[-验证-]{+核实+}管理服务工作的质量和效果，确保管理服务工作质量。"
     # /changes/ lists the new version (newest first).
-    assert "return-visit" in {change.document_id for change in result.catalog.changes}
+    assert "return-visit" in {change.document_id for change in result.manual.changes}
 
 
 def test_metadata_only_edit_is_allowed(repo: Path) -> None:

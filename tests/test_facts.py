@@ -77,11 +77,12 @@ def test_no_deadline_reads_the_opposite_of_the_seed(catalog) -> None:  # noqa: A
             assert "内" in rule, (label, rule)
 
 
-def test_every_front_line_role_has_a_duty_on_its_page(catalog) -> None:  # noqa: ANN001
+def test_every_front_line_role_has_a_duty_on_its_page(manual) -> None:  # noqa: ANN001
+    catalog = manual.catalog
     from generator.render.site.pages import build_pages
     from generator.render.site.render import Urls, environment, render
 
-    pages = build_pages(catalog)
+    pages = build_pages(manual)
     urls = Urls({p.src_uri: p.src_uri.removesuffix(".md") + "/" for p in pages})
     env = environment(urls)
     for role_id in FRONT_LINE:

@@ -40,7 +40,7 @@ def test_a_renumbered_document_keeps_its_versions_redline_and_archive(repo: Path
     git(repo, "commit", "-qam", "重新编号")
     result = check(repo)
     assert result.ok and result.catalog is not None
-    versions = result.catalog.versions["mission-philosophy"]
+    versions = result.manual.versions["mission-philosophy"]
     assert [(v.version, v.current, v.code) for v in versions] == [(was.next, True, "WY-GL-13"), (was.version, False, "WY-GL-07")]
     assert versions[0].previous == was.version and versions[0].edits is not None
     assert versions[1].view is not None and versions[1].archive == f"archive/mission-philosophy/{was.version}.pdf"
@@ -71,11 +71,11 @@ def test_a_withdrawn_document_stays_on_record(repo: Path) -> None:
     assert result.ok and result.catalog is not None
     catalog = result.catalog
     assert all(d.id != "building-service-scope" for d in catalog.documents)
-    [last] = catalog.withdrawn
+    [last] = result.manual.withdrawn
     version = release(Path(__file__).resolve().parents[1] / WITHDRAWN).version  # the version it was withdrawn at
     assert (last.document_id, last.version, last.status, last.retired) == ("building-service-scope", version, "已撤销", True)
     assert last.withdrawn is not None and last.view is not None
-    assert last in catalog.changes
+    assert last in result.manual.changes
 
 
 @pytest.mark.slow  # builds a site or runs real processes for seconds: not in make test-fast
@@ -98,7 +98,7 @@ def test_the_withdrawn_document_is_on_the_site_and_archived(repo: Path, tmp_path
     from generator.render.pdf.build import build as build_pdfs
 
     out = tmp_path / "pdf"
-    result = build_pdfs(check(repo).catalog, repo, out, only=["building-service-scope"], jobs=1)
+    result = build_pdfs(check(repo).manual, repo, out, only=["building-service-scope"], jobs=1)
     assert f"archive/building-service-scope/{version}.pdf" in {r.output for r in result.rendered}
     archived = PdfReader(out / "archive" / "building-service-scope" / f"{version}.pdf")
     text = "".join(page.extract_text() for page in archived.pages)

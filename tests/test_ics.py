@@ -21,7 +21,7 @@ from dateutil.rrule import rrulestr
 from icalendar import Calendar
 from sitebuild import parse, resolve
 
-from generator.catalog.recurrence import COMPANY_CALENDAR, calendar_path, company_calendar, role_calendars, rule_of
+from generator.catalog.recurrence import COMPANY_CALENDAR, calendar_path, rule_of
 from generator.model.document import Deadline
 from generator.render.ics import calendar_bytes, write_calendars
 
@@ -108,9 +108,9 @@ def _signature(event) -> tuple:  # noqa: ANN001
 
 
 @pytest.fixture(scope="module")
-def calendars(catalog, tmp_path_factory: pytest.TempPathFactory) -> Path:  # noqa: ANN001
+def calendars(manual, tmp_path_factory: pytest.TempPathFactory) -> Path:  # noqa: ANN001
     site = tmp_path_factory.mktemp("calendars")
-    write_calendars(catalog, site, STAMP, lambda e: f"procedures/{e.entry.document.id}/#{e.anchor}")
+    write_calendars(manual, site, STAMP, lambda e: f"procedures/{e.entry.document.id}/#{e.anchor}")
     return site / "calendar"
 
 
@@ -183,31 +183,31 @@ def test_usual_recurrence_is_tentative_and_says_so(calendars: Path) -> None:
     assert "不定期" in str(event["summary"]) and "不是固定日期" in str(event["description"])
 
 
-def test_uids_are_stable_unique_and_shared_with_the_company_calendar(catalog, calendars: Path) -> None:  # noqa: ANN001
+def test_uids_are_stable_unique_and_shared_with_the_company_calendar(manual, calendars: Path) -> None:  # noqa: ANN001
     company = events((calendars / "index.ics").read_bytes())
     uids = [str(e["uid"]) for e in company]
     assert len(uids) == len(set(uids))
     for path in calendars.glob("*.ics"):
         assert {str(e["uid"]) for e in events(path.read_bytes())} <= set(uids)
-    again = calendar_bytes(company_calendar(catalog), catalog, STAMP, lambda e: f"procedures/{e.entry.document.id}/#{e.anchor}",
+    again = calendar_bytes(manual.company_calendar, manual.catalog, STAMP, lambda e: f"procedures/{e.entry.document.id}/#{e.anchor}",
                            company=True)
     assert again == (calendars / "index.ics").read_bytes()
 
 
-def test_every_event_links_its_clause(catalog) -> None:  # noqa: ANN001
-    cal = role_calendars(catalog)["property-officer"]
-    data = calendar_bytes(cal, catalog, STAMP, lambda e: f"procedures/{e.entry.document.id}/#{e.anchor}",
+def test_every_event_links_its_clause(manual) -> None:  # noqa: ANN001
+    cal = manual.role_calendars["property-officer"]
+    data = calendar_bytes(cal, manual.catalog, STAMP, lambda e: f"procedures/{e.entry.document.id}/#{e.anchor}",
                           base_url="http://manual.intranet/")
     [event] = events(data)
     assert str(event["url"]) == "http://manual.intranet/procedures/return-visit/#s4-6"
 
 
-def test_relative_deadlines_are_listed_for_the_role_not_the_calendar(catalog) -> None:  # noqa: ANN001
-    cal = role_calendars(catalog)["project-manager-assistant"]
+def test_relative_deadlines_are_listed_for_the_role_not_the_calendar(manual) -> None:  # noqa: ANN001
+    cal = manual.role_calendars["project-manager-assistant"]
     assert not cal.entries
     rules = {e.deadline.rule for e in cal.relative}
     assert "投诉处理完毕后3天内" in rules and "急救工作结束后1周内" in rules
-    assert role_calendars(catalog)["decoration-contractor"].restrictions
+    assert manual.role_calendars["decoration-contractor"].restrictions
 
 
 @pytest.mark.parametrize(

@@ -12,8 +12,6 @@ import pytest
 from playwright.sync_api import expect
 from sitebuild import serve
 
-from generator.training.quiz import quizzes
-
 ROLE = "property-officer"
 QUIZ_JS = Path(__file__).resolve().parent.parent / "generator" / "assets" / "site" / "quiz.js"
 
@@ -46,8 +44,8 @@ def choose(item, letter: str) -> None:  # noqa: ANN001 - playwright locator
 
 
 @pytest.mark.browser
-def test_the_quiz_is_scored_in_the_browser_as_it_is_answered(tab, server: str, catalog) -> None:  # noqa: ANN001
-    quiz = quizzes(catalog)[ROLE]
+def test_the_quiz_is_scored_in_the_browser_as_it_is_answered(tab, server: str, manual) -> None:  # noqa: ANN001
+    quiz = manual.quizzes[ROLE]
     total = len(quiz.questions)
     tab.goto(f"{server}roles/{ROLE}/quiz/")
     items = tab.locator("li.pm-q")
@@ -82,8 +80,8 @@ def test_the_quiz_is_scored_in_the_browser_as_it_is_answered(tab, server: str, c
 
 
 @pytest.mark.browser
-def test_arrow_keys_move_through_the_options_without_answering(tab, server: str, catalog) -> None:  # noqa: ANN001
-    quiz = quizzes(catalog)[ROLE]
+def test_arrow_keys_move_through_the_options_without_answering(tab, server: str, manual) -> None:  # noqa: ANN001
+    quiz = manual.quizzes[ROLE]
     index = next(i for i, q in enumerate(quiz.questions) if q.kind == "choice")
     tab.goto(f"{server}roles/{ROLE}/quiz/")
     item = tab.locator("li.pm-q").nth(index)
@@ -99,11 +97,12 @@ def test_arrow_keys_move_through_the_options_without_answering(tab, server: str,
 
 
 @pytest.mark.browser
-def test_every_fill_in_of_the_manual_takes_the_seeds_words_and_refuses_a_wrong_one(tab, server: str, catalog) -> None:  # noqa: ANN001
+def test_every_fill_in_of_the_manual_takes_the_seeds_words_and_refuses_a_wrong_one(tab, server: str, manual) -> None:  # noqa: ANN001
+    catalog = manual.catalog
     from test_quiz import wrong_variant
 
     checked = 0
-    for role_id, quiz in quizzes(catalog).items():
+    for role_id, quiz in manual.quizzes.items():
         fills = [i for i, q in enumerate(quiz.questions) if q.kind == "blank"]
         if not fills:
             continue
@@ -127,8 +126,9 @@ def test_every_fill_in_of_the_manual_takes_the_seeds_words_and_refuses_a_wrong_o
     assert checked >= 25
 
 
-def test_quiz_js_folds_answers_as_python_does(catalog) -> None:  # noqa: ANN001
+def test_quiz_js_folds_answers_as_python_does(manual) -> None:  # noqa: ANN001
     """quiz.js's canonical() (run by node) against generator.answers.canonical on every fill-in's answers."""
+    catalog = manual.catalog
     import json
     import shutil
 
@@ -140,7 +140,7 @@ def test_quiz_js_folds_answers_as_python_does(catalog) -> None:  # noqa: ANN001
     from test_quiz import wrong_variant
 
     cases = []
-    for quiz in quizzes(catalog).values():
+    for quiz in manual.quizzes.values():
         for q in quiz.questions:
             if q.kind == "blank":
                 for text in (q.said, q.answer, f" {q.answer}。", wrong_variant(q, catalog)):
@@ -157,8 +157,8 @@ def test_quiz_js_folds_answers_as_python_does(catalog) -> None:  # noqa: ANN001
 
 
 @pytest.mark.browser
-def test_the_quiz_works_from_the_file_system(browser, offline_manual_site: Path, catalog) -> None:  # noqa: ANN001
-    quiz = quizzes(catalog)[ROLE]
+def test_the_quiz_works_from_the_file_system(browser, offline_manual_site: Path, manual) -> None:  # noqa: ANN001
+    quiz = manual.quizzes[ROLE]
     blank = next(i for i, q in enumerate(quiz.questions) if q.kind == "blank")
     context = browser.new_context(locale="zh-CN")
     page = context.new_page()
@@ -172,8 +172,8 @@ def test_the_quiz_works_from_the_file_system(browser, offline_manual_site: Path,
         context.close()
 
 
-def test_quiz_pdf_and_its_key_hold_every_question_answer_and_clause(manual_site: Path, catalog) -> None:  # noqa: ANN001
-    quiz = quizzes(catalog)[ROLE]
+def test_quiz_pdf_and_its_key_hold_every_question_answer_and_clause(manual_site: Path, manual) -> None:  # noqa: ANN001
+    quiz = manual.quizzes[ROLE]
     paper = squeeze(pdf_text(manual_site / "pdf" / "training" / f"{ROLE}-quiz.pdf"))
     key = squeeze(pdf_text(manual_site / "pdf" / "training" / f"{ROLE}-quiz-key.pdf"))
     assert "姓名" in paper and "得分" in paper and f"／{len(quiz.questions)}" in paper
@@ -197,11 +197,10 @@ def test_training_record_is_printed_in_with_the_documents_and_versions(manual_si
         assert squeeze(f"{doc.document.code}《{doc.document.title}》第{doc.document.version}版（{doc.document.effective}生效）") in text
 
 
-def test_training_matrix_page_marks_apply_and_know(manual_site: Path, catalog) -> None:  # noqa: ANN001
-    from generator.training.facts import matrix_of
+def test_training_matrix_page_marks_apply_and_know(manual_site: Path, manual) -> None:  # noqa: ANN001
 
     page = (manual_site / "training" / "index.html").read_text(encoding="utf-8")
-    matrix = matrix_of(catalog)
+    matrix = manual.training_matrix
     body = page[page.index("<tbody>", page.index('class="pm-history pm-training')) :]
     rows = re.findall(r"<tr><th class=\"pm-training-role\">(.*?)</tr>", body[: body.index("</tbody>")], flags=re.S)
     assert len(rows) == len(matrix.rows)
@@ -213,8 +212,8 @@ def test_training_matrix_page_marks_apply_and_know(manual_site: Path, catalog) -
 
 
 @pytest.mark.browser
-def test_after_a_wrong_choice_the_right_option_is_marked(tab, server: str, catalog) -> None:  # noqa: ANN001
-    quiz = quizzes(catalog)[ROLE]
+def test_after_a_wrong_choice_the_right_option_is_marked(tab, server: str, manual) -> None:  # noqa: ANN001
+    quiz = manual.quizzes[ROLE]
     index = next(i for i, q in enumerate(quiz.questions) if q.kind == "choice")
     question = quiz.questions[index]
     wrong = next(letter for letter in "ABCD" if letter != question.letter)
@@ -226,12 +225,12 @@ def test_after_a_wrong_choice_the_right_option_is_marked(tab, server: str, catal
     assert item.locator("label.pm-q-chosen-wrong input").get_attribute("value") == wrong
 
 
-def test_no_quiz_pdf_ends_on_a_nearly_empty_page(manual_site: Path, catalog) -> None:  # noqa: ANN001
+def test_no_quiz_pdf_ends_on_a_nearly_empty_page(manual_site: Path, manual) -> None:  # noqa: ANN001
     """The last page of every quiz and key, measured: its lowest line of text (above the footer) sits at least
     30 % down the page, or the PDF is one page."""
     import pypdf
 
-    for role_id in quizzes(catalog):
+    for role_id in manual.quizzes:
         for name in (f"{role_id}-quiz.pdf", f"{role_id}-quiz-key.pdf"):
             path = manual_site / "pdf" / "training" / name
             pages = pypdf.PdfReader(path).pages

@@ -272,7 +272,7 @@ def test_a_deadline_in_a_service_table_line_is_checked_and_rendered(make_repo: M
     from generator.render.site.pages import build_pages
     from generator.render.site.render import Urls, environment, render
 
-    pages = build_pages(result.catalog)
+    pages = build_pages(result.manual)
     urls = Urls({p.src_uri: p.src_uri.removesuffix(".md") + "/" for p in pages})
     page = next(p for p in pages if p.src_uri == "procedures/customer-service.md")
     assert "期限 每周" in str(render(environment(urls), page, "procedures/customer-service/"))

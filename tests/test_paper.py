@@ -14,6 +14,7 @@ from pypdf.generic import ContentStream
 from test_pdf import squeeze, text_of
 
 from generator.catalog.views import Catalog
+from generator.manual import Manual
 from generator.render.pdf import paper
 from generator.render.pdf.build import BuildResult
 from generator.render.pdf.html import HtmlPages
@@ -44,8 +45,9 @@ def _height_mm(box) -> float:  # noqa: ANN001
 
 
 @pytest.fixture(scope="session")
-def layouts(catalog: Catalog) -> dict:
-    pages = HtmlPages(catalog, MANUAL_PRINTED)
+def layouts(manual: Manual) -> dict:
+    catalog = manual.catalog
+    pages = HtmlPages(manual, MANUAL_PRINTED)
     return {form.form.id: _layout(pages.form(form.form.id).html, False) for form in catalog.forms}
 
 
@@ -108,10 +110,10 @@ def test_a_signature_has_its_own_line_and_the_date_its_own_cell(layouts: dict) -
 
 
 @pytest.mark.parametrize("form_id", ["return-visit-receipt", "return-visit-record", "meeting-sign-in"])
-def test_a_blank_form_fills_its_last_page(catalog: Catalog, tmp_path: Path, form_id: str) -> None:
+def test_a_blank_form_fills_its_last_page(manual: Manual, tmp_path: Path, form_id: str) -> None:
     from generator.render.pdf.render import RenderTask, free_height, render
 
-    pages = HtmlPages(catalog, MANUAL_PRINTED)
+    pages = HtmlPages(manual, MANUAL_PRINTED)
     job = pages.form(form_id)
     before = _layout(job.html, False)
     result = render(RenderTask(job.output, "k", job.html, str(tmp_path), False, True))
@@ -243,7 +245,7 @@ def test_fonts_are_real_subsets_with_their_own_tags(rendered: tuple[Path, BuildR
 
 
 @pytest.mark.slow
-def test_a_compact_font_draws_the_same_page(catalog: Catalog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_compact_font_draws_the_same_page(manual: Manual, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Renumbered glyphs still draw the right characters: the page as poppler draws it, and its
     text, are those of WeasyPrint's own subset; the file is a fraction of the size."""
     from PIL import Image, ImageChops
@@ -254,7 +256,7 @@ def test_a_compact_font_draws_the_same_page(catalog: Catalog, tmp_path: Path, mo
     for mode in ("weasyprint", "compact"):
         monkeypatch.setenv("PROCGEN_PDF_FONTS", mode)
         monkeypatch.setenv("SOURCE_DATE_EPOCH", MANUAL_EPOCH)
-        build(catalog, ROOT, tmp_path / mode, only=["return-visit-record"], jobs=1, cache_dir=tmp_path / f"cache-{mode}")
+        build(manual, ROOT, tmp_path / mode, only=["return-visit-record"], jobs=1, cache_dir=tmp_path / f"cache-{mode}")
         pdf = tmp_path / mode / "forms" / "return-visit-record.pdf"
         sizes[mode] = pdf.stat().st_size
         subprocess.run(["pdftoppm", "-r", "60", "-gray", "-f", "1", "-l", "1", str(pdf), str(tmp_path / mode)], check=True)
@@ -308,11 +310,11 @@ def lonely(document) -> list[tuple[int, str]]:  # noqa: ANN001
 
 
 @pytest.fixture(scope="session")
-def texts(catalog: Catalog) -> dict:
+def texts(manual: Manual) -> dict:
     """Every controlled copy and training pack, laid out (as render.py does: packs snug when that saves a page)."""
     from generator.render.pdf.render import _snug
 
-    pages = HtmlPages(catalog, MANUAL_PRINTED)
+    pages = HtmlPages(manual, MANUAL_PRINTED)
     out = {}
     for kind, key in pages.select():
         if kind in ("document", "training"):
@@ -515,13 +517,14 @@ def test_the_worker_pass_is_a_card_with_a_photo_box_cut_marks_and_a_stub(layouts
 
 
 @pytest.mark.slow
-def test_a_bound_landscape_form_fills_its_last_page_as_the_form_alone(catalog: Catalog) -> None:
+def test_a_bound_landscape_form_fills_its_last_page_as_the_form_alone(manual: Manual) -> None:
     """In the manual a landscape form is turned and bound on top (a larger margin, so it may run on);
     its last page takes blank rows until full, as the form printed alone does."""
+    catalog = manual.catalog
     from generator.render.pdf.render import _grow, free_height
 
-    pages = HtmlPages(catalog, MANUAL_PRINTED)
-    turned = [part for part in pages.manual().parts if part.rotate]
+    pages = HtmlPages(manual, MANUAL_PRINTED)
+    turned = [part for part in pages.manual_pdf().parts if part.rotate]
     assert len(turned) == len([f for f in catalog.forms if f.form.orientation == "landscape"]) >= 4
     for part in turned:
         document, _, _ = _grow(part.html, _layout(part.html, False), False)

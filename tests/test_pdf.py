@@ -18,8 +18,9 @@ from conftest import DEPARTMENT_MEMBER, DOCUMENT, EPOCH, MANUAL_PRINTED, ROLE
 from pypdf import PdfReader
 
 from generator.catalog.views import Catalog
-from generator.check.run import check, load_catalog
+from generator.check.run import check, load_manual
 from generator.cli.main import main as cli_main
+from generator.manual import Manual
 from generator.render.pdf import TEMPLATES
 from generator.render.pdf.build import BuildResult, build, build_pdfs, source_date, warn_if_slow
 from generator.render.pdf.html import HtmlPages
@@ -57,8 +58,9 @@ def copy_repo(target: Path, *fixtures: str) -> Path:
 # --------------------------------------------------------------------------- fast: no rendering
 
 
-def test_every_pdf_is_planned_at_its_path(catalog: Catalog) -> None:
-    pages = HtmlPages(catalog, MANUAL_PRINTED)
+def test_every_pdf_is_planned_at_its_path(manual: Manual) -> None:
+    catalog = manual.catalog
+    pages = HtmlPages(manual, MANUAL_PRINTED)
     selected = pages.select()
     assert len([k for k in selected if k[0] == "form"]) == len(catalog.forms) == 29
     assert len([k for k in selected if k[0] == "document"]) == len(catalog.documents) == 12
@@ -73,7 +75,7 @@ def test_every_pdf_is_planned_at_its_path(catalog: Catalog) -> None:
 
 def test_html_is_chinese_and_escaped(tmp_path: Path) -> None:
     root = copy_repo(tmp_path / "repo", "escaping")
-    pages = HtmlPages(load_catalog(root), MANUAL_PRINTED)
+    pages = HtmlPages(load_manual(root), MANUAL_PRINTED)
     html = pages.form("escaping").html
     assert '<html lang="zh-CN">' in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt; **bold** {{ x }}" in html
@@ -136,7 +138,7 @@ def test_missing_glyph_fails_the_pdf_build_even_past_the_checker(
     monkeypatch.setattr(check_module, "RULES", [r for r in check_module.RULES if r.__name__ != "glyphs_exist"])
     root = copy_repo(tmp_path / "repo", "glyph-missing")
     out = tmp_path / "out"
-    code = build_pdfs(load_catalog(root), root, out, only=["glyph-missing"], cache_dir=tmp_path / "cache")
+    code = build_pdfs(load_manual(root), root, out, only=["glyph-missing"], cache_dir=tmp_path / "cache")
     printed = capsys.readouterr().out
     assert code == 1
     assert re.search(r"^forms/glyph-missing\.yml:16:\d+: error E301 .*U\+E000", printed, re.M), printed
@@ -145,8 +147,8 @@ def test_missing_glyph_fails_the_pdf_build_even_past_the_checker(
     assert not out.exists()
 
 
-def test_unknown_only_id_is_a_usage_error(tmp_path: Path, catalog: Catalog, capsys: pytest.CaptureFixture[str]) -> None:
-    assert build_pdfs(catalog, ROOT, tmp_path / "out", only=["no-such-id"], cache_dir=tmp_path / "c") == 2
+def test_unknown_only_id_is_a_usage_error(tmp_path: Path, manual: Manual, capsys: pytest.CaptureFixture[str]) -> None:
+    assert build_pdfs(manual, ROOT, tmp_path / "out", only=["no-such-id"], cache_dir=tmp_path / "c") == 2
     assert "no-such-id" in capsys.readouterr().err
 
 
@@ -215,11 +217,11 @@ def test_every_pdf_is_tagged_titled_and_chinese(rendered: tuple[Path, BuildResul
             assert "pdfaid" not in xmp and not intents, pdf.name
 
 
-def test_bookmarks_for_every_part(rendered: tuple[Path, BuildResult], catalog: Catalog) -> None:
+def test_bookmarks_for_every_part(rendered: tuple[Path, BuildResult], manual: Manual) -> None:
     out, _ = rendered
     copy = _outline(PdfReader(out / "procedures" / f"{DOCUMENT}.pdf"))
     # a document in a later version ends with its redline against the version before (1.0 → 1.1)
-    current = catalog.versions[DOCUMENT][0]
+    current = manual.versions[DOCUMENT][0]
     redline = [f"  修订对照（{current.previous} 版 → {current.version} 版）"] if current.previous else []
     annexes = [f"  {a}" for a in ANNEXES] + redline
     assert copy[0] == "WY-GL-11 物业服务回访管理规范标准" and annexes == copy[-len(annexes):]
@@ -229,12 +231,12 @@ def test_bookmarks_for_every_part(rendered: tuple[Path, BuildResult], catalog: C
     assert pack[0].startswith("岗位培训资料：") and len(pack) > 3
 
 
-def test_copies_kept_as_records_are_pdfa_archive_copies_included(catalog: Catalog) -> None:
+def test_copies_kept_as_records_are_pdfa_archive_copies_included(manual: Manual) -> None:
     from generator.render.pdf.html import ARCHIVAL, HtmlPages
 
-    pages = HtmlPages(catalog, MANUAL_PRINTED)
+    pages = HtmlPages(manual, MANUAL_PRINTED)
     assert ARCHIVAL == "pdf/a-2b"
-    assert pages.document(DOCUMENT).archival and pages.manual().archival
+    assert pages.document(DOCUMENT).archival and pages.manual_pdf().archival
     assert not pages.form("return-visit-record").archival and not pages.quiz(ROLE).archival
     assert ARCHIVAL in pages.document(DOCUMENT).source  # a change of level renders anew
 
@@ -435,11 +437,11 @@ def test_training_pack_of_a_department_member_has_the_department_duties(rendered
 
 
 @pytest.mark.slow
-def test_unchanged_session_build_renders_nothing(rendered: tuple[Path, BuildResult], catalog: Catalog, manual_build: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unchanged_session_build_renders_nothing(rendered: tuple[Path, BuildResult], manual: Manual, manual_build: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out, first = rendered
     assert len(first.rendered) + len(first.cached) == len(first.written) > 30
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    again = build(catalog, ROOT, tmp_path / "out", only=["return-visit-record", "manual"], cache_dir=manual_build / "project" / ".cache" / "pdf")
+    again = build(manual, ROOT, tmp_path / "out", only=["return-visit-record", "manual"], cache_dir=manual_build / "project" / ".cache" / "pdf")
     assert again.rendered == []
     assert sorted(again.cached) == ["forms/return-visit-record.pdf", "manual.pdf"]
     assert (tmp_path / "out" / "manual.pdf").read_bytes() == (out / "manual.pdf").read_bytes()
@@ -453,7 +455,7 @@ def test_long_table_repeats_its_header_on_every_page_and_text_is_escaped(tmp_pat
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     root = copy_repo(tmp_path / "repo", "long-sign-in", "escaping")
     out = tmp_path / "out"
-    build(load_catalog(root), root, out, only=["long-sign-in", "escaping"], cache_dir=tmp_path / "cache")
+    build(load_manual(root), root, out, only=["long-sign-in", "escaping"], cache_dir=tmp_path / "cache")
     pages = text_of(out / "forms" / "long-sign-in.pdf")
     assert len(pages) >= 2
     for number, page in enumerate(pages, start=1):
@@ -472,15 +474,15 @@ def test_cache_renders_exactly_what_changed(tmp_path: Path, monkeypatch: pytest.
     root = copy_repo(tmp_path / "repo")
     out, cache = tmp_path / "out", tmp_path / "cache"
     only = ["return-visit-receipt", "return-visit-statistics", DOCUMENT]
-    first = build(load_catalog(root), root, out, only=only, jobs=1, cache_dir=cache)
+    first = build(load_manual(root), root, out, only=only, jobs=1, cache_dir=cache)
     assert sorted(r.output for r in first.rendered) == [
         "forms/return-visit-receipt.pdf", "forms/return-visit-statistics.pdf", f"procedures/{DOCUMENT}.pdf"
     ]
-    assert build_pdfs(load_catalog(root), root, out, only=only, jobs=1, cache_dir=cache) == 0
+    assert build_pdfs(load_manual(root), root, out, only=only, jobs=1, cache_dir=cache) == 0
     assert "PDF：0 个需要重新生成，3 个未变（缓存）" in capsys.readouterr().out
     form = root / "forms" / "return-visit-statistics.yml"
     form.write_text(form.read_text(encoding="utf-8").replace("回访宗数", "回访总宗数"), encoding="utf-8")
-    third = build(load_catalog(root), root, out, only=only, jobs=1, cache_dir=cache)
+    third = build(load_manual(root), root, out, only=only, jobs=1, cache_dir=cache)
     assert [r.output for r in third.rendered] == ["forms/return-visit-statistics.pdf"]
     assert sorted(third.cached) == ["forms/return-visit-receipt.pdf", f"procedures/{DOCUMENT}.pdf"]
     assert "回访总宗数" in "".join(text_of(out / "forms" / "return-visit-statistics.pdf"))
@@ -490,9 +492,9 @@ def test_cache_renders_exactly_what_changed(tmp_path: Path, monkeypatch: pytest.
 @pytest.mark.slow
 def test_same_inputs_give_the_same_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    catalog = load_catalog(ROOT)
+    manual = load_manual(ROOT)
     for run in ("a", "b"):  # separate caches: both really render
-        build(catalog, ROOT, tmp_path / run, only=["return-visit-receipt"], jobs=1, cache_dir=tmp_path / f"cache-{run}")
+        build(manual, ROOT, tmp_path / run, only=["return-visit-receipt"], jobs=1, cache_dir=tmp_path / f"cache-{run}")
     first = (tmp_path / "a" / "forms" / "return-visit-receipt.pdf").read_bytes()
     assert first == (tmp_path / "b" / "forms" / "return-visit-receipt.pdf").read_bytes()
     metadata = PdfReader(tmp_path / "a" / "forms" / "return-visit-receipt.pdf").metadata
@@ -506,9 +508,9 @@ def test_two_builds_give_identical_pdfs(tmp_path: Path, monkeypatch: pytest.Monk
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     only = ["return-visit", "manual"]
     # WY-GL-11's earlier versions in the repository's history are archived with it (1.0, superseded by 1.1)
-    archived = [v.archive for v in load_catalog(ROOT).versions["return-visit"] if v.archive]
+    archived = [v.archive for v in load_manual(ROOT).versions["return-visit"] if v.archive]
     for run in ("a", "b"):
-        result = build(load_catalog(ROOT), ROOT, tmp_path / run, only=only, jobs=2, cache_dir=tmp_path / f"cache-{run}")
+        result = build(load_manual(ROOT), ROOT, tmp_path / run, only=only, jobs=2, cache_dir=tmp_path / f"cache-{run}")
         assert sorted(r.output for r in result.rendered) == sorted(["manual.pdf", "procedures/return-visit.pdf", *archived])
     for name in ("manual.pdf", "procedures/return-visit.pdf", *archived):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
@@ -575,11 +577,12 @@ def test_workers_end_when_procgen_pdf_is_killed(tmp_path: Path) -> None:
     assert not any(_alive(pid) for pid in workers), "workers outlived their parent"
 
 
-def test_a_copy_printed_after_its_review_date_says_the_review_is_overdue(catalog: Catalog) -> None:
+def test_a_copy_printed_after_its_review_date_says_the_review_is_overdue(manual: Manual) -> None:
+    catalog = manual.catalog
     due = catalog.document(DOCUMENT).next_review  # its latest entry + review_months (2027-12-07 for 1.1 of 2026-12-07)
     late, early = (dt.datetime.combine(day, dt.time(), dt.UTC) for day in (due + dt.timedelta(days=6), due - dt.timedelta(days=22)))
-    late_html = HtmlPages(catalog, late).document(DOCUMENT).html
-    early_html = HtmlPages(catalog, early).document(DOCUMENT).html
+    late_html = HtmlPages(manual, late).document(DOCUMENT).html
+    early_html = HtmlPages(manual, early).document(DOCUMENT).html
     assert "评审已逾期" in late_html and "评审已逾期" not in early_html
     assert late.date().isoformat() in late_html  # the print date
 

@@ -182,16 +182,16 @@ def test_whatever_the_check_accepts_renders(repo: Path, mutation: tuple[str, lis
     rel, steps = mutation
     with Mutated(repo, rel, apply(TEXTS[rel], steps)) as root:
         result = check(root, when=MANUAL_TODAY)
-        if result.catalog is None:
+        if result.manual is None:
             return
 
-        catalog = result.catalog
-        pages = build_pages(catalog)
+        catalog = result.manual.catalog
+        pages = build_pages(result.manual)
         urls = Urls({p.src_uri: p.src_uri.removesuffix(".md").removesuffix("index") + ("/" if not p.src_uri.endswith("index.md") else "") for p in pages})
         env = environment(urls)
         for page in pages:
             assert str(render(env, page, urls.of_page(page.src_uri)))
-        html = HtmlPages(catalog, source_date(catalog))
+        html = HtmlPages(result.manual, source_date(catalog))
         for kind, key in html.select():
             job = html.job(kind, key)
             assert all("<html" in text for text in [job.html] if not job.parts) and all("<html" in p.html for p in job.parts)

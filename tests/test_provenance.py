@@ -232,7 +232,7 @@ def test_approve_raises_the_version_and_records_what_by_whom_and_when(repo: Path
     assert not result.errors, result.errors[:3]
     assert result.catalog is not None
     assert all(p.item != pending.item or p.source != pending.source for p in result.catalog.proposals)
-    versions = result.catalog.versions[pending.source.id]
+    versions = result.manual.versions[pending.source.id]
     assert any("批准拟定内容" == r.summary for v in versions for r in v.revisions)
 
 

@@ -10,6 +10,7 @@ from conftest import MANUAL_TODAY, ROOT
 from generator.catalog.views import Catalog, DocumentView, Section, ServiceRowView
 from generator.catalog.wording import deadline_rule, target_rule
 from generator.check.run import check
+from generator.manual import Manual
 from generator.text.answers import canonical
 from generator.training.quiz import GUESS_SHARE, MIN_QUESTIONS, Question, Quiz, build_quiz, build_quizzes, question_ids
 from generator.training.review import QuizReview, ReviewEntry
@@ -476,13 +477,12 @@ def test_a_rejected_question_is_not_asked_again_with_the_same_answer(catalog: Ca
             break  # one a quiz: each rebuild takes a while
 
 
-def test_the_quizzes_the_site_prints_hold_the_same_rules(catalog: Catalog) -> None:
+def test_the_quizzes_the_site_prints_hold_the_same_rules(manual: Manual) -> None:
     """The site's quizzes are built with the trainer's review (rejections take questions out, others come in):
     they too are fair, one question per fact, nothing given away, no constant answer over the bound."""
-    from generator.training.quiz import quizzes as reviewed
-
-    printed = reviewed(catalog)
-    rejected = {e.id for e in catalog.derived["quiz-review"].questions if e.decision == "reject"}
+    catalog = manual.catalog
+    printed = manual.quizzes
+    rejected = {e.id for e in manual.review.questions if e.decision == "reject"}
     assert rejected  # training/quiz-review.yml is read
     test_no_question_prints_its_own_or_another_ones_answer(printed)
     test_naive_strategies_score_at_most_thirty_percent_on_every_quiz(catalog, printed)

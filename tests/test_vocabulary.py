@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from generator.catalog.vocabulary import VOCABULARY_FILE, glossary, vocabulary_of
+from generator.catalog.vocabulary import VOCABULARY_FILE, glossary
 from generator.check.run import check
 
 REPO = Path(__file__).resolve().parent.parent
@@ -27,12 +27,13 @@ def test_the_real_vocabulary_is_clean_and_every_term_stands_in_the_manual() -> N
     result = check(REPO)
     assert [p for p in result.problems if p.path == VOCABULARY_FILE] == []
     assert result.catalog is not None
-    vocabulary = vocabulary_of(result.catalog)
+    assert result.manual is not None
+    vocabulary = result.manual.vocabulary
     assert len(vocabulary.entries) >= 40
     synonyms = vocabulary.synonyms()
     assert synonyms["打扫"] == ["保洁", "清洁"] and "遗失" in synonyms["丢东西"] and "警卫" in synonyms["门卫"]
     # the 术语表 page: every term is found somewhere in the manual
-    assert all(term.places for row in glossary(result.catalog) for term in row.terms)
+    assert all(term.places for row in glossary(result.manual.catalog, vocabulary) for term in row.terms)
 
 
 def test_a_term_the_manual_never_uses_is_an_error_at_its_line(tmp_path: Path) -> None:

@@ -66,8 +66,9 @@ def rows(table: Table) -> list[list[str]]:
 
 
 @pytest.fixture(scope="module")
-def return_visit(catalog) -> bytes:  # noqa: ANN001
-    return document_docx(catalog, catalog.document("return-visit"), PRINTED)
+def return_visit(manual) -> bytes:  # noqa: ANN001
+    catalog = manual.catalog
+    return document_docx(manual.catalog, catalog.document("return-visit"), PRINTED, manual.versions.get(catalog.document("return-visit").id, []))
 
 
 @pytest.fixture(scope="module")
@@ -136,9 +137,10 @@ def test_flowchart_is_a_picture(catalog, word) -> None:  # noqa: ANN001
     assert png and png[0].blob.startswith(b"\x89PNG")
 
 
-def test_service_table_merges_each_service_down_its_rows(catalog) -> None:  # noqa: ANN001
+def test_service_table_merges_each_service_down_its_rows(manual) -> None:  # noqa: ANN001
+    catalog = manual.catalog
     view = catalog.document("customer-service-standards")
-    word = docx.Document(io.BytesIO(document_docx(catalog, view, PRINTED)))
+    word = docx.Document(io.BytesIO(document_docx(manual.catalog, view, PRINTED, manual.versions.get(view.id, []))))
     [table] = [t for t in word.tables if rows(t)[0] == ["服务项目", "服务内容", "服务标准"]]
     service = next(s.service_table for s in view.walk() if s.service_table)
     assert len(table.rows) == 1 + len(service.rows)
@@ -157,8 +159,9 @@ def test_chinese_fonts_are_east_asian_names(word) -> None:  # noqa: ANN001
     assert east_asia("Title") == "黑体"
 
 
-def test_same_catalog_same_bytes(catalog, return_visit: bytes) -> None:  # noqa: ANN001
-    assert document_docx(catalog, catalog.document("return-visit"), PRINTED) == return_visit
+def test_same_catalog_same_bytes(manual, return_visit: bytes) -> None:  # noqa: ANN001
+    catalog = manual.catalog
+    assert document_docx(manual.catalog, catalog.document("return-visit"), PRINTED, manual.versions.get(catalog.document("return-visit").id, [])) == return_visit
     with zipfile.ZipFile(io.BytesIO(return_visit)) as archive:
         assert {info.date_time for info in archive.infolist()} == {ZIP_TIME}
         assert not [name for name in archive.namelist() if "thumbnail" in name]  # python-docx's template's picture

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import ChainMap, Counter
 from collections.abc import MutableMapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from generator.catalog import numbering
@@ -305,6 +305,28 @@ def _unique_paths(sections: list[Section]) -> None:
         if count[section.path] > 1 and section.where and section.where not in section.path:
             section.path = f"{section.where} {section.path}"
             section.cite = f"{section.cite.split(' ', 1)[0]} {section.path}"
+
+
+@dataclass(frozen=True)
+class Definitions:
+    """What a catalog is built from: every definition, validated, with the file it came from (the check
+    makes it; an earlier version's catalog is built from the same with one document replaced)."""
+
+    documents: list[tuple[str, Document]]
+    forms: list[tuple[str, FormSchema]]
+    roles: list[Role]
+    departments: list[Department]
+    external: list[ExternalDocument]
+    source_files: list[str]
+    company: CompanyFile
+
+    def resolver(self) -> Resolver:
+        return Resolver([d for _, d in self.documents], [f for _, f in self.forms], self.external, self.roles, self.departments)
+
+    def build(self, **options: Any) -> Catalog:
+        """:func:`build_catalog` of these definitions (``options``: its keyword-only arguments)."""
+        return build_catalog(self.documents, self.forms, self.roles, self.departments, self.external,
+                             self.source_files, self.company, **options)
 
 
 def build_catalog(

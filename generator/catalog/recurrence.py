@@ -286,46 +286,37 @@ def _uid(entry: DeadlineEntry, index: int) -> str:
 
 def calendar_entries(catalog: Catalog) -> list[CalendarEntry]:
     """Every recurring fact of the manual, once, in document order."""
-
-    def make() -> list[CalendarEntry]:
-        seen: dict[str, int] = {}
-        out = []
-        for entry in catalog.deadlines:
-            deadline = entry.deadline.deadline
-            rule = rule_of(deadline)
-            if rule is None:
-                continue
-            base = _uid(entry, 0)
-            seen[base] = seen.get(base, -1) + 1
-            out.append(CalendarEntry(_uid(entry, seen[base]), summary_of(entry), rule, deadline, entry.deadline.rule,
-                                     entry, list(entry.deadline.owners), usual=deadline.usually))
-        return out
-
-    return catalog.once("calendar_entries", make)
+    seen: dict[str, int] = {}
+    out = []
+    for entry in catalog.deadlines:
+        deadline = entry.deadline.deadline
+        rule = rule_of(deadline)
+        if rule is None:
+            continue
+        base = _uid(entry, 0)
+        seen[base] = seen.get(base, -1) + 1
+        out.append(CalendarEntry(_uid(entry, seen[base]), summary_of(entry), rule, deadline, entry.deadline.rule,
+                                 entry, list(entry.deadline.owners), usual=deadline.usually))
+    return out
 
 
-def role_calendars(catalog: Catalog) -> dict[str, RoleCalendar]:
+def role_calendars(catalog: Catalog, entries: list[CalendarEntry]) -> dict[str, RoleCalendar]:
     """Each role's calendar (recurring facts it owns) and the deadlines it must keep that are not
     calendar events, keyed by role id."""
-
-    def make() -> dict[str, RoleCalendar]:
-        entries = calendar_entries(catalog)
-        out: dict[str, RoleCalendar] = {}
-        for role in catalog.roles:
-            cal = RoleCalendar(role.link, calendar_path(role.id))
-            cal.entries = [e for e in entries if any(o.id == role.id for o in e.owners)]
-            for entry in role.deadlines:
-                deadline = entry.deadline.deadline
-                if rule_of(deadline) is not None:
-                    continue
-                (cal.restrictions if is_restriction(deadline) else cal.relative).append(entry)
-            out[role.id] = cal
-        return out
-
-    return catalog.once("role_calendars", make)
+    out: dict[str, RoleCalendar] = {}
+    for role in catalog.roles:
+        cal = RoleCalendar(role.link, calendar_path(role.id))
+        cal.entries = [e for e in entries if any(o.id == role.id for o in e.owners)]
+        for entry in role.deadlines:
+            deadline = entry.deadline.deadline
+            if rule_of(deadline) is not None:
+                continue
+            (cal.restrictions if is_restriction(deadline) else cal.relative).append(entry)
+        out[role.id] = cal
+    return out
 
 
-def company_calendar(catalog: Catalog) -> RoleCalendar:
+def company_calendar(catalog: Catalog, entries: list[CalendarEntry]) -> RoleCalendar:
     """The whole company's calendar: every recurring fact, whoever owns it."""
     name = catalog.company.short_name or catalog.company.name
-    return RoleCalendar(Link("role", COMPANY_CALENDAR, name), calendar_path(COMPANY_CALENDAR), calendar_entries(catalog))
+    return RoleCalendar(Link("role", COMPANY_CALENDAR, name), calendar_path(COMPANY_CALENDAR), entries)

@@ -9,18 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from functools import cached_property
+from typing import Any, Literal
 
 from generator.model.base import Basis
 from generator.model.document import Deadline, Document, Meeting, Target
 from generator.model.form import FormSchema
 from generator.model.kinds import DOCUMENT_KINDS, KIND_NAMES
 from generator.model.registry import CompanyFile, Department, ExternalDocument, Role
-
-if TYPE_CHECKING:
-    from generator.control.versions import VersionView
 
 
 @dataclass(frozen=True)
@@ -505,52 +503,31 @@ class Catalog:
     company: CompanyFile
     proposals: list[Pending] = field(default_factory=list)
     """Every pending proposal, in file order: the /proposals/ page (the quality department's worklist)."""
-    history: tuple[dict[str, Any], Any] | None = field(default=None, repr=False, compare=False)
-    """What the versions are read from: the inputs of this catalog and the git history (check.py sets it)."""
-    derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
-    """Views computed once on first use by the trainer's kit (quizzes, training matrix, retraining):
-    the site and the PDFs share them, and `procgen check` does not pay for them."""
+    @cached_property
+    def documents_by_id(self) -> dict[str, DocumentView]:
+        return {d.id: d for d in self.documents}
 
-    def once(self, name: str, make: Callable[[], Any]) -> Any:
-        """``make()`` the first time ``name`` is asked for, the same object afterwards."""
-        if name not in self.derived:
-            self.derived[name] = make()
-        return self.derived[name]
+    @cached_property
+    def forms_by_id(self) -> dict[str, FormView]:
+        return {f.form.id: f for f in self.forms}
 
-    @property
-    def versions(self) -> dict[str, list[VersionView]]:
-        """Each document's versions, newest first (generator/versions.py), worked out on first use: the
-        site and the PDFs need them, `procgen check` and a preview's reload do not pay for them."""
+    @cached_property
+    def roles_by_id(self) -> dict[str, RoleView]:
+        return {r.id: r for r in self.roles}
 
-        def make() -> dict[str, list[VersionView]]:
-            from generator.control.versions import document_versions
-
-            inputs, history = self.history if self.history is not None else ({}, None)
-            return document_versions(inputs, self, history)
-
-        return self.once("versions", make)
-
-    @property
-    def changes(self) -> list[VersionView]:
-        """Every version of every document, newest first: the /changes/ page."""
-        every = [v for versions in self.versions.values() for v in versions]
-        return sorted(every, key=lambda v: (v.effective, v.since.index if v.since else 1 << 62, v.code), reverse=True)
-
-    @property
-    def withdrawn(self) -> list[VersionView]:
-        """The register of withdrawn documents (ISO 9001 7.5.3: obsolete documents stay identified): the
-        last version of each document whose file was removed from the branch, newest removal first."""
-        last = [versions[0] for versions in self.versions.values() if versions and versions[0].withdrawn is not None]
-        return sorted(last, key=lambda v: (v.withdrawn.index if v.withdrawn else 0, v.code), reverse=True)
+    @cached_property
+    def document_order(self) -> dict[str, int]:
+        """Each document's place in the catalog (facts sort by it)."""
+        return {d.id: i for i, d in enumerate(self.documents)}
 
     def document(self, doc_id: str) -> DocumentView:
-        return self.once("documents-by-id", lambda: {d.id: d for d in self.documents})[doc_id]
+        return self.documents_by_id[doc_id]
 
     def form(self, form_id: str) -> FormView:
-        return self.once("forms-by-id", lambda: {f.form.id: f for f in self.forms})[form_id]
+        return self.forms_by_id[form_id]
 
     def role(self, role_id: str) -> RoleView:
-        return self.once("roles-by-id", lambda: {r.id: r for r in self.roles})[role_id]
+        return self.roles_by_id[role_id]
 
     @property
     def documents_by_kind(self) -> list[tuple[str, list[DocumentView]]]:

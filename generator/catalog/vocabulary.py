@@ -35,8 +35,6 @@ from generator.source.loader import Located, load_file
 from generator.source.problems import Problem
 
 VOCABULARY_FILE = "procedures/vocabulary.yml"
-DERIVED_KEY = "vocabulary"
-"""Where check.py leaves the validated vocabulary on the catalog (``Catalog.derived``)."""
 
 Word = Annotated[str, StringConstraints(min_length=2, max_length=20, pattern=r"^\S+$")]
 """A word or term: 2 to 20 characters, no spaces (a one-character word would match nearly every clause)."""
@@ -150,12 +148,6 @@ def _tokenizer() -> Any:
     return _TOKENIZER[0]
 
 
-def vocabulary_of(catalog: Catalog) -> VocabularyFile:
-    """The vocabulary check.py validated for this catalog (empty when the repository has none)."""
-    found = catalog.derived.get(DERIVED_KEY)
-    return found if isinstance(found, VocabularyFile) else VocabularyFile()
-
-
 # --------------------------------------------------------------------------- the 术语表 page
 
 PLACES = 3
@@ -185,10 +177,10 @@ class GlossaryRow:
     note: str | None
 
 
-def glossary(catalog: Catalog) -> list[GlossaryRow]:
+def glossary(catalog: Catalog, vocabulary: VocabularyFile) -> list[GlossaryRow]:
     """The vocabulary as the 术语表 page shows it: each entry, each term with the first clauses that use it."""
     rows = []
-    for entry in vocabulary_of(catalog).entries:
+    for entry in vocabulary.entries:
         terms = []
         for term in entry.terms:
             places = list(_places(catalog, term))

@@ -14,30 +14,36 @@ from pathlib import Path
 from typing import Any
 
 from generator import settings
-from generator.catalog.build import build_catalog
+from generator.catalog.build import Definitions
 from generator.catalog.views import Catalog
-from generator.catalog.vocabulary import DERIVED_KEY, load_vocabulary, manual_text, vocabulary_problems
+from generator.catalog.vocabulary import load_vocabulary, manual_text, vocabulary_problems
 from generator.check.loading import Loaded, load_all
 from generator.check.registry import Context
 from generator.check.rules import ALL as RULES
 from generator.control.history import History, read_history
 from generator.errors import CatalogError
+from generator.manual import Manual
 from generator.source.loader import FileCache, Located
 from generator.source.problems import Level, Problem, sort_problems
-from generator.training.quiz import REVIEW, question_ids
+from generator.training.quiz import question_ids
 from generator.training.review import load_review, stale_entries
 
 
 @dataclass
 class CheckResult:
     problems: list[Problem]
-    catalog: Catalog | None
+    manual: Manual | None
+    """The catalog and what is derived above it, when there is no error."""
     notices: list[str] = field(default_factory=list)
     """What was not checked and why (outside git, a shallow clone): said once, not a problem."""
     history: History | None = None
     drafts: list[Problem] = field(default_factory=list)
     """With ``drafts=True`` (the live preview): the E235 problems (content edited, version not yet raised),
     set aside so that the draft can be previewed; everywhere else they are errors."""
+
+    @property
+    def catalog(self) -> Catalog | None:
+        return self.manual.catalog if self.manual is not None else None
 
     @property
     def errors(self) -> list[Problem]:
@@ -122,27 +128,26 @@ def _check(root: Path, *, when: dt.date | None = None, drafts: bool = False, qui
     if any(p.severity == "error" for p in problems) or loaded.roles is None or loaded.company is None:
         return CheckResult(problems, None, notices, ctx.history, drafts=drafted)
     roles = loaded.roles[1]
-    inputs: dict[str, Any] = {
-        "documents": [(loc.path, doc) for loc, doc in loaded.documents],
-        "forms": [(loc.path, form) for loc, form in loaded.forms],
-        "roles": roles.roles,
-        "departments": roles.departments,
-        "external": loaded.external[1].documents if loaded.external else [],
-        "source_files": loaded.files,
-        "company": loaded.company[1],
-    }
-    catalog = build_catalog(**inputs, walker=ctx.provenance())
-    catalog.history = (inputs, ctx.history)
-    catalog.derived[DERIVED_KEY] = vocabulary
-    # The trainer's review of the quizzes (training/quiz-review.yml): read here, applied by generator/quiz.py.
+    definitions = Definitions(
+        documents=[(loc.path, doc) for loc, doc in loaded.documents],
+        forms=[(loc.path, form) for loc, form in loaded.forms],
+        roles=roles.roles,
+        departments=roles.departments,
+        external=loaded.external[1].documents if loaded.external else [],
+        source_files=loaded.files,
+        company=loaded.company[1],
+    )
+    catalog = definitions.build(walker=ctx.provenance())
+    manual = Manual(catalog, definitions, ctx.history, vocabulary=vocabulary)
+    # The trainer's review of the quizzes (training/quiz-review.yml): read here, applied by training/quiz.py.
     located, review, found = load_review(root)
     if located is not None:
-        catalog.derived[REVIEW] = review
+        manual.review = review
         if quiz_review:  # every question the manual could ask: the live preview leaves it to procgen check
-            found += stale_entries(located, review, question_ids(catalog))
+            found += stale_entries(located, review, question_ids(catalog, manual.quiz_context))
     found = adjusted(found, checks)
     problems = sort_problems([*problems, *found])
-    return CheckResult(problems, None if any(p.severity == "error" for p in found) else catalog, notices, ctx.history, drafts=drafted)
+    return CheckResult(problems, None if any(p.severity == "error" for p in found) else manual, notices, ctx.history, drafts=drafted)
 
 
 def adjusted(problems: list[Problem], checks: Mapping[str, Level]) -> list[Problem]:
@@ -167,9 +172,14 @@ def _texts_of(files: list[tuple[Located, Any]]) -> list[str]:
     return [located.memo["vocabulary-text"] for located, _ in files]
 
 
-def load_catalog(root: Path) -> Catalog:
-    """The catalog for rendering, or :class:`CatalogError` listing the located problems."""
+def load_manual(root: Path) -> Manual:
+    """The manual for rendering, or :class:`CatalogError` listing the located problems."""
     result = check(root)
-    if result.catalog is None:
+    if result.manual is None:
         raise CatalogError(result.problems)
-    return result.catalog
+    return result.manual
+
+
+def load_catalog(root: Path) -> Catalog:
+    """The catalog alone (commands and tests that need no versions, quizzes or calendars)."""
+    return load_manual(root).catalog

@@ -10,7 +10,6 @@ import sys
 from generator.check.run import CheckResult, check, today
 from generator.cli.common import repository
 from generator.control.reviews import review_states
-from generator.control.versions import retraining_after_changes
 from generator.source.problems import FORMATTERS
 
 
@@ -34,14 +33,14 @@ def command(args: argparse.Namespace) -> int:
 
 def retraining_json(result: CheckResult) -> list[dict[str, object]]:
     """Who must be trained again after a document's last version change (for `--format json`)."""
-    if result.catalog is None:
+    if result.manual is None:
         return []
-    codes = {d.id: d.document.code for d in result.catalog.documents}
+    codes = {d.id: d.document.code for d in result.manual.catalog.documents}
     return [
         {"document": r.document_id, "code": codes[r.document_id], "from": r.old_version, "to": r.new_version,
          "role": r.role.id, "role_name": r.role.title, "added": list(r.added), "removed": list(r.removed),
          "changed": [{"old": old, "new": new} for old, new in r.changed]}
-        for r in retraining_after_changes(result.catalog)
+        for r in result.manual.retraining
     ]
 
 

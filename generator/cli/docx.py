@@ -7,7 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from generator.check.run import load_catalog
+from generator.check.run import load_manual
 from generator.cli.common import repository
 from generator.errors import CatalogError
 from generator.render.exports import write_docx
@@ -21,7 +21,8 @@ def command(args: argparse.Namespace) -> int:
     if root is None:
         return 2
     try:
-        catalog = load_catalog(root)
+        manual = load_manual(root)
+        catalog = manual.catalog
     except CatalogError as exc:
         sys.stdout.write(FORMATTERS["text"](exc.problems))
         print("定义有错误，未生成 Word 文件。", file=sys.stderr)
@@ -40,7 +41,7 @@ def command(args: argparse.Namespace) -> int:
         print(f"procgen docx: --out {escape_path(str(out))} 是文件，不是目录", file=sys.stderr)
         return 2
     try:
-        written = write_docx(catalog, views, out, source_date(catalog, root).date())
+        written = write_docx(manual, views, out, source_date(catalog, root).date())
     except OSError as exc:
         print(f"procgen docx: 无法写入 {escape_path(str(out))}：{exc.strerror or exc}", file=sys.stderr)
         return 2

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from generator.check.run import load_catalog
+from generator.check.run import load_manual
 from generator.cli.common import out_dir, repository
 from generator.errors import CatalogError
 from generator.render import publish
@@ -19,7 +19,7 @@ def command(args: argparse.Namespace) -> int:
     if root is None:
         return 2
     try:
-        catalog = load_catalog(root)
+        manual = load_manual(root)
     except CatalogError as exc:
         sys.stdout.write(FORMATTERS["text"](exc.problems))
         print("定义有错误，未生成 PDF。", file=sys.stderr)
@@ -29,12 +29,12 @@ def command(args: argparse.Namespace) -> int:
         return 2
     if args.only:  # a few PDFs, each written atomically into the folder as it is
         with publish.build_lock(root):
-            return build_pdfs(catalog, root, out, only=args.only, jobs=args.jobs)
+            return build_pdfs(manual, root, out, only=args.only, jobs=args.jobs)
     status = 0
 
     def make(stage: Path) -> None:
         nonlocal status
-        status = build_pdfs(catalog, root, stage, jobs=args.jobs)
+        status = build_pdfs(manual, root, stage, jobs=args.jobs)
         if status:
             raise publish.PublishError("未生成 PDF")
 

@@ -9,10 +9,9 @@ only lay these out.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
 
-from generator.catalog.build import Resolver, build_catalog
+from generator.catalog.build import Definitions, Resolver
 from generator.catalog.views import Catalog, DocumentView, Link
 from generator.control.history import Commit, History, Span
 from generator.control.redline import Edit, redline
@@ -21,7 +20,6 @@ from generator.model.form import FormSchema
 from generator.model.validate import validate
 from generator.source.diskcache import Store, enabled, key_of
 from generator.source.loader import load_blob
-from generator.training.facts import Retrain, retraining
 
 
 @dataclass
@@ -78,36 +76,36 @@ class VersionView:
         return entries[-1].summary if entries else ""
 
 
-def _old_catalog(inputs: dict[str, Any], path: str, doc: Document, resolver: Resolver, index: _Index) -> Catalog | None:
+def _old_catalog(inputs: Definitions, path: str, doc: Document, resolver: Resolver, index: _Index) -> Catalog | None:
     """The catalog of an earlier version of one document among today's others: only that document's
     views are built (``only``), the others are known to its links, so each version costs its own size."""
     # Given alone, with its number among today's documents (after them when it is no longer one), and
     # with its own forms: the others are known to its links through the resolver.
     at = index.positions.get(doc.id)
     number = at + 1 if at is not None else len(index.positions) + 1
-    documents = [(inputs["documents"][at][0] if at is not None else path, doc)]
+    documents = [(inputs.documents[at][0] if at is not None else path, doc)]
     forms = index.forms.get(doc.id, [])
     try:
-        return build_catalog(**dict(inputs, documents=documents, forms=forms), only=frozenset({doc.id}),
-                             resolver=resolver.overlay(doc), first_number=number)
+        return replace(inputs, documents=documents, forms=forms).build(
+            only=frozenset({doc.id}), resolver=resolver.overlay(doc), first_number=number)
     except (KeyError, ValueError, StopIteration):  # it names something that no longer exists
         return None
 
 
 @dataclass
 class _Index:
-    """Made once per catalog, not once per version: each document's place in ``inputs["documents"]``,
+    """Made once per catalog, not once per version: each document's place in ``inputs.documents``,
     and each document's forms."""
 
     positions: dict[str, int]
     forms: dict[str, list[tuple[str, FormSchema]]]
 
 
-def _positions(inputs: dict[str, Any]) -> _Index:
+def _positions(inputs: Definitions) -> _Index:
     forms: dict[str, list[tuple[str, FormSchema]]] = {}
-    for path, form in inputs.get("forms", []):
+    for path, form in inputs.forms:
         forms.setdefault(form.procedure, []).append((path, form))
-    return _Index({d.id: i for i, (_, d) in enumerate(inputs.get("documents", []))}, forms)
+    return _Index({d.id: i for i, (_, d) in enumerate(inputs.documents)}, forms)
 
 
 def _old_document(history: History, span: Span) -> Document | None:
@@ -130,7 +128,7 @@ def _old_document(history: History, span: Span) -> Document | None:
     return old
 
 
-def _committed(inputs: dict[str, Any], history: History, doc_id: str, fallback: Document | None,
+def _committed(inputs: Definitions, history: History, doc_id: str, fallback: Document | None,
                resolver: Resolver, index: _Index) -> list[VersionView]:
     """The committed versions of the document ``doc_id``, oldest first, wherever its file lived."""
     versions: list[VersionView] = []
@@ -159,20 +157,19 @@ def _linked(versions: list[VersionView]) -> None:
             after.edits = redline(before.view, after.view)
 
 
-def document_versions(inputs: dict[str, Any], catalog: Catalog, history: History | None) -> dict[str, list[VersionView]]:
+def document_versions(inputs: Definitions | None, catalog: Catalog, history: History | None) -> dict[str, list[VersionView]]:
     """Each document's versions, newest first (just the current one when there is no history); a
     document withdrawn from the branch (its file deleted) keeps its versions, the last one marked
     ``withdrawn`` with the commit that removed it."""
     out: dict[str, list[VersionView]] = {}
-    known = history is not None and history.available
-    resolver = Resolver(
-        [d for _, d in inputs.get("documents", [])], [f for _, f in inputs.get("forms", [])],
-        inputs.get("external", []), inputs.get("roles", []), inputs.get("departments", []),
-    )
-    index = _positions(inputs)
+    known = history is not None and history.available and inputs is not None
+    resolver = inputs.resolver() if inputs is not None else None
+    index = _positions(inputs) if inputs is not None else None
     for current in catalog.documents:
         doc = current.document
-        versions = _committed(inputs, history, doc.id, doc, resolver, index) if known and history is not None else []
+        versions = []
+        if known and history is not None and inputs is not None and resolver is not None and index is not None:
+            versions = _committed(inputs, history, doc.id, doc, resolver, index)
         if versions and versions[-1].version == doc.version:
             last = versions.pop()
             since = last.since
@@ -186,7 +183,7 @@ def document_versions(inputs: dict[str, Any], catalog: Catalog, history: History
         )
         _linked(versions)
         out[doc.id] = list(reversed(versions))
-    if known and history is not None:
+    if known and history is not None and inputs is not None and resolver is not None and index is not None:
         for doc_id, removal in history.withdrawn("procedures/"):
             if doc_id in out:
                 continue
@@ -201,23 +198,20 @@ def document_versions(inputs: dict[str, Any], catalog: Catalog, history: History
     return out
 
 
-def previous_catalogs(catalog: Catalog) -> dict[str, Catalog]:
+def previous_catalogs(catalog: Catalog, inputs: Definitions | None, history: History | None,
+                      versions: dict[str, list[VersionView]] | None = None) -> dict[str, Catalog]:
     """Document id -> the catalog of the version its current one replaced (its views only), for the
-    documents that have one. From :attr:`Catalog.versions` when the site has worked them out already;
+    documents that have one. From ``versions`` when the site has worked them out already;
     else only that one version of each document is read and laid out (``procgen check`` needs no more:
     no older versions, no redlines), each at the cost of its own document."""
-    if "versions" in catalog.derived:
+    if versions is not None:
         return {
-            doc_id: versions[1].catalog for doc_id, versions in catalog.versions.items()
-            if len(versions) > 1 and versions[0].current and versions[1].catalog is not None
+            doc_id: mine[1].catalog for doc_id, mine in versions.items()
+            if len(mine) > 1 and mine[0].current and mine[1].catalog is not None
         }
-    inputs, history = catalog.history if catalog.history is not None else ({}, None)
-    if history is None or not history.available or not inputs:
+    if history is None or not history.available or inputs is None:
         return {}
-    resolver = Resolver(
-        [d for _, d in inputs.get("documents", [])], [f for _, f in inputs.get("forms", [])],
-        inputs.get("external", []), inputs.get("roles", []), inputs.get("departments", []),
-    )
+    resolver = inputs.resolver()
     index = _positions(inputs)
     out: dict[str, Catalog] = {}
     for current in catalog.documents:
@@ -231,18 +225,3 @@ def previous_catalogs(catalog: Catalog) -> dict[str, Catalog]:
         if then is not None and any(d.id == current.id for d in then.documents):
             out[current.id] = then
     return out
-
-
-def retraining_after_changes(catalog: Catalog) -> list[Retrain]:
-    """For each document whose current version replaced an earlier one, the staff roles whose duties,
-    targets, deadlines or matrix letters in it changed: who must be trained again (catalog order)."""
-
-    def make() -> list[Retrain]:
-        out: list[Retrain] = []
-        before = previous_catalogs(catalog)
-        for doc in catalog.documents:
-            if doc.id in before:
-                out += retraining(before[doc.id], catalog, doc.id)
-        return out
-
-    return catalog.once("retraining", make)

@@ -8,26 +8,27 @@ from collections.abc import Callable
 from pathlib import Path
 
 from generator.catalog.recurrence import CalendarEntry
-from generator.catalog.views import Catalog, DocumentView, Link
+from generator.catalog.views import DocumentView, Link
+from generator.manual import Manual
 from generator.render.ics import write_calendars
 from generator.render.word import DOCX_FOLDER, document_docx
 
 
-def write_docx(catalog: Catalog, views: list[DocumentView], out: Path, printed: dt.date) -> list[Path]:
+def write_docx(manual: Manual, views: list[DocumentView], out: Path, printed: dt.date) -> list[Path]:
     """The Word copy of each document in ``views``, into ``out`` (written whole, then moved into place)."""
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for view in views:
         target = out / f"{view.id}.docx"
         tmp = target.with_name(f".{target.name}.tmp")
-        tmp.write_bytes(document_docx(catalog, view, printed))
+        tmp.write_bytes(document_docx(manual.catalog, view, printed, manual.versions.get(view.id, [])))
         tmp.replace(target)
         written.append(target)
     return written
 
 
 def write_exports(
-    catalog: Catalog, site: Path, stamp: dt.datetime, page_url: Callable[[Link], str], *, base_url: str = "",
+    manual: Manual, site: Path, stamp: dt.datetime, page_url: Callable[[Link], str], *, base_url: str = "",
 ) -> None:
     """site/calendar/*.ics and site/docx/*.docx, in every build (the offline variant has them too): together
     about 3 s for the twelve documents, most of it drawing the flowcharts, which are kept between the
@@ -36,5 +37,5 @@ def write_exports(
     def clause_url(entry: CalendarEntry) -> str:
         return f"{page_url(entry.entry.document.link)}#{entry.anchor}"
 
-    write_calendars(catalog, site, stamp, clause_url, base_url)
-    write_docx(catalog, catalog.documents, site / DOCX_FOLDER, stamp.date())
+    write_calendars(manual, site, stamp, clause_url, base_url)
+    write_docx(manual, manual.catalog.documents, site / DOCX_FOLDER, stamp.date())

@@ -18,9 +18,10 @@ from typing import Literal
 from dateutil import rrule as du
 from icalendar import Calendar, Event, Timezone, vDuration
 
-from generator.catalog.recurrence import TIMEZONE, CalendarEntry, RoleCalendar, Rule, company_calendar, role_calendars
+from generator.catalog.recurrence import TIMEZONE, CalendarEntry, RoleCalendar, Rule
 from generator.catalog.views import Catalog
 from generator.errors import UserError
+from generator.manual import Manual
 
 FREQS: dict[str, Literal[0, 1, 2, 3, 4, 5, 6]] = {"DAILY": du.DAILY, "WEEKLY": du.WEEKLY, "MONTHLY": du.MONTHLY, "YEARLY": du.YEARLY}
 WEEKDAYS = {"MO": du.MO, "TU": du.TU, "WE": du.WE, "TH": du.TH, "FR": du.FR, "SA": du.SA, "SU": du.SU}
@@ -180,11 +181,12 @@ def check_calendar(data: bytes, uids: list[str]) -> None:
 
 
 def write_calendars(
-    catalog: Catalog, site: Path, stamp: dt.datetime, clause_url: Callable[[CalendarEntry], str], base_url: str = "",
+    manual: Manual, site: Path, stamp: dt.datetime, clause_url: Callable[[CalendarEntry], str], base_url: str = "",
 ) -> list[Path]:
     """site/calendar/<role>.ics for every role, and site/calendar/index.ics for the whole company."""
     written = []
-    calendars = [(c, False) for c in role_calendars(catalog).values()] + [(company_calendar(catalog), True)]
+    catalog = manual.catalog
+    calendars = [(c, False) for c in manual.role_calendars.values()] + [(manual.company_calendar, True)]
     for calendar, company in calendars:
         target = site / calendar.path
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import cairosvg
 from docx import Document as new_document
@@ -40,6 +40,7 @@ from docx.text.paragraph import Paragraph as WordParagraph
 
 from generator.catalog.views import Catalog, DocumentView, MeetingView, Paragraph, Section, ServiceTableView
 from generator.catalog.wording import RACI_LABELS, RACI_NOTE, revision_parts
+from generator.control.versions import VersionView
 from generator.render.flowchart import charts, svg_whole
 from generator.render.pdf.views import DocumentPage, document_page
 
@@ -367,9 +368,10 @@ def _annexes(doc: WordDocument, page: DocumentPage, flows: list[tuple[str, bytes
                     run.font.strike = True
 
 
-def document_docx(catalog: Catalog, view: DocumentView, printed: dt.date) -> bytes:
-    """The controlled copy of ``view`` as .docx bytes, the same for the same catalog and date."""
-    page = document_page(catalog, view, printed)
+def document_docx(catalog: Catalog, view: DocumentView, printed: dt.date, versions: Sequence[VersionView] = ()) -> bytes:
+    """The controlled copy of ``view`` as .docx bytes, the same for the same catalog and date; ``versions``
+    (newest first) give its 修订对照."""
+    page = document_page(catalog, view, printed, versions=versions)
     company = catalog.company
     doc = new_document()
     _setup(doc)

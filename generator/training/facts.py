@@ -130,7 +130,7 @@ def facts(catalog: Catalog, role_id: str, numbers: FactNumbers | None = None) ->
         found.append(Fact(f"{doc.id}:matrix:matrix:{index}", "matrix", doc, "matrix", clause,
                           f"职责矩阵 {matrix_row.activity.text}：{letters_text(tuple(letters))}（{clause}）",
                           matrix=matrix_row, letters=tuple(letters)))
-    order = catalog.once("document-order", lambda: {doc.id: i for i, doc in enumerate(catalog.documents)})  # not per role
+    order = catalog.document_order
     kinds = {"duty": 0, "service": 0, "target": 1, "deadline": 2, "matrix": 3}
     return sorted(found, key=lambda f: (order[f.document.id], kinds[f.kind]))  # stable: document order kept within
 
@@ -228,38 +228,23 @@ def _version(catalog: Catalog, document_id: str) -> str | None:
         return None
 
 
-def _facts_by_document(catalog: Catalog) -> dict[tuple[str, str], dict[str, str]]:
-    """(role id, document id) -> that role's facts in that document (key -> text), worked out once per
-    catalog: retraining asks for every changed document, and asking ``facts`` each time made it quadratic."""
-
-    def make() -> dict[tuple[str, str], dict[str, str]]:
-        numbers = FactNumbers.of(catalog)
-        found: dict[tuple[str, str], dict[str, str]] = {}
-        for role in catalog.roles:
-            for fact in facts(catalog, role.id, numbers):
-                found.setdefault((role.id, fact.document.id), {})[fact.key] = fact.text
-        return found
-
-    return catalog.once("facts-by-document", make)
+FactsByDocument = dict[str, dict[str, dict[str, str]]]
+"""document id -> role id -> that role's facts in that document (key -> printed text)."""
 
 
-def _roles_with_facts(catalog: Catalog, document_id: str) -> set[str]:
-    """The roles with a fact in ``document_id`` (once per catalog: document id -> role ids)."""
-
-    def make() -> dict[str, set[str]]:
-        found: dict[str, set[str]] = {}
-        for role_id, doc_id in _facts_by_document(catalog):
-            found.setdefault(doc_id, set()).add(role_id)
-        return found
-
-    return catalog.once("roles-with-facts", make).get(document_id, set())
-
-
-def _facts_in(catalog: Catalog, role_id: str, document_id: str) -> dict[str, str]:
-    return _facts_by_document(catalog).get((role_id, document_id), {})
+def facts_by_document(catalog: Catalog) -> FactsByDocument:
+    """Every role's facts, by document, worked out once for a whole retraining: asking ``facts`` for
+    each changed document made it quadratic."""
+    numbers = FactNumbers.of(catalog)
+    found: FactsByDocument = {}
+    for role in catalog.roles:
+        for fact in facts(catalog, role.id, numbers):
+            found.setdefault(fact.document.id, {}).setdefault(role.id, {})[fact.key] = fact.text
+    return found
 
 
-def retraining(old: Catalog, new: Catalog, document_id: str) -> list[Retrain]:
+def retraining(old: Catalog, new: Catalog, document_id: str, *, old_facts: FactsByDocument | None = None,
+               new_facts: FactsByDocument | None = None) -> list[Retrain]:
     """The staff roles whose duties, targets, deadlines or matrix letters in ``document_id`` changed
     between ``old`` and ``new``, in the new catalog's role order; outside parties are left out.
 
@@ -269,7 +254,10 @@ def retraining(old: Catalog, new: Catalog, document_id: str) -> list[Retrain]:
     if old_version == new_version:
         return []
     # Only the roles with facts in this document, in either version, can have a change to train for.
-    named = _roles_with_facts(new, document_id) | _roles_with_facts(old, document_id)
+    old_facts = facts_by_document(old) if old_facts is None else old_facts
+    new_facts = facts_by_document(new) if new_facts is None else new_facts
+    before_by_role, after_by_role = old_facts.get(document_id, {}), new_facts.get(document_id, {})
+    named = set(after_by_role) | set(before_by_role)
     roles: dict[str, RoleView] = {}
     for catalog in (new, old):
         for role in catalog.roles:
@@ -279,8 +267,8 @@ def retraining(old: Catalog, new: Catalog, document_id: str) -> list[Retrain]:
     for role_id, role in roles.items():
         if role.external:
             continue
-        before = _facts_in(old, role_id, document_id)
-        after = _facts_in(new, role_id, document_id)
+        before = before_by_role.get(role_id, {})
+        after = after_by_role.get(role_id, {})
         added = tuple(text for key, text in after.items() if key not in before)
         removed = tuple(text for key, text in before.items() if key not in after)
         changed = tuple((before[key], text) for key, text in after.items() if key in before and before[key] != text)
@@ -289,6 +277,13 @@ def retraining(old: Catalog, new: Catalog, document_id: str) -> list[Retrain]:
     return out
 
 
-def matrix_of(catalog: Catalog) -> TrainingMatrix:
-    """:func:`training_matrix` once per catalog."""
-    return catalog.once("training-matrix", lambda: training_matrix(catalog))
+def retraining_after_changes(catalog: Catalog, before: dict[str, Catalog]) -> list[Retrain]:
+    """For each document whose current version replaced an earlier one (``before``: document id -> the
+    catalog of that earlier version, control/versions.previous_catalogs), the staff roles whose duties,
+    targets, deadlines or matrix letters in it changed: who must be trained again (catalog order)."""
+    out: list[Retrain] = []
+    now = facts_by_document(catalog) if before else {}
+    for doc in catalog.documents:
+        if doc.id in before:
+            out += retraining(before[doc.id], catalog, doc.id, new_facts=now)
+    return out

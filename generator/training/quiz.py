@@ -249,7 +249,7 @@ def question_id(fact: Fact, aspect: str, answer: str) -> str:
     return f"{fact.document.id}-{fact.kind}-{aspect}-{digest}"
 
 
-class _Context:
+class QuizContext:
     """What every quiz of one catalog draws on: role names, the segmenter, and the values distractors come from."""
 
     def __init__(self, catalog: Catalog) -> None:
@@ -715,7 +715,7 @@ def _too_guessable(counts: dict[str, int], own_role: int, role_questions: int, t
     return None
 
 
-def _neighbours(context: _Context, role: RoleView, role_facts: list[Fact]) -> list[Fact]:
+def _neighbours(context: QuizContext, role: RoleView, role_facts: list[Fact]) -> list[Fact]:
     """The duties of the other roles in the documents the role applies (its own facts' documents): who does
     what beside it. Asked as "which role", they spread the answers over the roles of the document."""
     documents = {f.document.id for f in role_facts}
@@ -738,7 +738,7 @@ def _counts(picks: list[_Pick], own: str) -> dict[str, int]:
     return counts
 
 
-def _greedy(context: _Context, role: RoleView, queue: list[tuple[Fact, bool]], seed: str, rejected: frozenset[str],
+def _greedy(context: QuizContext, role: RoleView, queue: list[tuple[Fact, bool]], seed: str, rejected: frozenset[str],
             size: int) -> list[_Pick]:
     own = role.link.title
     chosen: list[_Pick] = []
@@ -786,7 +786,7 @@ def _greedy(context: _Context, role: RoleView, queue: list[tuple[Fact, bool]], s
     return chosen
 
 
-def _select(context: _Context, role: RoleView, role_facts: list[Fact], seed: str, rejected: frozenset[str]) -> list[_Pick]:
+def _select(context: QuizContext, role: RoleView, role_facts: list[Fact], seed: str, rejected: frozenset[str]) -> list[_Pick]:
     """At most one question per fact: the role's own facts in hash order, then its colleagues' duties in the
     same documents, then its own facts passed over once more; skipping what a trainer rejected, what would
     give an answer away, and what would make a constant answer right too often."""
@@ -860,7 +860,7 @@ def _question(pick: _Pick, position: int | None) -> Question:
                     document_id, fact.anchor, fact.key, draft.aspect, draft.said or draft.answer, accept, draft.letters)
 
 
-def _build(context: _Context, role: RoleView, role_facts: list[Fact], seed: str, review: QuizReview) -> Quiz:
+def _build(context: QuizContext, role: RoleView, role_facts: list[Fact], seed: str, review: QuizReview) -> Quiz:
     chosen = _with_fill_ins(_select(context, role, role_facts, seed, review.rejected), role.id, seed)
     positions = _positions(chosen, role.id, seed)
     return Quiz(role, tuple(_question(p, positions.get(p.id)) for p in chosen))
@@ -875,19 +875,14 @@ def askable(catalog: Catalog, role_id: str, numbers: FactNumbers | None = None) 
 def build_quiz(catalog: Catalog, role_id: str, *, seed: str = "", review: QuizReview | None = None) -> Quiz:
     """The quiz of one role: at most one question per fact, up to 20. A different ``seed`` gives another
     order and other distractors; the same seed, the same quiz."""
-    context = _Context(catalog)
+    context = QuizContext(catalog)
     return _build(context, catalog.role(role_id), askable(catalog, role_id, context.numbers), seed, review or QuizReview())
 
 
-def _shared(catalog: Catalog) -> _Context:
-    """One context per catalog: the check's question ids and the site's quizzes share its tables and its
-    word boundaries (read-only once made, so sharing changes no quiz)."""
-    return catalog.once("quiz-context", lambda: _Context(catalog))
-
-
-def build_quizzes(catalog: Catalog, *, seed: str = "", review: QuizReview | None = None) -> dict[str, Quiz]:
+def build_quizzes(catalog: Catalog, *, seed: str = "", review: QuizReview | None = None,
+                  context: QuizContext | None = None) -> dict[str, Quiz]:
     """A quiz for every staff role (those given a training pack) with at least three facts, in catalog order."""
-    context = _shared(catalog)
+    context = QuizContext(catalog) if context is None else context
     quizzes = {}
     for role in catalog.roles:
         if role.trained:
@@ -899,9 +894,9 @@ def build_quizzes(catalog: Catalog, *, seed: str = "", review: QuizReview | None
     return quizzes
 
 
-def question_ids(catalog: Catalog) -> set[str]:
+def question_ids(catalog: Catalog, context: QuizContext | None = None) -> set[str]:
     """The id of every question the manual can ask any role (asked or not): what a review entry may name."""
-    context = _shared(catalog)
+    context = QuizContext(catalog) if context is None else context
     found: set[str] = set()
     for role in catalog.roles:
         if role.trained:
@@ -909,14 +904,3 @@ def question_ids(catalog: Catalog) -> set[str]:
             for fact in [*context.merge(mine), *_neighbours(context, role, mine)]:
                 found |= {question_id(d.fact, d.aspect, d.answer) for d in context.drafts(role, fact)}
     return found
-
-
-REVIEW = "quiz-review"
-"""The key of the trainer's review (generator/review.py) in ``Catalog.derived``, set by ``procgen check``."""
-
-
-def quizzes(catalog: Catalog) -> dict[str, Quiz]:
-    """:func:`build_quizzes` once per catalog, with the trainer's review: the site's quiz pages and the quiz
-    PDFs share them."""
-    review = catalog.derived.get(REVIEW) or QuizReview()
-    return catalog.once("quizzes", lambda: build_quizzes(catalog, review=review))

@@ -28,7 +28,9 @@ from pathlib import Path
 
 from generator.catalog.views import Catalog
 from generator.errors import UserError
-from generator.render.pdf import TEMPLATES, manual
+from generator.manual import Manual
+from generator.render.pdf import TEMPLATES
+from generator.render.pdf import manual as binding
 from generator.render.pdf.cache import PdfCache, cache_key, inputs_digest, write_atomic
 from generator.render.pdf.glyphs import SourceIndex, glyph_problems
 from generator.render.pdf.html import ARCHIVAL, MANUAL_ID, HtmlPages, PdfJob
@@ -244,27 +246,27 @@ def _bind_manual(
     front_length = int(metas[0]["pages"])  # laid out with every contents number 0
     for _ in range(3):  # the numbers in the contents could, in theory, change the front's length
         lengths = [front_length, *(int(m["pages"]) for m in metas[1:])]
-        first_pages = manual.starts(lengths)
-        front = _plan([replace(parts[0].job, html=manual.numbered_front(job.parts[0], job.parts[1:], first_pages[1:]))], inputs, output=False)
+        first_pages = binding.starts(lengths)
+        front = _plan([replace(parts[0].job, html=binding.numbered_front(job.parts[0], job.parts[1:], first_pages[1:]))], inputs, output=False)
         numbered = _render_missing(front, cache, renderer, result)[front[0].key]
         if int(numbered["pages"]) == front_length:
             break
         front_length = int(numbered["pages"])
     bound_metas = [{**metas[0], **numbered}, *metas[1:]]
-    texts = manual.stamp_texts(job.parts, bound_metas)
-    stamps = _plan([manual.stamp_job(job, texts)], inputs, output=False)
+    texts = binding.stamp_texts(job.parts, bound_metas)
+    stamps = _plan([binding.stamp_job(job, texts)], inputs, output=False)
     _render_missing(stamps, cache, renderer, result)
     keys = [front[0].key, *(item.key for item in parts), stamps[0].key]
-    key = manual.bound_key(inputs, keys)
+    key = binding.bound_key(inputs, keys)
     if cache.get(key):
         cache.touch(key)
         result.cached.append(job.output)
     else:
         bound = [
-            manual.Bound(cache.path(k), part, tuple(meta.get("borrowed", ())))
+            binding.Bound(cache.path(k), part, tuple(meta.get("borrowed", ())))
             for k, part, meta in zip([front[0].key, *(item.key for item in parts[1:])], job.parts, bound_metas, strict=True)
         ]
-        cache.put(key, manual.bind(bound, cache.path(stamps[0].key), texts))
+        cache.put(key, binding.bind(bound, cache.path(stamps[0].key), texts))
         pages = len(texts)
         cache.put_meta(key, {"grown": 0, "pages": pages})
         result.rendered.append(RenderResult(job.output, key, time.perf_counter() - start, pages))
@@ -272,7 +274,7 @@ def _bind_manual(
 
 
 def build(
-    catalog: Catalog,
+    manual: Manual,
     root: Path,
     out: Path,
     *,
@@ -288,7 +290,8 @@ def build(
     second page instead, and its last table takes extra blank rows to fill its last page.
     """
     start = time.perf_counter()
-    pages = HtmlPages(catalog, source_date(catalog, root), fillable=fillable)
+    catalog = manual.catalog
+    pages = HtmlPages(manual, source_date(catalog, root), fillable=fillable)
     if only:
         unknown = [key for key in only if key not in pages.ids()]
         if unknown:
@@ -296,14 +299,14 @@ def build(
     selected = pages.select(only)
     form_jobs = [pages.form(key) for kind, key in selected if kind == "form"]
     other_jobs = [pages.job(kind, key) for kind, key in selected if kind not in ("form", "manual")]
-    manual_job = pages.manual() if ("manual", MANUAL_ID) in selected else None
+    manual_job = pages.manual_pdf() if ("manual", MANUAL_ID) in selected else None
 
     font = font_file()
     cache = PdfCache(cache_dir or root / ".cache" / "pdf")
     inputs = inputs_digest(font)
     forms = _plan(form_jobs, inputs, output=True)
     others = _plan(other_jobs, inputs, output=True)
-    parts = _plan(manual.part_jobs(manual_job), inputs, output=False) if manual_job else []
+    parts = _plan(binding.part_jobs(manual_job), inputs, output=False) if manual_job else []
     # A PDF found in the cache was checked when it was rendered: only the new ones are checked.
     fresh = [item.job for item in [*forms, *others, *parts] if not cache.get(item.key)]
     problems = check_glyphs(catalog, root, fresh, font) if fresh else []
@@ -343,7 +346,7 @@ def build(
 
 
 def build_pdfs(
-    catalog: Catalog,
+    manual: Manual,
     root: Path,
     out: Path,
     *,
@@ -356,7 +359,7 @@ def build_pdfs(
     (e.g. a character the font lacks, located), 2 an unknown ``--only`` id."""
     warn_if_slow()
     try:
-        result = build(catalog, root, out, only=only, jobs=jobs, fillable=fillable, cache_dir=cache_dir)
+        result = build(manual, root, out, only=only, jobs=jobs, fillable=fillable, cache_dir=cache_dir)
     except UnknownIds as exc:
         print(f"procgen pdf: 未知的 id：{'、'.join(exc.ids)}（可用表单、文件、角色的 id，或 manual）", file=sys.stderr)
         return 2

@@ -14,6 +14,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from generator.catalog.views import Catalog
 from generator.catalog.wording import RACI_LABELS, RACI_NOTE, revision_parts
+from generator.manual import Manual
 from generator.render.pdf import STYLESHEET, TEMPLATES
 from generator.render.pdf.paper import css_variables
 from generator.render.pdf.views import (
@@ -25,7 +26,6 @@ from generator.render.pdf.views import (
     sign_in_page,
     training_page,
 )
-from generator.training.quiz import quizzes
 
 MANUAL_ID = "manual"
 APPENDIX_ANCHOR = "forms-appendix"  # manual.html.j2's appendix of forms
@@ -107,10 +107,14 @@ class HtmlPages:
     """Lays the catalog out as HTML pages, one per PDF.
     """
 
-    catalog: Catalog
+    manual: Manual
     date: dt.datetime
     fillable: bool = False
     env: Environment = field(default_factory=environment)
+
+    @property
+    def catalog(self) -> Catalog:
+        return self.manual.catalog
 
     def _render(self, template: str, **context: object) -> str:
         when = self.date.astimezone(dt.UTC)
@@ -134,14 +138,14 @@ class HtmlPages:
         return PdfJob("form", form_id, f"forms/{form_id}.pdf", html, fillable, grow=not fillable)
 
     def document(self, doc_id: str) -> PdfJob:
-        page = document_page(self.catalog, self.catalog.document(doc_id), self.date.date())
+        page = document_page(self.catalog, self.catalog.document(doc_id), self.date.date(), versions=self.manual.versions.get(doc_id, []))
         html = self._render("document.html.j2", page=page)
         return PdfJob("document", doc_id, f"procedures/{doc_id}.pdf", html, archival=True)
 
     def archive(self, key: str) -> PdfJob:
         """A superseded version's controlled copy (``key`` is ``id@version``), stamped 作废 on every page."""
         doc_id, _, version = key.partition("@")
-        versions = self.catalog.versions[doc_id]
+        versions = self.manual.versions[doc_id]
         index = next(i for i, v in enumerate(versions) if v.version == version and not v.current)
         old = versions[index]
         assert old.view is not None, "selected only when the version can be read"
@@ -155,12 +159,13 @@ class HtmlPages:
         html = self._render("document.html.j2", page=page)
         return PdfJob("archive", key, f"{old.archive}", html, archival=True)
 
-    def manual(self) -> PdfJob:
+    def manual_pdf(self) -> PdfJob:
         """The whole manual as parts laid out on their own (front matter, each document, the forms'
         appendix, each form as printed alone), bound and numbered by ``manual.py``: a changed document
         or form re-renders its part alone. A landscape form is turned onto a portrait page, its top
         edge to the binding."""
-        documents = [document_page(self.catalog, d, self.date.date()) for d in self.catalog.documents]
+        documents = [document_page(self.catalog, d, self.date.date(), versions=self.manual.versions.get(d.id, []))
+                     for d in self.catalog.documents]
         forms = [form_page(f) for f in self.catalog.forms]
 
         def part(name: str, **context: object) -> str:
@@ -194,7 +199,7 @@ class HtmlPages:
 
     def quiz(self, role_id: str, *, key: bool = False) -> PdfJob:
         """A role's quiz to answer on paper, or (``key``) its answer key with each answer's clause."""
-        quiz = quizzes(self.catalog)[role_id]
+        quiz = self.manual.quizzes[role_id]
         html = self._render("quiz.html.j2", quiz=quiz, role=quiz.role, key=key)
         name = f"training/{role_id}-quiz{'-key' if key else ''}.pdf"
         return PdfJob("quiz-key" if key else "quiz", role_id, name, html, snug=True)
@@ -223,7 +228,7 @@ class HtmlPages:
             return self.quiz(key, key=kind == "quiz-key")
         if kind == "record":
             return self.record(key)
-        return self.manual()
+        return self.manual_pdf()
 
     # ----------------------------------------------------------------- selection
 
@@ -234,14 +239,14 @@ class HtmlPages:
             found.setdefault(form.form.id, []).append(("form", form.form.id))
         for doc in self.catalog.documents:
             found.setdefault(doc.id, []).append(("document", doc.id))
-        for doc_id, versions in self.catalog.versions.items():  # withdrawn documents included
+        for doc_id, versions in self.manual.versions.items():  # withdrawn documents included
             for version in versions:
                 if not version.current and version.view is not None:
                     found.setdefault(doc_id, []).append(("archive", f"{doc_id}@{version.version}"))
         found.setdefault(MANUAL_ID, []).append(("manual", MANUAL_ID))
         sign_in = any(f.form.id == SIGN_IN_FORM for f in self.catalog.forms)
         record = any(f.form.id == RECORD_FORM for f in self.catalog.forms)
-        quizzed = quizzes(self.catalog)
+        quizzed = self.manual.quizzes
         for role in self.catalog.roles:
             if role.trained:
                 found.setdefault(role.id, []).append(("training", role.id))

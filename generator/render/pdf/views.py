@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from markupsafe import Markup
@@ -29,6 +30,7 @@ from generator.catalog.views import (
 )
 from generator.catalog.wording import RACI_NAMES
 from generator.control.redline import Edit
+from generator.control.versions import VersionView
 from generator.model.document import Document
 from generator.model.form import FormSchema
 from generator.render.flowchart import Paper, charts, svg_whole
@@ -144,9 +146,10 @@ class DocumentPage:
 
 
 def document_page(
-    catalog: Catalog, view: DocumentView, printed: dt.date | None = None, *, superseded_by: str | None = None,
-    superseded_on: dt.date | None = None, withdrawn_on: dt.date | None = None,
+    catalog: Catalog, view: DocumentView, printed: dt.date | None = None, *, versions: Sequence[VersionView] = (),
+    superseded_by: str | None = None, superseded_on: dt.date | None = None, withdrawn_on: dt.date | None = None,
 ) -> DocumentPage:
+    """A controlled copy's presentation model; ``versions``: the document's versions, newest first (its 修订对照)."""
     external = {e.item.id: e.item for e in catalog.external}
     codes = {d.id: d.document.code for d in catalog.documents}
     related = []
@@ -190,13 +193,12 @@ def document_page(
         superseded_by=superseded_by,
         superseded_on=superseded_on,
         withdrawn_on=withdrawn_on,
-        **_redline(catalog, view, superseded_by or ("withdrawn" if withdrawn_on else None)),
+        **_redline(versions, superseded_by or ("withdrawn" if withdrawn_on else None)),
     )
 
 
-def _redline(catalog: Catalog, view: DocumentView, superseded_by: str | None) -> dict[str, object]:
+def _redline(versions: Sequence[VersionView], superseded_by: str | None) -> dict[str, object]:
     """The 修订对照 of the current version of a document (not of an archived one)."""
-    versions = catalog.versions.get(view.id, [])
     if superseded_by is not None or not versions or not versions[0].current or not versions[0].edits:
         return {}
     return {"redline": versions[0].edits, "redline_from": versions[0].previous}

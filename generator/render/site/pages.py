@@ -7,18 +7,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from generator.catalog.recurrence import COMPANY_CALENDAR, calendar_path, role_calendars
+from generator.catalog.recurrence import COMPANY_CALENDAR, calendar_path
 from generator.catalog.views import Catalog, DocumentView, Link, Pending, Section
 from generator.catalog.vocabulary import glossary
 from generator.control.reviews import REVIEW_SOON_DAYS, review_states
-from generator.control.versions import retraining_after_changes
+from generator.manual import Manual
 from generator.render.flowchart import SiteChart, charts, site_chart
 from generator.render.formlayout import Names, blocks, retention_note
 from generator.render.pdf.views import RECORD_FORM, SIGN_IN_FORM
 from generator.render.site.render import SitePage, TocEntry
 from generator.render.word import docx_path
-from generator.training.facts import matrix_of
-from generator.training.quiz import quizzes
 
 PDF_MANUAL = "pdf/manual.pdf"
 CATALOG_BOOST = 0.5
@@ -52,9 +50,10 @@ def flowcharts(doc: DocumentView) -> list[SiteChart]:
     return [site_chart(chart, lambda anchor: f"#{anchor}") for chart in charts(doc)]
 
 
-def build_pages(catalog: Catalog, as_of: dt.date | None = None) -> list[SitePage]:
+def build_pages(manual: Manual, as_of: dt.date | None = None) -> list[SitePage]:
     """Every virtual page of the site, in navigation order. ``as_of`` is the day the review states are
     shown for (the build's date, reproducible per commit; the newest effective date without one)."""
+    catalog = manual.catalog
     as_of = as_of or max((d.document.effective for d in catalog.documents), default=dt.date(2000, 1, 1))
     reviews = review_states(catalog, as_of)
     due = [s for s in reviews if s.status != "ok"]
@@ -86,7 +85,7 @@ def build_pages(catalog: Catalog, as_of: dt.date | None = None) -> list[SitePage
                 f"procedures/{doc.id}.md",
                 f"{doc.document.code} {doc.document.title}",
                 "document.html",
-                {"doc": doc, "flowcharts": flowcharts(doc), "versions": catalog.versions.get(doc.id, []),
+                {"doc": doc, "flowcharts": flowcharts(doc), "versions": manual.versions.get(doc.id, []),
                  "docx": docx_path(doc.id)},
                 toc,
             )
@@ -97,8 +96,8 @@ def build_pages(catalog: Catalog, as_of: dt.date | None = None) -> list[SitePage
     # A training pack's sign-in sheet is a PDF of its own (generator/pdf/html.py), when the form exists.
     sign_in = any(f.form.id == SIGN_IN_FORM for f in catalog.forms)
     record = any(f.form.id == RECORD_FORM for f in catalog.forms)
-    quiz_roles = set(quizzes(catalog))
-    calendars = role_calendars(catalog)
+    quiz_roles = set(manual.quizzes)
+    calendars = manual.role_calendars
     for role in catalog.roles:
         toc = [
             TocEntry(2, anchor, name)
@@ -127,7 +126,7 @@ def build_pages(catalog: Catalog, as_of: dt.date | None = None) -> list[SitePage
                 names=(role.role.name, *role.role.aliases),
             )
         )
-    for role_id, quiz in quizzes(catalog).items():
+    for role_id, quiz in manual.quizzes.items():
         pages.append(
             SitePage(
                 f"roles/{role_id}/quiz.md",
@@ -137,13 +136,13 @@ def build_pages(catalog: Catalog, as_of: dt.date | None = None) -> list[SitePage
                 search="none",  # the answers are on the page
             )
         )
-    matrix = matrix_of(catalog)
+    matrix = manual.training_matrix
     pages.append(
         SitePage(
             "training.md", "培训矩阵与复训", "training.html",
             {"matrix": matrix, "rows": [(row, row.role.id in quiz_roles) for row in matrix.rows],
-             "retrain": [(r, catalog.document(r.document_id), catalog.versions[r.document_id][0].anchor)
-                         for r in retraining_after_changes(catalog)]},
+             "retrain": [(r, catalog.document(r.document_id), manual.versions[r.document_id][0].anchor)
+                         for r in manual.retraining]},
             [TocEntry(2, "matrix", "培训矩阵"), TocEntry(2, "retraining", "改版后须重新培训的岗位")],
             search="title", boost=CATALOG_BOOST,
         )
@@ -174,13 +173,13 @@ def build_pages(catalog: Catalog, as_of: dt.date | None = None) -> list[SitePage
                           [TocEntry(2, f"by-{approver.id}", f"由{approver.title}批准") for approver, _ in groups],
                           search="title", boost=CATALOG_BOOST))
     pages.append(SitePage("documents.md", "受控文件清单", "documents.html",
-                          {"catalog": catalog, "reviews": reviews, "due": due, "as_of": as_of, "soon_days": REVIEW_SOON_DAYS},
+                          {"catalog": catalog, "withdrawn": manual.withdrawn, "reviews": reviews, "due": due, "as_of": as_of, "soon_days": REVIEW_SOON_DAYS},
                           [TocEntry(2, "reviews", "评审提醒"), TocEntry(2, "controlled", "受控文件"),
                            TocEntry(2, "withdrawn", "已撤销的文件"), TocEntry(2, "planned", "计划编写的文件"), TocEntry(2, "external", "外来文件")],
                           search="title", boost=CATALOG_BOOST))
     # Earlier wording lives on /changes/ and in the archive: only the page's title is searched, so a
     # search never lands on text that is no longer in force.
-    pages.append(SitePage("changes.md", "修订记录", "changes.html", {"changes": catalog.changes},
+    pages.append(SitePage("changes.md", "修订记录", "changes.html", {"changes": manual.changes},
                           search="title", boost=CATALOG_BOOST))
     # The administrators' worklist sits where they look (the guide, /documents/, procgen check), not on staff's home page.
     pages.append(SitePage("guide.md", "编写与发布指南", "guide.html",
@@ -188,7 +187,7 @@ def build_pages(catalog: Catalog, as_of: dt.date | None = None) -> list[SitePage
                            "soon": sum(s.status == "soon" for s in due), "as_of": as_of, "proposals": len(catalog.proposals)},
                           search="page"))
     # The vocabulary is for people: the search expands queries with it, so its page is found by its title only.
-    pages.append(SitePage("glossary.md", "术语表", "glossary.html", {"rows": glossary(catalog)}, search="title",
+    pages.append(SitePage("glossary.md", "术语表", "glossary.html", {"rows": glossary(catalog, manual.vocabulary)}, search="title",
                           boost=CATALOG_BOOST))
     return pages
 

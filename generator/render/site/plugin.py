@@ -23,10 +23,11 @@ from mkdocs.structure.toc import get_toc
 from mkdocs.utils import CountHandler
 
 from generator import settings
-from generator.catalog.views import Catalog
 from generator.check.run import check
+from generator.manual import Manual
 from generator.package import ASSETS
 from generator.render.exports import write_exports
+from generator.render.pdf.build import build_pdfs, source_date
 from generator.render.site.pages import build_pages, navigation
 from generator.render.site.render import THEME_COMPILED, SitePage, Urls, environment, render
 from generator.render.site.search import THEME, WORKER, SearchIndex, SearchWorker
@@ -83,15 +84,15 @@ class ProceduresPlugin(BasePlugin[ProceduresConfig]):
     def __init__(self) -> None:
         self.command = "build"
         self.root = Path(".")
-        self.catalog: Catalog | None = None
+        self.manual: Manual | None = None
         self.problems: list[Problem] = []
         self.pages: dict[str, SitePage] = {}
         self.urls: Urls | None = None
         self.env: jinja2.Environment | None = None  # the site templates, compiled once per build
         self.search: SearchIndex | None = None
         self.worker: SearchWorker | None = None
-        self.last_good: Catalog | None = None
-        """Live preview: the last catalog that passed, shown (under the problems) while a save is broken."""
+        self.last_good: Manual | None = None
+        """Live preview: the last manual that passed, shown (under the problems) while a save is broken."""
         self.stale = False
         self.drafts: list[Problem] = []
         self.said_pdf = False
@@ -115,33 +116,33 @@ class ProceduresPlugin(BasePlugin[ProceduresConfig]):
         result = check(self.root, drafts=self.command == "serve", quiz_review=self.command != "serve")
         self.problems = result.problems
         self.drafts = result.drafts
-        self.catalog = result.catalog
+        self.manual = result.manual
         self.stale = False
         if self.command == "serve":
-            if result.catalog is not None:
-                self.last_good = result.catalog
+            if result.manual is not None:
+                self.last_good = result.manual
             elif self.last_good is not None:
                 # Every page, the one being edited included, stays up as last saved without errors,
                 # under the list of problems (on_page_content), until the fix is saved.
-                self.catalog, self.stale = self.last_good, True
+                self.manual, self.stale = self.last_good, True
         for problem in result.problems:
             if problem.severity == "warning" or self.command == "serve":
                 (log.info if problem.severity == "warning" else log.warning)(problem.text())
         for problem in self.drafts:
             log.warning(problem.text() + "（草稿：预览照常显示；make site、procgen check 与提交前检查仍会拒绝）")
-        if self.catalog is not None:
-            pages = {d.path: f"procedures/{d.id}.md" for d in self.catalog.documents}
-            pages |= {f.path: f"forms/{f.form.id}.md" for f in self.catalog.forms}
+        if self.manual is not None:
+            pages = {d.path: f"procedures/{d.id}.md" for d in self.manual.catalog.documents}
+            pages |= {f.path: f"forms/{f.form.id}.md" for f in self.manual.catalog.forms}
             self.draft_pages = {}
             for problem in self.drafts:
                 for uri in (pages.get(problem.path), "index.md"):
                     if uri is not None:
                         self.draft_pages.setdefault(uri, []).append(problem)
-        if result.catalog is None:
+        if result.manual is None:
             if self.command != "serve":
                 raise PluginError("程序文件定义有错误，未生成网站：\n" + format_text(result.problems))
             log.warning("程序文件定义有错误：页面上列出了各项问题，保存修改后自动刷新。")
-        self.search = SearchIndex(self.catalog)
+        self.search = SearchIndex(self.manual.catalog if self.manual else None, self.manual.vocabulary if self.manual else None)
         # The theme override points Material's search box at the manual's own worker (search-adapter.js).
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME))
         self.worker = SearchWorker.ours_()
@@ -152,10 +153,10 @@ class ProceduresPlugin(BasePlugin[ProceduresConfig]):
         config.extra["polyfills"] = [
             "assets/procedures/iframe-worker-shim.js" if url == CDN_SHIM else url for url in polyfills
         ]
-        config.nav = navigation(self.catalog) if self.catalog else ["index.md"]
-        if self.catalog is not None:  # the manual's name lives in procedures/company.yml, like the PDFs'
-            config.site_name = self.catalog.company.manual_title
-            config.site_author = self.catalog.company.name
+        config.nav = navigation(self.manual.catalog) if self.manual else ["index.md"]
+        if self.manual is not None:  # the manual's name lives in procedures/company.yml, like the PDFs'
+            config.site_name = self.manual.catalog.company.manual_title
+            config.site_author = self.manual.catalog.company.name
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -163,10 +164,8 @@ class ProceduresPlugin(BasePlugin[ProceduresConfig]):
             files.append(File.generated(config, uri, abs_src_path=str(path)))
         if self.worker is not None:
             files.append(File.generated(config, self.worker.ours, abs_src_path=str(WORKER)))
-        if self.catalog is not None:
-            from generator.render.pdf.build import source_date
-
-            pages = build_pages(self.catalog, source_date(self.catalog, self.root).date())
+        if self.manual is not None:
+            pages = build_pages(self.manual, source_date(self.manual.catalog, self.root).date())
         else:
             pages = [SitePage("index.md", "定义有错误", "problems.html", {"problems": self.problems})]
         self.pages = {}
@@ -235,12 +234,10 @@ class ProceduresPlugin(BasePlugin[ProceduresConfig]):
         if self.search is not None:
             self.search.write(Path(config.site_dir))
         # Calendars and Word copies (generator/exports.py); like the PDFs, not made by the live preview.
-        if self.catalog is not None and self.command != "serve" and self.urls is not None:
-            from generator.render.pdf.build import source_date
-
-            write_exports(self.catalog, Path(config.site_dir), source_date(self.catalog, self.root), self.urls.of_link,
+        if self.manual is not None and self.command != "serve" and self.urls is not None:
+            write_exports(self.manual, Path(config.site_dir), source_date(self.manual.catalog, self.root), self.urls.of_link,
                           base_url=config.site_url or "")
-        if self.catalog is None or self.stale or not self.config.pdf:
+        if self.manual is None or self.stale or not self.config.pdf:
             return
         if self.command == "serve":
             # The preview reloads as soon as the pages are written: PDFs are made on request (make pdf,
@@ -249,10 +246,8 @@ class ProceduresPlugin(BasePlugin[ProceduresConfig]):
                 log.info("实时预览不生成 PDF、日历与 Word 文件，保存后只重建网页；需要时另开终端运行 make pdf 或 make site。")
                 self.said_pdf = True
             return
-        from generator.render.pdf.build import build_pdfs
-
         out = Path(config.site_dir) / "pdf"
-        status = build_pdfs(self.catalog, self.root, out, only=[], jobs=self.config.jobs, fillable=False)
+        status = build_pdfs(self.manual, self.root, out, only=[], jobs=self.config.jobs, fillable=False)
         if status != 0:
             if self.command == "serve":
                 log.warning("PDF 生成失败：见上方信息（网页照常预览）。")

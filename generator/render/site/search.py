@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from generator.catalog.views import Catalog
-from generator.catalog.vocabulary import vocabulary_of
+from generator.catalog.vocabulary import VocabularyFile
 from generator.package import ASSETS, TEMPLATES
 
 if TYPE_CHECKING:
@@ -384,8 +384,9 @@ class Vocabulary:
 class SearchIndex:
     """Collects the entries page by page during a build, then writes ``search/search_index.json``."""
 
-    def __init__(self, catalog: Catalog | None) -> None:
+    def __init__(self, catalog: Catalog | None, vocabulary: VocabularyFile | None = None) -> None:
         self.catalog = catalog
+        self.vocabulary = vocabulary or VocabularyFile()
         self.pages: dict[str, list[Entry]] = {}
 
     def add_page(
@@ -404,7 +405,7 @@ class SearchIndex:
         for entry in entries:
             vocabulary.feed(entry.title)
             vocabulary.feed(entry.text)
-        synonyms = vocabulary_of(self.catalog).synonyms() if self.catalog is not None else {}
+        synonyms = self.vocabulary.synonyms()
         config = dict(config)
         config["procgen"] = {
             "version": 2,
