@@ -51,7 +51,7 @@ schema: setup
 
 # procgen build: the site is built in a staging folder beside site/ and swapped in whole (an atomic
 # directory exchange) only when everything succeeded, so a failed or killed build never leaves a
-# half-written site/; two builds at once run one after the other (generator/publish.py).
+# half-written site/; two builds at once run one after the other (generator/render/publish.py).
 site: setup
 	$(BIN)/procgen build
 	@echo "手册已生成：site/index.html（PDF 在 site/pdf/）"
@@ -66,17 +66,18 @@ pdf: setup
 serve: setup
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
+# ruff (lint and format), mypy on generator/ (pyproject.toml [tool.mypy]).
 lint: test-setup
 	$(BIN)/ruff check generator tests bench
+	$(BIN)/ruff format --check generator tests bench
+	$(BIN)/mypy
 
-test: test-setup
-	$(BIN)/ruff check generator tests bench
+test: lint
 	$(BIN)/procgen schema && git diff --exit-code --stat -- schemas/ || (echo "schemas/ 与模型不一致：请运行 make schema 并提交" && exit 1)
 	$(BIN)/python -m pytest -q -n auto --dist loadgroup
 
 # The edit-test loop: no site build, no PDFs, no browser, no server (tests marked slow in tests/conftest.py).
-test-fast: test-setup
-	$(BIN)/ruff check generator tests bench
+test-fast: lint
 	$(BIN)/python -m pytest -q -n auto -m "not slow"
 
 bench: test-setup

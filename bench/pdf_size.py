@@ -3,7 +3,7 @@
     .venv/bin/python bench/pdf_size.py [--jobs N]
 
 WeasyPrint 70 keeps glyph ids, so a subset of Noto Sans CJK keeps every slot up to the highest id
-used; generator/pdf/fonts.py renumbers the glyphs of a CID-keyed font and embeds a bare CFF.
+used; generator/render/pdf/fonts.py renumbers the glyphs of a CID-keyed font and embeds a bare CFF.
 `PROCGEN_PDF_FONTS=weasyprint` gives the "before". Exit 1 if the total does not at least halve.
 Everything goes to a temporary folder; nothing lands in the repository.
 """

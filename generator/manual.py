@@ -16,12 +16,12 @@ from functools import cached_property
 from generator.catalog.build import Definitions
 from generator.catalog.recurrence import CalendarEntry, RoleCalendar, calendar_entries, company_calendar, role_calendars
 from generator.catalog.views import Catalog
-from generator.catalog.vocabulary import VocabularyFile
 from generator.control.history import History
 from generator.control.versions import VersionView, document_versions, previous_catalogs
+from generator.model.review import QuizReview
+from generator.model.vocabulary import VocabularyFile
 from generator.training.facts import Retrain, TrainingMatrix, retraining_after_changes, training_matrix
 from generator.training.quiz import Quiz, QuizContext, build_quizzes
-from generator.training.review import QuizReview
 
 
 @dataclass(eq=False)

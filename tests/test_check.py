@@ -1,4 +1,4 @@
-"""generator/check.py: each rule, each bad fixture at its line, and nothing else reported."""
+"""generator/check/: each rule, each bad fixture at its line, and nothing else reported."""
 
 from __future__ import annotations
 

@@ -548,7 +548,7 @@ FIXES: dict[int, list[Fix]] = {
 }
 TITLE_CHANGES = {7, 9}
 TYPOGRAPHY = "半角标点 , : ; ( ) 改为全角"
-"""The change line every document records for `procgen format` (generator/typography.py)."""
+"""The change line every document records for `procgen format` (generator/text/typography.py)."""
 """Documents whose changes also record a title fix (kept as an alias, checked above)."""
 RECORD_WORDING = "修订记录中排版一条的措辞整理"
 """A new version that only rewords an earlier revision entry (issue 23: no tool names in controlled copies)."""

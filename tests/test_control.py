@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from conftest import MANUAL_EPOCH, MANUAL_TODAY, Release, release
 
+from generator.catalog.wording import add_months
 from generator.check.run import check
 from generator.cli.main import main
-from generator.control.reviews import add_months
 from generator.render.site.search import read_index
 
 REPO = Path(__file__).resolve().parents[1]
@@ -243,7 +243,7 @@ def test_superseded_version_is_archived_with_obsolete_on_every_page(repo: Path, 
     result = check(repo)
     assert result.catalog is not None
     out = tmp_path / "pdf"
-    build(result.catalog, repo, out, only=["return-visit"], jobs=1, cache_dir=tmp_path / "cache")
+    build(result.manual, repo, out, only=["return-visit"], jobs=1, cache_dir=tmp_path / "cache")
     archived = out / "archive" / "return-visit" / f"{was.version}.pdf"
     pages = subprocess.run(["pdftotext", "-layout", str(archived), "-"], capture_output=True, text=True, check=True).stdout.split("\f")
     pages = [p for p in pages if p.strip()]

@@ -1,4 +1,4 @@
-"""The check's cache on disk (generator/diskcache.py, loader.FileCache): reused by the next run, invalidated by
+"""The check's cache on disk (generator/source/diskcache.py, loader.FileCache): reused by the next run, invalidated by
 a byte change, a corrupt or unreadable entry is a miss, a cache that cannot be written is no cache, two checks at
 once both succeed; the history's blob facts give the same version rule as reading the blobs."""
 

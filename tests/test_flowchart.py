@@ -1,4 +1,4 @@
-"""generator/flowchart.py: swimlane charts laid out on a grid and drawn as SVG."""
+"""generator/render/flowchart.py: swimlane charts laid out on a grid and drawn as SVG."""
 
 from __future__ import annotations
 

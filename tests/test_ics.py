@@ -1,4 +1,4 @@
-"""Calendars of recurring duties (generator/recurrence.py, generator/ics.py), read back as a phone reads them.
+"""Calendars of recurring duties (generator/catalog/recurrence.py, generator/render/ics.py), read back as a phone reads them.
 
 Every recurring fact of tests/fixtures/seed/facts.yml (written from the seed, not from the YAML) must be
 an event in each of its owners' calendars whose occurrences over a year are the ones the seed's words

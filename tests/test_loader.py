@@ -1,4 +1,4 @@
-"""generator/loader.py: every way a text editor can break a file becomes one located problem."""
+"""generator/source/loader.py: every way a text editor can break a file becomes one located problem."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""manual.pdf bound from cached parts (generator/pdf/manual.py), read back after real changes.
+"""manual.pdf bound from cached parts (generator/render/pdf/manual.py), read back after real changes.
 
 One copy of the repository's definitions is built once (the manual alone); then a form's label is
 changed, then a document grows by pages: each rebuild renders the changed part (and, when a length
@@ -16,7 +16,7 @@ import pytest
 from conftest import EPOCH
 from pypdf import PdfReader
 
-from generator.check.run import load_catalog
+from generator.check.run import load_manual
 from generator.render.pdf.build import BuildResult, build
 from generator.render.pdf.manual import numbered_front, stamp_html, stamp_texts, starts
 
@@ -57,7 +57,7 @@ def test_stamps_number_the_whole_and_a_form_in_itself() -> None:
 
 
 def _build(root: Path, out: Path, cache: Path) -> BuildResult:
-    return build(load_catalog(root), root, out, only=["manual"], jobs=2, cache_dir=cache)
+    return build(load_manual(root), root, out, only=["manual"], jobs=2, cache_dir=cache)
 
 
 def _check_whole(path: Path) -> None:

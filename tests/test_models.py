@@ -11,13 +11,13 @@ import pytest
 from conftest import VALID
 from pydantic import BaseModel, ValidationError
 
-from generator.catalog.vocabulary import VocabularyFile
 from generator.model import base, document, registry
 from generator.model import form as form_models
 from generator.model.document import Deadline, Document, Line, MatrixRow, Meeting, Node, ServiceTable, Target
 from generator.model.files import FILE_MODELS
 from generator.model.form import ChoiceField, FormSchema, Retention, RuledTable, SignatureField, TextareaField
 from generator.model.registry import CompanyFile, ExternalFile, RolesFile
+from generator.model.vocabulary import VocabularyFile
 from generator.source.loader import load_file
 
 pytestmark = pytest.mark.usefixtures("fixed_today")

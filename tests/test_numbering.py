@@ -1,4 +1,4 @@
-"""generator/numbering.py: labels come from a node's place, never from the YAML."""
+"""generator/catalog/numbering.py: labels come from a node's place, never from the YAML."""
 
 from __future__ import annotations
 

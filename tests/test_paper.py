@@ -1,5 +1,5 @@
 """Paper measured: every blank form laid out and rendered, its rows, boxes, lines and margins in
-millimetres against the design constants of generator/pdf/paper.py; the PDFs read back for their
+millimetres against the design constants of generator/render/pdf/paper.py; the PDFs read back for their
 head, serial box, company and inks that survive a photocopy."""
 
 from __future__ import annotations

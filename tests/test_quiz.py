@@ -11,9 +11,9 @@ from generator.catalog.views import Catalog, DocumentView, Section, ServiceRowVi
 from generator.catalog.wording import deadline_rule, target_rule
 from generator.check.run import check
 from generator.manual import Manual
+from generator.model.review import QuizReview, ReviewEntry
 from generator.text.answers import canonical
 from generator.training.quiz import GUESS_SHARE, MIN_QUESTIONS, Question, Quiz, build_quiz, build_quizzes, question_ids
-from generator.training.review import QuizReview, ReviewEntry
 
 RACI = {"R": "负责", "A": "批准", "C": "咨询", "I": "知会"}
 

@@ -1,5 +1,5 @@
 """Nothing lost: every command that rewrites a user's file (review, format, new) under races, odd files
-and full disks; the site swap under kills and concurrent builds (generator/files.py, generator/publish.py).
+and full disks; the site swap under kills and concurrent builds (generator/source/files.py, generator/render/publish.py).
 
 Races are driven with real processes, kills with SIGKILL, a full disk with a small tmpfs (when this
 machine lets the test mount one) and by injection."""
@@ -201,7 +201,7 @@ def test_messages_never_carry_raw_control_characters(repo: Path, capsys: pytest.
     assert re.search(r"\\x1b|\\e|U\+001B", err)
 
 
-# --------------------------------------------------------------------------- the site swap (generator/publish.py)
+# --------------------------------------------------------------------------- the site swap (generator/render/publish.py)
 
 FIXTURE = REPO / "tests" / "fixtures" / "valid"
 

@@ -1,4 +1,4 @@
-"""The search index builder (generator/site/search.py): entries from rendered HTML, words, the worker swap."""
+"""The search index builder (generator/render/site/search.py): entries from rendered HTML, words, the worker swap."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""generator/typography.py and `procgen format`: half-width , : ; ( ) in Chinese become full-width,
+"""generator/text/typography.py and `procgen format`: half-width , : ; ( ) in Chinese become full-width,
 the YAML is rewritten only where the data stays the same but for that punctuation."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The company's vocabulary (generator/vocabulary.py): validated with located errors, and the real one honest."""
+"""The company's vocabulary (generator/catalog/vocabulary.py): validated with located errors, and the real one honest."""
 
 from __future__ import annotations
 

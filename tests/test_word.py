@@ -1,4 +1,4 @@
-"""Word copies (generator/word.py, `procgen docx`), read back with python-docx.
+"""Word copies (generator/render/word.py, `procgen docx`), read back with python-docx.
 
 The return-visit standard must hold every clause of the seed's 第11篇 in order, each with its number,
 and its tables; the same catalog and date must give the same bytes.

@@ -43,8 +43,7 @@ from generator.catalog.views import (
     _item_name,
     _proposed,
 )
-from generator.catalog.wording import MENTION, cited, deadline_rule, paragraphs, retention_text, target_rule
-from generator.control.reviews import add_months
+from generator.catalog.wording import MENTION, add_months, cited, deadline_rule, paragraphs, retention_text, target_rule
 from generator.model.base import Basis
 from generator.model.document import Deadline, Document, Line, MatrixRow, Meeting, Node, Target
 from generator.model.form import FormSchema
@@ -346,7 +345,7 @@ def build_catalog(
     """Cross-link validated definitions and compute the derived views (no checks here).
 
     ``only``: the views of these documents (and their forms) alone, every other definition still
-    known to the links — what an earlier version of one document needs (generator/versions.py), at
+    known to the links — what an earlier version of one document needs (generator/control/versions.py), at
     the cost of that document, not of the whole manual. ``resolver``: the links, when already made.
     ``first_number``: the number of the first of ``documents`` (an old version given alone keeps its own)."""
     if resolver is None:

@@ -7,6 +7,7 @@ the records register, the master list and the company-wide matrix.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import TYPE_CHECKING
 
@@ -172,3 +173,15 @@ def retention_text(form: FormSchema) -> str:
     if form.retention.permanent:
         return "永久保存"
     return f"保存{duration_text(form.retention.period or '')}"
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year = day.year + month // 12
+    month = month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)

@@ -96,7 +96,7 @@ def validated(located: Located, kind: str, model: Any) -> tuple[Any, list[Proble
     return obj, [*limited, *found]
 
 
-def load_all(root: Path, cache: FileCache | None = None) -> tuple[Loaded, list[Problem]]:
+def load_all(root: Path, cache: FileCache | None = None) -> tuple[Loaded, list[Problem]]:  # noqa: C901 - one pass over every file, a branch per kind of file (company, roles, external, documents, forms) and per way a file can fail
     """Load and validate every file; schema problems are collected, not raised. With ``cache``, a file
     whose bytes were checked before is read back from ``.cache/check/`` instead of parsed."""
     loaded = Loaded(root=root)
@@ -119,7 +119,7 @@ def load_all(root: Path, cache: FileCache | None = None) -> tuple[Loaded, list[P
         elif DOCUMENT_FILE.match(file.name):
             model, kind = Document, "document"
         elif shown == VOCABULARY_FILE:
-            continue  # read with its own rules (generator/vocabulary.py), in _check
+            continue  # read with its own rules (generator/catalog/vocabulary.py), in _check
         else:
             problems.append(Problem(shown, 1, 1, "W240", "无法识别的文件：procedures/ 中的文件须命名为 NN-id.yml、roles.yml、external.yml、company.yml 或 vocabulary.yml，此文件未被使用"))
             continue

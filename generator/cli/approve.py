@@ -128,7 +128,7 @@ def _entry(version: str, date: dt.date, approver: str, person: str | None, chose
     return entry
 
 
-def approve(root: Path, source: str, items: list[str], *, reject: bool, by: str | None, date: dt.date) -> tuple[Path, str, list[Pending]]:
+def approve(root: Path, source: str, items: list[str], *, reject: bool, by: str | None, date: dt.date) -> tuple[Path, str, list[Pending]]:  # noqa: C901 - one transaction: find, check, rewrite, record; each step a refusal with its own message
     """Approve or reject proposals of one document, form or role; returns the file, the new version and what was done."""
     result = check(root)
     if result.catalog is None:

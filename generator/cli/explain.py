@@ -1,6 +1,6 @@
 """``procgen explain [CODE]``: what a check code means and the rule behind it, from the rules themselves.
 
-Each rule of generator/check.py is a function whose docstring says what it holds, with a passing and a
+Each rule of generator/check/ is a function whose docstring says what it holds, with a passing and a
 failing example (tests/test_check.py holds the examples true). The codes a rule reports are read from its
 source, so this list cannot drift from what the checker does; the codes the loader and the schema report
 (E0xx, E1xx) have their one-line meaning from problems.CODES.

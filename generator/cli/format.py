@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from generator.cli.common import repository
 from generator.errors import UserError
@@ -27,6 +28,29 @@ class _FormatRefused(UserError):
     """A file ``procgen format`` leaves alone; the message says why."""
 
 
+def _punctuated(shown: str, text: str) -> str:
+    """``text`` with full-width marks, when it loads to the same data but for that punctuation."""
+    new = format_text(text)
+    if new == text:
+        return text
+    before, _ = load_text(shown, text.encode("utf-8"))
+    after, _ = load_text(shown, new.encode("utf-8"))
+    if before is None:
+        raise _FormatRefused("文件有语法错误，请先用 procgen check 找到并修正")
+    if after is None or not same_but_punctuation(before.data, after.data):
+        raise _FormatRefused("改写后除标点外数据也会变化（例如标点在折行处），请手工改为全角")
+    return new
+
+
+def _format_file(file: Path, shown: str, *, check_only: bool) -> bool:
+    """Whether the file has (``check_only``) or had half-width marks to change; rewritten in place unless
+    ``check_only``. Raises :class:`_FormatRefused` or ``files.WriteRefused`` when it is left alone."""
+    if check_only:
+        original = files.read(file, shown)
+        return _punctuated(shown, original.text) != original.text
+    return files.rewrite(file, shown, lambda text: _punctuated(shown, text))
+
+
 def command(args: argparse.Namespace) -> int:
     """Rewrite half-width marks in Chinese as full-width, file by file, only when the file still
     loads to the same data with nothing but that punctuation changed (else it is left alone)."""
@@ -41,25 +65,8 @@ def command(args: argparse.Namespace) -> int:
         raw, problems = read_definition(file, shown, root)
         if raw is None or not _utf8(raw):
             continue  # procgen check says what is wrong with it
-
-        def punctuate(text: str, shown: str = shown) -> str:
-            new = format_text(text)
-            if new == text:
-                return text
-            before, _ = load_text(shown, text.encode("utf-8"))
-            after, _ = load_text(shown, new.encode("utf-8"))
-            if before is None:
-                raise _FormatRefused("文件有语法错误，请先用 procgen check 找到并修正")
-            if after is None or not same_but_punctuation(before.data, after.data):
-                raise _FormatRefused("改写后除标点外数据也会变化（例如标点在折行处），请手工改为全角")
-            return new
-
         try:
-            if args.check:
-                original = files.read(file, shown)
-                if punctuate(original.text) != original.text:
-                    changed.append(shown)
-            elif files.rewrite(file, shown, punctuate):
+            if _format_file(file, shown, check_only=args.check):
                 changed.append(shown)
         except _FormatRefused as exc:
             refused.append((shown, str(exc)))

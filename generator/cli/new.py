@@ -11,12 +11,12 @@ and what to change. What can be derived is derived, so the new file is valid the
 - a role is appended to ``procedures/roles.yml`` as text: every byte above it stays as it was.
 
 What the company's text (the seed) does not state is written as a proposal (拟定·待批准, see
-generator/provenance.py): a new form's retention period and layout, and a new role that no document
+generator/catalog/provenance.py): a new form's retention period and layout, and a new role that no document
 names, get ``basis: {proposed: {by, reason}}``, ``by`` being the role that proposes most often in the
 repository. A new document's duties name their roles in their own text, so they need none.
 
 Nothing is ever overwritten, and nothing is left half-written: every write goes through
-generator/files.py (locked, compared before replacing, atomic, keeping line ends, mode and links).
+generator/source/files.py (locked, compared before replacing, atomic, keeping line ends, mode and links).
 
 Exit status: 0 written; 1 for a mistake in the request (a bad or taken id, an unknown owning
 document …) or a file that cannot be written (a full disk, no permission), with one line on stderr
@@ -39,19 +39,26 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from generator import settings
+from generator.catalog.provenance import document_text, folded
+from generator.catalog.wording import MENTION
+from generator.check.loading import load_all, texts_of, validated
+from generator.check.rules.identity import RESERVED_IDS
+from generator.check.run import check
 from generator.cli.arguments import NEW_DEFAULTS
 from generator.errors import UserError
+from generator.model.document import Document
+from generator.model.form import FormSchema
 from generator.model.kinds import SLUG_PATTERN
-
-# Only the standard library at import time: cli.py builds its parser with add_arguments() for every
-# command, and the models and the loader are loaded when `procgen new` actually runs.
+from generator.model.registry import CompanyFile, Department, Role, RolesFile
 from generator.source import files
-from generator.source.problems import printable
-
-if TYPE_CHECKING:
-    from generator.model.registry import CompanyFile, Department, Role, RolesFile
+from generator.source.discover import DOCUMENT_FILE, discover
+from generator.source.limits import MAX_ID
+from generator.source.loader import load_file, load_text
+from generator.source.problems import escape_path, printable
+from generator.text.typography import full_width
 
 __all__ = ["command"]
 
@@ -149,17 +156,12 @@ def _proposers(data: Any) -> Iterator[str]:
 
 def _mapping(root: Path, path: Path) -> dict[str, Any]:
     """The data of a definition file, or {} when it cannot be read (its file name still counts)."""
-    from generator.source.loader import load_file
-
     located, _ = load_file(path, path.relative_to(root).as_posix(), root)
     return located.data if located is not None and isinstance(located.data, dict) else {}
 
 
 def _valid(root: Path, name: str, model: type[Any], kind: str) -> Any:
     """procedures/<name>, validated; refused (with the way out) when it is missing or has errors."""
-    from generator.check.loading import validated
-    from generator.source.loader import load_file
-
     path = root / "procedures" / name
     if not path.is_file():
         raise _Refused(f"找不到 procedures/{name}：请在仓库根目录运行，或给出仓库根目录")
@@ -174,10 +176,6 @@ def _valid(root: Path, name: str, model: type[Any], kind: str) -> Any:
 
 
 def _repository(root: Path) -> _Repository:
-    from generator.check.loading import texts_of
-    from generator.model.registry import CompanyFile, RolesFile
-    from generator.source.discover import DOCUMENT_FILE, discover
-
     if not (root / "procedures").is_dir():
         raise _Refused(f"{_shown(root)} 下没有 procedures/ 文件夹：请在仓库根目录运行，或给出仓库根目录")
     repo = _Repository(root, _valid(root, "company.yml", CompanyFile, "company"), _valid(root, "roles.yml", RolesFile, "roles"))
@@ -212,8 +210,6 @@ def _repository(root: Path) -> _Repository:
 
 
 def _run(args: argparse.Namespace) -> tuple[str, list[str]]:
-    from generator import settings
-
     root = Path(args.root)
     if not root.is_dir():
         what = "是文件，不是目录" if root.exists() else "目录不存在"
@@ -252,9 +248,6 @@ def _only_for(args: argparse.Namespace) -> None:
 
 
 def _check_id(value: str) -> None:
-    from generator.check.rules.identity import RESERVED_IDS
-    from generator.source.limits import MAX_ID
-
     if not SLUG.fullmatch(value):
         raise _Refused(f"id \"{_printable(value)}\" 不合法：只能用小写字母 a-z 和数字 0-9，单词之间用一个 - 连接，如 fire-safety")
     if len(value) > MAX_ID:
@@ -268,9 +261,6 @@ def _text(value: str | None, default: str, what: str, repo: _Repository, *, name
     or control character, full-width marks in Chinese; a name or title holds no 《》 (a title is what
     《》 points at), a description only 《》 that name a document, form or external document; a title
     (``unique``) is not one another file already has."""
-    from generator.catalog.wording import MENTION
-    from generator.text.typography import full_width
-
     text = default if value is None else full_width(value.strip())
     if not text:
         raise _Refused(f"{what}不能为空")
@@ -328,8 +318,6 @@ def _new_document(repo: _Repository, args: argparse.Namespace, today: dt.date) -
     name = f"{number}-{doc_id}.yml"
     text = _document_text(repo, doc_id, code, title, kind, owner, approver, today, name,
                           chosen=(args.owner is not None, args.approver is not None))
-    from generator.model.document import Document
-
     doc = _validated(f"procedures/{name}", text, Document, "document")
     assert (doc.id, doc.code, doc.title, doc.owner, doc.approver) == (doc_id, code, title, owner, approver), "scaffold: YAML quoting"
     path = repo.root / "procedures" / name
@@ -504,8 +492,6 @@ def _new_form(repo: _Repository, args: argparse.Namespace, today: dt.date) -> tu
     owner_of_doc = owner_doc.data.get("owner")
     proposer = repo.proposer(owner_of_doc if owner_of_doc in repo.role_ids else keeper)
     text = _form_text(repo, form_id, code, title, owner_doc, keeper, proposer, today, chosen=args.owner is not None)
-    from generator.model.form import FormSchema
-
     form = _validated(f"forms/{form_id}.yml", text, FormSchema, "form")
     assert (form.id, form.code, form.title, form.procedure) == (form_id, code, title, owner_doc.id), "scaffold: YAML quoting"
     _passes_check(repo.root, f"forms/{form_id}.yml", text)
@@ -613,9 +599,6 @@ def _form_text(repo: _Repository, form_id: str, code: str, title: str, owner: _D
 
 
 def _new_role(repo: _Repository, args: argparse.Namespace, today: dt.date) -> tuple[str, list[str]]:
-    from generator.model.registry import RolesFile
-    from generator.source.loader import load_text
-
     role_id = args.id
     if role_id in repo.role_ids:
         what = "部门" if role_id in {d.id for d in repo.roles.departments} else "角色"
@@ -684,10 +667,7 @@ ROLE_REASON = "原文未提到此角色；拟设，待批准"
 
 
 def _named_by_a_document(root: Path, name: str) -> bool:
-    """Whether a document's text names ``name`` (as the check looks for a role: generator/provenance.py)."""
-    from generator.catalog.provenance import document_text, folded
-    from generator.check.loading import load_all
-
+    """Whether a document's text names ``name`` (as the check looks for a role: generator/catalog/provenance.py)."""
     loaded, _ = load_all(root)
     words = folded(name)
     return bool(words) and any(words in document_text(doc).all_text for _, doc in loaded.documents)
@@ -756,9 +736,6 @@ def _role_lines(role_id: str, name: str, department: str | None, description: st
 def _validated(shown: str, text: str, model: type[Any], kind: str) -> Any:
     """The written text read back as procgen check reads it: a value given on the command line that
     breaks a limit or the schema (a title too long …) is refused here, before anything is written."""
-    from generator.check.loading import validated
-    from generator.source.loader import load_text
-
     located, problems = load_text(shown, text.encode("utf-8"))
     obj = None
     if located is not None:
@@ -772,8 +749,6 @@ def _passes_check(root: Path, shown: str, text: str) -> None:
     """The whole check, run on a scratch copy of the definitions with the new text in place: what the
     next ``procgen check`` would refuse about this file (a character the PDF font lacks, a clash with
     another file …) is refused now, before anything is written."""
-    from generator.check.run import check
-
     with tempfile.TemporaryDirectory(prefix="procgen-new-") as scratch:
         copy = Path(scratch)
         try:
@@ -792,7 +767,7 @@ def _passes_check(root: Path, shown: str, text: str) -> None:
 
 
 def _write_new(path: Path, text: str, shown: str) -> None:
-    """Write a new file whole, or not at all; never over an existing one (generator/files.py)."""
+    """Write a new file whole, or not at all; never over an existing one (generator/source/files.py)."""
     try:
         files.create(path, text, shown)
     except files.WriteRefused as exc:
@@ -800,7 +775,7 @@ def _write_new(path: Path, text: str, shown: str) -> None:
 
 
 def _replace(path: Path, data: bytes, before: bytes, shown: str) -> None:
-    """Replace ``path`` by ``data`` in one step (generator/files.py: locked, compared, keeping mode,
+    """Replace ``path`` by ``data`` in one step (generator/source/files.py: locked, compared, keeping mode,
     owner and a link); refused if the file changed since it was read as ``before``."""
     try:
         with files.folder_lock(Path(os.path.realpath(path)).parent, shown):
@@ -831,8 +806,6 @@ def _comment(value: str) -> str:
 
 
 def _printable(value: str) -> str:
-    from generator.source.problems import escape_path
-
     return escape_path(value[:80])
 
 

@@ -22,17 +22,6 @@ REVIEW_SOON_DAYS = 60
 """A review due within this many days is shown as soon due (/documents/, the home page, --format json)."""
 
 
-def add_months(day: dt.date, months: int) -> dt.date:
-    month = day.month - 1 + months
-    year = day.year + month // 12
-    month = month % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return dt.date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise ValueError(day)
-
 
 @dataclass(frozen=True)
 class ReviewState:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from generator.catalog.vocabulary import VocabularyFile
 from generator.model.files import FILE_MODELS
-from generator.training.review import QuizReview
+from generator.model.review import QuizReview
+from generator.model.vocabulary import VocabularyFile
 
 SCHEMA_MODELS: dict[str, type[BaseModel]] = {**FILE_MODELS, "quiz-review": QuizReview, "vocabulary": VocabularyFile}
 """The definitions' file types, the trainer's review of the quizzes (training/quiz-review.yml) and the

@@ -167,7 +167,7 @@ def _type_problem(group: list[_Error], located: Located) -> Problem:
     return Problem(located.path, line, col, "E102", f"{label} 须为{expected}，而不是 {_show(first.value)}")
 
 
-def _one(e: _Error, located: Located) -> Problem:
+def _one(e: _Error, located: Located) -> Problem:  # noqa: C901 - one branch per kind of pydantic error, each turned into its own Chinese message
     kind = e.kind
     field = e.field
     value = e.value

@@ -51,7 +51,7 @@ NO_LINE_END = frozenset("（《「『【〔〈“‘([{")
 class Paper:
     """The room a chart has on paper (mm, text area less headings) and the size its text prints at.
 
-    The PDF renderer passes its page sizes in (generator/pdf/views.py): this module knows no paper."""
+    The PDF renderer passes its page sizes in (generator/render/pdf/views.py): this module knows no paper."""
 
     portrait: tuple[float, float]
     landscape: tuple[float, float]
@@ -299,7 +299,7 @@ def _place(step: FlowStep, row: int, index: dict[str, int], placed: list[Placed]
 INK = "#283593"
 """Boxes and arrows."""
 RULE = "#666666"
-"""Lane frames: 60 % grey, dark enough for a photocopy (generator/pdf/paper.py LIGHTEST_INK)."""
+"""Lane frames: 60 % grey, dark enough for a photocopy (generator/render/pdf/paper.py LIGHTEST_INK)."""
 JOINT = "#8a4f00"
 """The band and dots of a step several roles do together."""
 

@@ -1,7 +1,7 @@
 """Calendars of recurring duties as iCalendar files (RFC 5545), written with the icalendar library.
 
 site/calendar/<role>.ics holds the recurring facts a role owns, site/calendar/index.ics every recurring
-fact of the company (see generator/recurrence.py for how each recurrence is read). The same commit gives
+fact of the company (see generator/catalog/recurrence.py for how each recurrence is read). The same commit gives
 the same bytes: DTSTAMP is the build's date (SOURCE_DATE_EPOCH or the commit's time), each event starts
 with the first occurrence on or after its document's effective date, and UIDs come from the facts.
 Every file is parsed back before it is written.

@@ -1,6 +1,6 @@
 """A document's controlled copy as a Word file (.docx), written with python-docx.
 
-The same content as the PDF controlled copy (generator/pdf/views.py ``document_page``): the head with
+The same content as the PDF controlled copy (generator/render/pdf/views.py ``document_page``): the head with
 the company, title, code, version, effective date, control table and approval block; the clauses with
 their derived numbers as text (a number typed into the paragraph survives any editing, where Word's
 list numbering renumbers itself as soon as a clause is moved); meetings, service tables and the
@@ -10,7 +10,7 @@ revision history; the controlled-copy notice in the head and in every page's foo
 Fonts are the ones every Chinese Word installation has: 宋体 for text and 黑体 for headings, named as
 East Asian fonts (``w:eastAsia``), Times New Roman for Latin letters and digits.
 
-Flowcharts: the site's SVG drawing (generator/flowchart.py) rasterised to PNG by cairosvg. Word only
+Flowcharts: the site's SVG drawing (generator/render/flowchart.py) rasterised to PNG by cairosvg. Word only
 takes SVG with a PNG fallback and python-docx cannot write SVG at all; cairosvg draws the same SVG
 in ~0.3 s per chart with the system's Noto Sans CJK through fontconfig, and its PNG bytes are the same
 on every run (WeasyPrint, the other candidate, no longer writes PNG).

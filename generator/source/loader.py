@@ -341,7 +341,7 @@ class _Walker:
             result[name] = self.plain(value_node, child)
         return result
 
-    def value(self, node: Node, loc: PathKey, active: frozenset[int] = frozenset()) -> Any:
+    def value(self, node: Node, loc: PathKey, active: frozenset[int] = frozenset()) -> Any:  # noqa: C901 - one branch per YAML node kind and tag, on the hot path of every check (a dispatch table measured slower)
         self.nodes += 1
         if id(node) in active:
             raise self._refuse(node, "E007", "别名（*引用）指向自身，无法展开")
@@ -444,7 +444,7 @@ class _Stored(Located):
 
 
 class FileCache:
-    """The check's per-file cache (``.cache/check/`` of the repository, generator/diskcache.py): one
+    """The check's per-file cache (``.cache/check/`` of the repository, generator/source/diskcache.py): one
     entry per file content and path, holding its data, its positions and its ``memo`` (limits, the
     validated model, its strings), written once the check has worked them out (:meth:`save`)."""
 

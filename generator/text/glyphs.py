@@ -15,8 +15,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from generator.errors import UserError
-from generator.render.pdf import FONT_FAMILY
 
+FONT_FAMILY = "Noto Sans CJK SC"
+"""The one font every PDF is set in; the glyph check uses its character map."""
 KNOWN_FONT = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 
 

@@ -29,7 +29,7 @@ def _base() -> jieba.Tokenizer:
 def fresh_tokenizer() -> jieba.Tokenizer:
     """A tokenizer with jieba's dictionary and the manual's user dictionary, its tables copied from
     :func:`_base` (tens of milliseconds instead of a second), so that words one caller adds never reach
-    another's: the quizzes here, the search index (generator/site/search.py) on every build."""
+    another's: the quizzes here, the search index (generator/render/site/search.py) on every build."""
     base = _base()
     tokenizer = jieba.Tokenizer()
     tokenizer.FREQ = dict(base.FREQ)

@@ -3,7 +3,7 @@ must be retrained when a document's new version changes them.
 
 A *fact* is one thing a role is held to in one document: a duty (a clause naming the role, or a row of a
 service table it serves), a target, a deadline, or its letters in a responsibility matrix. The quiz
-(generator/quiz.py) asks questions about the same facts.
+(generator/training/quiz.py) asks questions about the same facts.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""A quiz per staff role, derived from the facts the manual holds the role to (generator/training.py):
+"""A quiz per staff role, derived from the facts the manual holds the role to (generator/training/facts.py):
 its targets (the value), its deadlines (the time limit), its duties (who does it, which document says so)
 and its matrix rows (its letter, who approves, who does).
 
@@ -138,7 +138,7 @@ class Quiz:
 
     @property
     def fold_json(self) -> str:
-        """The folding table of generator/answers.py, for quiz.js."""
+        """The folding table of generator/text/answers.py, for quiz.js."""
         return TABLE_JSON
 
     @property

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from generator.check.registry import Context, _all_files, rule
 from generator.model.document import Node
 from generator.source.problems import Problem
+from generator.text.glyphs import FontNotFound, cached_coverage, font_file, missing, printable
 from generator.text.typography import HALF_WIDTH, KEPT, half_width_marks
 
 
@@ -48,8 +49,6 @@ def glyphs_exist(ctx: Context) -> Iterator[Problem]:
     not installed (the PDF build then says how to install it).
     """
     import unicodedata
-
-    from generator.text.glyphs import FontNotFound, cached_coverage, font_file, missing, printable
 
     try:
         cmap = cached_coverage(font_file(), ctx.loaded.root / ".cache" / "glyphs")

@@ -16,9 +16,8 @@ scheme come from ``procedures/company.yml`` (the catalog's ``company``). The oth
 from __future__ import annotations
 
 from generator import package
+from generator.text.glyphs import FONT_FAMILY as FONT_FAMILY  # the package's font, named where the glyphs are checked
 
-FONT_FAMILY = "Noto Sans CJK SC"
-"""The one font every PDF is set in; the glyph check uses its character map."""
 STYLESHEET = "print.css"
 """The print stylesheet in TEMPLATES, linked by every page (and parsed once per worker, render.py)."""
 

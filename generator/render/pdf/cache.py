@@ -24,7 +24,7 @@ PRUNE_AFTER_DAYS = 14
 
 
 def _files(roots: Iterable[Path]) -> list[Path]:
-    found = []
+    found: list[Path] = []
     for root in roots:
         if root.is_dir():
             found.extend(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts)

@@ -43,7 +43,7 @@ promise, and the files are tagged besides."""
 @dataclass(frozen=True)
 class Part:
     """One part of manual.pdf (its front matter, a document, the forms' appendix, a form), laid out
-    and cached on its own, then bound with the others (``generator/pdf/manual.py``)."""
+    and cached on its own, then bound with the others (``generator/render/pdf/manual.py``)."""
 
     name: str  # "front", "doc-<id>", "appendix", "form-<id>"
     html: str

@@ -45,14 +45,18 @@ import hashlib
 import html as html_lib
 import io
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from generator.render.pdf import STYLESHEET
 from generator.render.pdf.html import Part, PdfJob
 from generator.render.pdf.paper import css_variables
+
+if TYPE_CHECKING:
+    import pikepdf
 
 FRONT = "front"
 STAMPS = "stamps"
@@ -160,94 +164,141 @@ class Bound:
 def bind(parts: Sequence[Bound], stamps: Path, texts: Sequence[tuple[str, str]]) -> bytes:
     """The parts (the numbered front first) bound into one PDF, numbered by the ``stamps`` PDF."""
     import pikepdf
-    from pikepdf import Array, Dictionary, Name, NameTree, OutlineItem
 
-    out = pikepdf.new()
-    opened: list[pikepdf.Pdf] = []  # kept open until saved: qpdf copies stream data when writing
-    document = out.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, K=Array()))
-    tree = out.make_indirect(Dictionary(Type=Name.StructTreeRoot, K=Array([document])))
-    document.P = tree
-    nums = Array()
-    next_key = 0
-    destinations: dict[str, Array] = {}
-    outline: list[OutlineItem] = []
+    binder = _Binder(pikepdf.new())
     try:
         for bound in parts:
-            src = pikepdf.open(bound.path)
-            opened.append(src)
-            first = len(out.pages)
-            with warnings.catch_warnings():  # named destinations are rebuilt below, from every part's
-                warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
-                out.pages.extend(src.pages)
-            pages = {src.pages[i].obj.objgen: out.pages[first + i].obj for i in range(len(src.pages))}
+            binder.add(bound)
+        binder.number(stamps, texts)
+        binder.turn(parts)
+        return binder.finish()
+    finally:
+        for pdf in binder.opened:
+            pdf.close()
 
-            def mapped(dest: Array, pages: dict = pages) -> Array | None:
-                target = pages.get(dest[0].objgen) if len(dest) and isinstance(dest[0], Dictionary) else None
-                return None if target is None else Array([target, *[_plain(x) for x in list(dest)[1:]]])
 
-            # tags: the part's elements under the one Document element, its parent tree renumbered
-            if Name.StructTreeRoot in src.Root:
-                copied = out.copy_foreign(src.Root.StructTreeRoot)
-                for top in copied.get(Name.K, Array()):
-                    for kid in top.get(Name.K, Array()):
-                        kid.P = document
-                        document.K.append(kid)
-                parent = copied.get(Name.ParentTree)
-                used = -1
-                if parent is not None:
-                    flat = list(parent.get(Name.Nums, Array()))
-                    for key, value in zip(flat[::2], flat[1::2], strict=True):
-                        nums.append(int(key) + next_key)
-                        nums.append(value)
-                        used = max(used, int(key))
-                for page in out.pages[first:]:
-                    if Name.StructParents in page.obj:
-                        page.obj.StructParents = int(page.obj.StructParents) + next_key
-                    for annotation in page.obj.get(Name.Annots, Array()):
-                        if Name.StructParent in annotation:
-                            annotation.StructParent = int(annotation.StructParent) + next_key
-                next_key += used + 1
+class _Binder:
+    """One manual.pdf being bound: its pages, the one structure tree (every part's tags under one
+    Document element, the parent tree renumbered), the named destinations and the bookmarks."""
 
-            # named destinations: the part's own anchors (a stand-in gives way to the part holding it)
-            if Name.Names in src.Root and Name.Dests in src.Root.Names:
-                borrowed = set(bound.borrowed)
-                for name, dest in NameTree(src.Root.Names.Dests).items():
-                    if name in borrowed or name in destinations:
-                        continue
-                    dest = dest.get(Name.D) if isinstance(dest, Dictionary) else dest
-                    target = mapped(dest)
-                    if target is not None:
-                        destinations[name] = target
+    def __init__(self, out: pikepdf.Pdf) -> None:
+        from pikepdf import Array, Dictionary, Name  # lazy: pikepdf, only where a manual is bound
 
-            # bookmarks: a form's go under the appendix's (the last one before it)
-            items = [_outline_item(item, mapped) for item in src.open_outline().root]
-            if bound.part.name.startswith("form-") and outline:
-                outline[-1].children.extend(items)
-            else:
-                outline.extend(items)
+        self.out = out
+        self.opened: list[pikepdf.Pdf] = []  # kept open until saved: qpdf copies stream data when writing
+        self.document = out.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, K=Array()))
+        self.tree = out.make_indirect(Dictionary(Type=Name.StructTreeRoot, K=Array([self.document])))
+        self.document.P = self.tree
+        self.nums = Array()
+        self.next_key = 0
+        self.destinations: dict[str, pikepdf.Array] = {}
+        self.outline: list[pikepdf.OutlineItem] = []
 
-        # page numbers, stamped as artifacts; then the landscape forms turned onto their side
+    def add(self, bound: Bound) -> None:
+        """A part's pages, tags, destinations and bookmarks, after those already bound."""
+        import pikepdf
+        from pikepdf import Array, Dictionary
+
+        out = self.out
+        src = pikepdf.open(bound.path)
+        self.opened.append(src)
+        first = len(out.pages)
+        with warnings.catch_warnings():  # named destinations are rebuilt below, from every part's
+            warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
+            out.pages.extend(src.pages)
+        pages = {src.pages[i].obj.objgen: out.pages[first + i].obj for i in range(len(src.pages))}
+
+        def mapped(dest: Array) -> Array | None:
+            target = pages.get(dest[0].objgen) if len(dest) and isinstance(dest[0], Dictionary) else None
+            return None if target is None else Array([target, *[_plain(x) for x in list(dest)[1:]]])
+
+        self._tags(src, first)
+        self._destinations(src, bound, mapped)
+        # bookmarks: a form's go under the appendix's (the last one before it)
+        items = [_outline_item(item, mapped) for item in src.open_outline().root]
+        if bound.part.name.startswith("form-") and self.outline:
+            self.outline[-1].children.extend(items)
+        else:
+            self.outline.extend(items)
+
+    def _tags(self, src: pikepdf.Pdf, first: int) -> None:
+        """The part's elements under the one Document element, its parent tree renumbered."""
+        from pikepdf import Array, Name
+
+        if Name.StructTreeRoot not in src.Root:
+            return
+        copied = self.out.copy_foreign(src.Root.StructTreeRoot)
+        for top in copied.get(Name.K, Array()):
+            for kid in top.get(Name.K, Array()):
+                kid.P = self.document
+                self.document.K.append(kid)
+        parent = copied.get(Name.ParentTree)
+        used = -1
+        if parent is not None:
+            flat = list(parent.get(Name.Nums, Array()))
+            for key, value in zip(flat[::2], flat[1::2], strict=True):
+                self.nums.append(int(key) + self.next_key)
+                self.nums.append(value)
+                used = max(used, int(key))
+        for page in self.out.pages[first:]:
+            if Name.StructParents in page.obj:
+                page.obj.StructParents = int(page.obj.StructParents) + self.next_key
+            for annotation in page.obj.get(Name.Annots, Array()):
+                if Name.StructParent in annotation:
+                    annotation.StructParent = int(annotation.StructParent) + self.next_key
+        self.next_key += used + 1
+
+    def _destinations(self, src: pikepdf.Pdf, bound: Bound, mapped: Callable[[pikepdf.Array], pikepdf.Array | None]) -> None:
+        """The part's own anchors (a stand-in gives way to the part holding it)."""
+        from pikepdf import Array, Dictionary, Name, NameTree
+
+        if Name.Names not in src.Root or Name.Dests not in src.Root.Names:
+            return
+        borrowed = set(bound.borrowed)
+        for raw, dest in NameTree(src.Root.Names.Dests).items():
+            name = raw if isinstance(raw, str) else raw.decode()
+            if name in borrowed or name in self.destinations:
+                continue
+            where = dest.get(Name.D) if isinstance(dest, Dictionary) else dest
+            target = mapped(where) if isinstance(where, Array) else None
+            if target is not None:
+                self.destinations[name] = target
+
+    def number(self, stamps: Path, texts: Sequence[tuple[str, str]]) -> None:
+        """Page numbers, stamped as artifacts."""
+        import pikepdf
+        from pikepdf import Name
+
         stamp = pikepdf.open(stamps)
-        opened.append(stamp)
-        for index, (page, (_, text)) in enumerate(zip(out.pages, texts, strict=True)):
+        self.opened.append(stamp)
+        for index, (page, (_, text)) in enumerate(zip(self.out.pages, texts, strict=True)):
             if not text:
                 continue
-            xobject = out.copy_foreign(stamp.pages[index].as_form_xobject())
+            xobject = self.out.copy_foreign(stamp.pages[index].as_form_xobject())
             # one name per page: the pages of a part share one /Resources dictionary (WeasyPrint), and
             # add_resource's prefix= picks a random name (not the same bytes twice)
-            name = Name(f"/ProcgenPageNumber{index + 1}")
-            page.add_resource(xobject, Name.XObject, name)
+            resource = Name(f"/ProcgenPageNumber{index + 1}")
+            page.add_resource(xobject, Name.XObject, resource)
             page.contents_add(b"q\n", prepend=True)
-            page.contents_add(b"\nQ\n/Artifact BMC\nq " + str(name).encode() + b" Do Q\nEMC\n")
+            page.contents_add(b"\nQ\n/Artifact BMC\nq " + str(resource).encode() + b" Do Q\nEMC\n")
+
+    def turn(self, parts: Sequence[Bound]) -> None:
+        """The landscape forms turned onto their side."""
         at = 0
-        for bound, src in zip(parts, opened, strict=False):
+        for bound, src in zip(parts, self.opened, strict=False):
             length = len(src.pages)
             if bound.part.rotate:
-                for page in out.pages[at: at + length]:
+                for page in self.out.pages[at: at + length]:
                     page.obj.Rotate = bound.part.rotate
             at += length
 
-        front = opened[0]
+    def finish(self) -> bytes:
+        """The front matter's metadata, the tags, destinations and bookmarks in place; the bytes."""
+        import pikepdf
+        from pikepdf import Array, Dictionary, Name, NameTree
+
+        out = self.out
+        front = self.opened[0]
         root = out.Root
         for key in (Name.Metadata, Name.OutputIntents, Name.Lang):
             if key in front.Root:
@@ -259,27 +310,24 @@ def bind(parts: Sequence[Bound], stamps: Path, texts: Sequence[tuple[str, str]])
         root.ViewerPreferences = Dictionary(DisplayDocTitle=True)
         root.PageMode = Name.UseOutlines
         root.PageLabels = Dictionary(Nums=Array([0, Dictionary(S=Name.D)]))  # the printed 全册 numbers
-        tree.ParentTree = out.make_indirect(Dictionary(Nums=nums))
-        tree.ParentTreeNextKey = next_key
-        root.StructTreeRoot = tree
+        self.tree.ParentTree = out.make_indirect(Dictionary(Nums=self.nums))
+        self.tree.ParentTreeNextKey = self.next_key
+        root.StructTreeRoot = self.tree
         names = NameTree.new(out)
-        for name in sorted(destinations):
-            names[name] = destinations[name]
+        for name in sorted(self.destinations):
+            names[name] = self.destinations[name]
         root.Names = Dictionary(Dests=names.obj)
         with out.open_outline() as bookmarks:
-            bookmarks.root.extend(outline)
+            bookmarks.root.extend(self.outline)
         buffer = io.BytesIO()
         out.save(
             buffer, deterministic_id=True, fix_metadata_version=False, force_version="1.7",
             object_stream_mode=pikepdf.ObjectStreamMode.generate, compress_streams=True,
         )
         return buffer.getvalue()
-    finally:
-        for pdf in opened:
-            pdf.close()
 
 
-def _plain(value: object) -> object:
+def _plain(value: Any) -> object:
     """A direct scalar of a foreign PDF, as a plain value (a name, number or null)."""
     import pikepdf
 
@@ -293,7 +341,7 @@ def _plain(value: object) -> object:
         return value
 
 
-def _copy_direct(out: object, value: object) -> object:
+def _copy_direct(out: pikepdf.Pdf, value: Any) -> object:
     """A direct object of a foreign PDF copied into ``out`` (its indirect members copied too)."""
     import pikepdf
 
@@ -306,7 +354,7 @@ def _copy_direct(out: object, value: object) -> object:
     return _plain(value)
 
 
-def _outline_item(item: object, mapped: object) -> object:
+def _outline_item(item: pikepdf.OutlineItem, mapped: Callable[[pikepdf.Array], pikepdf.Array | None]) -> pikepdf.OutlineItem:
     from pikepdf import Array, OutlineItem
 
     dest = item.destination

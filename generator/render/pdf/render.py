@@ -22,6 +22,7 @@ import pydyf
 
 from generator.render.pdf import STYLESHEET, TEMPLATES
 from generator.render.pdf.cache import PdfCache
+from generator.render.pdf.paper import LINE_MM, ROW_MM
 
 if TYPE_CHECKING:
     from weasyprint.document import Document
@@ -38,7 +39,7 @@ class RenderTask:
     fillable: bool = False
     grow: bool = False  # a blank form: its last table (or text area) takes rows until the last page is full
     snug: bool = False  # a text whose last page would be nearly empty is tried once more, tighter
-    variant: str | None = None  # a PDF/A level for the copies kept as records (generator/pdf/html.py ARCHIVAL)
+    variant: str | None = None  # a PDF/A level for the copies kept as records (generator/render/pdf/html.py ARCHIVAL)
     part: bool = False  # a part of manual.pdf: no page-number foot (stamped when bound), links to other parts kept
     tags: bool = True
 
@@ -67,8 +68,9 @@ def _tools() -> tuple[object, object]:
     if not _STATE:
         from weasyprint.text.fonts import FontConfiguration
 
-        from generator.render.pdf.fetcher import AssetFetcher
-        from generator.render.pdf.fonts import install
+        # Lazy: both import WeasyPrint (a second and 40 MB) that only a process that renders needs.
+        from generator.render.pdf.fetcher import AssetFetcher  # lazy: weasyprint
+        from generator.render.pdf.fonts import install  # lazy: weasyprint
 
         install()
         _STATE["fonts"] = FontConfiguration()
@@ -138,7 +140,7 @@ def render(task: RenderTask) -> RenderResult:
 
 NO_PAGE_NUMBER = "@page { @bottom-right { content: none !important; } }"
 """A part of the manual leaves its page-number box empty: the numbers of the whole are stamped in
-once the parts are bound (generator/pdf/manual.py)."""
+once the parts are bound (generator/render/pdf/manual.py)."""
 
 
 def _with_style(html: str, css: str) -> str:
@@ -224,10 +226,10 @@ def grow_html(html: str, extra: int, areas: tuple[int, ...] | None = None) -> tu
         rows = _BLANK_ROW.findall(last.group(2))
         template, numbers = rows[-1], [int(found[1]) for found in _NUMBER.findall(rows[-1])]
         start = numbers[0] if numbers else 0
-        added = "".join(
-            _NUMBER.sub(lambda m, k=k: f"{m.group(1)}{start + k}{m.group(3)}", template) if numbers else template
-            for k in range(1, extra + 1)
-        )
+        def numbered(k: int) -> str:
+            return _NUMBER.sub(lambda m: f"{m.group(1)}{start + k}{m.group(3)}", template) if numbers else template
+
+        added = "".join(numbered(k) for k in range(1, extra + 1))
         return html[: last.end(2)] + added + html[last.end(2):], True
     only, matches = None if areas is None else set(areas), list(_GROW_LINES.finditer(html))
     if not matches or (only is not None and not only & set(range(len(matches)))):
@@ -259,8 +261,6 @@ def last_page_areas(document: Document) -> tuple[int, ...]:
 def _grow(html: str, document: Document, fillable: bool) -> tuple[Document, int, str]:
     """Add blank rows (each ``paper.ROW_MM`` high) or lines (``paper.LINE_MM``) while the pages stay
     as many; the document, the rows or lines added, and the HTML grown."""
-    from generator.render.pdf.paper import LINE_MM, ROW_MM
-
     free = free_height(document)
     unit = ROW_MM if _GROW_TABLE.search(html) and _BLANK_ROW.search(html) else LINE_MM
     extra = int(free // (unit + 0.3))

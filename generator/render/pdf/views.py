@@ -178,6 +178,7 @@ def document_page(
         FlowchartPart(chart.title, svg_whole(chart, lambda anchor: f"#{view.id}-{anchor}", FLOW_PAPER), chart.landscape)
         for chart in charts(view, FLOW_PAPER)
     ]
+    redline = _redline(versions, superseded_by or ("withdrawn" if withdrawn_on else None))
     return DocumentPage(
         printed=printed,
         flowcharts=flowcharts,
@@ -193,15 +194,16 @@ def document_page(
         superseded_by=superseded_by,
         superseded_on=superseded_on,
         withdrawn_on=withdrawn_on,
-        **_redline(versions, superseded_by or ("withdrawn" if withdrawn_on else None)),
+        redline=(redline.edits or []) if redline else [],
+        redline_from=redline.previous if redline else None,
     )
 
 
-def _redline(versions: Sequence[VersionView], superseded_by: str | None) -> dict[str, object]:
-    """The 修订对照 of the current version of a document (not of an archived one)."""
+def _redline(versions: Sequence[VersionView], superseded_by: str | None) -> VersionView | None:
+    """The current version, when the copy prints its 修订对照 (not an archived copy, and only with edits)."""
     if superseded_by is not None or not versions or not versions[0].current or not versions[0].edits:
-        return {}
-    return {"redline": versions[0].edits, "redline_from": versions[0].previous}
+        return None
+    return versions[0]
 
 
 # --------------------------------------------------------------------------- training packs
@@ -326,7 +328,7 @@ def training_page(catalog: Catalog, role: RoleView) -> TrainingPage:
         "forms": bool(forms),
         "standards": bool(targets or deadlines),
     }
-    headings = {}
+    headings: dict[str, str] = {}
     for key, title in PARTS.items():
         if present[key]:
             headings[key] = f"{chinese_number(len(headings) + 1)}、{title}"

@@ -93,7 +93,7 @@ def build_pages(manual: Manual, as_of: dt.date | None = None) -> list[SitePage]:
     pages.append(
         SitePage("roles/index.md", "岗位与部门", "roles.html", {"catalog": catalog}, search="title", boost=CATALOG_BOOST)
     )
-    # A training pack's sign-in sheet is a PDF of its own (generator/pdf/html.py), when the form exists.
+    # A training pack's sign-in sheet is a PDF of its own (generator/render/pdf/html.py), when the form exists.
     sign_in = any(f.form.id == SIGN_IN_FORM for f in catalog.forms)
     record = any(f.form.id == RECORD_FORM for f in catalog.forms)
     quiz_roles = set(manual.quizzes)

@@ -7,6 +7,7 @@ layout in templates/site/, PDFs in pdf/.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
@@ -16,6 +17,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
@@ -112,7 +114,27 @@ class ProceduresPlugin(BasePlugin[ProceduresConfig]):
             settings.check_all()
         except settings.SettingError as error:
             raise PluginError(str(error)) from error
-        # The preview shows a draft (content edited, version not yet raised: E235) with a 草稿 banner.
+        self._check()
+        self.search = SearchIndex(self.manual.catalog if self.manual else None, self.manual.vocabulary if self.manual else None)
+        # The theme override points Material's search box at the manual's own worker (search-adapter.js).
+        config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME))
+        self.worker = SearchWorker.ours_()
+        config.extra_css.insert(0, "assets/procedures/procedures.css")
+        config.extra_javascript.append("assets/procedures/matrix.js")
+        config.extra_javascript.append("assets/procedures/quiz.js")
+        polyfills = config.extra.get("polyfills") or []
+        config.extra["polyfills"] = [
+            "assets/procedures/iframe-worker-shim.js" if url == CDN_SHIM else url for url in polyfills
+        ]
+        config.nav = navigation(self.manual.catalog) if self.manual else ["index.md"]
+        if self.manual is not None:  # the manual's name lives in procedures/company.yml, like the PDFs'
+            config.site_name = self.manual.catalog.company.manual_title
+            config.site_author = self.manual.catalog.company.name
+        return config
+
+    def _check(self) -> None:
+        """The check of every build; the preview shows a draft (content edited, version not yet raised:
+        E235) with a 草稿 banner, and keeps the last good manual up while a save is broken."""
         result = check(self.root, drafts=self.command == "serve", quiz_review=self.command != "serve")
         self.problems = result.problems
         self.drafts = result.drafts
@@ -131,33 +153,22 @@ class ProceduresPlugin(BasePlugin[ProceduresConfig]):
         for problem in self.drafts:
             log.warning(problem.text() + "（草稿：预览照常显示；make site、procgen check 与提交前检查仍会拒绝）")
         if self.manual is not None:
-            pages = {d.path: f"procedures/{d.id}.md" for d in self.manual.catalog.documents}
-            pages |= {f.path: f"forms/{f.form.id}.md" for f in self.manual.catalog.forms}
-            self.draft_pages = {}
-            for problem in self.drafts:
-                for uri in (pages.get(problem.path), "index.md"):
-                    if uri is not None:
-                        self.draft_pages.setdefault(uri, []).append(problem)
+            self.draft_pages = self._draft_pages(self.manual)
         if result.manual is None:
             if self.command != "serve":
                 raise PluginError("程序文件定义有错误，未生成网站：\n" + format_text(result.problems))
             log.warning("程序文件定义有错误：页面上列出了各项问题，保存修改后自动刷新。")
-        self.search = SearchIndex(self.manual.catalog if self.manual else None, self.manual.vocabulary if self.manual else None)
-        # The theme override points Material's search box at the manual's own worker (search-adapter.js).
-        config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME))
-        self.worker = SearchWorker.ours_()
-        config.extra_css.insert(0, "assets/procedures/procedures.css")
-        config.extra_javascript.append("assets/procedures/matrix.js")
-        config.extra_javascript.append("assets/procedures/quiz.js")
-        polyfills = config.extra.get("polyfills") or []
-        config.extra["polyfills"] = [
-            "assets/procedures/iframe-worker-shim.js" if url == CDN_SHIM else url for url in polyfills
-        ]
-        config.nav = navigation(self.manual.catalog) if self.manual else ["index.md"]
-        if self.manual is not None:  # the manual's name lives in procedures/company.yml, like the PDFs'
-            config.site_name = self.manual.catalog.company.manual_title
-            config.site_author = self.manual.catalog.company.name
-        return config
+
+    def _draft_pages(self, manual: Manual) -> dict[str, list[Problem]]:
+        """The pages that carry a 草稿 banner: each drafted file's page, and the home page."""
+        pages = {d.path: f"procedures/{d.id}.md" for d in manual.catalog.documents}
+        pages |= {f.path: f"forms/{f.form.id}.md" for f in manual.catalog.forms}
+        found: dict[str, list[Problem]] = {}
+        for problem in self.drafts:
+            for uri in (pages.get(problem.path), "index.md"):
+                if uri is not None:
+                    found.setdefault(uri, []).append(problem)
+        return found
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         for uri, path in SITE_ASSETS.items():
@@ -180,7 +191,7 @@ class ProceduresPlugin(BasePlugin[ProceduresConfig]):
         self.env = environment(self.urls)
         return files
 
-    def on_env(self, env, *, config: MkDocsConfig, files: Files):  # noqa: ANN001, ANN201 - jinja2 types
+    def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
         env.globals["procgen_search_worker"] = self.worker
         env.bytecode_cache = THEME_COMPILED  # compiled once per process, not once per preview reload
         return env
@@ -212,12 +223,12 @@ class ProceduresPlugin(BasePlugin[ProceduresConfig]):
             banners += str(render(self.env, banner, page.url))
         return banners + str(content)
 
-    def on_serve(self, server, *, config: MkDocsConfig, builder):  # noqa: ANN001 - livereload types
+    def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Callable[..., object]) -> LiveReloadServer:
         # The definitions are polled every POLL_SECONDS (MkDocs polls every 0.5 s: a quarter of a second
         # of each reload, on average, before the build starts); the theme's folders keep MkDocs' pace.
         observer = getattr(server, "observer", None)
         pace = getattr(observer, "_timeout", None)
-        if isinstance(pace, int | float):
+        if observer is not None and isinstance(pace, int | float):
             observer._timeout = min(pace, POLL_SECONDS)
         try:
             for folder in ("procedures", "forms"):
@@ -225,7 +236,7 @@ class ProceduresPlugin(BasePlugin[ProceduresConfig]):
                 if path.is_dir():
                     server.watch(str(path))
         finally:
-            if isinstance(pace, int | float):
+            if observer is not None and isinstance(pace, int | float):
                 observer._timeout = pace
         return server
 
@@ -233,7 +244,7 @@ class ProceduresPlugin(BasePlugin[ProceduresConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.search is not None:
             self.search.write(Path(config.site_dir))
-        # Calendars and Word copies (generator/exports.py); like the PDFs, not made by the live preview.
+        # Calendars and Word copies (generator/render/exports.py); like the PDFs, not made by the live preview.
         if self.manual is not None and self.command != "serve" and self.urls is not None:
             write_exports(self.manual, Path(config.site_dir), source_date(self.manual.catalog, self.root), self.urls.of_link,
                           base_url=config.site_url or "")

@@ -50,7 +50,7 @@ class SitePage:
     """Weight of the page's entries in the ranking: catalog pages below the procedures they list."""
     names: tuple[str, ...] = ()
     """What a search query may call the page by (a form's or role's title, code and aliases): without one of
-    them in the query, the page ranks below the clauses that use the words (generator/site/search.py)."""
+    them in the query, the page ranks below the clauses that use the words (generator/render/site/search.py)."""
 
 
 class Urls:

@@ -12,7 +12,7 @@ worker reads:
   cut by jieba (``cut_for_search``, so 客户满意率 yields 满意率 too) with the catalog's own names
   (documents, forms, roles and their aliases, metrics, meetings) as whole words.
 
-- ``config.procgen.synonyms`` the company vocabulary (staff word → the manual's terms, generator/vocabulary.py),
+- ``config.procgen.synonyms`` the company vocabulary (staff word → the manual's terms, generator/catalog/vocabulary.py),
   ``questions`` the question words and the kinds of fact they ask for, ``cues`` the words that state one;
 - on each entry, ``facts`` (the catalog's facts as the page prints them) and, on a form's or role's page,
   ``names`` (what a query may call it by).
@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from generator.catalog.views import Catalog
-from generator.catalog.vocabulary import VocabularyFile
+from generator.model.vocabulary import VocabularyFile
 from generator.package import ASSETS, TEMPLATES
 
 if TYPE_CHECKING:
