@@ -21,8 +21,9 @@ from dateutil.rrule import rrulestr
 from icalendar import Calendar
 from sitebuild import parse, resolve
 
-from generator.catalog.recurrence import COMPANY_CALENDAR, calendar_path, rule_of
+from generator.catalog.recurrence import COMPANY_CALENDAR, rule_of
 from generator.model.document import Deadline
+from generator.paths import calendar as calendar_path
 from generator.render.ics import calendar_bytes, write_calendars
 
 pytestmark = pytest.mark.usefixtures("manual_today")

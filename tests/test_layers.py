@@ -17,7 +17,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "generator"
 
 LAYERS = [
-    {"generator.package"},
+    {"generator.package", "generator.paths"},
     {"generator.errors", "generator.settings", "generator.source"},
     {"generator.text"},
     {"generator.model"},

@@ -35,13 +35,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from generator import paths
 from generator.catalog.views import Catalog, DeadlineEntry, Link, Section
 from generator.model.document import Deadline
 
 TIMEZONE = "Asia/Shanghai"
 """The company's time zone: every timed event is in it (北京时间)."""
 
-CALENDAR_FOLDER = "calendar"
 COMPANY_CALENDAR = "index"
 """The whole company's calendar is calendar/index.ics: ``index`` is a reserved id (E209), so no role's
 calendar can ever take its name (a role ``company`` exists: 公司 as a party of its own)."""
@@ -133,11 +133,6 @@ class RoleCalendar:
     def shown(self) -> bool:
         """The role's page has something to say about its calendar."""
         return bool(self.entries or self.relative or self.restrictions)
-
-
-def calendar_path(name: str) -> str:
-    """calendar/<role>.ics, or calendar/index.ics for the whole company."""
-    return f"{CALENDAR_FOLDER}/{name}.ics"
 
 
 def _months(value: str) -> int | None:
@@ -305,7 +300,7 @@ def role_calendars(catalog: Catalog, entries: list[CalendarEntry]) -> dict[str, 
     calendar events, keyed by role id."""
     out: dict[str, RoleCalendar] = {}
     for role in catalog.roles:
-        cal = RoleCalendar(role.link, calendar_path(role.id))
+        cal = RoleCalendar(role.link, paths.calendar(role.id))
         cal.entries = [e for e in entries if any(o.id == role.id for o in e.owners)]
         for entry in role.deadlines:
             deadline = entry.deadline.deadline
@@ -319,4 +314,4 @@ def role_calendars(catalog: Catalog, entries: list[CalendarEntry]) -> dict[str, 
 def company_calendar(catalog: Catalog, entries: list[CalendarEntry]) -> RoleCalendar:
     """The whole company's calendar: every recurring fact, whoever owns it."""
     name = catalog.company.short_name or catalog.company.name
-    return RoleCalendar(Link("role", COMPANY_CALENDAR, name), calendar_path(COMPANY_CALENDAR), entries)
+    return RoleCalendar(Link("role", COMPANY_CALENDAR, name), paths.calendar(COMPANY_CALENDAR), entries)

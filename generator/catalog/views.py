@@ -8,7 +8,6 @@ the records register, the master list and the company-wide matrix.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -19,6 +18,7 @@ from generator.model.document import Deadline, Document, Meeting, Target
 from generator.model.form import FormSchema
 from generator.model.kinds import DOCUMENT_KINDS, KIND_NAMES
 from generator.model.registry import CompanyFile, Department, ExternalDocument, Role
+from generator.text.typography import sentences
 
 
 @dataclass(frozen=True)
@@ -319,9 +319,6 @@ ACTIVITY_CHARS = 30
 """Length of an activity as the standards page names it (the clause it stands in, shortened)."""
 
 
-_SENTENCE = re.compile(r"[^。;；]+[。;；]?")
-
-
 def _activity(section: Section, row: ServiceRowView | None, meeting: MeetingView | None, needles: list[str]) -> str:
     """What a target or deadline is about: its table row, its meeting, else the sentence of its clause
     that states it (the one holding its words), shortened."""
@@ -329,10 +326,10 @@ def _activity(section: Section, row: ServiceRowView | None, meeting: MeetingView
         return f"{row.group}：{row.content}".rstrip("。;；,，:：")
     if meeting is not None:
         return meeting.meeting.name
-    sentences = [m.group(0) for p in section.paragraphs for m in _SENTENCE.finditer(p.text)]
-    text = next((t for needle in needles for t in sentences if needle and needle in t), None)
+    found = [s for p in section.paragraphs for s in sentences(p.text)]
+    text = next((t for needle in needles for t in found if needle and needle in t), None)
     if text is None:
-        text = sentences[0] if sentences else (section.title or section.where)
+        text = found[0] if found else (section.title or section.where)
     text = text.strip().rstrip("。;；,，:：")
     return text if len(text) <= ACTIVITY_CHARS else text[:ACTIVITY_CHARS] + "…"
 

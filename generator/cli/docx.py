@@ -10,9 +10,9 @@ from pathlib import Path
 from generator.check.run import load_manual
 from generator.cli.common import repository
 from generator.errors import CatalogError
+from generator.paths import DOCX_FOLDER
 from generator.render.exports import write_docx
 from generator.render.pdf.build import source_date
-from generator.render.word import DOCX_FOLDER
 from generator.source.problems import FORMATTERS, escape_path
 
 

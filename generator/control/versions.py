@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 
+from generator import paths
 from generator.catalog.build import Definitions, Resolver
 from generator.catalog.views import Catalog, DocumentView, Link
 from generator.control.history import Commit, History, Span
@@ -50,7 +51,7 @@ class VersionView:
     @property
     def archive(self) -> str | None:
         """The superseded controlled copy, relative to the PDF folder."""
-        return None if self.current else f"archive/{self.document_id}/{self.version}.pdf"
+        return None if self.current else paths.archive_pdf(self.document_id, self.version)
 
     @property
     def status(self) -> str:

@@ -10,8 +10,10 @@ from pathlib import Path
 from generator.catalog.recurrence import CalendarEntry
 from generator.catalog.views import DocumentView, Link
 from generator.manual import Manual
+from generator.paths import DOCX_FOLDER
 from generator.render.ics import write_calendars
-from generator.render.word import DOCX_FOLDER, document_docx
+from generator.render.word import document_docx
+from generator.source.files import write_atomic
 
 
 def write_docx(manual: Manual, views: list[DocumentView], out: Path, printed: dt.date) -> list[Path]:
@@ -20,9 +22,7 @@ def write_docx(manual: Manual, views: list[DocumentView], out: Path, printed: dt
     written = []
     for view in views:
         target = out / f"{view.id}.docx"
-        tmp = target.with_name(f".{target.name}.tmp")
-        tmp.write_bytes(document_docx(manual.catalog, view, printed, manual.versions.get(view.id, [])))
-        tmp.replace(target)
+        write_atomic(target, document_docx(manual.catalog, view, printed, manual.versions.get(view.id, [])))
         written.append(target)
     return written
 

@@ -22,6 +22,7 @@ from generator.catalog.recurrence import TIMEZONE, CalendarEntry, RoleCalendar, 
 from generator.catalog.views import Catalog
 from generator.errors import UserError
 from generator.manual import Manual
+from generator.source.files import write_atomic
 
 FREQS: dict[str, Literal[0, 1, 2, 3, 4, 5, 6]] = {"DAILY": du.DAILY, "WEEKLY": du.WEEKLY, "MONTHLY": du.MONTHLY, "YEARLY": du.YEARLY}
 WEEKDAYS = {"MO": du.MO, "TU": du.TU, "WE": du.WE, "TH": du.TH, "FR": du.FR, "SA": du.SA, "SU": du.SU}
@@ -191,8 +192,6 @@ def write_calendars(
         target = site / calendar.path
         target.parent.mkdir(parents=True, exist_ok=True)
         data = calendar_bytes(calendar, catalog, stamp, clause_url, company=company, base_url=base_url)
-        tmp = target.with_name(f".{target.name}.tmp")
-        tmp.write_bytes(data)
-        tmp.replace(target)
+        write_atomic(target, data)
         written.append(target)
     return written

@@ -57,15 +57,9 @@ FLOW_MAX_HEIGHT_CM = 22.0
 FLOW_SCALE = 2.0
 """Pixels of the PNG per SVG px: sharp when printed at 16 cm."""
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-DOCX_FOLDER = "docx"
 _PNG_CACHE: dict[str, bytes] = {}
 """Flowcharts drawn in this process, by their SVG: a live preview's rebuild draws only what changed."""
 NOTICE = "本文件为受控文件的 Word 格式副本，以网站最新版为准；打印件及经修改的副本为非受控文件。"
-
-
-def docx_path(doc_id: str) -> str:
-    """docx/<id>.docx, from the site's root."""
-    return f"{DOCX_FOLDER}/{doc_id}.docx"
 
 
 def _fonts(rpr_owner: object, east_asia: str, latin: str = LATIN) -> None:

@@ -31,13 +31,13 @@ import hashlib
 import os
 import pickle
 import sys
-import tempfile
 import time
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
 from generator.package import PACKAGE
+from generator.source import files
 
 PRUNE_AFTER_DAYS = 14
 """Entries not written or read again for this long are deleted when new ones are written."""
@@ -81,21 +81,11 @@ def key_of(*parts: bytes | str) -> str:
 
 def write_atomic(path: Path, data: bytes) -> bool:
     """``data`` at ``path`` through a temporary file and a rename; False (and nothing left) when it fails."""
-    tmp = None
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.replace(tmp, path)
-        return True
+        files.write_atomic(path, data)
     except OSError:
-        if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
         return False
+    return True
 
 
 class Store:

@@ -31,6 +31,7 @@ import os
 import secrets
 import stat
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -218,3 +219,19 @@ def create(path: Path, text: str, shown: str) -> None:
         umask = os.umask(0)
         os.umask(umask)
         write_bytes(path, text.encode("utf-8"), shown, before=None, mode=0o666 & ~umask)
+
+
+def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
+    """Write what procgen makes (a PDF, a calendar, a cache entry) through a temporary file beside
+    ``path`` and a rename: a reader sees the old file or the new one, never half of one; nothing is
+    left behind when it fails (OSError goes to the caller). Not for a user's file: see :func:`rewrite`."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -15,6 +15,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from generator.errors import UserError
+from generator.source.files import write_atomic
 
 FONT_FAMILY = "Noto Sans CJK SC"
 """The one font every PDF is set in; the glyph check uses its character map."""
@@ -71,10 +72,7 @@ def cached_coverage(path: Path, cache_dir: Path, family: str = FONT_FAMILY) -> f
         pass
     points = coverage(path, family)
     try:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_suffix(".tmp")
-        tmp.write_text(" ".join(str(p) for p in sorted(points)), encoding="ascii")
-        tmp.replace(cached)
+        write_atomic(cached, " ".join(str(p) for p in sorted(points)).encode("ascii"))
     except OSError:
         pass  # a read-only checkout still gets the answer, just not the speed-up
     return points

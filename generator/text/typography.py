@@ -108,3 +108,13 @@ def same_but_punctuation(old: object, new: object, top: bool = True) -> bool:
     if isinstance(old, list) and isinstance(new, list):
         return len(old) == len(new) and all(same_but_punctuation(a, b, False) for a, b in zip(old, new, strict=True))
     return type(old) is type(new) and old == new
+
+
+_SENTENCE = re.compile(r"[^。；;！？]+[。；;！？]?")
+"""A sentence: up to and with its 。；;！？ (a clause's own full stops; a comma does not end one)."""
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of ``text``, each with its closing mark, blank ones left out: the one splitter the
+    catalog (a fact's activity) and the quizzes (one question per sentence) share."""
+    return [m.group(0) for m in _SENTENCE.finditer(text) if m.group(0).strip()]

@@ -27,6 +27,7 @@ from typing import Literal
 from generator.catalog.views import Catalog, DeadlineEntry, DocumentView, RoleView
 from generator.catalog.wording import RACI_NAMES
 from generator.text.answers import accepted, canonical, said_in, table_json
+from generator.text.typography import sentences as _sentences
 from generator.text.words import Words
 from generator.training.facts import Fact, FactNumbers, facts, letters_text, section_text
 from generator.training.review import QuizReview
@@ -67,7 +68,6 @@ KIND_ORDER = ("target", "deadline", "duty", "matrix")
 TABLE_JSON = table_json()
 """Questions are dealt from each kind of fact in turn, so a quiz mixes them."""
 
-_SENTENCE = re.compile(r"[^。；;！？]+[。；;！？]?")
 
 
 @dataclass(frozen=True)
@@ -170,10 +170,6 @@ class _Draft:
 
 def _rank(*parts: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
-
-
-def _sentences(text: str) -> list[str]:
-    return [m.group(0) for m in _SENTENCE.finditer(text) if m.group(0).strip()]
 
 
 def _snippet(text: str) -> str:

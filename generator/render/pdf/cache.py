@@ -10,13 +10,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 import time
 from collections.abc import Iterable
 from importlib.metadata import version
 from pathlib import Path
 
 from generator.render.pdf import ALLOWED_ROOTS, fonts
+from generator.source.files import write_atomic
 
 _RENDER_CODE = [Path(__file__).with_name(name) for name in ("render.py", "fetcher.py", "fonts.py", "paper.py")]
 PRUNE_AFTER_DAYS = 14
@@ -52,18 +52,6 @@ def cache_key(html: str, inputs: str, *, fillable: bool) -> str:
     return digest.hexdigest()
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path``, then rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 class PdfCache:

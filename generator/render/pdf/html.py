@@ -12,6 +12,7 @@ from typing import Literal
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from generator import paths
 from generator.catalog.views import Catalog
 from generator.catalog.wording import RACI_LABELS, RACI_NOTE, revision_parts
 from generator.manual import Manual
@@ -135,12 +136,12 @@ class HtmlPages:
         fillable = self.fillable if fillable is None else fillable
         view = self.catalog.form(form_id)
         html = self._render("form.html.j2", page=form_page(view), fillable=fillable, in_manual=False)
-        return PdfJob("form", form_id, f"forms/{form_id}.pdf", html, fillable, grow=not fillable)
+        return PdfJob("form", form_id, paths.pdf("form", form_id), html, fillable, grow=not fillable)
 
     def document(self, doc_id: str) -> PdfJob:
         page = document_page(self.catalog, self.catalog.document(doc_id), self.date.date(), versions=self.manual.versions.get(doc_id, []))
         html = self._render("document.html.j2", page=page)
-        return PdfJob("document", doc_id, f"procedures/{doc_id}.pdf", html, archival=True)
+        return PdfJob("document", doc_id, paths.pdf("document", doc_id), html, archival=True)
 
     def archive(self, key: str) -> PdfJob:
         """A superseded version's controlled copy (``key`` is ``id@version``), stamped 作废 on every page."""
@@ -181,12 +182,12 @@ class HtmlPages:
             )
             for page in forms
         ]
-        return PdfJob("manual", MANUAL_ID, "manual.pdf", "", parts=tuple(parts), archival=True)
+        return PdfJob("manual", MANUAL_ID, paths.MANUAL_PDF, "", parts=tuple(parts), archival=True)
 
     def training(self, role_id: str) -> PdfJob:
         page = training_page(self.catalog, self.catalog.role(role_id))
         html = self._render("training.html.j2", page=page)
-        return PdfJob("training", role_id, f"training/{role_id}.pdf", html, snug=True)
+        return PdfJob("training", role_id, paths.pdf("role", role_id), html, snug=True)
 
     def sign_in(self, role_id: str) -> PdfJob | None:
         """The sign-in sheet of a role's training pack, its subject and organiser printed in; its
@@ -195,13 +196,13 @@ class HtmlPages:
         if page is None:
             return None
         html = self._render("form.html.j2", page=page, fillable=False, in_manual=False)
-        return PdfJob("sign-in", role_id, f"training/{role_id}-sign-in.pdf", html, grow=True)
+        return PdfJob("sign-in", role_id, paths.pdf("role", role_id, "sign-in"), html, grow=True)
 
     def quiz(self, role_id: str, *, key: bool = False) -> PdfJob:
         """A role's quiz to answer on paper, or (``key``) its answer key with each answer's clause."""
         quiz = self.manual.quizzes[role_id]
         html = self._render("quiz.html.j2", quiz=quiz, role=quiz.role, key=key)
-        name = f"training/{role_id}-quiz{'-key' if key else ''}.pdf"
+        name = paths.pdf("role", role_id, "quiz-key" if key else "quiz")
         return PdfJob("quiz-key" if key else "quiz", role_id, name, html, snug=True)
 
     def record(self, role_id: str) -> PdfJob:
@@ -209,7 +210,7 @@ class HtmlPages:
         page = record_page(self.catalog, self.catalog.role(role_id))
         assert page is not None, "selected only when the form exists"
         html = self._render("form.html.j2", page=page, fillable=False, in_manual=False)
-        return PdfJob("record", role_id, f"training/{role_id}-record.pdf", html, grow=True)
+        return PdfJob("record", role_id, paths.pdf("role", role_id, "record"), html, grow=True)
 
     def job(self, kind: Kind, key: str) -> PdfJob:
         if kind == "sign-in":

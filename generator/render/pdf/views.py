@@ -13,9 +13,11 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 
 from markupsafe import Markup
 
+from generator import paths
 from generator.catalog.numbering import chinese_number
 from generator.catalog.views import (
     Catalog,
@@ -344,7 +346,7 @@ def training_page(catalog: Catalog, role: RoleView) -> TrainingPage:
         targets=targets,
         deadlines=deadlines,
         members=role.members,
-        sign_in_file=f"{role.id}-sign-in.pdf" if any(f.form.id == SIGN_IN_FORM for f in catalog.forms) else "",
+        sign_in_file=PurePosixPath(paths.pdf("role", role.id, "sign-in")).name if any(f.form.id == SIGN_IN_FORM for f in catalog.forms) else "",
     )
 
 

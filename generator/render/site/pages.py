@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from generator.catalog.recurrence import COMPANY_CALENDAR, calendar_path
+from generator import paths
+from generator.catalog.recurrence import COMPANY_CALENDAR
 from generator.catalog.views import Catalog, DocumentView, Link, Pending, Section
 from generator.catalog.vocabulary import glossary
 from generator.control.reviews import REVIEW_SOON_DAYS, review_states
@@ -16,9 +17,7 @@ from generator.render.flowchart import SiteChart, charts, site_chart
 from generator.render.formlayout import Names, blocks, retention_note
 from generator.render.pdf.views import RECORD_FORM, SIGN_IN_FORM
 from generator.render.site.render import SitePage, TocEntry
-from generator.render.word import docx_path
 
-PDF_MANUAL = "pdf/manual.pdf"
 CATALOG_BOOST = 0.5
 """Search weight of the catalog pages (lists, matrix, standards) against the procedures they list."""
 
@@ -65,7 +64,7 @@ def build_pages(manual: Manual, as_of: dt.date | None = None) -> list[SitePage]:
             {"catalog": catalog,
              "front_line": [r for r in catalog.roles if r.trained and r.front_line],
              "roles": [r for r in catalog.roles if r.trained and not r.is_department and not r.front_line],
-             "departments": [r for r in catalog.roles if r.has_work and r.is_department], "manual_pdf": PDF_MANUAL},
+             "departments": [r for r in catalog.roles if r.has_work and r.is_department], "manual_pdf": paths.site_pdf(paths.MANUAL_PDF)},
             search="none",
         )
     ]
@@ -82,11 +81,11 @@ def build_pages(manual: Manual, as_of: dt.date | None = None) -> list[SitePage]:
         toc += [TocEntry(2, anchor, name) for anchor, name, shown in extras if shown]
         pages.append(
             SitePage(
-                f"procedures/{doc.id}.md",
+                paths.page("document", doc.id),
                 f"{doc.document.code} {doc.document.title}",
                 "document.html",
                 {"doc": doc, "flowcharts": flowcharts(doc), "versions": manual.versions.get(doc.id, []),
-                 "docx": docx_path(doc.id)},
+                 "docx": paths.docx(doc.id)},
                 toc,
             )
         )
@@ -116,7 +115,7 @@ def build_pages(manual: Manual, as_of: dt.date | None = None) -> list[SitePage]:
         ]
         pages.append(
             SitePage(
-                f"roles/{role.id}.md",
+                paths.page("role", role.id),
                 role.role.name,
                 "role.html",
                 {"role": role, "sign_in": sign_in, "record": record, "quiz": role.id in quiz_roles,
@@ -129,7 +128,7 @@ def build_pages(manual: Manual, as_of: dt.date | None = None) -> list[SitePage]:
     for role_id, quiz in manual.quizzes.items():
         pages.append(
             SitePage(
-                f"roles/{role_id}/quiz.md",
+                paths.quiz_page(role_id),
                 f"{quiz.role.role.name}岗位测验",
                 "quiz.html",
                 {"quiz": quiz, "role": quiz.role, "record": record},
@@ -152,7 +151,7 @@ def build_pages(manual: Manual, as_of: dt.date | None = None) -> list[SitePage]:
     for form in catalog.forms:
         pages.append(
             SitePage(
-                f"forms/{form.form.id}.md",
+                paths.page("form", form.form.id),
                 f"{form.form.code} {form.form.title}",
                 "form.html",
                 {"form": form, "layout": blocks(form.form.layout, Names(), card=form.form.card), "retention_note": retention_note(form)},
@@ -163,7 +162,7 @@ def build_pages(manual: Manual, as_of: dt.date | None = None) -> list[SitePage]:
     # Catalog pages list what the procedures say: only their titles are searched, so a search
     # lands on the clause itself, not on a list that quotes it.
     pages.append(SitePage("standards.md", "目标与期限", "standards.html",
-                          {"catalog": catalog, "company_calendar": calendar_path(COMPANY_CALENDAR)},
+                          {"catalog": catalog, "company_calendar": paths.calendar(COMPANY_CALENDAR)},
                           [TocEntry(2, "targets", "可测量的目标"), TocEntry(2, "deadlines", "期限与频次")],
                           search="title", boost=CATALOG_BOOST))
     pages.append(SitePage("matrix.md", "职责矩阵", "matrix.html", {"catalog": catalog}, search="title", boost=CATALOG_BOOST))
@@ -200,8 +199,8 @@ site grows linearly with the catalog instead of every page carrying every link."
 
 def navigation(catalog: Catalog) -> list:
     """The MkDocs ``nav``: plain page paths, so titles come from the pages (and stay escaped)."""
-    documents = [(d.document.code, f"procedures/{d.id}.md") for d in catalog.documents]
-    forms = [(f.form.code, f"forms/{f.form.id}.md") for f in catalog.forms]
+    documents = [(d.document.code, paths.page("document", d.id)) for d in catalog.documents]
+    forms = [(f.form.code, paths.page("form", f.form.id)) for f in catalog.forms]
     return [
         "index.md",
         {"程序文件": _grouped(documents)},
@@ -238,13 +237,13 @@ def _roles_by_department(catalog: Catalog) -> list:
     entries: list = []
     placed: set[str] = set()
     for dept in (r for r in catalog.roles if r.is_department):
-        members = [f"roles/{link.id}.md" for link in dept.members]
+        members = [paths.page("role", link.id) for link in dept.members]
         placed.update(link.id for link in dept.members)
         if members:
-            entries.append({dept.role.name: [f"roles/{dept.id}.md", *members]})
+            entries.append({dept.role.name: [paths.page("role", dept.id), *members]})
         else:
-            entries.append(f"roles/{dept.id}.md")
-    others = [f"roles/{r.id}.md" for r in catalog.roles if not r.is_department and r.id not in placed]
+            entries.append(paths.page("role", dept.id))
+    others = [paths.page("role", r.id) for r in catalog.roles if not r.is_department and r.id not in placed]
     if others:
         entries.append({"其他岗位与相关方": others})
     return entries

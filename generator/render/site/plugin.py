@@ -24,7 +24,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import CountHandler
 
-from generator import settings
+from generator import paths, settings
 from generator.check.run import check
 from generator.manual import Manual
 from generator.package import ASSETS
@@ -161,8 +161,8 @@ class ProceduresPlugin(BasePlugin[ProceduresConfig]):
 
     def _draft_pages(self, manual: Manual) -> dict[str, list[Problem]]:
         """The pages that carry a 草稿 banner: each drafted file's page, and the home page."""
-        pages = {d.path: f"procedures/{d.id}.md" for d in manual.catalog.documents}
-        pages |= {f.path: f"forms/{f.form.id}.md" for f in manual.catalog.forms}
+        pages = {d.path: paths.page("document", d.id) for d in manual.catalog.documents}
+        pages |= {f.path: paths.page("form", f.form.id) for f in manual.catalog.forms}
         found: dict[str, list[Problem]] = {}
         for problem in self.drafts:
             for uri in (pages.get(problem.path), "index.md"):

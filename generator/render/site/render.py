@@ -9,7 +9,7 @@ import jinja2
 from markupsafe import Markup, escape
 from mkdocs.utils import get_relative_url
 
-from generator import package
+from generator import package, paths
 from generator.catalog.views import Link
 from generator.catalog.wording import RACI_LABELS, RACI_NOTE, revision_parts
 from generator.render.site.search import SearchMode
@@ -60,12 +60,8 @@ class Urls:
         self.page_urls = page_urls  # src_uri -> url ("procedures/x/", or "procedures/x.html" offline)
 
     def of_link(self, link: Link) -> str:
-        if link.kind == "document":
-            return self.page_urls[f"procedures/{link.id}.md"]
-        if link.kind == "form":
-            return self.page_urls[f"forms/{link.id}.md"]
-        if link.kind == "role":
-            return self.page_urls[f"roles/{link.id}.md"]
+        if link.kind != "external":
+            return self.page_urls[paths.page(link.kind, link.id)]
         return self.page_urls["documents.md"] + f"#ext-{link.id}"
 
     def of_page(self, src_uri: str) -> str:
@@ -141,8 +137,8 @@ def render(env: jinja2.Environment, page: SitePage, current_url: str) -> Markup:
     def pdf(link: Link, part: str = "") -> str:
         """The PDF of a document (controlled copy), a form (blank) or a role (training pack; with
         ``part="sign-in"`` the pack's sign-in sheet)."""
-        folder = {"document": "procedures", "form": "forms", "role": "training"}[link.kind]
-        return rel(f"pdf/{folder}/{link.id}{'-' + part if part else ''}.pdf")
+        assert link.kind != "external"
+        return rel(paths.site_pdf(paths.pdf(link.kind, link.id, part)))
 
     template = env.get_template(page.template)
     html = template.render(page.context, href=href, page_href=page_href, asset=asset, pdf=pdf, title=page.title)
