@@ -95,6 +95,12 @@ class Tab:
     def close(self) -> None:
         self.context.close()
 
+    def __enter__(self) -> Tab:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
 
 def location(href: str, home: str) -> str:
     """The index location of a result link: relative to the site root, without the query string."""
@@ -140,9 +146,8 @@ def expected_first(case: dict, groups: list[list[str]], home: str, entries: dict
 def run_test_set(browser, home: str, site: Path, variant: str, offline: bool, request: pytest.FixtureRequest,  # noqa: ANN001
                  cases: list[dict] = QUERIES, name: str = "第一组") -> None:
     entries = entries_by_location(site)
-    tab = Tab(browser, home)
-    misses, firsts = [], 0
-    try:
+    with Tab(browser, home) as tab:
+        misses, firsts = [], 0
         for case in cases:
             groups = tab.search(str(case["q"]))
             firsts += expected_first(case, groups, home, entries, offline)
@@ -151,8 +156,6 @@ def run_test_set(browser, home: str, site: Path, variant: str, offline: bool, re
                 misses.append(f"{case['q']} → 期望 {case['page']} {case.get('has', '')}，前三：{shown}")
         assert tab.outside == [], tab.outside
         assert tab.errors == [], tab.errors
-    finally:
-        tab.close()
     found = len(cases) - len(misses)
     report(request, f"搜索 {name}（{variant}）precision@1：{firsts}/{len(cases)} = {firsts / len(cases):.3f}，"
                     f"precision@{TOP}：{found}/{len(cases)} = {found / len(cases):.3f}")
@@ -192,10 +195,9 @@ def test_every_staff_query_finds_its_answer_offline(browser, offline_manual: Pat
 
 
 def test_first_page_load_does_not_download_the_index_first_focus_does(browser, server: str) -> None:  # noqa: ANN001
-    tab = Tab(browser, server)
-    requests: list[str] = []
-    tab.page.on("request", lambda r: requests.append(r.url))
-    try:
+    with Tab(browser, server) as tab:
+        requests: list[str] = []
+        tab.page.on("request", lambda r: requests.append(r.url))
         tab.page.goto(server + "procedures/return-visit/")
         tab.page.wait_for_load_state("networkidle")
         assert not [u for u in requests if INDEX_SCRIPT in u], requests
@@ -209,14 +211,11 @@ def test_first_page_load_does_not_download_the_index_first_focus_does(browser, s
         tab.search("满意率")
         assert sum(INDEX_SCRIPT in u for u in requests) == 1
         assert tab.outside == [] and tab.errors == []
-    finally:
-        tab.close()
 
 
 @pytest.mark.parametrize("offline", [False, True], ids=["served", "offline"])
 def test_pasted_and_ime_input_start_a_search_without_any_key_event(browser, server: str, offline_manual: Path, offline: bool) -> None:  # noqa: ANN001
-    tab = Tab(browser, (offline_manual / "index.html").as_uri() if offline else server)
-    try:
+    with Tab(browser, (offline_manual / "index.html").as_uri() if offline else server) as tab:
         tab.page.goto(tab.home)
         box = tab.page.locator("input.md-search__input")
         box.focus()
@@ -236,57 +235,42 @@ def test_pasted_and_ime_input_start_a_search_without_any_key_event(browser, serv
         )
         expect(tab.page.locator(".md-search-result__item").first).to_contain_text("回访率", timeout=20000)
         assert tab.errors == [] and tab.outside == []
-    finally:
-        tab.close()
 
 
 def test_a_query_with_no_result_suggests_the_nearest_words_and_titles(browser, server: str) -> None:  # noqa: ANN001
-    tab = Tab(browser, server)
-    try:
+    with Tab(browser, server) as tab:
         tab.search("扫帚")  # in no clause: not a dead end
         first = tab.page.locator(".md-search-result__item").first
         expect(first).to_contain_text("试试")
         assert "打扫" in tab.page.locator(".md-search-result__list").inner_text()
-    finally:
-        tab.close()
 
 
 def test_a_question_brings_the_clause_that_answers_first_with_the_fact_in_the_snippet(browser, server: str) -> None:  # noqa: ANN001
-    tab = Tab(browser, server)
-    try:
+    with Tab(browser, server) as tab:
         groups = tab.search("晨会几点开")
         assert "procedures/communication/" in groups[0][0]
         first = tab.page.locator(".md-search-result__item").first.locator("a.md-search-result__link").nth(1)
         expect(first).to_contain_text("8:30")
         expect(first.locator("b")).to_contain_text("期限")  # the fact itself, before the snippet
-    finally:
-        tab.close()
 
 
 def test_up_to_three_clauses_of_a_page_are_shown_not_folded(browser, server: str) -> None:  # noqa: ANN001
-    tab = Tab(browser, server)
-    try:
+    with Tab(browser, server) as tab:
         groups = tab.search("回访")
         assert len(groups[0]) == 4, groups[0]  # the page and its three best clauses; the rest under "more"
         expect(tab.page.locator(".md-search-result__item").first.locator("details.md-search-result__more")).to_have_count(1)
-    finally:
-        tab.close()
 
 
 def test_a_form_page_that_merely_names_the_words_comes_after_the_clauses(browser, server: str) -> None:  # noqa: ANN001
-    tab = Tab(browser, server)
-    try:
+    with Tab(browser, server) as tab:
         top = [h.split("?")[0] for h in tab.search("门禁卡")[0]]
         assert all("/procedures/customer-service-duties/" in h for h in top), top  # not the handover form
         top = [h.split("?")[0] for h in tab.search("《钥匙签收表》")[0]]
         assert all("/forms/key-receipt/" in h for h in top), top  # the query names the form
-    finally:
-        tab.close()
 
 
 def test_result_link_opens_the_section_with_the_query_highlighted(browser, server: str) -> None:  # noqa: ANN001
-    tab = Tab(browser, server)
-    try:
+    with Tab(browser, server) as tab:
         groups = tab.search("满意率")
         best = next(h for g in groups for h in g if "#" in h)
         assert parse_qs(urlsplit(best).query)["h"] == ["满意率"]
@@ -299,45 +283,34 @@ def test_result_link_opens_the_section_with_the_query_highlighted(browser, serve
         for href in (h for g in groups for h in g):
             assert parse_qs(urlsplit(href).query).get("h", [""])[0].strip(), href
         assert tab.outside == [] and tab.errors == []
-    finally:
-        tab.close()
 
 
 def test_the_last_character_of_a_query_counts(browser, server: str) -> None:  # noqa: ANN001
     """Material's own segmenter searched 成本 as 成 and 经理 as 经: the first hit held neither."""
-    tab = Tab(browser, server)
-    try:
+    with Tab(browser, server) as tab:
         for word in ("成本", "经理", "满意率", "维修派工单"):
             groups = tab.search(word)
             first = tab.page.locator(".md-search-result__item").first.inner_text()
             assert word in first.replace("\n", ""), (word, first)
             assert "缺少" not in first, first
             assert groups
-    finally:
-        tab.close()
 
 
 def test_procedure_sections_rank_above_catalog_pages(browser, server: str) -> None:  # noqa: ANN001
     catalog = re.compile(r"/(matrix|standards|records|documents)/|/(roles|forms)/$|^http://127\.0\.0\.1:\d+/$")
-    tab = Tab(browser, server)
-    try:
+    with Tab(browser, server) as tab:
         for word in ("投诉", "满意率", "回访", "装修"):
             groups = tab.search(word)
             top = [h.split("?")[0] for h in groups[0]]
             assert not any(catalog.search(h) for h in top), (word, top)
             assert any("/procedures/" in h or "/forms/" in h for h in top), (word, top)
-    finally:
-        tab.close()
 
 
 def test_form_results_read_as_label_and_value(browser, server: str) -> None:  # noqa: ANN001
-    tab = Tab(browser, server)
-    try:
+    with Tab(browser, server) as tab:
         tab.search("WY-JL-11-02")
         text = tab.page.locator(".md-search-result__item").first.inner_text()
         assert "保存：保存2年" in text and "保存保存" not in text, text
-    finally:
-        tab.close()
 
 
 # --------------------------------------------------------------------------- the worker on its own

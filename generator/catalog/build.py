@@ -18,7 +18,6 @@ from generator.catalog.flow import _flow
 from generator.catalog.provenance import KINDS, Statement, Walker
 from generator.catalog.views import (
     MATRIX_GRID_MAX,
-    ROLES_FILE,
     Catalog,
     CompanyMatrix,
     DeadlineEntry,
@@ -49,6 +48,7 @@ from generator.model.document import Deadline, Document, Line, MatrixRow, Meetin
 from generator.model.form import FormSchema
 from generator.model.kinds import KIND_NAMES
 from generator.model.registry import CompanyFile, Department, ExternalDocument, Role, RolesFile
+from generator.source.discover import ROLES_FILE
 
 if TYPE_CHECKING:
     pass

@@ -464,8 +464,6 @@ class Pending:
     """The file that holds it, relative to the repository."""
 
 
-ROLES_FILE = "procedures/roles.yml"
-"""Where roles and departments are defined (a proposed role is approved there)."""
 
 
 def _item_name(loc: tuple[Any, ...]) -> str:

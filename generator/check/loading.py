@@ -15,7 +15,7 @@ from generator.model.document import Document
 from generator.model.form import FormSchema
 from generator.model.registry import CompanyFile, ExternalFile, RolesFile
 from generator.model.validate import validate
-from generator.source.discover import DOCUMENT_FILE, _rel, discover, unread
+from generator.source.discover import COMPANY_FILE, DOCUMENT_FILE, ROLES_FILE, _rel, discover, unread
 from generator.source.limits import limit_problems
 from generator.source.loader import FileCache, Located, load_text, read_definition
 from generator.source.problems import Problem
@@ -149,7 +149,7 @@ def load_all(root: Path, cache: FileCache | None = None) -> tuple[Loaded, list[P
             loaded.documents.append((located, obj))
     problems.extend(unread(root))
     if loaded.roles is None and not any(p.path.endswith("roles.yml") for p in problems):
-        problems.append(Problem("procedures/roles.yml", 1, 1, "E010", "缺少 procedures/roles.yml：角色与部门须在此定义"))
+        problems.append(Problem(ROLES_FILE, 1, 1, "E010", f"缺少 {ROLES_FILE}：角色与部门须在此定义"))
     if loaded.company is None and not any(p.path.endswith("company.yml") for p in problems):
-        problems.append(Problem("procedures/company.yml", 1, 1, "E010", "缺少 procedures/company.yml：公司名称、简称、手册名称与编号规则须在此定义"))
+        problems.append(Problem(COMPANY_FILE, 1, 1, "E010", f"缺少 {COMPANY_FILE}：公司名称、简称、手册名称与编号规则须在此定义"))
     return loaded, problems

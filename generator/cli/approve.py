@@ -28,11 +28,12 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-from generator.catalog.views import ROLES_FILE, Catalog, Pending
+from generator.catalog.views import Catalog, Pending
 from generator.check.run import check
 from generator.cli.common import ControlError, date_option, repository
 from generator.cli.review import still_passes
 from generator.source import files
+from generator.source.discover import ROLES_FILE
 from generator.source.problems import escape_path, printable
 
 NOT_REMOVABLE = {"保存期限", "表单格式", "角色"}

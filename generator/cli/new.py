@@ -54,7 +54,7 @@ from generator.model.form import FormSchema
 from generator.model.kinds import SLUG_PATTERN
 from generator.model.registry import CompanyFile, Department, Role, RolesFile
 from generator.source import files
-from generator.source.discover import DOCUMENT_FILE, discover
+from generator.source.discover import DOCUMENT_FILE, ROLES_FILE, discover
 from generator.source.limits import MAX_ID
 from generator.source.loader import load_file, load_text
 from generator.source.problems import escape_path, printable
@@ -68,7 +68,7 @@ SLUG = re.compile(SLUG_PATTERN)
 SCHEMA_LINE = "# yaml-language-server: $schema=../schemas/{}.json"
 
 
-class _Refused(UserError):
+class NewRefused(UserError):
     """The request cannot be carried out; the message says why and what to do instead."""
 
     def __init__(self, message: str, status: int = 1) -> None:
@@ -84,7 +84,7 @@ def command(args: argparse.Namespace) -> int:
     args = argparse.Namespace(**{**NEW_DEFAULTS, **vars(args)})
     try:
         written, hints = _run(args)
-    except _Refused as exc:
+    except NewRefused as exc:
         print(f"procgen new: {printable(str(exc))}", file=sys.stderr)
         return exc.status
     print(f"已写入 {written}")
@@ -164,20 +164,20 @@ def _valid(root: Path, name: str, model: type[Any], kind: str) -> Any:
     """procedures/<name>, validated; refused (with the way out) when it is missing or has errors."""
     path = root / "procedures" / name
     if not path.is_file():
-        raise _Refused(f"找不到 procedures/{name}：请在仓库根目录运行，或给出仓库根目录")
+        raise NewRefused(f"找不到 procedures/{name}：请在仓库根目录运行，或给出仓库根目录")
     located, problems = load_file(path, f"procedures/{name}", root)
     obj = None
     if located is not None:
         obj, problems = validated(located, kind, model)
     if obj is None or any(p.severity == "error" for p in problems):
         first = problems[0].text() if problems else f"procedures/{name}"
-        raise _Refused(f"procedures/{name} 有错误，请先用 procgen check 修正：{first}")
+        raise NewRefused(f"procedures/{name} 有错误，请先用 procgen check 修正：{first}")
     return obj
 
 
 def _repository(root: Path) -> _Repository:
     if not (root / "procedures").is_dir():
-        raise _Refused(f"{_shown(root)} 下没有 procedures/ 文件夹：请在仓库根目录运行，或给出仓库根目录")
+        raise NewRefused(f"{_shown(root)} 下没有 procedures/ 文件夹：请在仓库根目录运行，或给出仓库根目录")
     repo = _Repository(root, _valid(root, "company.yml", CompanyFile, "company"), _valid(root, "roles.yml", RolesFile, "roles"))
     procedures, forms = discover(root)
     for path in procedures:
@@ -213,14 +213,14 @@ def _run(args: argparse.Namespace) -> tuple[str, list[str]]:
     root = Path(args.root)
     if not root.is_dir():
         what = "是文件，不是目录" if root.exists() else "目录不存在"
-        raise _Refused(f"{_shown(root)} {what}：请给出仓库根目录（含 procedures/ 与 forms/）", status=2)
+        raise NewRefused(f"{_shown(root)} {what}：请给出仓库根目录（含 procedures/ 与 forms/）", status=2)
     root = root.resolve()
     _only_for(args)
     _check_id(args.id)
     try:
         today = settings.today()
     except settings.SettingError as exc:
-        raise _Refused(str(exc), status=2) from None
+        raise NewRefused(str(exc), status=2) from None
     repo = _repository(root)
     if args.kind == "document":
         return _new_document(repo, args, today)
@@ -244,16 +244,16 @@ def _only_for(args: argparse.Namespace) -> None:
     """An option given for a kind it does not apply to is a mistake, not something to ignore."""
     for dest, (flag, kinds) in OPTIONS_OF.items():
         if getattr(args, dest, None) is not None and args.kind not in kinds:
-            raise _Refused(f"{flag} 只用于 {' / '.join(kinds)}，不用于 {args.kind}")
+            raise NewRefused(f"{flag} 只用于 {' / '.join(kinds)}，不用于 {args.kind}")
 
 
 def _check_id(value: str) -> None:
     if not SLUG.fullmatch(value):
-        raise _Refused(f"id \"{_printable(value)}\" 不合法：只能用小写字母 a-z 和数字 0-9，单词之间用一个 - 连接，如 fire-safety")
+        raise NewRefused(f"id \"{_printable(value)}\" 不合法：只能用小写字母 a-z 和数字 0-9，单词之间用一个 - 连接，如 fire-safety")
     if len(value) > MAX_ID:
-        raise _Refused(f"id 有 {len(value)} 个字符，不得超过 {MAX_ID} 个：请缩短")
+        raise NewRefused(f"id 有 {len(value)} 个字符，不得超过 {MAX_ID} 个：请缩短")
     if value in RESERVED_IDS:
-        raise _Refused(f"id \"{value}\" 为保留字：它的页面会取代网站的列表页，请另起一个 id")
+        raise NewRefused(f"id \"{value}\" 为保留字：它的页面会取代网站的列表页，请另起一个 id")
 
 
 def _text(value: str | None, default: str, what: str, repo: _Repository, *, name: bool = True, unique: bool = False) -> str:
@@ -263,17 +263,17 @@ def _text(value: str | None, default: str, what: str, repo: _Repository, *, name
     (``unique``) is not one another file already has."""
     text = default if value is None else full_width(value.strip())
     if not text:
-        raise _Refused(f"{what}不能为空")
+        raise NewRefused(f"{what}不能为空")
     hidden = next((c for c in text if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp")), None)
     if hidden is not None:
-        raise _Refused(f"{what}含看不见的控制字符 U+{ord(hidden):04X}：请删除")
+        raise NewRefused(f"{what}含看不见的控制字符 U+{ord(hidden):04X}：请删除")
     if name and ("《" in text or "》" in text):
-        raise _Refused(f"{what}中不要用书名号《》")
+        raise NewRefused(f"{what}中不要用书名号《》")
     unknown = [m.group(1) for m in MENTION.finditer(text) if m.group(1) not in repo.titles]
     if unknown:
-        raise _Refused(f"{what}中的《{unknown[0]}》不是已有文件、表单或外部文件的标题")
+        raise NewRefused(f"{what}中的《{unknown[0]}》不是已有文件、表单或外部文件的标题")
     if unique and text in repo.titles:
-        raise _Refused(f"{what} \"{text}\" 已被另一文件、表单或外部文件使用：标题须全手册唯一，请用 --title 另起一个")
+        raise NewRefused(f"{what} \"{text}\" 已被另一文件、表单或外部文件使用：标题须全手册唯一，请用 --title 另起一个")
     return text
 
 
@@ -281,7 +281,7 @@ def _role_option(repo: _Repository, value: str | None, flag: str) -> str | None:
     if value is None:
         return None
     if value not in repo.role_ids:
-        raise _Refused(f"{flag} \"{_printable(value)}\" 不是 procedures/roles.yml 中的角色或部门 id{_did_you_mean(value, repo.role_ids)}")
+        raise NewRefused(f"{flag} \"{_printable(value)}\" 不是 procedures/roles.yml 中的角色或部门 id{_did_you_mean(value, repo.role_ids)}")
     return value
 
 
@@ -304,11 +304,11 @@ def _new_document(repo: _Repository, args: argparse.Namespace, today: dt.date) -
     doc_id = args.id
     taken = repo.documents_with_id(doc_id)
     if taken:
-        raise _Refused(f"文件 id \"{doc_id}\" 已存在：{_rel(repo, taken[0].path)}，未改写。请另起一个 id")
+        raise NewRefused(f"文件 id \"{doc_id}\" 已存在：{_rel(repo, taken[0].path)}，未改写。请另起一个 id")
     if doc_id in repo.external_ids:
-        raise _Refused(f"id \"{doc_id}\" 已在 procedures/external.yml 中声明（外部或计划中的文件）：请另起一个 id，写好后再从 external.yml 中删去那一条")
+        raise NewRefused(f"id \"{doc_id}\" 已在 procedures/external.yml 中声明（外部或计划中的文件）：请另起一个 id，写好后再从 external.yml 中删去那一条")
     if doc_id in repo.form_ids:
-        raise _Refused(f"id \"{doc_id}\" 已是一张表单的 id：refs 中将无法区分，请另起一个 id")
+        raise NewRefused(f"id \"{doc_id}\" 已是一张表单的 id：refs 中将无法区分，请另起一个 id")
     number, code = _document_number(repo, args.code)
     title = _text(args.title, f"新文件（{doc_id}）", "标题", repo, unique=True)
     kind = args.doc_kind or "procedure"
@@ -338,9 +338,9 @@ def _document_number(repo: _Repository, code: str | None) -> tuple[str, str]:
         pattern = re.escape(scheme).replace(re.escape("{doc}"), r"(?P<doc>\d{2,4})").replace(re.escape("{nn}"), "NN")
         match = re.fullmatch(pattern, code)
         if not match:
-            raise _Refused(f"编号 {_printable(code)} 不符合 procedures/company.yml 的编号规则 document_code：{scheme}（{{doc}} 为两位数字，如 {scheme.format(doc='13', nn='NN')}）")
+            raise NewRefused(f"编号 {_printable(code)} 不符合 procedures/company.yml 的编号规则 document_code：{scheme}（{{doc}} 为两位数字，如 {scheme.format(doc='13', nn='NN')}）")
         if match.group("doc") in used or code in repo.codes:
-            raise _Refused(f"编号 {code} 已被使用：请换一个，或不写 --code 取下一个空号")
+            raise NewRefused(f"编号 {code} 已被使用：请换一个，或不写 --code 取下一个空号")
         return match.group("doc"), code
     highest = max(repo.documents, key=lambda d: int(d.number), default=None)
     width = max(2, len(highest.number)) if highest else 2
@@ -348,7 +348,7 @@ def _document_number(repo: _Repository, code: str | None) -> tuple[str, str]:
     while True:
         number = f"{n:0{width}d}"
         if len(number) > 4:
-            raise _Refused("文件序号已用到 9999：请用 --code 指定一个未用的编号")
+            raise NewRefused("文件序号已用到 9999：请用 --code 指定一个未用的编号")
         code = scheme.format(doc=number, nn="NN")
         if number not in used and code not in repo.codes:
             return number, code
@@ -470,18 +470,18 @@ def _new_form(repo: _Repository, args: argparse.Namespace, today: dt.date) -> tu
     form_id = args.id
     path = repo.root / "forms" / f"{form_id}.yml"
     if path.exists() or path.is_symlink() or form_id in repo.form_ids:
-        raise _Refused(f"表单 id \"{form_id}\" 已存在（forms/{form_id}.yml），未改写：请另起一个 id")
+        raise NewRefused(f"表单 id \"{form_id}\" 已存在（forms/{form_id}.yml），未改写：请另起一个 id")
     if form_id in repo.external_ids or repo.documents_with_id(form_id):
-        raise _Refused(f"id \"{form_id}\" 已是一篇文件的 id：refs 中将无法区分，请另起一个 id")
+        raise NewRefused(f"id \"{form_id}\" 已是一篇文件的 id：refs 中将无法区分，请另起一个 id")
     if args.procedure is None:
-        raise _Refused("新建表单须用 --procedure 指定所属文件的 id，如 --procedure return-visit")
+        raise NewRefused("新建表单须用 --procedure 指定所属文件的 id，如 --procedure return-visit")
     owners = repo.documents_with_id(args.procedure)
     if not owners:
         ids = sorted({d.id for d in repo.documents})
         hint = _did_you_mean(args.procedure, ids) or f"：可用的有 {', '.join(ids[:6])}{' 等' if len(ids) > 6 else ''}"
-        raise _Refused(f"所属文件 \"{_printable(args.procedure)}\" 不存在：--procedure 须是 procedures/ 中某篇文件的 id{hint}")
+        raise NewRefused(f"所属文件 \"{_printable(args.procedure)}\" 不存在：--procedure 须是 procedures/ 中某篇文件的 id{hint}")
     if len(owners) > 1:
-        raise _Refused(f"文件 id \"{args.procedure}\" 同时出现在 {'、'.join(_rel(repo, d.path) for d in owners)}：请先用 procgen check 修正")
+        raise NewRefused(f"文件 id \"{args.procedure}\" 同时出现在 {'、'.join(_rel(repo, d.path) for d in owners)}：请先用 procgen check 修正")
     owner_doc = owners[0]
     code = _form_code(repo, owner_doc, args.code)
     title = _text(args.title, f"新表单（{form_id}）", "标题", repo, unique=True)
@@ -509,14 +509,14 @@ def _form_code(repo: _Repository, owner: _DocumentFile, code: str | None) -> str
     pattern = re.escape(scheme).replace(re.escape("{doc}"), owner.number).replace(re.escape("{nn}"), r"(\d{2})")
     if code is not None:
         if not re.fullmatch(pattern, code):
-            raise _Refused(f"编号 {_printable(code)} 不符合 procedures/company.yml 的编号规则 form_code：属于 {owner.id} 的表单应形如 {scheme.format(doc=owner.number, nn='01')}")
+            raise NewRefused(f"编号 {_printable(code)} 不符合 procedures/company.yml 的编号规则 form_code：属于 {owner.id} 的表单应形如 {scheme.format(doc=owner.number, nn='01')}")
         if code in repo.codes:
-            raise _Refused(f"编号 {code} 已被使用：请换一个，或不写 --code 取下一个空号")
+            raise NewRefused(f"编号 {code} 已被使用：请换一个，或不写 --code 取下一个空号")
         return code
     if "{nn}" not in scheme:
         code = scheme.format(doc=owner.number)
         if code in repo.codes:
-            raise _Refused(f"编号规则 form_code（{scheme}）没有 {{nn}}，每篇文件只能有一张表单，而 {code} 已被使用")
+            raise NewRefused(f"编号规则 form_code（{scheme}）没有 {{nn}}，每篇文件只能有一张表单，而 {code} 已被使用")
         return code
     serials = [int(m.group(1)) for c in repo.codes if (m := re.fullmatch(pattern, c))]
     candidates = [max(serials, default=0) + 1, *range(1, 100)]  # past 99: the first gap
@@ -524,7 +524,7 @@ def _form_code(repo: _Repository, owner: _DocumentFile, code: str | None) -> str
         code = scheme.format(doc=owner.number, nn=f"{n:02d}")
         if n <= 99 and code not in repo.codes:
             return code
-    raise _Refused(f"{owner.id} 的表单编号 01–99 已全部使用：请用 --code 指定")
+    raise NewRefused(f"{owner.id} 的表单编号 01–99 已全部使用：请用 --code 指定")
 
 
 def _form_text(repo: _Repository, form_id: str, code: str, title: str, owner: _DocumentFile, keeper: str,
@@ -602,31 +602,31 @@ def _new_role(repo: _Repository, args: argparse.Namespace, today: dt.date) -> tu
     role_id = args.id
     if role_id in repo.role_ids:
         what = "部门" if role_id in {d.id for d in repo.roles.departments} else "角色"
-        raise _Refused(f"procedures/roles.yml 中已有{what} \"{role_id}\"，未改动：请另起一个 id")
+        raise NewRefused(f"procedures/roles.yml 中已有{what} \"{role_id}\"，未改动：请另起一个 id")
     name = _text(args.title, f"新角色（{role_id}）", "名称", repo)
     every: list[Role | Department] = [*repo.roles.departments, *repo.roles.roles]
     names = {n: r.id for r in every for n in [r.name, *r.aliases]}
     if name in names:
-        raise _Refused(f"名称 \"{name}\" 已是 {names[name]} 的名称或别名：请用 --title 另起一个")
+        raise NewRefused(f"名称 \"{name}\" 已是 {names[name]} 的名称或别名：请用 --title 另起一个")
     departments = [d.id for d in repo.roles.departments]
     department = args.department
     if department is not None and department not in departments:
         hint = _did_you_mean(department, departments) or f"：可用的有 {', '.join(departments[:6])}{' 等' if len(departments) > 6 else ''}"
-        raise _Refused(f"--department \"{_printable(department)}\" 不是 procedures/roles.yml 中的部门 id{hint}")
+        raise NewRefused(f"--department \"{_printable(department)}\" 不是 procedures/roles.yml 中的部门 id{hint}")
     description = _text(args.description, f"待补充：{name}的职责。", "职责描述", repo, name=False)
     fallback = departments[0] if departments else repo.roles.roles[0].id
     proposer = None if _named_by_a_document(repo.root, name) else repo.proposer(_most_used(repo, "owner", fallback))
 
-    path = repo.root / "procedures" / "roles.yml"
-    shown = "procedures/roles.yml"
+    path = repo.root / ROLES_FILE
+    shown = ROLES_FILE
     try:
         raw = path.read_bytes()
         old_text = raw.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise _Refused(f"无法读取 {shown}：{exc}") from None
+        raise NewRefused(f"无法读取 {shown}：{exc}") from None
     old, problems = load_text(shown, raw)
     if old is None or problems:
-        raise _Refused(f"{shown} 有错误，请先用 procgen check 修正")
+        raise NewRefused(f"{shown} 有错误，请先用 procgen check 修正")
     offset, item_indent, key_indent = _roles_end(old_text, old)
     newline = "\r\n" if "\r\n" in old_text else "\n"
     entry = _role_lines(role_id, name, department, description, item_indent, " " * key_indent, today,
@@ -645,7 +645,7 @@ def _new_role(repo: _Repository, args: argparse.Namespace, today: dt.date) -> tu
         k: v for k, v in old.data.items() if k != "roles"
     } and new.data.get("roles") == [*old.data["roles"], expected]
     if not unchanged:
-        raise _Refused(f"无法在 {shown} 中安全地追加（roles 的写法不常见）：请按 procgen new 的注释手工添加这一条")
+        raise NewRefused(f"无法在 {shown} 中安全地追加（roles 的写法不常见）：请按 procgen new 的注释手工添加这一条")
     _validated(shown, new_text, RolesFile, "roles")
     _passes_check(repo.root, shown, new_text)
     _replace(path, new_text.encode("utf-8"), raw, shown)
@@ -680,13 +680,13 @@ def _roles_end(text: str, located: Any) -> tuple[int, str, int]:
     data = located.data
     roles = data.get("roles") if isinstance(data, dict) else None
     if not isinstance(roles, list) or not roles or ("roles", 0) not in located.values:
-        raise _Refused("procedures/roles.yml 中没有 roles 列表：请先用 procgen check 修正")
+        raise NewRefused("procedures/roles.yml 中没有 roles 列表：请先用 procgen check 修正")
     lines = text.splitlines(keepends=True)
     line, col = located.values[("roles", 0)]
     prefix = lines[line - 1][: col - 1]
     match = re.fullmatch(r"( *)- +", prefix)
     if not match or line <= located.keys[("roles",)][0]:
-        raise _Refused("procedures/roles.yml 的 roles 不是逐行的 - 列表（例如写成了 [ … ]）：请手工添加这一条")
+        raise NewRefused("procedures/roles.yml 的 roles 不是逐行的 - 列表（例如写成了 [ … ]）：请手工添加这一条")
     keys = list(data)
     if keys[-1] == "roles":
         return len(text), match.group(1), len(prefix)
@@ -741,7 +741,7 @@ def _validated(shown: str, text: str, model: type[Any], kind: str) -> Any:
     if located is not None:
         obj, problems = validated(located, kind, model)
     if obj is None or any(p.severity == "error" for p in problems):
-        raise _Refused("；".join(p.message for p in problems) or f"{shown} 无法读回")
+        raise NewRefused("；".join(p.message for p in problems) or f"{shown} 无法读回")
     return obj
 
 
@@ -760,10 +760,10 @@ def _passes_check(root: Path, shown: str, text: str) -> None:
             (copy / shown).parent.mkdir(parents=True, exist_ok=True)
             (copy / shown).write_text(text, encoding="utf-8")
         except OSError as exc:
-            raise _Refused(f"无法在临时目录中检查 {shown}：{files.reason(exc)}；未写入") from None
+            raise NewRefused(f"无法在临时目录中检查 {shown}：{files.reason(exc)}；未写入") from None
         errors = [p for p in check(copy).problems if p.severity == "error" and p.path == shown]
     if errors:
-        raise _Refused(f"写入后 {shown} 将无法通过检查，未写入：" + "；".join(f"{p.code} {p.message}" for p in errors[:3]))
+        raise NewRefused(f"写入后 {shown} 将无法通过检查，未写入：" + "；".join(f"{p.code} {p.message}" for p in errors[:3]))
 
 
 def _write_new(path: Path, text: str, shown: str) -> None:
@@ -771,7 +771,7 @@ def _write_new(path: Path, text: str, shown: str) -> None:
     try:
         files.create(path, text, shown)
     except files.WriteRefused as exc:
-        raise _Refused(str(exc)) from None
+        raise NewRefused(str(exc)) from None
 
 
 def _replace(path: Path, data: bytes, before: bytes, shown: str) -> None:
@@ -782,7 +782,7 @@ def _replace(path: Path, data: bytes, before: bytes, shown: str) -> None:
             original = files.read(path, shown)
             files.write_bytes(original.path, data, shown, before=before, mode=original.mode, owner=(original.uid, original.gid))
     except files.WriteRefused as exc:
-        raise _Refused(str(exc)) from None
+        raise NewRefused(str(exc)) from None
 
 
 # --------------------------------------------------------------------------- text

@@ -16,6 +16,13 @@ DOCUMENT_FILE = re.compile(r"^(\d{2,4})-([a-z0-9]+(?:-[a-z0-9]+)*)\.yml$")
 
 DEFINITION_FOLDERS = ("procedures", "forms")
 
+ROLES_FILE = "procedures/roles.yml"
+"""The roles and departments."""
+COMPANY_FILE = "procedures/company.yml"
+"""The company's name, the manual's title, the numbering scheme, people, check severities."""
+EXTERNAL_FILE = "procedures/external.yml"
+"""External and planned documents."""
+
 
 def discover(root: Path) -> tuple[list[Path], list[Path]]:
     """The YAML files under procedures/ and forms/, in a stable order."""

@@ -271,7 +271,7 @@ def _count_aliases(path: str, text: str) -> list[Problem]:
     return []
 
 
-class _Refused(ProcgenError):
+class _NodeRefused(ProcgenError):
     """A node the loader will not turn into data; carries the problem."""
 
     def __init__(self, problem: Problem) -> None:
@@ -296,8 +296,8 @@ class _Walker:
     def _at(self, node: Node) -> tuple[int, int]:
         return node.start_mark.line + 1, node.start_mark.column + 1
 
-    def _refuse(self, node: Node, code: str, message: str) -> _Refused:
-        return _Refused(_problem(self.path, *self._at(node), code, message))
+    def _refuse(self, node: Node, code: str, message: str) -> _NodeRefused:
+        return _NodeRefused(_problem(self.path, *self._at(node), code, message))
 
     def plain(self, node: Node, loc: PathKey) -> Any:
         """:meth:`value` for a text without anchors (no ``&``): no node can be met twice, so no alias
@@ -542,7 +542,7 @@ def _load_uncached(path: str, raw: bytes) -> tuple[Located | None, list[Problem]
     try:
         walker = _Walker(path, located)
         located.data = walker.value(node, ()) if "&" in text else walker.plain(node, ())
-    except _Refused as refused:
+    except _NodeRefused as refused:
         return None, [refused.problem]
     except RecursionError:
         return None, [_problem(path, 1, 1, "E001", "YAML 语法错误：嵌套层次过深")]

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from generator.catalog.views import Catalog
 from generator.render.pdf import FONT_FAMILY
+from generator.source.discover import EXTERNAL_FILE, ROLES_FILE
 from generator.source.problems import Problem
 from generator.text.glyphs import GLYPH_CODE, missing
 
@@ -33,9 +34,9 @@ class SourceIndex:
             index.files.append((doc.path, _strings(doc.document.model_dump())))
         for form in catalog.forms:
             index.files.append((form.path, _strings(form.form.model_dump())))
-        roles = next((f for f in catalog.source_files if f.endswith("roles.yml")), "procedures/roles.yml")
+        roles = next((f for f in catalog.source_files if f.endswith("roles.yml")), ROLES_FILE)
         index.files.append((roles, "".join(_strings(r.role.model_dump()) for r in catalog.roles)))
-        external = next((f for f in catalog.source_files if f.endswith("external.yml")), "procedures/external.yml")
+        external = next((f for f in catalog.source_files if f.endswith("external.yml")), EXTERNAL_FILE)
         index.files.append((external, "".join(_strings(e.item.model_dump()) for e in catalog.external)))
         index.files.extend(extra)
         return index
