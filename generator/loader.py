@@ -418,15 +418,24 @@ def load_text(path: str, raw: bytes, cache: FileCache | None = None) -> tuple[Lo
 
 
 class _Stored(Located):
-    """A :class:`Located` read back from the disk cache: its positions (half of what an entry holds, and
-    needed only to place a problem) are unpickled on first use."""
+    """A :class:`Located` read back from the disk cache: its positions (needed only to place a problem) and
+    its plain data (the rules read the validated model and what the memo keeps; the data is wanted only to
+    compare with an old version or to salvage a broken file) are unpickled on first use."""
 
-    def __init__(self, path: str, data: Any, memo: dict[Any, Any], positions: bytes) -> None:  # noqa: D107
+    def __init__(self, path: str, data: bytes, memo: dict[Any, Any], positions: bytes) -> None:  # noqa: D107
         self.path = path
-        self.data = data
+        self._data: bytes | None = data
+        self._value: Any = None
         self.memo = memo
         self._packed: bytes | None = positions
         self._unpacked: tuple[dict[PathKey, tuple[int, int]], dict[PathKey, tuple[int, int]]] = ({}, {})
+
+    @property  # type: ignore[override]
+    def data(self) -> Any:
+        if self._data is not None:
+            self._value = pickle.loads(self._data)
+            self._data = None
+        return self._value
 
     def _positions(self) -> tuple[dict[PathKey, tuple[int, int]], dict[PathKey, tuple[int, int]]]:
         if self._packed is not None:
@@ -466,7 +475,7 @@ class FileCache:
             stored_path, data, memo, positions = entry  # type: ignore[misc]
         except (TypeError, ValueError):
             return None  # a miss, or an entry of another shape
-        if stored_path != path or not isinstance(memo, dict) or not isinstance(positions, bytes):
+        if stored_path != path or not isinstance(memo, dict) or not isinstance(positions, bytes) or not isinstance(data, bytes):
             return None
         return _Stored(path, data, memo, positions)
 
@@ -478,11 +487,12 @@ class FileCache:
         for key, located in self.pending.items():
             try:
                 positions = pickle.dumps((located.values, located.keys), protocol=pickle.HIGHEST_PROTOCOL)
+                data = pickle.dumps(located.data, protocol=pickle.HIGHEST_PROTOCOL)
             except Exception:  # noqa: BLE001 - nothing unpicklable is expected; then no entry
                 continue
-            if not self.store.put(key, (located.path, located.data, located.memo, positions)):
+            if not self.store.put(key, (located.path, data, located.memo, positions)):
                 try:  # a memo entry that cannot be pickled: the file's data alone is still worth keeping
-                    self.store.put(key, (located.path, located.data, {}, positions))
+                    self.store.put(key, (located.path, data, {}, positions))
                 except Exception:  # noqa: BLE001
                     pass
         if self.pending:
