@@ -35,7 +35,7 @@ from .models import (
     Target,
 )
 from .problems import Level, Problem, sort_problems
-from .provenance import Walker
+from .provenance import Walker, document_text
 from .quiz import REVIEW, question_ids
 from .review import load_review, stale_entries
 from .schema_errors import validate
@@ -258,6 +258,15 @@ def rule(fn: Rule) -> Rule:
     return fn
 
 
+@dataclass(frozen=True)
+class TextFacts:
+    """A file's strings as the rules over all of them read them (:meth:`Context.text_facts`)."""
+
+    chars: str
+    mentions: list[tuple[tuple[Any, ...], str]]
+    half_width: list[tuple[tuple[Any, ...], str]]
+
+
 @dataclass
 class Context:
     loaded: Loaded
@@ -270,19 +279,41 @@ class Context:
     opaque: dict[str, str] = field(default_factory=dict)
     history: History | None = None
     _walker: Walker | None = None
+    _strings: dict[int, list[tuple[tuple[Any, ...], str]]] = field(default_factory=dict)
 
     def provenance(self) -> Walker:
         """The documents' clauses, folded once for every rule that asks where a statement comes from."""
         if self._walker is None:
-            self._walker = Walker([doc for _, doc in self.loaded.documents], self.loaded.roles[1] if self.loaded.roles else None)
+            documents = self.loaded.documents
+            for located, doc in documents:  # each document's folded clauses, kept with the file's cached data
+                if "document-text" not in located.memo:
+                    located.memo["document-text"] = document_text(doc)
+            self._walker = Walker([doc for _, doc in documents], self.loaded.roles[1] if self.loaded.roles else None,
+                                  [located.memo["document-text"] for located, _ in documents])
         return self._walker
 
     def strings(self, located: Located) -> list[tuple[tuple[Any, ...], str]]:
-        """Every string of a file with its path, walked once for all the rules that read them (and
-        kept with the loader's cached data of the file)."""
-        if "strings" not in located.memo:
-            located.memo["strings"] = list(_strings(located.data, ()))
-        return located.memo["strings"]
+        """Every string of a file with its path, walked once per check for all the rules that read them. Not
+        kept with the file's cached data (the largest part of an entry): what the rules need of them is
+        (:meth:`text_facts`)."""
+        found = self._strings.get(id(located))
+        if found is None:
+            found = self._strings[id(located)] = list(_strings(located.data, ()))
+        return found
+
+    def text_facts(self, located: Located) -> TextFacts:
+        """What the rules over every string need of a file, worked out once per file content and kept with its
+        cached data: its distinct characters, and only the strings that hold a 《mention》 or half-width marks."""
+        facts = located.memo.get("text-facts")
+        if facts is None:
+            strings = self.strings(located)
+            facts = located.memo["text-facts"] = TextFacts(
+                chars="".join(sorted(set("".join(text for _, text in strings)))),
+                mentions=[(loc, text) for loc, text in strings if "《" in text],
+                half_width=[(loc, text) for loc, text in strings if not (loc and loc[0] in KEPT) and HALF_WIDTH.search(text)],
+            )
+        return facts
+
 
     def at(self, located: Located, loc: tuple[Any, ...], code: str, message: str, *, key: bool = False) -> Problem:
         line, col = located.where(loc, key=key)
@@ -505,8 +536,7 @@ def mentions_resolve(ctx: Context) -> Iterator[Problem]:
     unresolved = [
         ctx.at(located, loc, "E207", f"《{match.group(1)}》无法解析：请在 procedures/external.yml 中声明它，或改为已有文件、表单的标题或别名")
         for located, _ in _all_files(ctx)
-        for loc, text in ctx.strings(located)
-        if "《" in text
+        for loc, text in ctx.text_facts(located).mentions
         for match in MENTION.finditer(text)
         if match.group(1) not in ctx.titles
     ]
@@ -625,9 +655,7 @@ def full_width_punctuation(ctx: Context) -> Iterator[Problem]:
     Passes: 规范回访工作，及时验证. Warns: 规范回访工作,及时验证 (`procgen format` rewrites it).
     """
     for located, _ in _all_files(ctx):
-        for loc, text in ctx.strings(located):
-            if (loc and loc[0] in KEPT) or not HALF_WIDTH.search(text):  # a revision entry quotes the original wording
-                continue
+        for loc, text in ctx.text_facts(located).half_width:  # not in a revision entry: it quotes the original wording
             marks = list(half_width_marks(text))
             if marks:
                 shown = "、".join(dict.fromkeys(f'"{m.char}"' for m in marks))
@@ -944,11 +972,16 @@ def glyphs_exist(ctx: Context) -> Iterator[Problem]:
         cmap = cached_coverage(font_file(), ctx.loaded.root / ".cache" / "glyphs")
     except (FontNotFound, OSError, ImportError):
         return
-    for located, _ in _all_files(ctx):
-        strings = ctx.strings(located)
-        # one set operation per file; its strings are searched only when it has a character to report
-        if not any(ord(c) not in cmap and printable(c) for c in set("".join(text for _, text in strings))):
+    files = _all_files(ctx)
+    # every file's distinct characters judged once; a file's strings are searched only when it has one to report
+    every = set().union(*(ctx.text_facts(located).chars for located, _ in files))
+    bad = {c for c in every if ord(c) not in cmap and printable(c)}
+    if not bad:
+        return
+    for located, _ in files:
+        if bad.isdisjoint(ctx.text_facts(located).chars):
             continue
+        strings = ctx.strings(located)
         reported: set[str] = set()
         for loc, text in strings:
             for char in missing(text, cmap):

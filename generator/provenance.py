@@ -271,13 +271,17 @@ def _fact_what(fact: Target | Deadline) -> str:
 class Walker:
     """Walks the files of a repository and says where each statement comes from."""
 
-    def __init__(self, documents: Iterable[Document], roles: RolesFile | None) -> None:
+    def __init__(self, documents: Iterable[Document], roles: RolesFile | None, texts: Iterable[DocumentText] | None = None) -> None:
+        """``texts``: each document's :func:`document_text`, in the same order, when the caller kept them (the
+        check keeps them with each file's cached data)."""
         documents = list(documents)
+        own_texts = list(texts) if texts is not None else [document_text(doc) for doc in documents]
         self.documents: dict[str, Document] = {}
         self.texts: dict[str, DocumentText] = {}
         self._own: dict[int, DocumentText] = {}  # by the model's identity: two files may share an id (E203)
-        for doc in documents:
-            text = self._own[id(doc)] = document_text(doc)
+        self._statements: dict[int, list[Statement]] = {}
+        for doc, text in zip(documents, own_texts, strict=True):
+            self._own[id(doc)] = text
             self.documents.setdefault(doc.id, doc)
             self.texts.setdefault(doc.id, text)
         self.names = Names.of(roles)
@@ -345,7 +349,14 @@ class Walker:
 
     # ------------------------------------------------------------------ documents
 
-    def document(self, doc: Document) -> Iterator[Statement]:
+    def document(self, doc: Document) -> list[Statement]:
+        """The document's statements, worked out once per walker (the check and the catalog it builds both ask)."""
+        found = self._statements.get(id(doc))
+        if found is None:
+            found = self._statements[id(doc)] = list(self._document(doc))
+        return found
+
+    def _document(self, doc: Document) -> Iterator[Statement]:
         revisions = {rev.version: bool(rev.approvals) for rev in doc.revisions}
         own = self._own.get(id(doc)) or document_text(doc)
         clauses = {c.loc: c for c in own.clauses}
