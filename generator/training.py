@@ -8,6 +8,7 @@ service table it serves), a target, a deadline, or its letters in a responsibili
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final, Literal
 
@@ -259,27 +260,51 @@ def _facts_in(catalog: Catalog, role_id: str, document_id: str) -> dict[str, str
     return _facts_by_document(catalog).get((role_id, document_id), {})
 
 
+@dataclass(frozen=True)
+class DocumentFacts:
+    """What retraining compares of one version of a document: its version and each role's facts in it (role
+    id -> fact key -> text). Small and plain, so that a previous version's can be kept on disk by its blob."""
+
+    version: str | None
+    by_role: dict[str, dict[str, str]]
+
+
+def document_facts(catalog: Catalog, document_id: str) -> DocumentFacts:
+    """The facts of ``document_id`` in ``catalog``, for :func:`retraining_from`."""
+    return DocumentFacts(_version(catalog, document_id),
+                         {role_id: _facts_in(catalog, role_id, document_id) for role_id in _roles_with_facts(catalog, document_id)})
+
+
 def retraining(old: Catalog, new: Catalog, document_id: str) -> list[Retrain]:
     """The staff roles whose duties, targets, deadlines or matrix letters in ``document_id`` changed
     between ``old`` and ``new``, in the new catalog's role order; outside parties are left out.
 
     Empty when the document's version did not change: an edit is not in force until it is released.
     """
-    old_version, new_version = _version(old, document_id), _version(new, document_id)
+    if _version(old, document_id) == _version(new, document_id):
+        return []
+    return retraining_from(document_facts(old, document_id), new, document_id, old.roles)
+
+
+def retraining_from(old: DocumentFacts, new: Catalog, document_id: str, old_roles: Iterable[RoleView] = ()) -> list[Retrain]:
+    """:func:`retraining` from the previous version's :class:`DocumentFacts` (no catalog of it needed).
+    ``old_roles``: the previous catalog's roles, for a role it has and ``new`` has not (none when both were
+    built from the same roles.yml, as a previous version's catalog is)."""
+    old_version, new_version = old.version, _version(new, document_id)
     if old_version == new_version:
         return []
     # Only the roles with facts in this document, in either version, can have a change to train for.
-    named = _roles_with_facts(new, document_id) | _roles_with_facts(old, document_id)
+    named = _roles_with_facts(new, document_id) | set(old.by_role)
     roles: dict[str, RoleView] = {}
-    for catalog in (new, old):
-        for role in catalog.roles:
+    for group in (new.roles, old_roles):
+        for role in group:
             if role.id in named:
                 roles.setdefault(role.id, role)
     out = []
     for role_id, role in roles.items():
         if role.external:
             continue
-        before = _facts_in(old, role_id, document_id)
+        before = old.by_role.get(role_id, {})
         after = _facts_in(new, role_id, document_id)
         added = tuple(text for key, text in after.items() if key not in before)
         removed = tuple(text for key, text in before.items() if key not in after)

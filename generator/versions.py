@@ -9,6 +9,7 @@ only lay these out.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,7 +20,7 @@ from .loader import load_blob
 from .models import Document, FormSchema, Revision
 from .redline import Edit, redline
 from .schema_errors import validate
-from .training import Retrain, retraining
+from .training import DocumentFacts, Retrain, document_facts, retraining, retraining_from
 
 
 @dataclass
@@ -237,10 +238,70 @@ def retraining_after_changes(catalog: Catalog) -> list[Retrain]:
 
     def make() -> list[Retrain]:
         out: list[Retrain] = []
-        before = previous_catalogs(catalog)
-        for doc in catalog.documents:
-            if doc.id in before:
-                out += retraining(before[doc.id], catalog, doc.id)
+        if "versions" in catalog.derived:  # the site has laid out every version already
+            before = previous_catalogs(catalog)
+            for doc in catalog.documents:
+                if doc.id in before:
+                    out += retraining(before[doc.id], catalog, doc.id)
+            return out
+        for doc_id, facts in previous_facts(catalog).items():
+            out += retraining_from(facts, catalog, doc_id)
         return out
 
     return catalog.once("retraining", make)
+
+
+def _context_digest(inputs: dict[str, Any]) -> str:
+    """What a previous version's facts depend on besides its own blob: today's roles, departments, company,
+    external documents, and every document's and form's id, code, title and aliases (the links its text
+    resolves). A change to any of them makes every kept :class:`DocumentFacts` a miss."""
+    digest = hashlib.sha256()
+    for model in [*inputs.get("roles", []), *inputs.get("departments", []), *inputs.get("external", []), inputs.get("company")]:
+        digest.update(model.model_dump_json().encode() if model is not None else b"-")
+        digest.update(b"\0")
+    for path, item in [*inputs.get("documents", []), *inputs.get("forms", [])]:
+        digest.update(repr((path, item.id, item.code, item.title, tuple(item.aliases), getattr(item, "procedure", None))).encode())
+    return digest.hexdigest()
+
+
+def previous_facts(catalog: Catalog) -> dict[str, DocumentFacts]:
+    """Document id -> the facts of the version its current one replaced, in catalog order, for the documents
+    that have one: what :func:`previous_catalogs` would lay out, compared fact by fact. Each is kept on disk
+    (``.cache/history/facts/``) by the blob's hash, the place the document is laid out at and
+    :func:`_context_digest`, so that a later check reads them instead of laying out every previous version."""
+    inputs, history = catalog.history if catalog.history is not None else ({}, None)
+    if history is None or not history.available or not inputs:
+        return {}
+    store = Store(history.root / ".cache" / "history" / "facts") if enabled() else None
+    context = _context_digest(inputs)
+    resolver: Resolver | None = None
+    index = _positions(inputs)
+    out: dict[str, DocumentFacts] = {}
+    for current in catalog.documents:
+        spans = history.spans(("procedures/", current.id))
+        if spans and spans[-1].version == current.document.version:
+            spans = spans[:-1]  # the current version, committed: the one before it is wanted
+        if not spans:
+            continue
+        span = spans[-1]
+        assert span.last.blob is not None
+        at = index.positions.get(current.id)
+        key = key_of("facts", span.last.blob, span.last.path, str(at), context)
+        kept = store.get(key) if store is not None else None
+        if isinstance(kept, tuple) and len(kept) == 1 and (kept[0] is None or isinstance(kept[0], DocumentFacts)):
+            if kept[0] is not None:
+                out[current.id] = kept[0]
+            continue
+        if resolver is None:
+            resolver = Resolver(
+                [d for _, d in inputs.get("documents", [])], [f for _, f in inputs.get("forms", [])],
+                inputs.get("external", []), inputs.get("roles", []), inputs.get("departments", []),
+            )
+        old = _old_document(history, span)
+        then = _old_catalog(inputs, span.last.path, old, resolver, index) if old is not None else None
+        facts = document_facts(then, current.id) if then is not None and any(d.id == current.id for d in then.documents) else None
+        if facts is not None:
+            out[current.id] = facts
+        if store is not None:
+            store.put(key, (facts,))
+    return out
