@@ -78,6 +78,23 @@ def test_a_cached_file_reports_its_problems_at_their_lines(tmp_path: Path, parse
     assert FIXTURE_DOC not in parses
 
 
+def test_a_lost_positions_entry_is_parsed_again_from_the_same_bytes(tmp_path: Path, parses: list[str]) -> None:
+    root = build_repo(tmp_path / "r")
+    edit(root, FIXTURE_DOC, "owner: project-office", "owner: project-offic")
+    first = _problems(root)
+    located = [p for p in _entries(root) if p.name.endswith("-located")]
+    assert located and len(located) * 2 == len(_entries(root))  # each file: its memo, its data and positions
+    for entry in located:
+        entry.unlink()  # pruned by another run, say
+    loader._LATEST.clear()
+    parses.clear()
+    assert _problems(root) == first
+    assert parses == [FIXTURE_DOC]  # only the file with a problem to place, and its entry written again
+    loader._LATEST.clear()
+    parses.clear()
+    assert _problems(root) == first and parses == []
+
+
 def test_corrupt_or_unreadable_entries_are_misses(tmp_path: Path, parses: list[str]) -> None:
     root = build_repo(tmp_path / "r")
     first = _problems(root)
