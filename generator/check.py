@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import hashlib
+import pickle
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -35,7 +37,7 @@ from .models import (
     Target,
 )
 from .problems import Level, Problem, sort_problems
-from .provenance import Walker, document_text
+from .provenance import Statement, Walker, document_text
 from .quiz import REVIEW, question_ids
 from .review import load_review, stale_entries
 from .schema_errors import validate
@@ -267,6 +269,24 @@ class TextFacts:
     half_width: list[tuple[tuple[Any, ...], str]]
 
 
+@dataclass(frozen=True)
+class BasisFindings:
+    """One file's statements as the check reads them (:meth:`Context.basis_findings`), in order, those with a
+    problem or a proposal: (where, (code, message) or None, (by, approver) or None); and what they were
+    worked out from."""
+
+    names: str
+    reads: tuple[tuple[str, str | None], ...]
+    entries: tuple[tuple[tuple[Any, ...], tuple[str, str] | None, tuple[str | None, str | None] | None], ...]
+
+    @classmethod
+    def of(cls, names: str, reads: tuple[tuple[str, str | None], ...], statements: Iterable[Statement]) -> BasisFindings:
+        return cls(names, reads, tuple(
+            (s.loc, s.problem, (s.proposal.by, s.proposal.approver) if s.proposal else None)
+            for s in statements if s.problem or s.proposal
+        ))
+
+
 @dataclass
 class Context:
     loaded: Loaded
@@ -280,6 +300,25 @@ class Context:
     history: History | None = None
     _walker: Walker | None = None
     _strings: dict[int, list[tuple[tuple[Any, ...], str]]] = field(default_factory=dict)
+    _text_digests: dict[int, str] = field(default_factory=dict)
+
+    def basis_findings(self, located: Located, model: Document | FormSchema) -> BasisFindings:
+        """What :func:`statements_have_a_basis` needs of one file's statements, kept with the file's cached data
+        with what they depend on besides the file: the roles' names and the texts of the documents its quotes
+        were looked up in (each by its digest). Any of them changed: worked out again."""
+        walker = self.provenance()
+        names = walker.names_key()
+        kept = located.memo.get("basis-findings")
+        if isinstance(kept, BasisFindings) and kept.names == names and all(self._digest_of(doc_id) == digest for doc_id, digest in kept.reads):
+            return kept
+        statements, read = walker.document_reading(model) if isinstance(model, Document) else walker.reading(lambda: walker.form(model))
+        findings = located.memo["basis-findings"] = BasisFindings.of(
+            names, tuple((doc_id, self._digest_of(doc_id)) for doc_id in sorted(read)), statements)
+        return findings
+
+    def _digest_of(self, doc_id: str) -> str | None:
+        text = self.provenance().texts.get(doc_id)
+        return self._text_digests.get(id(text)) if text is not None else None
 
     def provenance(self) -> Walker:
         """The documents' clauses, folded once for every rule that asks where a statement comes from."""
@@ -287,7 +326,9 @@ class Context:
             documents = self.loaded.documents
             for located, doc in documents:  # each document's folded clauses, kept with the file's cached data
                 if "document-text" not in located.memo:
-                    located.memo["document-text"] = document_text(doc)
+                    text = located.memo["document-text"] = document_text(doc)
+                    located.memo["document-text-digest"] = hashlib.sha256(pickle.dumps(text, protocol=pickle.HIGHEST_PROTOCOL)).hexdigest()
+                self._text_digests[id(located.memo["document-text"])] = located.memo["document-text-digest"]
             self._walker = Walker([doc for _, doc in documents], self.loaded.roles[1] if self.loaded.roles else None,
                                   [located.memo["document-text"] for located, _ in documents])
         return self._walker
@@ -744,21 +785,20 @@ def statements_have_a_basis(ctx: Context) -> Iterator[Problem]:
     Fails: retention: {period: P3Y, keeper: project-office} with no basis (E290); a quote not in the text (E291).
     """
     walker = ctx.provenance()
-    named = [(located, walker.document(doc)) for located, doc in ctx.loaded.documents]
-    named += [(located, walker.form(form)) for located, form in ctx.loaded.forms]
+    files: list[tuple[Located, Document | FormSchema]] = [*ctx.loaded.documents, *ctx.loaded.forms]
+    named = [(located, ctx.basis_findings(located, model)) for located, model in files]
     if ctx.loaded.roles is not None and not ctx.loaded.salvaged_ids["document"]:
         # A document that could not be read may be the one that names a role (E296 waits for it).
-        named.append((ctx.loaded.roles[0], walker.role_definitions()))
-    for located, statements in named:
-        for statement in statements:
-            if statement.problem:
-                code, message = statement.problem
-                yield ctx.at(located, statement.loc, code, message, key=statement.loc[-1] in ("role_basis", "layout"))
-            if statement.proposal and ctx.loaded.roles is not None:  # no roles.yml: roles_exist judges nothing either
-                for key in ("by", "approver"):
-                    role_id = getattr(statement.proposal, key)
+        named.append((ctx.loaded.roles[0], BasisFindings.of("", (), walker.role_definitions())))
+    for located, findings in named:
+        for loc, problem, proposal in findings.entries:
+            if problem:
+                code, message = problem
+                yield ctx.at(located, loc, code, message, key=loc[-1] in ("role_basis", "layout"))
+            if proposal and ctx.loaded.roles is not None:  # no roles.yml: roles_exist judges nothing either
+                for key, role_id in zip(("by", "approver"), proposal, strict=True):
                     if role_id and role_id not in ctx.role_ids:
-                        yield ctx.at(located, statement.loc, "E204", f"拟定的 {key} \"{role_id}\" 不是已定义的角色")
+                        yield ctx.at(located, loc, "E204", f"拟定的 {key} \"{role_id}\" 不是已定义的角色")
 
 
 @rule

@@ -160,3 +160,23 @@ def test_the_version_rule_reads_cached_blob_facts(repo: Path, parses: list[str])
     assert codes(repo) == first
     edit(repo, DOC, "title: 物业服务回访管理规范", "title: 物业服务回访管理规范标准")  # back as committed
     assert codes(repo) == []
+
+
+def test_kept_basis_findings_follow_the_documents_their_quotes_come_from(repo: Path, parses: list[str], monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    import generator.provenance as provenance
+
+    first = _problems(repo)
+    walked: list[str] = []
+    real = provenance.Walker.document_reading
+    monkeypatch.setattr(provenance.Walker, "document_reading", lambda self, doc: walked.append(doc.id) or real(self, doc))
+    loader._LATEST.clear()
+    assert _problems(repo) == first and walked == []  # every file's findings read back with its entry
+    # the form quotes its document: the document's words changed, the form's kept findings no longer hold
+    edit(repo, DOC, "统一交由项目处存档保管两年", "统一交由项目处存档保管三年")
+    loader._LATEST.clear()
+    found = _problems(repo)
+    assert any(p == "forms/return-visit-record.yml" and code == "E291" for p, _, _, code, _ in found)
+    assert walked == ["return-visit"]  # the edited document; the form's statements are not a document's
+    monkeypatch.setenv("PROCGEN_CACHE", "off")
+    loader._LATEST.clear()
+    assert _problems(repo) == found  # the same as worked out from nothing
