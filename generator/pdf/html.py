@@ -7,16 +7,26 @@ and ``{{ x }}`` in a label print as typed.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from typing import Literal
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from ..catalog import RACI_LABELS, RACI_NOTE, Catalog, revision_parts
+from ..catalog import RACI_LABELS, RACI_NOTE, Catalog, DocumentView, revision_parts
 from ..quiz import quizzes
 from . import STYLESHEET, TEMPLATES
 from .paper import css_variables
-from .views import RECORD_FORM, SIGN_IN_FORM, document_page, form_page, record_page, sign_in_page, training_page
+from .views import (
+    RECORD_FORM,
+    SIGN_IN_FORM,
+    DocumentPage,
+    document_page,
+    form_page,
+    record_page,
+    sign_in_page,
+    training_page,
+)
 
 MANUAL_ID = "manual"
 APPENDIX_ANCHOR = "forms-appendix"  # manual.html.j2's appendix of forms
@@ -93,6 +103,13 @@ def environment() -> Environment:
     return env
 
 
+@functools.cache
+def shared_environment() -> Environment:
+    """One :func:`environment` per process: its compiled templates are kept between builds (a preview or the
+    benchmark builds many; Jinja recompiles a template whose file changed)."""
+    return environment()
+
+
 @dataclass
 class HtmlPages:
     """Lays the catalog out as HTML pages, one per PDF.
@@ -101,7 +118,16 @@ class HtmlPages:
     catalog: Catalog
     date: dt.datetime
     fillable: bool = False
-    env: Environment = field(default_factory=environment)
+    env: Environment = field(default_factory=shared_environment)
+    _pages: dict[str, DocumentPage] = field(default_factory=dict, repr=False)
+
+    def _document_page(self, view: DocumentView) -> DocumentPage:
+        """A current document's page, laid out once per build (its PDF and its part of the manual both print
+        it; the flowcharts' layout is most of its cost)."""
+        page = self._pages.get(view.id)
+        if page is None:
+            page = self._pages[view.id] = document_page(self.catalog, view, self.date.date())
+        return page
 
     def _render(self, template: str, **context: object) -> str:
         when = self.date.astimezone(dt.UTC)
@@ -125,7 +151,7 @@ class HtmlPages:
         return PdfJob("form", form_id, f"forms/{form_id}.pdf", html, fillable, grow=not fillable)
 
     def document(self, doc_id: str) -> PdfJob:
-        page = document_page(self.catalog, self.catalog.document(doc_id), self.date.date())
+        page = self._document_page(self.catalog.document(doc_id))
         html = self._render("document.html.j2", page=page)
         return PdfJob("document", doc_id, f"procedures/{doc_id}.pdf", html, archival=True)
 
@@ -151,7 +177,7 @@ class HtmlPages:
         appendix, each form as printed alone), bound and numbered by ``manual.py``: a changed document
         or form re-renders its part alone. A landscape form is turned onto a portrait page, its top
         edge to the binding."""
-        documents = [document_page(self.catalog, d, self.date.date()) for d in self.catalog.documents]
+        documents = [self._document_page(d) for d in self.catalog.documents]
         forms = [form_page(f) for f in self.catalog.forms]
 
         def part(name: str, **context: object) -> str:
