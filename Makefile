@@ -12,7 +12,7 @@ SYSDEPS := $(VENV)/.system-deps
 # Quiet the MkDocs 2 / Material end-of-life banners in build logs.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site site-offline test test-fast test-setup serve check pdf schema lint bench setup system-deps clean
+.PHONY: site site-offline test test-fast test-setup serve check pdf schema lint bench bench-all setup system-deps clean
 
 setup: $(STAMP) $(SYSDEPS)
 
@@ -80,12 +80,20 @@ test: lint
 test-fast: lint
 	$(BIN)/python -m pytest -q -n auto -m "not slow"
 
+# The targets of issue 25 (check at 1,008 documents, in git beside outside git at 96 and 1,008, the preview,
+# manual.pdf after one change), one table in bench/RESULTS.md: about 10 minutes on 2 cores.
 bench: test-setup
+	$(BIN)/python bench/issue25.py
+
+# Everything: the site against plain MkDocs at 12, 96 and 1,008 documents, PDFs against bare WeasyPrint,
+# the site in git at 1,008 documents, PDF sizes (an hour or more on 2 cores).
+bench-all: test-setup
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/git_history.py
 	$(BIN)/python bench/pdf_bench.py
 	$(BIN)/python bench/manual_bench.py
 	$(BIN)/python bench/pdf_size.py
+	$(BIN)/python bench/issue25.py
 
 clean:
 	rm -rf site site-offline site-offline.zip .build .cache

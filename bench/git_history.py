@@ -13,6 +13,7 @@ at most 1.2 × outside git, for the check and for the site. Exits 1 when a targe
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import re
 import shutil
@@ -30,19 +31,25 @@ import synth  # noqa: E402
 from run import BIN, ENV  # noqa: E402
 
 TARGET = 1.2
+from run import CONTENT_DATE  # noqa: E402
+
+STAMP = f"{CONTENT_DATE + dt.timedelta(days=40)}T10:00:00Z"
 GIT_ENV = dict(ENV, GIT_AUTHOR_NAME="质量部", GIT_AUTHOR_EMAIL="qa@example.com", GIT_COMMITTER_NAME="质量部",
-               GIT_COMMITTER_EMAIL="qa@example.com", GIT_AUTHOR_DATE="2024-05-01T10:00:00Z",
-               GIT_COMMITTER_DATE="2024-05-01T10:00:00Z")
-VERSIONS = (("1.1", "2024-03-01"), ("1.2", "2024-04-01"))
-"""The versions every document goes through after 1.0: a new effective date and a revision entry."""
+               GIT_COMMITTER_EMAIL="qa@example.com", GIT_AUTHOR_DATE=STAMP, GIT_COMMITTER_DATE=STAMP)
+DATES = tuple((CONTENT_DATE + dt.timedelta(days=days)).isoformat() for days in (10, 20, 30))
+"""The dates of the versions every document goes through after the committed one (a new effective date and
+a revision entry each), then of the renumbered document's: after the real content's latest date."""
 
 
 def git(root: Path, *args: str) -> None:
     subprocess.run(["git", *args], cwd=root, env=GIT_ENV, check=True, capture_output=True)
 
 
-def raise_version(path: Path, version: str, date: str) -> None:
+def raise_version(path: Path, date: str) -> None:
+    """The file's next minor version (1.1 → 1.2), effective ``date``, with its revision entry."""
     text = path.read_text(encoding="utf-8")
+    major, minor = re.search(r'^version: "(\d+)\.(\d+)"$', text, flags=re.M).groups()  # type: ignore[union-attr]
+    version = f"{major}.{int(minor) + 1}"
     text = re.sub(r'^version: "[0-9.]+"$', f'version: "{version}"', text, count=1, flags=re.M)
     text = re.sub(r"^effective: \S+$", f"effective: {date}", text, count=1, flags=re.M)
     entry = f'revisions:\n  - version: "{version}"\n    date: {date}\n    summary: 定期修订\n    changes:\n      - 生效日期改为 {date}。\n'
@@ -50,7 +57,7 @@ def raise_version(path: Path, version: str, date: str) -> None:
 
 
 def make_git(project: Path) -> dict[str, int]:
-    """Commit ``project`` as 1.0, then every document at each of VERSIONS; renumber one document that
+    """Commit ``project`` as it is, then every document at each of two next versions; renumber one document that
     nothing refers to and withdraw another. Returns what it did."""
     company = project / "procedures" / "company.yml"  # this repository's controlled_from means nothing there
     company.write_text(re.sub(r"(?m)^controlled_from:.*\n", "", company.read_text(encoding="utf-8")), encoding="utf-8")
@@ -58,10 +65,10 @@ def make_git(project: Path) -> dict[str, int]:
     git(project, "add", ".")
     git(project, "commit", "-qm", "1.0")
     documents = sorted((project / "procedures").glob("[0-9]*-*.yml"))
-    for version, date in VERSIONS:
+    for date in DATES[:2]:
         for path in documents:
-            raise_version(path, version, date)
-        git(project, "commit", "-qam", version)
+            raise_version(path, date)
+        git(project, "commit", "-qam", date)
     # The copies of 07 (a policy) and 12 are named by no form and no other document.
     policies = sorted(p for p in documents if "-mission-philosophy-" in p.name)
     scopes = sorted(p for p in documents if "-building-service-scope-" in p.name)
@@ -72,10 +79,10 @@ def make_git(project: Path) -> dict[str, int]:
     text = target.read_text(encoding="utf-8")
     text = re.sub(r"^code: WY-GL-\d+$", f"code: WY-GL-{number:04d}", text, count=1, flags=re.M)
     target.write_text(text, encoding="utf-8")
-    raise_version(target, "1.3", "2024-05-01")
+    raise_version(target, DATES[2])
     git(project, "rm", "-q", str(scopes[0].relative_to(project)))
     git(project, "commit", "-qam", "重新编号一篇、撤销一篇")
-    return {"documents": len(documents), "commits": 1 + len(VERSIONS) + 1}
+    return {"documents": len(documents), "commits": 4}
 
 
 def timed(cmd: list[str], cwd: Path, runs: int) -> tuple[float, float, float]:
@@ -133,8 +140,8 @@ def main() -> int:
     lines = [
         "# Version history: in git beside outside git",
         "",
-        "`bench/git_history.py`: a synthetic catalog committed as 1.0, then every document raised to 1.1 and 1.2 "
-        "(a commit each), one renumbered with `git mv`, one withdrawn; the same files outside git. Median of "
+        "`bench/git_history.py`: a synthetic catalog committed, then every document raised twice "
+        "(a minor version and a commit each), one renumbered with `git mv`, one withdrawn; the same files outside git. Median of "
         f"{args.runs} runs; target: in git ≤ {TARGET} × outside.",
         "",
         "`procgen check` (text: what `make check` and the pre-commit hook run) and `procgen check --format json` "

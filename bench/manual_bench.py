@@ -63,12 +63,10 @@ def spread(values: list[float]) -> str:
     return f"{statistics.median(values):.2f} s ({min(values):.2f}–{max(values):.2f})"
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--jobs", type=int, default=2)
-    args = parser.parse_args(argv)
+def measure(repeat: int = 3, jobs: int = 2) -> dict[str, list[tuple[float, float, int, int]]]:
+    """Each scenario's (wall, CPU, PDFs rendered, manual.pdf pages), ``repeat`` times, after one cold build."""
     os.environ.setdefault("SOURCE_DATE_EPOCH", "1708646400")
+    args = argparse.Namespace(repeat=repeat, jobs=jobs)
     with tempfile.TemporaryDirectory(prefix="procgen-manual-bench-") as scratch:
         root = Path(scratch) / "repo"
         for folder in ("procedures", "forms"):
@@ -95,6 +93,15 @@ def main(argv: list[str] | None = None) -> int:
             edit(root / DOCUMENT, grown, doc_text)
             timed(root, out, cache, args.jobs)  # back to the document's size (not timed)
             print(f"run {run} done", flush=True)
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--jobs", type=int, default=2)
+    args = parser.parse_args(argv)
+    rows = measure(args.repeat, args.jobs)
     print(f"\n| after | wall | CPU | PDFs rendered | manual.pdf pages | ≤ {TARGET:.0f} s |")
     print("|---|---:|---:|---:|---:|---|")
     missed = False

@@ -95,10 +95,9 @@ def spread(values: list[float]) -> str:
     return f"{statistics.median(values):.2f} s（{min(values):.2f}–{max(values):.2f}）"
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--saves", type=int, default=8)
-    args = parser.parse_args()
+def measure(saves: int = 8) -> dict[str, list[tuple[float, float]]]:
+    """(wall, server CPU) per save, ours and plain's, paired (the first, warming save left out)."""
+    args = argparse.Namespace(saves=saves)
     # the manual as it is dated: no fixed "today" (bench/run.py's is for its synthetic catalogs)
     env = {k: v for k, v in ENV.items() if k not in ("PROCGEN_TODAY", "PROCGEN_PDF")}
     with tempfile.TemporaryDirectory(prefix="procgen-preview-") as scratch:
@@ -128,6 +127,14 @@ def main() -> int:
         finally:
             ours.close()
             theirs.close()
+    return rows
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--saves", type=int, default=8)
+    args = parser.parse_args()
+    rows = measure(args.saves)
     a, b = (statistics.median(w for w, _ in rows[k]) for k in ("ours", "plain"))
     ratios = [o[0] / p[0] for o, p in zip(rows["ours"], rows["plain"], strict=True)]
     print(f"{args.saves} 次保存，成对交替；中位数（最小–最大）")

@@ -53,18 +53,21 @@ NAME_LINE = re.compile(r"^(\s*(?:- )?(?:title|name): )([\"']?)(.+?)\2$", re.M)
 ALIASES_LINE = re.compile(r"^(\s*(?:- )?aliases: )\[(.*)\]$", re.M)
 
 
-def _copy_text(text: str, n: int, numbers: dict[str, str], roles: int) -> str:
-    """One file's text as copy ``n`` using role set ``roles``: ids, codes, titles, aliases and mentions renamed."""
+def _copy_text(text: str, n: int, numbers: dict[str, str], roles: int, names: bool = True) -> str:
+    """One file's text as copy ``n`` using role set ``roles``: ids, codes, titles, aliases and mentions renamed.
+    ``names=False`` (roles.yml) keeps the names: the copied clauses name their roles by them (E292)."""
     text = ID.sub(lambda m: f"{m.group(1)}-c{n}", text)
     text = ROLE_ID.sub(lambda m: f"{m.group(1)}-r{roles}", text)
     text = MENTION.sub(lambda m: f"《{m.group(1)}（{n}）》", text)
-    text = NAME_LINE.sub(lambda m: f"{m.group(1)}{m.group(2)}{m.group(3)}（{n}）{m.group(2)}", text)
+    if names:
+        text = NAME_LINE.sub(lambda m: f"{m.group(1)}{m.group(2)}{m.group(3)}（{n}）{m.group(2)}", text)
 
     def aliases(m: re.Match[str]) -> str:
         items = [a.strip().strip("\"'") for a in m.group(2).split(",") if a.strip()]
         return m.group(1) + "[" + ", ".join(f'"{a}（{n}）"' for a in items) + "]"
 
-    text = ALIASES_LINE.sub(aliases, text)
+    if names:
+        text = ALIASES_LINE.sub(aliases, text)
     text = re.sub(r"^code: WY-GL-(\d\d)$", lambda m: f"code: WY-GL-{numbers[m.group(1)]}", text, flags=re.M)
     return re.sub(r"^code: WY-JL-(\d\d)-(\d\d)$", lambda m: f"code: WY-JL-{numbers[m.group(1)]}-{m.group(2)}", text, flags=re.M)
 
@@ -96,8 +99,8 @@ def make(dest: Path, copies: int) -> Path:
             target = dest / "forms" / f"{path.stem}-c{n}.yml"
             target.write_text(_copy_text(path.read_text(encoding="utf-8"), n, numbers, role_set), encoding="utf-8")
         if n * sets // copies != (n - 1) * sets // copies or n == 0:  # the first copy of a new role set
-            all_departments.append(_copy_text(departments, n, numbers, role_set))
-            all_roles.append(_copy_text(people, n, numbers, role_set))
+            all_departments.append(_copy_text(departments, n, numbers, role_set, names=False))
+            all_roles.append(_copy_text(people, n, numbers, role_set, names=False))
     text = head + "departments:\n" + "".join(all_departments) + "roles:\n" + "".join(all_roles)
     (dest / "procedures" / "roles.yml").write_text(text, encoding="utf-8")
     return dest

@@ -20,8 +20,9 @@ from generator.control.history import History
 from generator.control.versions import VersionView, document_versions, previous_catalogs
 from generator.model.review import QuizReview
 from generator.model.vocabulary import VocabularyFile
-from generator.training.facts import Retrain, TrainingMatrix, retraining_after_changes, training_matrix
+from generator.training.facts import TrainingMatrix, training_matrix
 from generator.training.quiz import Quiz, QuizContext, build_quizzes
+from generator.training.retraining import Retrain, previous_facts, retraining_after_changes
 
 
 @dataclass(eq=False)
@@ -59,8 +60,9 @@ class Manual:
         """Who must be trained again after each document's last version change. Reuses the versions when
         the site has worked them out; else only each document's previous version is laid out."""
         known = self.__dict__.get("versions")
-        before = previous_catalogs(self.catalog, self.definitions, self.history, known)
-        return retraining_after_changes(self.catalog, before)
+        if known is not None:  # the site has laid out every version: their catalogs are compared
+            return retraining_after_changes(self.catalog, previous_catalogs(self.catalog, self.definitions, self.history, known))
+        return retraining_after_changes(self.catalog, previous_facts(self.catalog, self.definitions, self.history))
 
     @cached_property
     def quiz_context(self) -> QuizContext:

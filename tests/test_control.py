@@ -317,3 +317,31 @@ def test_a_changed_target_lists_its_role_for_retraining_in_json_and_on_training(
     assert "项目经理助理" in table and f"{was.version} → {was.next}" in table
     assert "改为：目标 投诉事件回访率 = 90%" in table and "原为：目标 投诉事件回访率 100%" in table
     assert "物管员" not in table.split("</table>")[0]
+
+
+def test_retraining_reads_a_previous_versions_facts_back_from_the_cache_and_misses_when_the_roles_change(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import generator.control.versions as versions
+    from generator.source.diskcache import Store
+
+    edit(repo, DOC, "投诉事件的回访率要求达到100%;", "投诉事件的回访率要求达到90%;")
+    edit(repo, DOC, '{metric: 投诉事件回访率, op: "=", value: 100,', '{metric: 投诉事件回访率, op: "=", value: 90,')
+    bump(repo)
+    git(repo, "commit", "-qam", "WY-GL-11")
+
+    def retrain() -> list[tuple[str, str, tuple[tuple[str, str], ...]]]:
+        manual = check(repo).manual
+        assert manual is not None
+        return [(r.document_id, r.role.id, r.changed) for r in manual.retraining]
+
+    first = retrain()  # lays out the previous versions, keeps their facts
+    assert [(d, r) for d, r, _ in first] == [("return-visit", "project-manager-assistant")]
+    kept = list((repo / ".cache" / "history" / "facts").rglob("*"))
+    assert any(p.is_file() for p in kept)
+    laid_out: list[str] = []
+    real = versions._old_catalog
+    monkeypatch.setattr(versions, "_old_catalog", lambda *a, **k: laid_out.append(a[1]) or real(*a, **k))
+    assert retrain() == first and laid_out == []  # every previous version's facts read back, none laid out
+    assert isinstance(Store(repo / ".cache" / "history" / "facts").get(next(p.name for p in kept if p.is_file())), tuple)
+    # roles.yml changed: the kept facts were worked out with the roles as they were, so they all miss
+    edit(repo, "procedures/roles.yml", "审核《回访记录表》（第11篇 3.2、4.5）。", "审核《回访记录表》（第11篇 3.2、4.5）；")
+    assert retrain() == first and laid_out  # laid out again

@@ -78,6 +78,23 @@ def test_a_cached_file_reports_its_problems_at_their_lines(tmp_path: Path, parse
     assert FIXTURE_DOC not in parses
 
 
+def test_a_lost_positions_entry_is_parsed_again_from_the_same_bytes(tmp_path: Path, parses: list[str]) -> None:
+    root = build_repo(tmp_path / "r")
+    edit(root, FIXTURE_DOC, "owner: project-office", "owner: project-offic")
+    first = _problems(root)
+    located = [p for p in _entries(root) if p.name.endswith("-located")]
+    assert located and len(located) * 2 == len(_entries(root))  # each file: its memo, its data and positions
+    for entry in located:
+        entry.unlink()  # pruned by another run, say
+    loader._LATEST.clear()
+    parses.clear()
+    assert _problems(root) == first
+    assert parses == [FIXTURE_DOC]  # only the file with a problem to place, and its entry written again
+    loader._LATEST.clear()
+    parses.clear()
+    assert _problems(root) == first and parses == []
+
+
 def test_corrupt_or_unreadable_entries_are_misses(tmp_path: Path, parses: list[str]) -> None:
     root = build_repo(tmp_path / "r")
     first = _problems(root)
@@ -143,3 +160,23 @@ def test_the_version_rule_reads_cached_blob_facts(repo: Path, parses: list[str])
     assert codes(repo) == first
     edit(repo, DOC, "title: 物业服务回访管理规范", "title: 物业服务回访管理规范标准")  # back as committed
     assert codes(repo) == []
+
+
+def test_kept_basis_findings_follow_the_documents_their_quotes_come_from(repo: Path, parses: list[str], monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    import generator.catalog.provenance as provenance
+
+    first = _problems(repo)
+    walked: list[str] = []
+    real = provenance.Walker.document_reading
+    monkeypatch.setattr(provenance.Walker, "document_reading", lambda self, doc: walked.append(doc.id) or real(self, doc))
+    loader._LATEST.clear()
+    assert _problems(repo) == first and walked == []  # every file's findings read back with its entry
+    # the form quotes its document: the document's words changed, the form's kept findings no longer hold
+    edit(repo, DOC, "统一交由项目处存档保管两年", "统一交由项目处存档保管三年")
+    loader._LATEST.clear()
+    found = _problems(repo)
+    assert any(p == "forms/return-visit-record.yml" and code == "E291" for p, _, _, code, _ in found)
+    assert walked == ["return-visit"]  # the edited document; the form's statements are not a document's
+    monkeypatch.setenv("PROCGEN_CACHE", "off")
+    loader._LATEST.clear()
+    assert _problems(repo) == found  # the same as worked out from nothing

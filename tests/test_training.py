@@ -11,7 +11,8 @@ from conftest import MANUAL_TODAY, ROOT, release
 
 from generator.catalog.views import Catalog
 from generator.check.run import check, load_catalog
-from generator.training.facts import APPLY, KNOW, Retrain, retraining, role_facts, training_matrix
+from generator.training.facts import APPLY, KNOW, role_facts, training_matrix
+from generator.training.retraining import Retrain, retraining
 
 RETURN_VISIT = ROOT / "procedures" / "11-return-visit.yml"
 

@@ -18,8 +18,9 @@ seed with half-width punctuation finds the transcription's full-width one.
 
 from __future__ import annotations
 
+import hashlib
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -208,9 +209,21 @@ class Names:
         return self.display.get(role, role)
 
 
+class _Reads:
+    """The documents' texts, noting which ids were asked for (:meth:`Walker.reading`)."""
+
+    def __init__(self, texts: dict[str, DocumentText]) -> None:
+        self.texts = texts
+        self.read: set[str] = set()
+
+    def get(self, key: str, default: DocumentText | None = None) -> DocumentText | None:
+        self.read.add(key)
+        return self.texts.get(key, default)
+
+
 def _from_basis(
     basis: Basis,
-    texts: dict[str, DocumentText],
+    texts: dict[str, DocumentText] | _Reads,
     home: str,
     revisions: dict[str, bool],
 ) -> tuple[Status, Loc | None, str | None, Proposal | None, str | None, tuple[str, str] | None]:
@@ -258,13 +271,19 @@ def _fact_what(fact: Target | Deadline) -> str:
 class Walker:
     """Walks the files of a repository and says where each statement comes from."""
 
-    def __init__(self, documents: Iterable[Document], roles: RolesFile | None) -> None:
+    def __init__(self, documents: Iterable[Document], roles: RolesFile | None, texts: Iterable[DocumentText] | None = None) -> None:
+        """``texts``: each document's :func:`document_text`, in the same order, when the caller kept them (the
+        check keeps them with each file's cached data)."""
         documents = list(documents)
+        own_texts = list(texts) if texts is not None else [document_text(doc) for doc in documents]
         self.documents: dict[str, Document] = {}
         self.texts: dict[str, DocumentText] = {}
         self._own: dict[int, DocumentText] = {}  # by the model's identity: two files may share an id (E203)
-        for doc in documents:
-            text = self._own[id(doc)] = document_text(doc)
+        self._statements: dict[int, list[Statement]] = {}
+        self._reading: _Reads | None = None
+        self._names_key: str | None = None
+        for doc, text in zip(documents, own_texts, strict=True):
+            self._own[id(doc)] = text
             self.documents.setdefault(doc.id, doc)
             self.texts.setdefault(doc.id, text)
         self.names = Names.of(roles)
@@ -273,8 +292,25 @@ class Walker:
 
     # ------------------------------------------------------------------ helpers
 
+    def reading(self, statements: Callable[[], Iterable[Statement]]) -> tuple[list[Statement], frozenset[str]]:
+        """``statements()`` listed, with the ids of the documents whose texts they were looked up in (their
+        quotes' sources): with :meth:`names_key`, all that one file's statements depend on besides the file."""
+        self._reading = _Reads(self.texts)
+        try:
+            return list(statements()), frozenset(self._reading.read)
+        finally:
+            self._reading = None
+
+    def names_key(self) -> str:
+        """A digest of the roles' and departments' names as the statements read them (and of whether roles.yml
+        was read), worked out once."""
+        if self._names_key is None:
+            names = repr((self.roles is None, sorted(self.names.by_id.items()), sorted(self.names.display.items())))
+            self._names_key = hashlib.sha256(names.encode("utf-8", "surrogatepass")).hexdigest()
+        return self._names_key
+
     def _explicit(self, basis: Basis, loc: Loc, kind: str, what: str, home: str, revisions: dict[str, bool], role: str | None = None) -> Statement:
-        status, clause, document, proposal, approved, problem = _from_basis(basis, self.texts, home, revisions)
+        status, clause, document, proposal, approved, problem = _from_basis(basis, self._reading or self.texts, home, revisions)
         return Statement(loc, kind, what, status, clause, document, proposal, approved, problem, role)
 
     def _roles(
@@ -332,7 +368,20 @@ class Walker:
 
     # ------------------------------------------------------------------ documents
 
-    def document(self, doc: Document) -> Iterator[Statement]:
+    def document(self, doc: Document) -> list[Statement]:
+        """The document's statements, worked out once per walker (the check and the catalog it builds both ask)."""
+        found = self._statements.get(id(doc))
+        if found is None:
+            found = self._statements[id(doc)] = list(self._document(doc))
+        return found
+
+    def document_reading(self, doc: Document) -> tuple[list[Statement], frozenset[str]]:
+        """:meth:`document` with the ids of the documents its quotes were looked up in (:meth:`reading`)."""
+        found, read = self.reading(lambda: self._document(doc))
+        self._statements.setdefault(id(doc), found)
+        return found, read
+
+    def _document(self, doc: Document) -> Iterator[Statement]:
         revisions = {rev.version: bool(rev.approvals) for rev in doc.revisions}
         own = self._own.get(id(doc)) or document_text(doc)
         clauses = {c.loc: c for c in own.clauses}

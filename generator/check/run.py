@@ -89,21 +89,25 @@ def _context(loaded: Loaded, when: dt.date) -> Context:
     )
 
 
-def check(root: Path, *, when: dt.date | None = None, drafts: bool = False, quiz_review: bool = True) -> CheckResult:
-    """Run every check on the repository at ``root``; build the catalog when there is no error.
+def check(root: Path, *, when: dt.date | None = None, drafts: bool = False, quiz_review: bool = True, catalog: bool = True) -> CheckResult:
+    """Run every check on the repository at ``root``; build the catalog (and the Manual) when there is no error.
+
+    ``catalog=False`` (`procgen check` printing text): only the problems are wanted, so the catalog is built
+    only when the quiz review has entries to judge against the questions it can ask (W260); ``manual`` of the
+    result is then None.
 
     The cyclic garbage collector is paused meanwhile: checking allocates millions of small objects
     that all stay alive, and at 1,000 documents the collector's passes over them took half the time."""
     paused = gc.isenabled()
     gc.disable()
     try:
-        return _check(root, when=when, drafts=drafts, quiz_review=quiz_review)
+        return _check(root, when=when, drafts=drafts, quiz_review=quiz_review, catalog=catalog)
     finally:
         if paused:
             gc.enable()
 
 
-def _check(root: Path, *, when: dt.date | None = None, drafts: bool = False, quiz_review: bool = True) -> CheckResult:
+def _check(root: Path, *, when: dt.date | None = None, drafts: bool = False, quiz_review: bool = True, catalog: bool = True) -> CheckResult:
     cache = FileCache.of(root)
     loaded, problems = load_all(root, cache)
     ctx = _context(loaded, when or today())
@@ -115,9 +119,11 @@ def _check(root: Path, *, when: dt.date | None = None, drafts: bool = False, qui
         ctx.history.save()
     # The company's vocabulary: every term it maps to must stand in the definitions' text.
     vocab_at, vocabulary, found = load_vocabulary(root)
-    clauses = _texts_of([*loaded.documents, *([loaded.roles] if loaded.roles is not None else [])])
-    others = _texts_of([*loaded.forms, *([loaded.external] if loaded.external is not None else [])])
-    problems.extend([*found, *vocabulary_problems(vocab_at, vocabulary, "\n".join([*clauses, *others]), "\n".join(clauses))])
+    problems.extend(found)
+    if vocab_at is not None:  # no vocabulary file: no term to look for, no text to gather
+        clauses = _texts_of([*loaded.documents, *([loaded.roles] if loaded.roles is not None else [])])
+        others = _texts_of([*loaded.forms, *([loaded.external] if loaded.external is not None else [])])
+        problems.extend(vocabulary_problems(vocab_at, vocabulary, "\n".join([*clauses, *others]), "\n".join(clauses)))
     if cache is not None:  # the files parsed in this run, with what the rules worked out from each
         cache.save()
     checks = loaded.company[1].checks if loaded.company is not None else {}
@@ -127,6 +133,11 @@ def _check(root: Path, *, when: dt.date | None = None, drafts: bool = False, qui
         problems = [p for p in problems if p.code != DRAFT_CODE]
     if any(p.severity == "error" for p in problems) or loaded.roles is None or loaded.company is None:
         return CheckResult(problems, None, notices, ctx.history, drafts=drafted)
+    # The trainer's review of the quizzes (training/quiz-review.yml): read here, applied by training/quiz.py.
+    located, review, found = load_review(root)
+    if not catalog and not (located is not None and quiz_review and review.questions):
+        # Only the problems are asked for and no review entry needs the questions the catalog can ask (W260).
+        return CheckResult(sort_problems([*problems, *adjusted(found, checks)]), None, notices, ctx.history, drafts=drafted)
     roles = loaded.roles[1]
     definitions = Definitions(
         documents=[(loc.path, doc) for loc, doc in loaded.documents],
@@ -137,14 +148,12 @@ def _check(root: Path, *, when: dt.date | None = None, drafts: bool = False, qui
         source_files=loaded.files,
         company=loaded.company[1],
     )
-    catalog = definitions.build(walker=ctx.provenance())
-    manual = Manual(catalog, definitions, ctx.history, vocabulary=vocabulary)
-    # The trainer's review of the quizzes (training/quiz-review.yml): read here, applied by training/quiz.py.
-    located, review, found = load_review(root)
+    built = definitions.build(walker=ctx.provenance())
+    manual = Manual(built, definitions, ctx.history, vocabulary=vocabulary)
     if located is not None:
         manual.review = review
         if quiz_review:  # every question the manual could ask: the live preview leaves it to procgen check
-            found += stale_entries(located, review, question_ids(catalog, manual.quiz_context))
+            found += stale_entries(located, review, question_ids(built, manual.quiz_context))
     found = adjusted(found, checks)
     problems = sort_problems([*problems, *found])
     return CheckResult(problems, None if any(p.severity == "error" for p in found) else manual, notices, ctx.history, drafts=drafted)

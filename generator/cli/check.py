@@ -20,7 +20,7 @@ def command(args: argparse.Namespace) -> int:
     # The collector stays off to the end: everything the check makes stays alive until procgen exits,
     # and full collections during the JSON steps after it cost a third of a large check.
     gc.disable()
-    result = check(root)
+    result = check(root, catalog=args.format == "json")  # only JSON reads the catalog (reviews, retraining)
     extra: dict[str, object] = {"notices": result.notices}
     if args.format == "json":  # only JSON carries them: text and github output would not print them
         extra |= {"reviews": reviews_json(result), "retraining": retraining_json(result)}

@@ -9,6 +9,8 @@ only lay these out.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
 from generator import paths
@@ -77,7 +79,7 @@ class VersionView:
         return entries[-1].summary if entries else ""
 
 
-def _old_catalog(inputs: Definitions, path: str, doc: Document, resolver: Resolver, index: _Index) -> Catalog | None:
+def _old_catalog(inputs: Definitions, path: str, doc: Document, resolver: Resolver, index: Index) -> Catalog | None:
     """The catalog of an earlier version of one document among today's others: only that document's
     views are built (``only``), the others are known to its links, so each version costs its own size."""
     # Given alone, with its number among today's documents (after them when it is no longer one), and
@@ -94,7 +96,7 @@ def _old_catalog(inputs: Definitions, path: str, doc: Document, resolver: Resolv
 
 
 @dataclass
-class _Index:
+class Index:
     """Made once per catalog, not once per version: each document's place in ``inputs.documents``,
     and each document's forms."""
 
@@ -102,11 +104,11 @@ class _Index:
     forms: dict[str, list[tuple[str, FormSchema]]]
 
 
-def _positions(inputs: Definitions) -> _Index:
+def positions(inputs: Definitions) -> Index:
     forms: dict[str, list[tuple[str, FormSchema]]] = {}
     for path, form in inputs.forms:
         forms.setdefault(form.procedure, []).append((path, form))
-    return _Index({d.id: i for i, (_, d) in enumerate(inputs.documents)}, forms)
+    return Index({d.id: i for i, (_, d) in enumerate(inputs.documents)}, forms)
 
 
 def _old_document(history: History, span: Span) -> Document | None:
@@ -130,7 +132,7 @@ def _old_document(history: History, span: Span) -> Document | None:
 
 
 def _committed(inputs: Definitions, history: History, doc_id: str, fallback: Document | None,
-               resolver: Resolver, index: _Index) -> list[VersionView]:
+               resolver: Resolver, index: Index) -> list[VersionView]:
     """The committed versions of the document ``doc_id``, oldest first, wherever its file lived."""
     versions: list[VersionView] = []
     for span in history.spans(("procedures/", doc_id)):
@@ -165,7 +167,7 @@ def document_versions(inputs: Definitions | None, catalog: Catalog, history: His
     out: dict[str, list[VersionView]] = {}
     known = history is not None and history.available and inputs is not None
     resolver = inputs.resolver() if inputs is not None else None
-    index = _positions(inputs) if inputs is not None else None
+    index = positions(inputs) if inputs is not None else None
     for current in catalog.documents:
         doc = current.document
         versions = []
@@ -212,17 +214,44 @@ def previous_catalogs(catalog: Catalog, inputs: Definitions | None, history: His
         }
     if history is None or not history.available or inputs is None:
         return {}
-    resolver = inputs.resolver()
-    index = _positions(inputs)
+    resolver, index = inputs.resolver(), positions(inputs)
     out: dict[str, Catalog] = {}
+    for current, span in previous_spans(catalog, history):
+        then = previous_catalog(inputs, history, current, span, resolver, index)
+        if then is not None:
+            out[current.id] = then
+    return out
+
+
+def previous_spans(catalog: Catalog, history: History) -> Iterator[tuple[DocumentView, Span]]:
+    """Each current document with the span of the version its current one replaced (when it has one)."""
     for current in catalog.documents:
         spans = history.spans(("procedures/", current.id))
         if spans and spans[-1].version == current.document.version:
             spans = spans[:-1]  # the current version, committed: the one before it is wanted
-        if not spans:
-            continue
-        old = _old_document(history, spans[-1])
-        then = _old_catalog(inputs, spans[-1].last.path, old, resolver, index) if old is not None else None
-        if then is not None and any(d.id == current.id for d in then.documents):
-            out[current.id] = then
-    return out
+        if spans:
+            yield current, spans[-1]
+
+
+def previous_catalog(inputs: Definitions, history: History, current: DocumentView, span: Span,
+                     resolver: Resolver, index: Index) -> Catalog | None:
+    """The catalog of the version ``span`` of the document ``current`` (its views only), or None when that
+    version cannot be read or laid out."""
+    old = _old_document(history, span)
+    then = _old_catalog(inputs, span.last.path, old, resolver, index) if old is not None else None
+    return then if then is not None and any(d.id == current.id for d in then.documents) else None
+
+
+def context_digest(inputs: Definitions) -> str:
+    """What a previous version's derived facts depend on besides its own blob: today's roles, departments,
+    company, external documents, and every document's and form's id, code, title and aliases (the links its
+    text resolves). A change to any of them makes everything kept by it a miss."""
+    digest = hashlib.sha256()
+    for model in [*inputs.roles, *inputs.departments, *inputs.external, inputs.company]:
+        digest.update(model.model_dump_json().encode())
+        digest.update(b"\0")
+    for path, document in inputs.documents:
+        digest.update(repr((path, document.id, document.code, document.title, tuple(document.aliases), None)).encode())
+    for path, form in inputs.forms:
+        digest.update(repr((path, form.id, form.code, form.title, tuple(form.aliases), form.procedure)).encode())
+    return digest.hexdigest()

@@ -12,9 +12,9 @@ import errno
 import functools
 import math
 import os
-import pickle
 import re
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -418,35 +418,41 @@ def load_text(path: str, raw: bytes, cache: FileCache | None = None) -> tuple[Lo
 
 
 class _Stored(Located):
-    """A :class:`Located` read back from the disk cache: its positions (half of what an entry holds, and
-    needed only to place a problem) are unpickled on first use."""
+    """A :class:`Located` read back from the disk cache with its memo only: its plain data and its positions
+    (needed only to place a problem, compare with an old version or salvage a broken file; two thirds of an
+    entry) stay on disk in a second entry, read on first use (``fetch``)."""
 
-    def __init__(self, path: str, data: Any, memo: dict[Any, Any], positions: bytes) -> None:  # noqa: D107
+    def __init__(self, path: str, memo: dict[Any, Any], fetch: Callable[[], tuple[Any, dict[PathKey, tuple[int, int]], dict[PathKey, tuple[int, int]]]]) -> None:  # noqa: D107
         self.path = path
-        self.data = data
         self.memo = memo
-        self._packed: bytes | None = positions
-        self._unpacked: tuple[dict[PathKey, tuple[int, int]], dict[PathKey, tuple[int, int]]] = ({}, {})
+        self._fetch: Callable[[], Any] | None = fetch
+        self._located: tuple[Any, dict[PathKey, tuple[int, int]], dict[PathKey, tuple[int, int]]] = (None, {}, {})
 
-    def _positions(self) -> tuple[dict[PathKey, tuple[int, int]], dict[PathKey, tuple[int, int]]]:
-        if self._packed is not None:
-            self._unpacked = pickle.loads(self._packed)
-            self._packed = None
-        return self._unpacked
+    def _read(self) -> tuple[Any, dict[PathKey, tuple[int, int]], dict[PathKey, tuple[int, int]]]:
+        if self._fetch is not None:
+            self._located = self._fetch()
+            self._fetch = None
+        return self._located
+
+    @property
+    def data(self) -> Any:
+        return self._read()[0]
 
     @property
     def values(self) -> dict[PathKey, tuple[int, int]]:  # type: ignore[override]
-        return self._positions()[0]
+        return self._read()[1]
 
     @property
     def keys(self) -> dict[PathKey, tuple[int, int]]:  # type: ignore[override]
-        return self._positions()[1]
+        return self._read()[2]
 
 
 class FileCache:
-    """The check's per-file cache (``.cache/check/`` of the repository, generator/source/diskcache.py): one
-    entry per file content and path, holding its data, its positions and its ``memo`` (limits, the
-    validated model, its strings), written once the check has worked them out (:meth:`save`)."""
+    """The check's per-file cache (``.cache/check/`` of the repository, generator/source/diskcache.py): per file
+    content and path, one entry holding its ``memo`` (limits, the validated model, what the rules keep of its
+    strings) and a second one (the key + ``-located``) its data and positions, which a check without problems
+    in the file never reads; both written once the check has worked them out (:meth:`save`), the second first.
+    """
 
     def __init__(self, folder: Path) -> None:
         self.store = Store(folder)
@@ -461,14 +467,27 @@ class FileCache:
         return key_of("check", path, raw)
 
     def load(self, path: str, raw: bytes) -> Located | None:
-        entry = self.store.get(self._key(path, raw))
+        key = self._key(path, raw)
+        entry = self.store.get(key)
         try:
-            stored_path, data, memo, positions = entry  # type: ignore[misc]
+            stored_path, memo = entry  # type: ignore[misc]
         except (TypeError, ValueError):
             return None  # a miss, or an entry of another shape
-        if stored_path != path or not isinstance(memo, dict) or not isinstance(positions, bytes):
+        if stored_path != path or not isinstance(memo, dict):
             return None
-        return _Stored(path, data, memo, positions)
+
+        def fetch() -> tuple[Any, dict[PathKey, tuple[int, int]], dict[PathKey, tuple[int, int]]]:
+            located = self.store.get(f"{key}-located")
+            if isinstance(located, tuple) and len(located) == 3 and isinstance(located[1], dict) and isinstance(located[2], dict):
+                return located
+            # gone meanwhile (pruned by another run) or unreadable: the same bytes parse to the same data
+            found, _ = _load_uncached(path, raw)
+            if found is None:
+                return None, {}, {}
+            self.store.put(f"{key}-located", (found.data, found.values, found.keys))
+            return found.data, found.values, found.keys
+
+        return _Stored(path, memo, fetch)
 
     def keep(self, path: str, raw: bytes, located: Located) -> None:
         self.pending[self._key(path, raw)] = located
@@ -476,13 +495,11 @@ class FileCache:
     def save(self) -> None:
         """Write the entries of the files parsed in this run, with everything worked out from them."""
         for key, located in self.pending.items():
-            try:
-                positions = pickle.dumps((located.values, located.keys), protocol=pickle.HIGHEST_PROTOCOL)
-            except Exception:  # noqa: BLE001 - nothing unpicklable is expected; then no entry
-                continue
-            if not self.store.put(key, (located.path, located.data, located.memo, positions)):
+            if not self.store.put(f"{key}-located", (located.data, located.values, located.keys)):
+                continue  # nothing unpicklable is expected; then no entry
+            if not self.store.put(key, (located.path, located.memo)):
                 try:  # a memo entry that cannot be pickled: the file's data alone is still worth keeping
-                    self.store.put(key, (located.path, located.data, {}, positions))
+                    self.store.put(key, (located.path, {}))
                 except Exception:  # noqa: BLE001
                     pass
         if self.pending:

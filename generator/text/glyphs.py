@@ -29,8 +29,22 @@ class FontNotFound(UserError):
     """Noto Sans CJK SC is not installed."""
 
 
+_FOUND: dict[str, Path] = {}
+"""family -> the file :func:`font_file` found, asked of fc-match once per process (a build asks twice, a preview
+on every save; each ``fc-match`` is a process of its own)."""
+
+
 def font_file(family: str = FONT_FAMILY) -> Path:
     """The file fontconfig uses for ``family`` (fc-match), else the Debian path."""
+    known = _FOUND.get(family)
+    if known is not None and known.is_file():
+        return known
+    found = _font_file(family)
+    _FOUND[family] = found
+    return found
+
+
+def _font_file(family: str) -> Path:
     try:
         out = subprocess.run(
             ["fc-match", "-f", "%{family}\n%{file}", family], capture_output=True, text=True, timeout=20, check=True

@@ -204,28 +204,7 @@ def training_matrix(catalog: Catalog) -> TrainingMatrix:
     return TrainingMatrix(columns, tuple(rows))
 
 
-# --------------------------------------------------------------------------- retraining
-
-
-@dataclass(frozen=True)
-class Retrain:
-    """A role to retrain on a document's new version, and what changed for it there."""
-
-    role: Link
-    document_id: str
-    old_version: str | None
-    new_version: str | None
-    added: tuple[str, ...] = ()
-    removed: tuple[str, ...] = ()
-    changed: tuple[tuple[str, str], ...] = ()
-    """(old text, new text) of a fact kept at its place with a new value."""
-
-
-def _version(catalog: Catalog, document_id: str) -> str | None:
-    try:
-        return catalog.document(document_id).document.version  # by id, not a walk over every document
-    except KeyError:
-        return None
+# --------------------------------------------------------------------------- by document
 
 
 FactsByDocument = dict[str, dict[str, dict[str, str]]]
@@ -241,49 +220,3 @@ def facts_by_document(catalog: Catalog) -> FactsByDocument:
         for fact in facts(catalog, role.id, numbers):
             found.setdefault(fact.document.id, {}).setdefault(role.id, {})[fact.key] = fact.text
     return found
-
-
-def retraining(old: Catalog, new: Catalog, document_id: str, *, old_facts: FactsByDocument | None = None,
-               new_facts: FactsByDocument | None = None) -> list[Retrain]:
-    """The staff roles whose duties, targets, deadlines or matrix letters in ``document_id`` changed
-    between ``old`` and ``new``, in the new catalog's role order; outside parties are left out.
-
-    Empty when the document's version did not change: an edit is not in force until it is released.
-    """
-    old_version, new_version = _version(old, document_id), _version(new, document_id)
-    if old_version == new_version:
-        return []
-    # Only the roles with facts in this document, in either version, can have a change to train for.
-    old_facts = facts_by_document(old) if old_facts is None else old_facts
-    new_facts = facts_by_document(new) if new_facts is None else new_facts
-    before_by_role, after_by_role = old_facts.get(document_id, {}), new_facts.get(document_id, {})
-    named = set(after_by_role) | set(before_by_role)
-    roles: dict[str, RoleView] = {}
-    for catalog in (new, old):
-        for role in catalog.roles:
-            if role.id in named:
-                roles.setdefault(role.id, role)
-    out = []
-    for role_id, role in roles.items():
-        if role.external:
-            continue
-        before = before_by_role.get(role_id, {})
-        after = after_by_role.get(role_id, {})
-        added = tuple(text for key, text in after.items() if key not in before)
-        removed = tuple(text for key, text in before.items() if key not in after)
-        changed = tuple((before[key], text) for key, text in after.items() if key in before and before[key] != text)
-        if added or removed or changed:
-            out.append(Retrain(role.link, document_id, old_version, new_version, added, removed, changed))
-    return out
-
-
-def retraining_after_changes(catalog: Catalog, before: dict[str, Catalog]) -> list[Retrain]:
-    """For each document whose current version replaced an earlier one (``before``: document id -> the
-    catalog of that earlier version, control/versions.previous_catalogs), the staff roles whose duties,
-    targets, deadlines or matrix letters in it changed: who must be trained again (catalog order)."""
-    out: list[Retrain] = []
-    now = facts_by_document(catalog) if before else {}
-    for doc in catalog.documents:
-        if doc.id in before:
-            out += retraining(before[doc.id], catalog, doc.id, new_facts=now)
-    return out

@@ -10,9 +10,11 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from generator.check.registry import Context, rule, walk_nodes
+from generator.check.registry import BasisFindings, Context, rule, walk_nodes
 from generator.model.document import Deadline, Document, Line
+from generator.model.form import FormSchema
 from generator.source.limits import MAX_INT
+from generator.source.loader import Located
 from generator.source.problems import Problem
 
 
@@ -29,21 +31,20 @@ def statements_have_a_basis(ctx: Context) -> Iterator[Problem]:
     Fails: retention: {period: P3Y, keeper: project-office} with no basis (E290); a quote not in the text (E291).
     """
     walker = ctx.provenance()
-    named = [(located, walker.document(doc)) for located, doc in ctx.loaded.documents]
-    named += [(located, walker.form(form)) for located, form in ctx.loaded.forms]
+    files: list[tuple[Located, Document | FormSchema]] = [*ctx.loaded.documents, *ctx.loaded.forms]
+    named = [(located, ctx.basis_findings(located, model)) for located, model in files]
     if ctx.loaded.roles is not None and not ctx.loaded.salvaged_ids["document"]:
         # A document that could not be read may be the one that names a role (E296 waits for it).
-        named.append((ctx.loaded.roles[0], walker.role_definitions()))
-    for located, statements in named:
-        for statement in statements:
-            if statement.problem:
-                code, message = statement.problem
-                yield ctx.at(located, statement.loc, code, message, key=statement.loc[-1] in ("role_basis", "layout"))
-            if statement.proposal and ctx.loaded.roles is not None:  # no roles.yml: roles_exist judges nothing either
-                for key in ("by", "approver"):
-                    role_id = getattr(statement.proposal, key)
+        named.append((ctx.loaded.roles[0], BasisFindings.of("", (), walker.role_definitions())))
+    for located, findings in named:
+        for loc, problem, proposal in findings.entries:
+            if problem:
+                code, message = problem
+                yield ctx.at(located, loc, code, message, key=loc[-1] in ("role_basis", "layout"))
+            if proposal and ctx.loaded.roles is not None:  # no roles.yml: roles_exist judges nothing either
+                for key, role_id in zip(("by", "approver"), proposal, strict=True):
                     if role_id and role_id not in ctx.role_ids:
-                        yield ctx.at(located, statement.loc, "E204", f"拟定的 {key} \"{role_id}\" 不是已定义的角色")
+                        yield ctx.at(located, loc, "E204", f"拟定的 {key} \"{role_id}\" 不是已定义的角色")
 
 
 @rule

@@ -47,8 +47,7 @@ def mentions_resolve(ctx: Context) -> Iterator[Problem]:
     unresolved = [
         ctx.at(located, loc, "E207", f"《{match.group(1)}》无法解析：请在 procedures/external.yml 中声明它，或改为已有文件、表单的标题或别名")
         for located, _ in _all_files(ctx)
-        for loc, text in ctx.strings(located)
-        if "《" in text
+        for loc, text in ctx.text_facts(located).mentions
         for match in MENTION.finditer(text)
         if match.group(1) not in ctx.titles
     ]

@@ -12,7 +12,7 @@ from generator.check.registry import Context, _all_files, rule
 from generator.model.document import Node
 from generator.source.problems import Problem
 from generator.text.glyphs import FontNotFound, cached_coverage, font_file, missing, printable
-from generator.text.typography import HALF_WIDTH, KEPT, half_width_marks
+from generator.text.typography import half_width_marks
 
 
 def paragraphs_of(node: Node) -> list[str]:
@@ -32,9 +32,7 @@ def full_width_punctuation(ctx: Context) -> Iterator[Problem]:
     Passes: 规范回访工作，及时验证. Warns: 规范回访工作,及时验证 (`procgen format` rewrites it).
     """
     for located, _ in _all_files(ctx):
-        for loc, text in ctx.strings(located):
-            if (loc and loc[0] in KEPT) or not HALF_WIDTH.search(text):  # a revision entry quotes the original wording
-                continue
+        for loc, text in ctx.text_facts(located).half_width:  # not in a revision entry: it quotes the original wording
             marks = list(half_width_marks(text))
             if marks:
                 shown = "、".join(dict.fromkeys(f'"{m.char}"' for m in marks))
@@ -54,11 +52,16 @@ def glyphs_exist(ctx: Context) -> Iterator[Problem]:
         cmap = cached_coverage(font_file(), ctx.loaded.root / ".cache" / "glyphs")
     except (FontNotFound, OSError, ImportError):
         return
-    for located, _ in _all_files(ctx):
-        strings = ctx.strings(located)
-        # one set operation per file; its strings are searched only when it has a character to report
-        if not any(ord(c) not in cmap and printable(c) for c in set("".join(text for _, text in strings))):
+    files = _all_files(ctx)
+    # every file's distinct characters judged once; a file's strings are searched only when it has one to report
+    every = set().union(*(ctx.text_facts(located).chars for located, _ in files))
+    bad = {c for c in every if ord(c) not in cmap and printable(c)}
+    if not bad:
+        return
+    for located, _ in files:
+        if bad.isdisjoint(ctx.text_facts(located).chars):
             continue
+        strings = ctx.strings(located)
         reported: set[str] = set()
         for loc, text in strings:
             for char in missing(text, cmap):

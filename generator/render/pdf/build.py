@@ -159,9 +159,16 @@ def _copy(source: Path, target: Path) -> bool:
     return True
 
 
+IN_PROCESS = 2
+"""At most this many PDFs to render (and no pool started yet): they are rendered one after the other in this
+process. A worker is a new interpreter that imports WeasyPrint, reads the fonts and parses the print
+stylesheet before its first PDF (about a second), and the pool takes a third of a second to shut down: for
+the one or two PDFs a one-file change renders that is more than the second core saves."""
+
+
 class _Renderer:
-    """Renders tasks in this process when one worker is enough, else one PDF per task across
-    processes; the pool is made once and serves both phases of a build."""
+    """Renders tasks in this process when few (:data:`IN_PROCESS`) or one worker is enough, else one PDF per
+    task across processes; the pool is made once and serves every phase of a build."""
 
     def __init__(self, jobs: int) -> None:
         self.jobs = max(1, jobs)
@@ -179,7 +186,7 @@ class _Renderer:
             return []
         # The longest first (the manual), so that it does not start last and finish alone.
         tasks = sorted(tasks, key=lambda t: len(t.html), reverse=True)
-        if self.pool is None and (self.jobs == 1 or len(tasks) == 1):
+        if self.pool is None and (self.jobs == 1 or len(tasks) <= IN_PROCESS):
             return [render(task) for task in tasks]
         if self.pool is None:
             # spawn, not fork: a forked Pango/fontconfig is not safe, and workers need nothing from us.

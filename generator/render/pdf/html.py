@@ -7,13 +7,14 @@ and ``{{ x }}`` in a label print as typed.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from typing import Literal
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from generator import paths
-from generator.catalog.views import Catalog
+from generator.catalog.views import Catalog, DocumentView
 from generator.catalog.wording import RACI_LABELS, RACI_NOTE, revision_parts
 from generator.manual import Manual
 from generator.render.pdf import STYLESHEET, TEMPLATES
@@ -21,6 +22,7 @@ from generator.render.pdf.paper import css_variables
 from generator.render.pdf.views import (
     RECORD_FORM,
     SIGN_IN_FORM,
+    DocumentPage,
     document_page,
     form_page,
     record_page,
@@ -103,6 +105,13 @@ def environment() -> Environment:
     return env
 
 
+@functools.cache
+def shared_environment() -> Environment:
+    """One :func:`environment` per process: its compiled templates are kept between builds (a preview or the
+    benchmark builds many; Jinja recompiles a template whose file changed)."""
+    return environment()
+
+
 @dataclass
 class HtmlPages:
     """Lays the catalog out as HTML pages, one per PDF.
@@ -111,7 +120,17 @@ class HtmlPages:
     manual: Manual
     date: dt.datetime
     fillable: bool = False
-    env: Environment = field(default_factory=environment)
+    env: Environment = field(default_factory=shared_environment)
+    _pages: dict[str, DocumentPage] = field(default_factory=dict, repr=False)
+
+    def _document_page(self, view: DocumentView) -> DocumentPage:
+        """A current document's page, laid out once per build (its PDF and its part of the manual both print
+        it; the flowcharts' layout is most of its cost)."""
+        page = self._pages.get(view.id)
+        if page is None:
+            page = self._pages[view.id] = document_page(self.catalog, view, self.date.date(),
+                                                        versions=self.manual.versions.get(view.id, []))
+        return page
 
     @property
     def catalog(self) -> Catalog:
@@ -139,7 +158,7 @@ class HtmlPages:
         return PdfJob("form", form_id, paths.pdf("form", form_id), html, fillable, grow=not fillable)
 
     def document(self, doc_id: str) -> PdfJob:
-        page = document_page(self.catalog, self.catalog.document(doc_id), self.date.date(), versions=self.manual.versions.get(doc_id, []))
+        page = self._document_page(self.catalog.document(doc_id))
         html = self._render("document.html.j2", page=page)
         return PdfJob("document", doc_id, paths.pdf("document", doc_id), html, archival=True)
 
@@ -165,8 +184,7 @@ class HtmlPages:
         appendix, each form as printed alone), bound and numbered by ``manual.py``: a changed document
         or form re-renders its part alone. A landscape form is turned onto a portrait page, its top
         edge to the binding."""
-        documents = [document_page(self.catalog, d, self.date.date(), versions=self.manual.versions.get(d.id, []))
-                     for d in self.catalog.documents]
+        documents = [self._document_page(d) for d in self.catalog.documents]
         forms = [form_page(f) for f in self.catalog.forms]
 
         def part(name: str, **context: object) -> str:
