@@ -9,8 +9,10 @@ import sys
 from pathlib import Path
 
 from generator import settings
-from generator.errors import UserError
-from generator.source.problems import escape_path
+from generator.check.run import load_manual
+from generator.errors import CatalogError, UserError
+from generator.manual import Manual
+from generator.source.problems import FORMATTERS, escape_path
 
 
 class ControlError(UserError):
@@ -57,3 +59,13 @@ def out_dir(value: str | None, root: Path) -> Path | None:
         print(f"procgen pdf: 输出目录 {shown(str(out))} 不可写", file=sys.stderr)
         return None
     return out
+
+
+def manual_or_report(root: Path, made: str) -> Manual | None:
+    """The checked manual of ``root``; None after printing its problems and that ``made`` was not made."""
+    try:
+        return load_manual(root)
+    except CatalogError as exc:
+        sys.stdout.write(FORMATTERS["text"](exc.problems))
+        print(f"定义有错误，未生成 {made}。", file=sys.stderr)
+        return None

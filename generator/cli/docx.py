@@ -7,26 +7,21 @@ import argparse
 import sys
 from pathlib import Path
 
-from generator.check.run import load_manual
-from generator.cli.common import repository
-from generator.errors import CatalogError
+from generator.cli.common import manual_or_report, repository
 from generator.paths import DOCX_FOLDER
 from generator.render.exports import write_docx
 from generator.render.pdf.build import source_date
-from generator.source.problems import FORMATTERS, escape_path
+from generator.source.problems import escape_path
 
 
 def command(args: argparse.Namespace) -> int:
     root = repository(args.path)
     if root is None:
         return 2
-    try:
-        manual = load_manual(root)
-        catalog = manual.catalog
-    except CatalogError as exc:
-        sys.stdout.write(FORMATTERS["text"](exc.problems))
-        print("定义有错误，未生成 Word 文件。", file=sys.stderr)
+    manual = manual_or_report(root, "Word 文件")
+    if manual is None:
         return 1
+    catalog = manual.catalog
     by_key = {key: d for d in catalog.documents for key in (d.id, d.document.code)}
     unknown = [name for name in args.doc if name not in by_key]
     if unknown:

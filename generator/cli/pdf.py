@@ -6,23 +6,18 @@ import argparse
 import sys
 from pathlib import Path
 
-from generator.check.run import load_manual
-from generator.cli.common import out_dir, repository
-from generator.errors import CatalogError
+from generator.cli.common import manual_or_report, out_dir, repository
 from generator.render import publish
 from generator.render.pdf.build import build_pdfs
-from generator.source.problems import FORMATTERS, printable
+from generator.source.problems import printable
 
 
 def command(args: argparse.Namespace) -> int:
     root = repository(args.path)
     if root is None:
         return 2
-    try:
-        manual = load_manual(root)
-    except CatalogError as exc:
-        sys.stdout.write(FORMATTERS["text"](exc.problems))
-        print("定义有错误，未生成 PDF。", file=sys.stderr)
+    manual = manual_or_report(root, "PDF")
+    if manual is None:
         return 1
     out = out_dir(args.out, root)
     if out is None:
