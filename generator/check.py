@@ -355,7 +355,6 @@ class Context:
             )
         return facts
 
-
     def at(self, located: Located, loc: tuple[Any, ...], code: str, message: str, *, key: bool = False) -> Problem:
         line, col = located.where(loc, key=key)
         return Problem(located.path, line, col, code, message)
