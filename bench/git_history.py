@@ -34,8 +34,15 @@ TARGET = 1.2
 from run import CONTENT_DATE  # noqa: E402
 
 STAMP = f"{CONTENT_DATE + dt.timedelta(days=40)}T10:00:00Z"
-GIT_ENV = dict(ENV, GIT_AUTHOR_NAME="质量部", GIT_AUTHOR_EMAIL="qa@example.com", GIT_COMMITTER_NAME="质量部",
-               GIT_COMMITTER_EMAIL="qa@example.com", GIT_AUTHOR_DATE=STAMP, GIT_COMMITTER_DATE=STAMP)
+GIT_ENV = dict(
+    ENV,
+    GIT_AUTHOR_NAME="质量部",
+    GIT_AUTHOR_EMAIL="qa@example.com",
+    GIT_COMMITTER_NAME="质量部",
+    GIT_COMMITTER_EMAIL="qa@example.com",
+    GIT_AUTHOR_DATE=STAMP,
+    GIT_COMMITTER_DATE=STAMP,
+)
 DATES = tuple((CONTENT_DATE + dt.timedelta(days=days)).isoformat() for days in (10, 20, 30))
 """The dates of the versions every document goes through after the committed one (a new effective date and
 a revision entry each), then of the renumbered document's: after the real content's latest date."""
@@ -91,7 +98,9 @@ def timed(cmd: list[str], cwd: Path, runs: int) -> tuple[float, float, float]:
     walls, cpus, peaks = [], [], []
     for _ in range(runs):
         start = time.perf_counter()
-        done = subprocess.run(["/usr/bin/time", "-f", "%U %S %M", *cmd], cwd=cwd, env=ENV, capture_output=True, text=True)
+        done = subprocess.run(
+            ["/usr/bin/time", "-f", "%U %S %M", *cmd], cwd=cwd, env=ENV, capture_output=True, text=True
+        )
         walls.append(time.perf_counter() - start)
         user, system, peak = done.stderr.strip().splitlines()[-1].split()
         cpus.append(float(user) + float(system))
@@ -114,7 +123,9 @@ def measure(copies: int, tmp: Path, runs: int, site: bool = True) -> dict[str, f
         raise SystemExit(f"check in git failed:\n{result.stdout[-3000:]}\n{result.stderr[-2000:]}")
     for name, project in (("plain", plain), ("git", in_git)):
         shutil.rmtree(project / ".cache", ignore_errors=True)
-        found[f"cold-{name}"], found[f"cold-{name}-cpu"], found[f"cold-{name}-mb"] = timed(check_json, project, 1)  # fills .cache/
+        found[f"cold-{name}"], found[f"cold-{name}-cpu"], found[f"cold-{name}-mb"] = timed(
+            check_json, project, 1
+        )  # fills .cache/
         found[f"check-{name}"], found[f"check-{name}-cpu"], found[f"check-{name}-mb"] = timed(check, project, runs)
         found[f"json-{name}"], found[f"json-{name}-cpu"], found[f"json-{name}-mb"] = timed(check_json, project, runs)
         if not site:
@@ -156,20 +167,35 @@ def main() -> int:
         for copies in (int(x) for x in args.sizes.split(",")):
             r = measure(copies, Path(scratch), args.runs, site=str(copies) in args.site_sizes.split(","))
             n = int(r["documents"])
-            for label, key, target in (("`procgen check`", "check", TARGET), ("`check --format json`", "json", TARGET),
-                                       ("cold `check --format json`", "cold", None), ("site, no PDFs", "site", TARGET)):
+            for label, key, target in (
+                ("`procgen check`", "check", TARGET),
+                ("`check --format json`", "json", TARGET),
+                ("cold `check --format json`", "cold", None),
+                ("site, no PDFs", "site", TARGET),
+            ):
                 if f"{key}-git" not in r:
                     continue
                 ratio = r[f"{key}-git"] / r[f"{key}-plain"]
                 bad = target is not None and ratio > target
                 missed += bad
-                plain_mb, git_mb = (f", {r[f'{key}-{side}-mb']:.0f} MB" if f"{key}-{side}-mb" in r else "" for side in ("plain", "git"))
-                cpu = (f"{r[f'{key}-plain-cpu']:.2f} s / {r[f'{key}-git-cpu']:.2f} s | {r[f'{key}-git-cpu'] / r[f'{key}-plain-cpu']:.2f}"
-                       if f"{key}-git-cpu" in r else "— | —")
-                lines.append(f"| {n} | {label} | {r[f'{key}-plain']:.2f} s{plain_mb} | {r[f'{key}-git']:.2f} s{git_mb} | "
-                             f"{ratio:.2f}{' ✗' if bad else ''} | {cpu} |")
+                plain_mb, git_mb = (
+                    f", {r[f'{key}-{side}-mb']:.0f} MB" if f"{key}-{side}-mb" in r else "" for side in ("plain", "git")
+                )
+                cpu = (
+                    f"{r[f'{key}-plain-cpu']:.2f} s / {r[f'{key}-git-cpu']:.2f} s | {r[f'{key}-git-cpu'] / r[f'{key}-plain-cpu']:.2f}"
+                    if f"{key}-git-cpu" in r
+                    else "— | —"
+                )
+                lines.append(
+                    f"| {n} | {label} | {r[f'{key}-plain']:.2f} s{plain_mb} | {r[f'{key}-git']:.2f} s{git_mb} | "
+                    f"{ratio:.2f}{' ✗' if bad else ''} | {cpu} |"
+                )
                 print(lines[-1], flush=True)
-    lines += ["", f"{os.cpu_count()} cores; ratios over {TARGET} are misses ({missed} here; the cold run has no target).", ""]
+    lines += [
+        "",
+        f"{os.cpu_count()} cores; ratios over {TARGET} are misses ({missed} here; the cold run has no target).",
+        "",
+    ]
     Path(args.out).write_text("\n".join(lines), encoding="utf-8")
     print("\n".join(lines))
     return 1 if missed else 0

@@ -81,8 +81,11 @@ def profile_check(project: Path) -> tuple[list[tuple[str, float]], float]:
             total = cumulative
         if name == "_check" and file.endswith("generator/check/run.py"):
             by_name["_check"] = cumulative
-    rules = [cumulative for (file, _, name), (_, _, _, cumulative, _) in stats.stats.items()  # type: ignore[attr-defined]
-             if "generator/check/rules/" in file and name in {r.__name__ for r in _rules()}]
+    rules = [
+        cumulative
+        for (file, _, name), (_, _, _, cumulative, _) in stats.stats.items()  # type: ignore[attr-defined]
+        if "generator/check/rules/" in file and name in {r.__name__ for r in _rules()}
+    ]
     rows = [(label, by_name.get(name, 0.0)) for name, label in STEPS]
     listed = {"statements_have_a_basis", "glyphs_exist"}
     rows.insert(3, ("the other rules", sum(rules) - sum(by_name.get(n, 0.0) for n in listed)))
@@ -122,20 +125,31 @@ def main(argv: list[str] | None = None) -> int:
             n = int(r["documents"])
             if copies == max(sizes):
                 ok = r["check-git-cpu"] < CHECK_SECONDS and r["check-git-mb"] < CHECK_MB
-                rows.append((f"1. `procgen check`, {n} documents in git, `.cache/` filled",
-                             f"{r['check-git-cpu']:.2f} s CPU ({r['check-git']:.2f} s wall), {r['check-git-mb']:.0f} MB",
-                             f"< {CHECK_SECONDS:.0f} s, < {CHECK_MB} MB", ok))
+                rows.append(
+                    (
+                        f"1. `procgen check`, {n} documents in git, `.cache/` filled",
+                        f"{r['check-git-cpu']:.2f} s CPU ({r['check-git']:.2f} s wall), {r['check-git-mb']:.0f} MB",
+                        f"< {CHECK_SECONDS:.0f} s, < {CHECK_MB} MB",
+                        ok,
+                    )
+                )
                 print("… profile of the check", flush=True)
                 profile, total = profile_check(tmp / f"git-{copies}")
                 measured = r["json-git-cpu"]
-            for key, label in (("check", "`procgen check`"), ("json", "`check --format json`"), ("site", "site, no PDFs")):
+            for key, label in (
+                ("check", "`procgen check`"),
+                ("json", "`check --format json`"),
+                ("site", "site, no PDFs"),
+            ):
                 if f"{key}-git" not in r:
                     continue
                 wall = r[f"{key}-git"] / r[f"{key}-plain"]
                 if f"{key}-git-cpu" in r:
                     ratio = r[f"{key}-git-cpu"] / r[f"{key}-plain-cpu"]
-                    shown = (f"{ratio:.2f}× CPU ({r[f'{key}-git-cpu']:.2f} / {r[f'{key}-plain-cpu']:.2f} s); "
-                             f"{wall:.2f}× wall ({r[f'{key}-git']:.2f} / {r[f'{key}-plain']:.2f} s)")
+                    shown = (
+                        f"{ratio:.2f}× CPU ({r[f'{key}-git-cpu']:.2f} / {r[f'{key}-plain-cpu']:.2f} s); "
+                        f"{wall:.2f}× wall ({r[f'{key}-git']:.2f} / {r[f'{key}-plain']:.2f} s)"
+                    )
                 else:
                     ratio = wall
                     shown = f"{wall:.2f}× wall ({r[f'{key}-git']:.1f} / {r[f'{key}-plain']:.1f} s)"
@@ -149,18 +163,36 @@ def main(argv: list[str] | None = None) -> int:
     plain = statistics.median(w for w, _ in saves["plain"])
     ratio = statistics.median(o[0] / p[0] for o, p in zip(saves["ours"], saves["plain"], strict=True))
     ours_cpu = statistics.median(c for _, c in saves["ours"])
-    rows.append(("3. preview after a save ÷ plain MkDocs serve (paired)", f"{ratio:.2f}× (ours {ours:.2f} s, plain {plain:.2f} s wall)",
-                 f"≤ {preview.RATIO}×", ratio <= preview.RATIO))
-    rows.append(("3. preview after a save, real manual", f"{ours:.2f} s wall ({ours_cpu:.2f} s CPU of the server)",
-                 f"≤ {preview.SECONDS} s", ours <= preview.SECONDS))
+    rows.append(
+        (
+            "3. preview after a save ÷ plain MkDocs serve (paired)",
+            f"{ratio:.2f}× (ours {ours:.2f} s, plain {plain:.2f} s wall)",
+            f"≤ {preview.RATIO}×",
+            ratio <= preview.RATIO,
+        )
+    )
+    rows.append(
+        (
+            "3. preview after a save, real manual",
+            f"{ours:.2f} s wall ({ours_cpu:.2f} s CPU of the server)",
+            f"≤ {preview.SECONDS} s",
+            ours <= preview.SECONDS,
+        )
+    )
     print("… manual.pdf", flush=True)
     rebuilds = manual_bench.measure(args.repeat)
     for name in ("one form changed", "one document changed", "one document grown by pages"):
         values = rebuilds[name]
         wall = statistics.median(v[0] for v in values)
         cpu = statistics.median(v[1] for v in values)
-        rows.append((f"4. {name}: its PDF + manual.pdf from cached parts", f"{wall:.2f} s wall ({cpu:.2f} s CPU), {values[0][2]} rendered",
-                     f"≤ {PDF_SECONDS:.0f} s", wall <= PDF_SECONDS))
+        rows.append(
+            (
+                f"4. {name}: its PDF + manual.pdf from cached parts",
+                f"{wall:.2f} s wall ({cpu:.2f} s CPU), {values[0][2]} rendered",
+                f"≤ {PDF_SECONDS:.0f} s",
+                wall <= PDF_SECONDS,
+            )
+        )
     rows.sort(key=lambda row: row[0][:2])  # by target, sizes in order within each
     minutes = (time.perf_counter() - begun) / 60
     missed = [r for r in rows if not r[3]]
@@ -189,7 +221,11 @@ def main(argv: list[str] | None = None) -> int:
         "",
         "| step | share | ≈ CPU s |",
         "|---|---:|---:|",
-        *(f"| {label} | {100 * seconds / total:.0f} % | {measured * seconds / total:.2f} |" for label, seconds in profile if total),
+        *(
+            f"| {label} | {100 * seconds / total:.0f} % | {measured * seconds / total:.2f} |"
+            for label, seconds in profile
+            if total
+        ),
         END,
     ]
     section = "\n".join(lines) + "\n"

@@ -109,7 +109,9 @@ def main(argv: list[str] | None = None) -> int:
         walls, cpus = [v[0] for v in values], [v[1] for v in values]
         met = statistics.median(walls) <= TARGET
         missed |= not met and name != "no change"
-        print(f"| {name} | {spread(walls)} | {spread(cpus)} | {values[0][2]} | {values[0][3]} | {'✓' if met else '✗'} |")
+        print(
+            f"| {name} | {spread(walls)} | {spread(cpus)} | {values[0][2]} | {values[0][3]} | {'✓' if met else '✗'} |"
+        )
     return 1 if missed else 0
 
 

@@ -65,14 +65,20 @@ def main(argv: list[str] | None = None) -> int:
         rows.append((f"单个表单 {FORM}（首次，含加载 WeasyPrint）", f"{wall:.2f} s", str(len(one.rendered)), "0"))
         start = time.perf_counter()
         again = build(manual, ROOT, tmp / "one", only=[FORM], jobs=1, cache_dir=tmp / "cache-one-b")
-        rows.append(("单个表单（再次渲染，进程已热）", f"{time.perf_counter() - start:.2f} s", str(len(again.rendered)), "0"))
-        rows.append(("　其中 WeasyPrint 排版与写出", f"{again.rendered[0].seconds if again.rendered else render:.2f} s", "", ""))
+        rows.append(
+            ("单个表单（再次渲染，进程已热）", f"{time.perf_counter() - start:.2f} s", str(len(again.rendered)), "0")
+        )
+        rows.append(
+            ("　其中 WeasyPrint 排版与写出", f"{again.rendered[0].seconds if again.rendered else render:.2f} s", "", "")
+        )
 
         if not args.skip_cold:
             start = time.perf_counter()
             cold = build(manual, ROOT, tmp / "all", jobs=jobs, cache_dir=tmp / "cache")
             wall = time.perf_counter() - start
-            rows.append((f"冷构建：全部（{jobs} 个进程）", f"{wall:.1f} s", str(len(cold.rendered)), str(len(cold.cached))))
+            rows.append(
+                (f"冷构建：全部（{jobs} 个进程）", f"{wall:.1f} s", str(len(cold.rendered)), str(len(cold.cached)))
+            )
             slowest = max(cold.rendered, key=lambda r: r.seconds)
             rows.append((f"　最慢的一个：{slowest.output}（{slowest.pages} 页）", f"{slowest.seconds:.1f} s", "", ""))
             start = time.perf_counter()

@@ -24,7 +24,12 @@ from generator.check.run import load_manual  # noqa: E402
 from generator.render.pdf.build import build  # noqa: E402
 from generator.render.pdf.fonts import SWITCH  # noqa: E402
 
-GROUPS = {"forms": "表单（forms/）", "procedures": "受控文件（procedures/）", "training": "培训资料（training/）", "manual.pdf": "整本手册 manual.pdf"}
+GROUPS = {
+    "forms": "表单（forms/）",
+    "procedures": "受控文件（procedures/）",
+    "training": "培训资料（training/）",
+    "manual.pdf": "整本手册 manual.pdf",
+}
 
 
 def _sizes(folder: Path) -> dict[str, tuple[int, int]]:
@@ -66,10 +71,18 @@ def main(argv: list[str] | None = None) -> int:
     for group, name in GROUPS.items():
         before, count = sizes["weasyprint"].get(group, (0, 0))
         after, _ = sizes["compact"].get(group, (0, 0))
-        print(f"| {name} | {count} | {_kb(before)} | {_kb(after)} | {after / before:.0%} |" if before else f"| {name} | 0 | — | — | — |")
+        print(
+            f"| {name} | {count} | {_kb(before)} | {_kb(after)} | {after / before:.0%} |"
+            if before
+            else f"| {name} | 0 | — | — | — |"
+        )
     count = sum(c for _, c in sizes["compact"].values())
-    print(f"| **site/pdf 合计** | {count} | {_kb(totals['weasyprint'])} | {_kb(totals['compact'])} | {totals['compact'] / totals['weasyprint']:.0%} |")
-    print(f"\n冷构建耗时：WeasyPrint 自带裁剪 {seconds['weasyprint']:.1f} s，真正的子集 {seconds['compact']:.1f} s（{jobs} 个进程）")
+    print(
+        f"| **site/pdf 合计** | {count} | {_kb(totals['weasyprint'])} | {_kb(totals['compact'])} | {totals['compact'] / totals['weasyprint']:.0%} |"
+    )
+    print(
+        f"\n冷构建耗时：WeasyPrint 自带裁剪 {seconds['weasyprint']:.1f} s，真正的子集 {seconds['compact']:.1f} s（{jobs} 个进程）"
+    )
     if totals["compact"] * 2 > totals["weasyprint"]:
         print("错误：site/pdf 没有缩小到一半以下", file=sys.stderr)
         return 1

@@ -68,8 +68,11 @@ class Server:
     def __init__(self, project: Path, page: str, file: Path, old: str, env: dict[str, str]) -> None:
         self.port = port()
         self.process = subprocess.Popen(
-            [str(BIN / "mkdocs"), "serve", "--dev-addr", f"127.0.0.1:{self.port}"], cwd=project, env=env,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [str(BIN / "mkdocs"), "serve", "--dev-addr", f"127.0.0.1:{self.port}"],
+            cwd=project,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         self.file, self.old = file, old
         self.original = file.read_text(encoding="utf-8")
@@ -109,8 +112,13 @@ def measure(saves: int = 8) -> dict[str, list[tuple[float, float]]]:
         (project / "docs").mkdir(parents=True)
         shutil.copy(REPO / "mkdocs.yml", project / "mkdocs.yml")
         site = tmp / "site"
-        subprocess.run([str(BIN / "mkdocs"), "build", "-q", "--site-dir", str(site)], cwd=project,
-                       env=dict(env, PROCGEN_PDF="false"), check=True, capture_output=True)
+        subprocess.run(
+            [str(BIN / "mkdocs"), "build", "-q", "--site-dir", str(site)],
+            cwd=project,
+            env=dict(env, PROCGEN_PDF="false"),
+            check=True,
+            capture_output=True,
+        )
         plain = plain_project(site, project, tmp / "plain")
         page = "procedures/return-visit/"
         ours = Server(project, page, project / "procedures" / "11-return-visit.yml", "规范回访工作", env)

@@ -32,8 +32,11 @@ import synth  # noqa: E402
 
 PY = sys.executable
 BIN = Path(PY).parent
-CONTENT_DATE = max(dt.date.fromisoformat(d) for path in (REPO / "procedures").glob("*.yml")
-                   for d in re.findall(r"^\s*(?:effective|date): (\d{4}-\d{2}-\d{2})\s*$", path.read_text(encoding="utf-8"), re.M))
+CONTENT_DATE = max(
+    dt.date.fromisoformat(d)
+    for path in (REPO / "procedures").glob("*.yml")
+    for d in re.findall(r"^\s*(?:effective|date): (\d{4}-\d{2}-\d{2})\s*$", path.read_text(encoding="utf-8"), re.M)
+)
 """The real content's latest effective or revision date: the benchmark's history and "today" come after it
 (a fixed date before it would make every copy an error, E230)."""
 TODAY = CONTENT_DATE + dt.timedelta(days=60)
@@ -89,11 +92,17 @@ def plain_project(site: Path, project: Path, dest: Path) -> Path:
         url = "" if url == "index" else url.removesuffix("/index")
         built = site / url / "index.html"
         text = built.read_text(encoding="utf-8")
-        start = text.index('<article class="md-content__inner md-typeset">') + len('<article class="md-content__inner md-typeset">')
+        start = text.index('<article class="md-content__inner md-typeset">') + len(
+            '<article class="md-content__inner md-typeset">'
+        )
         body = text[start : text.index("</article>", start)]
         target = docs / page.src_uri
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(f"---\ntitle: {json.dumps(page.title, ensure_ascii=False)}\n---\n\n<div markdown=\"0\">\n{body}\n</div>\n", encoding="utf-8")
+        target.write_text(
+            f'---\ntitle: {json.dumps(page.title, ensure_ascii=False)}\n---\n\n<div markdown="0">\n{body}\n</div>\n',
+            encoding="utf-8",
+        )
+
     class Loader(yaml.SafeLoader):
         pass
 
@@ -110,7 +119,7 @@ def plain_project(site: Path, project: Path, dest: Path) -> Path:
     return dest
 
 
-BARE = r'''
+BARE = r"""
 import concurrent.futures, multiprocessing, sys, pickle
 from pathlib import Path
 
@@ -130,7 +139,7 @@ if __name__ == "__main__":
     with concurrent.futures.ProcessPoolExecutor(int(sys.argv[2]), mp_context=multiprocessing.get_context("spawn")) as pool:
         sizes = list(pool.map(render, sorted(jobs, key=lambda j: -len(j[0]))))
     print(sum(sizes))
-'''
+"""
 
 
 def bare_jobs(project: Path, dest: Path) -> Path:
@@ -162,12 +171,20 @@ def touch_one_document(project: Path) -> None:
     """Change one document's text, as an administrator would (a sentence added to its intro)."""
     path = sorted((project / "procedures").glob("[0-9]*-*.yml"))[0]
     text = path.read_text(encoding="utf-8")
-    path.write_text(re.sub(r"^(body:)", "intro: 本文件经评审后补充一句说明。\n\\1", text, count=1, flags=re.M) if "\nintro:" not in text else text.replace("\nintro: ", "\nintro: 经评审补充。", 1), encoding="utf-8")
+    path.write_text(
+        re.sub(r"^(body:)", "intro: 本文件经评审后补充一句说明。\n\\1", text, count=1, flags=re.M)
+        if "\nintro:" not in text
+        else text.replace("\nintro: ", "\nintro: 经评审补充。", 1),
+        encoding="utf-8",
+    )
 
 
 def measure_size(copies: int, tmp: Path, pdf: bool) -> dict[str, float]:
     project = synth.make(tmp / f"project-{copies}", copies)
-    found = {"documents": len(list((project / "procedures").glob("[0-9]*-*.yml"))), "forms": len(list((project / "forms").glob("*.yml")))}
+    found = {
+        "documents": len(list((project / "procedures").glob("[0-9]*-*.yml"))),
+        "forms": len(list((project / "forms").glob("*.yml"))),
+    }
     check_cmd = [str(BIN / "procgen"), "check", str(project)]
     found["check"], found["check-mb"] = median_run(check_cmd, project, 3)
     build = [str(BIN / "mkdocs"), "build", "-q", "--site-dir", str(tmp / f"site-{copies}")]
@@ -231,13 +248,22 @@ def report(results: dict[int, dict[str, float]], started: str, seconds: float) -
     row("site without PDFs", [f"{r['site']:.1f} s, {r['site-mb']:.0f} MB" for r in rs])
     row("plain MkDocs + Material, same pages", [f"{r['plain']:.1f} s, {r['plain-mb']:.0f} MB" for r in rs])
     row("**site ÷ plain** (≤ 1.2×)", [ratio(r, "site", "plain", TARGETS["site"], "site") for r in rs])
-    row("no-change rebuild ÷ plain (≤ 1.2×)", [ratio(r, "site-again", "plain-again", TARGETS["site-again"], "no-change rebuild") for r in rs])
-    row("one document changed ÷ plain (≤ 1.3×)", [ratio(r, "site-one", "plain-one", TARGETS["site-one"], "one document changed") for r in rs])
+    row(
+        "no-change rebuild ÷ plain (≤ 1.2×)",
+        [ratio(r, "site-again", "plain-again", TARGETS["site-again"], "no-change rebuild") for r in rs],
+    )
+    row(
+        "one document changed ÷ plain (≤ 1.3×)",
+        [ratio(r, "site-one", "plain-one", TARGETS["site-one"], "one document changed") for r in rs],
+    )
     row("site, per page", [f"{1000 * r['site'] / r['pages']:.1f} ms" for r in rs])
     row("PDFs cold (`procgen pdf`)", [f"{r['pdf']:.1f} s, {r['pdf-mb']:.0f} MB" if "pdf" in r else "—" for r in rs])
     row("bare WeasyPrint, same HTML, same cores", [f"{r['bare']:.1f} s" if "bare" in r else "—" for r in rs])
     row("**PDFs ÷ bare** (≤ 1.1×)", [ratio(r, "pdf", "bare", TARGETS["pdf"], "PDFs") for r in rs])
-    row("PDFs, no change / one document changed", [f"{r['pdf-again']:.1f} s / {r['pdf-one']:.1f} s" if "pdf" in r else "—" for r in rs])
+    row(
+        "PDFs, no change / one document changed",
+        [f"{r['pdf-again']:.1f} s / {r['pdf-one']:.1f} s" if "pdf" in r else "—" for r in rs],
+    )
     by_docs = {int(r["documents"]): r for r in rs}
     small = next((r for d, r in sorted(by_docs.items()) if d >= 90), None)
     big = by_docs.get(max(by_docs)) if by_docs else None
@@ -246,10 +272,16 @@ def report(results: dict[int, dict[str, float]], started: str, seconds: float) -
         growth = (big["site"] / big["pages"]) / (small["site"] / small["pages"])
         ok = growth <= TARGETS["growth"]
         if not ok:
-            missed.append(f"per-page growth {int(small['documents'])} → {int(big['documents'])}: {growth:.2f}× (target ≤ 1.3×)")
-        lines.append(f"Growth {int(small['documents'])} → {int(big['documents'])} documents: site per page {growth:.2f}× (target ≤ 1.3×){'' if ok else ' ✗'}.")
+            missed.append(
+                f"per-page growth {int(small['documents'])} → {int(big['documents'])}: {growth:.2f}× (target ≤ 1.3×)"
+            )
+        lines.append(
+            f"Growth {int(small['documents'])} → {int(big['documents'])} documents: site per page {growth:.2f}× (target ≤ 1.3×){'' if ok else ' ✗'}."
+        )
         if big["check"] > TARGETS["check-seconds"] or big["check-mb"] > TARGETS["check-mb"]:
-            missed.append(f"`procgen check` at {int(big['documents'])} documents: {big['check']:.1f} s, {big['check-mb']:.0f} MB (target < 2 s, < 300 MB)")
+            missed.append(
+                f"`procgen check` at {int(big['documents'])} documents: {big['check']:.1f} s, {big['check-mb']:.0f} MB (target < 2 s, < 300 MB)"
+            )
     lines.append("")
     lines.append("Missed targets: " + ("none." if not missed else ""))
     lines.extend(f"- {m}" for m in missed)

@@ -64,7 +64,10 @@ def main() -> int:
         env = dict(os.environ, PROCGEN_PDF="false", PROCGEN_TODAY="2024-06-01", NO_MKDOCS_2_WARNING="1")
         server = subprocess.Popen(
             [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
-            cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            cwd=project,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         samples: list[tuple[int, int]] = []
         try:
@@ -79,14 +82,15 @@ def main() -> int:
                 marker = f"第{save}次保存"
                 doc.write_text(original.replace(anchor, f"{anchor}{marker}", 1), encoding="utf-8")
                 if page is None:  # find the document's page once
-                    page = next(
-                        (u for u in (home + "procedures/alpha/", home) if marker in _wait(u, marker, 60)), home
-                    )
+                    page = next((u for u in (home + "procedures/alpha/", home) if marker in _wait(u, marker, 60)), home)
                 else:
                     _wait(page, marker, 60)
                 if save % 50 == 0:
                     samples.append((save, rss(server.pid)))
-                    print(f"{save:4d} 次保存：RSS {samples[-1][1] / 2**20:7.1f} MB（{time.monotonic() - started:5.0f} s）", flush=True)
+                    print(
+                        f"{save:4d} 次保存：RSS {samples[-1][1] / 2**20:7.1f} MB（{time.monotonic() - started:5.0f} s）",
+                        flush=True,
+                    )
         finally:
             server.terminate()
             server.wait(timeout=20)

@@ -39,7 +39,11 @@ def _ids_and_titles() -> tuple[list[str], list[str], list[str]]:
     roles = yaml.safe_load((REPO / "procedures" / "roles.yml").read_text(encoding="utf-8"))
     role_ids = [entry["id"] for entry in [*roles["departments"], *roles["roles"]]]
     # longest first, so that a title containing another is replaced whole
-    return sorted(set(ids), key=len, reverse=True), sorted(set(role_ids), key=len, reverse=True), sorted(titles, key=len, reverse=True)
+    return (
+        sorted(set(ids), key=len, reverse=True),
+        sorted(set(role_ids), key=len, reverse=True),
+        sorted(titles, key=len, reverse=True),
+    )
 
 
 def _word(ids: list[str]) -> re.Pattern[str]:
@@ -69,7 +73,9 @@ def _copy_text(text: str, n: int, numbers: dict[str, str], roles: int, names: bo
     if names:
         text = ALIASES_LINE.sub(aliases, text)
     text = re.sub(r"^code: WY-GL-(\d\d)$", lambda m: f"code: WY-GL-{numbers[m.group(1)]}", text, flags=re.M)
-    return re.sub(r"^code: WY-JL-(\d\d)-(\d\d)$", lambda m: f"code: WY-JL-{numbers[m.group(1)]}-{m.group(2)}", text, flags=re.M)
+    return re.sub(
+        r"^code: WY-JL-(\d\d)-(\d\d)$", lambda m: f"code: WY-JL-{numbers[m.group(1)]}-{m.group(2)}", text, flags=re.M
+    )
 
 
 def make(dest: Path, copies: int) -> Path:
@@ -80,7 +86,9 @@ def make(dest: Path, copies: int) -> Path:
     (dest / "forms").mkdir()
     (dest / "docs").mkdir()
     external = (REPO / "procedures" / "external.yml").read_text(encoding="utf-8")  # owners: the first role set
-    (dest / "procedures" / "external.yml").write_text(ROLE_ID.sub(lambda m: f"{m.group(1)}-r0", external), encoding="utf-8")
+    (dest / "procedures" / "external.yml").write_text(
+        ROLE_ID.sub(lambda m: f"{m.group(1)}-r0", external), encoding="utf-8"
+    )
     sets = min(copies, ROLE_SETS)
     shutil.copy(REPO / "procedures" / "company.yml", dest / "procedures")
     shutil.copy(REPO / "mkdocs.yml", dest / "mkdocs.yml")

@@ -61,7 +61,9 @@ class Manual:
         the site has worked them out; else only each document's previous version is laid out."""
         known = self.__dict__.get("versions")
         if known is not None:  # the site has laid out every version: their catalogs are compared
-            return retraining_after_changes(self.catalog, previous_catalogs(self.catalog, self.definitions, self.history, known))
+            return retraining_after_changes(
+                self.catalog, previous_catalogs(self.catalog, self.definitions, self.history, known)
+            )
         return retraining_after_changes(self.catalog, previous_facts(self.catalog, self.definitions, self.history))
 
     @cached_property

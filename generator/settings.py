@@ -26,11 +26,11 @@ def today() -> dt.date:
     if not fixed:
         return dt.date.today()
     if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", fixed):
-        raise SettingError(f"环境变量 PROCGEN_TODAY 须为日期 YYYY-MM-DD，而不是 \"{fixed[:40]}\"")
+        raise SettingError(f'环境变量 PROCGEN_TODAY 须为日期 YYYY-MM-DD，而不是 "{fixed[:40]}"')
     try:
         return dt.date.fromisoformat(fixed)
     except ValueError:
-        raise SettingError(f"环境变量 PROCGEN_TODAY 不是有效的日期：\"{fixed}\"") from None
+        raise SettingError(f'环境变量 PROCGEN_TODAY 不是有效的日期："{fixed}"') from None
 
 
 def source_date_epoch() -> dt.datetime | None:
@@ -40,7 +40,7 @@ def source_date_epoch() -> dt.datetime | None:
         return None
     # ASCII digits only: "²".isdigit() is true, and int("²") fails.
     if not re.fullmatch(r"[0-9]{1,12}", value) or int(value) > MAX_EPOCH:
-        raise SettingError(f"环境变量 SOURCE_DATE_EPOCH 须为 0 到 {MAX_EPOCH} 之间的整数秒数，而不是 \"{value[:40]}\"")
+        raise SettingError(f'环境变量 SOURCE_DATE_EPOCH 须为 0 到 {MAX_EPOCH} 之间的整数秒数，而不是 "{value[:40]}"')
     return dt.datetime.fromtimestamp(int(value), dt.UTC)
 
 

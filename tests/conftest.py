@@ -212,7 +212,9 @@ def _build_manual(target: Path, *, pdf: bool, offline: bool = False) -> None:
     from sitebuild import build, copy_repo
 
     project = copy_repo(ROOT, target / "project")
-    result = build(project, target / "site", pdf=pdf, offline=offline, today=MANUAL_TODAY.isoformat(), epoch=MANUAL_EPOCH)
+    result = build(
+        project, target / "site", pdf=pdf, offline=offline, today=MANUAL_TODAY.isoformat(), epoch=MANUAL_EPOCH
+    )
     assert result.returncode == 0, result.stderr[-3000:]
 
 
@@ -233,7 +235,10 @@ def manual_site(manual_build: Path) -> Path:
 @pytest.fixture(scope="session")
 def offline_manual_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The offline variant of the real manual (file:// URLs, inlined search index), built once."""
-    return shared(tmp_path_factory, "manual-offline", lambda target: _build_manual(target, pdf=False, offline=True)) / "site"
+    return (
+        shared(tmp_path_factory, "manual-offline", lambda target: _build_manual(target, pdf=False, offline=True))
+        / "site"
+    )
 
 
 # --------------------------------------------------------------------------- the rendered PDFs (test_pdf, test_paper)
@@ -279,7 +284,9 @@ def rendered(tmp_path_factory: pytest.TempPathFactory, manual, manual_build: Pat
 
 HEAVY_FIXTURES = frozenset({"manual_build", "manual_site", "offline_manual_site", "rendered", "browser"})
 """A test that needs one of these builds the real manual (with its PDFs), or drives Chromium."""
-HEAVY_MODULES = frozenset({"test_serve", "test_properties", "test_site", "test_site_search", "test_pages", "test_browser"})
+HEAVY_MODULES = frozenset(
+    {"test_serve", "test_properties", "test_site", "test_site_search", "test_pages", "test_browser"}
+)
 """Modules whose tests start servers, build sites or run hypothesis at length."""
 
 

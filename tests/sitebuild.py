@@ -37,7 +37,13 @@ FIXTURE_EPOCH = "1708646400"
 
 
 def build(
-    project: Path, site: Path, *, pdf: bool, offline: bool = False, today: str = FIXTURE_TODAY, epoch: str = FIXTURE_EPOCH
+    project: Path,
+    site: Path,
+    *,
+    pdf: bool,
+    offline: bool = False,
+    today: str = FIXTURE_TODAY,
+    epoch: str = FIXTURE_EPOCH,
 ) -> subprocess.CompletedProcess:
     env = dict(os.environ, PROCGEN_PDF="true" if pdf else "false", PROCGEN_OFFLINE="true" if offline else "false")
     env.setdefault("PROCGEN_TODAY", today)

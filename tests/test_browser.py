@@ -28,7 +28,15 @@ def page(browser, server: str) -> Iterator[object]:  # noqa: ANN001 - playwright
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     tab = context.new_page()
     tab.outside_requests = []  # every request that leaves 127.0.0.1
-    tab.on("request", lambda r: r.url.startswith(server) or r.url.startswith("data:") or r.url.startswith("blob:") or tab.outside_requests.append(r.url))
+    tab.on(
+        "request",
+        lambda r: (
+            r.url.startswith(server)
+            or r.url.startswith("data:")
+            or r.url.startswith("blob:")
+            or tab.outside_requests.append(r.url)
+        ),
+    )
     yield tab
     context.close()
 

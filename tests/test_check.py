@@ -39,7 +39,9 @@ revisions:
 {body}"""
 
 
-def memo(kind: str = "procedure", body: str = "  - text: 物管员负责回访。\n    roles: [property-officer]\n", extra: str = "") -> str:
+def memo(
+    kind: str = "procedure", body: str = "  - text: 物管员负责回访。\n    roles: [property-officer]\n", extra: str = ""
+) -> str:
     return MEMO.format(kind=kind, body=body, extra=extra)
 
 
@@ -104,8 +106,14 @@ def test_invalid_fixture_yields_exactly_its_expected_problems(case: Path, tmp_pa
 # Cases that cannot be kept as text fixtures: written as bytes here.
 GENERATED: dict[str, tuple[dict[str, bytes | str | None], set[tuple[str, str, int]]]] = {
     "vocabulary": (
-        {"procedures/vocabulary.yml": "entries:\n  - words: [回访, 打扫]\n    terms: [扫除大作战]\n  - words: [打扫]\n    terms: [回访]\n"},
-        {("procedures/vocabulary.yml", "W281", 2), ("procedures/vocabulary.yml", "E280", 3), ("procedures/vocabulary.yml", "E282", 4)},
+        {
+            "procedures/vocabulary.yml": "entries:\n  - words: [回访, 打扫]\n    terms: [扫除大作战]\n  - words: [打扫]\n    terms: [回访]\n"
+        },
+        {
+            ("procedures/vocabulary.yml", "W281", 2),
+            ("procedures/vocabulary.yml", "E280", 3),
+            ("procedures/vocabulary.yml", "E282", 4),
+        },
     ),
     "gbk": (
         {"procedures/04-memo.yml": memo().replace("回访备忘", "回访备忘录").encode("gbk")},
@@ -117,7 +125,10 @@ GENERATED: dict[str, tuple[dict[str, bytes | str | None], set[tuple[str, str, in
     ),
     "nul": ({"procedures/04-memo.yml": memo().encode() + b"\x00\x00"}, {("procedures/04-memo.yml", "E005", 15)}),
     "bom": ({"procedures/04-memo.yml": b"\xef\xbb\xbf" + memo().encode()}, set()),
-    "crlf": ({"procedures/04-memo.yml": memo(kind="memo").replace("\n", "\r\n")}, {("procedures/04-memo.yml", "E103", 4)}),
+    "crlf": (
+        {"procedures/04-memo.yml": memo(kind="memo").replace("\n", "\r\n")},
+        {("procedures/04-memo.yml", "E103", 4)},
+    ),
     "missing-roles": ({"procedures/roles.yml": None}, {("procedures/roles.yml", "E010", 1)}),
     "missing-external": (
         {"procedures/external.yml": None},
@@ -159,8 +170,17 @@ def test_every_code_is_exercised_by_a_fixture() -> None:
     covered |= {code for _, expected in GENERATED.values() for _, code, _ in expected}
     covered |= {"E010"}  # test_a_folder_named_like_a_file_is_unreadable
     covered |= {code for _, expected in HARDENING.values() for _, code, _ in expected}
-    covered |= {"E233", "E234", "E235", "E236", "E237", "E238"}  # the version rule needs a git history: tests/test_control.py, tests/test_history.py
-    covered |= {f"E29{n}" for n in range(7)}  # provenance, at their lines on copies of the real manual: tests/test_provenance.py
+    covered |= {
+        "E233",
+        "E234",
+        "E235",
+        "E236",
+        "E237",
+        "E238",
+    }  # the version rule needs a git history: tests/test_control.py, tests/test_history.py
+    covered |= {
+        f"E29{n}" for n in range(7)
+    }  # provenance, at their lines on copies of the real manual: tests/test_provenance.py
     assert set(CODES) - covered == set()
 
 
@@ -198,7 +218,11 @@ def test_invalid_external_file_does_not_cascade(make_repo: MakeRepo) -> None:
 
 
 def test_invalid_roles_file_does_not_cascade(make_repo: MakeRepo) -> None:
-    text = (VALID / "procedures/roles.yml").read_text(encoding="utf-8").replace("description: 实施具体回访工作。", "descripton: 实施具体回访工作。")
+    text = (
+        (VALID / "procedures/roles.yml")
+        .read_text(encoding="utf-8")
+        .replace("description: 实施具体回访工作。", "descripton: 实施具体回访工作。")
+    )
     got = found(make_repo({"procedures/roles.yml": text}))
     assert got == {("procedures/roles.yml", "E101", 37)}
 
@@ -231,7 +255,11 @@ def test_problem_in_a_list_of_texts_points_at_the_item(make_repo: MakeRepo) -> N
 
 
 def test_error_about_a_block_mapping_points_at_its_key(make_repo: MakeRepo) -> None:
-    text = (VALID / "forms/visit-receipt.yml").read_text(encoding="utf-8").replace("  keeper: project-office", "  keeper: project-office\n  period: P1Y")
+    text = (
+        (VALID / "forms/visit-receipt.yml")
+        .read_text(encoding="utf-8")
+        .replace("  keeper: project-office", "  keeper: project-office\n  period: P1Y")
+    )
     assert found(make_repo({"forms/visit-receipt.yml": text})) == {("forms/visit-receipt.yml", "E109", 8)}
 
 
@@ -284,20 +312,28 @@ def test_targets_inside_a_service_table_are_checked(make_repo: MakeRepo) -> None
     text = (VALID / "procedures/03-customer-service.yml").read_text(encoding="utf-8")
     # 950 is not what the line says (客户满意率95%以上): the bad value carries a proposal, so only its bound is wrong.
     proposed = "basis: {proposed: {by: quality-dept, reason: 测试用例}}"
-    bad = text.replace('value: 95, unit: "%", role: front-desk-clerk', f'value: 950, unit: "%", role: front-desk-clerk, {proposed}', 1)
-    assert found(make_repo({"procedures/03-customer-service.yml": bad})) == {("procedures/03-customer-service.yml", "E213", 31)}
+    bad = text.replace(
+        'value: 95, unit: "%", role: front-desk-clerk', f'value: 950, unit: "%", role: front-desk-clerk, {proposed}', 1
+    )
+    assert found(make_repo({"procedures/03-customer-service.yml": bad})) == {
+        ("procedures/03-customer-service.yml", "E213", 31)
+    }
     bad = text.replace("role: front-desk-clerk}", "role: front-desk}", 1)
-    assert found(make_repo({"procedures/03-customer-service.yml": bad})) == {("procedures/03-customer-service.yml", "E204", 31)}
+    assert found(make_repo({"procedures/03-customer-service.yml": bad})) == {
+        ("procedures/03-customer-service.yml", "E204", 31)
+    }
     bad = text.replace('value: 95, unit: "%", role: front-desk-clerk', "value: 95, role: front-desk-clerk", 1)
-    assert found(make_repo({"procedures/03-customer-service.yml": bad})) == {("procedures/03-customer-service.yml", "E212", 31)}
+    assert found(make_repo({"procedures/03-customer-service.yml": bad})) == {
+        ("procedures/03-customer-service.yml", "E212", 31)
+    }
 
 
 def test_percentage_bounds(make_repo: MakeRepo) -> None:
     for value, ok in [("0", True), ("100", True), ("0.1", True), ("-1", False), ("100.5", False)]:
-        body = f"  - text: 物管员负责，率{value}%。\n    roles: [property-officer]\n    targets:\n      - {{metric: 率, op: \">=\", value: {value}, unit: \"%\"}}\n"
+        body = f'  - text: 物管员负责，率{value}%。\n    roles: [property-officer]\n    targets:\n      - {{metric: 率, op: ">=", value: {value}, unit: "%"}}\n'
         got = found(make_repo({"procedures/04-memo.yml": memo(body=body)}))
         assert (got == set()) == ok, value
-    body = "  - text: 物管员负责，时间950分钟。\n    roles: [property-officer]\n    targets:\n      - {metric: 时间, op: \"<=\", value: 950, unit: 分钟}\n"
+    body = '  - text: 物管员负责，时间950分钟。\n    roles: [property-officer]\n    targets:\n      - {metric: 时间, op: "<=", value: 950, unit: 分钟}\n'
     assert found(make_repo({"procedures/04-memo.yml": memo(body=body)})) == set()
 
 
@@ -307,7 +343,11 @@ def test_every_role_reference_is_checked(make_repo: MakeRepo) -> None:
     for old, new, line in [
         ("owner_role: president", "owner_role: chairman", 50),
         ("participant_roles: [president]", "participant_roles: [board]", 54),
-        ("    R: [president]\n    role_basis:\n      president:", "    R: [presiden]\n    role_basis:\n      presiden:", 86),
+        (
+            "    R: [president]\n    role_basis:\n      president:",
+            "    R: [presiden]\n    role_basis:\n      presiden:",
+            86,
+        ),
         ("approver: president", "approver: ceo", 9),
     ]:
         assert old in text, old
@@ -326,10 +366,17 @@ def test_a_matrix_row_may_have_no_approver_but_not_two(make_repo: MakeRepo) -> N
     # E210 once asked for exactly one A; the seed often names no approver, so now it is at most one.
     row = "matrix:\n  - activity: 回访\n    basis: {quote: 物管员负责回访}\n    R: [property-officer]\n"
     assert found(make_repo({"procedures/04-memo.yml": memo(extra=row)})) == set()
-    two = row + "    A: [project-manager, president]\n    role_basis:\n" + "".join(
-        f"      {role}: {{proposed: {{by: quality-dept, reason: 测试用例}}}}\n" for role in ("project-manager", "president")
+    two = (
+        row
+        + "    A: [project-manager, president]\n    role_basis:\n"
+        + "".join(
+            f"      {role}: {{proposed: {{by: quality-dept, reason: 测试用例}}}}\n"
+            for role in ("project-manager", "president")
+        )
     )
-    assert found(make_repo({"procedures/04-memo.yml": memo(extra=two)})) == {("procedures/04-memo.yml", "E210", 16)}  # the A line
+    assert found(make_repo({"procedures/04-memo.yml": memo(extra=two)})) == {
+        ("procedures/04-memo.yml", "E210", 16)
+    }  # the A line
 
 
 def test_form_role_references(make_repo: MakeRepo) -> None:
@@ -354,10 +401,14 @@ def test_mentions_resolve_titles_and_aliases_of_everything(make_repo: MakeRepo) 
 def test_mentions_are_checked_in_meetings_and_service_tables(make_repo: MakeRepo) -> None:
     text = (VALID / "procedures/02-communication.yml").read_text(encoding="utf-8")
     bad = text.replace("结果报《物业服务回访管理标准规范》的负责人", "结果报《回访规范》的负责人")
-    assert found(make_repo({"procedures/02-communication.yml": bad})) == {("procedures/02-communication.yml", "E207", 63)}
+    assert found(make_repo({"procedures/02-communication.yml": bad})) == {
+        ("procedures/02-communication.yml", "E207", 63)
+    }
     text = (VALID / "procedures/03-customer-service.yml").read_text(encoding="utf-8")
     bad = text.replace("- 服务人员形象良好；", "- 按《服务规范》执行；")
-    assert found(make_repo({"procedures/03-customer-service.yml": bad})) == {("procedures/03-customer-service.yml", "E207", 28)}
+    assert found(make_repo({"procedures/03-customer-service.yml": bad})) == {
+        ("procedures/03-customer-service.yml", "E207", 28)
+    }
 
 
 def test_duplicate_form_code_and_title(make_repo: MakeRepo) -> None:
@@ -382,7 +433,9 @@ def test_revision_in_the_future_and_version_without_revision(make_repo: MakeRepo
 
 
 def test_far_future_dates_do_not_crash(make_repo: MakeRepo) -> None:
-    text = memo().replace("effective: 2024-02-23", "effective: 9999-12-31").replace("date: 2024-02-23", "date: 9999-12-31")
+    text = (
+        memo().replace("effective: 2024-02-23", "effective: 9999-12-31").replace("date: 2024-02-23", "date: 9999-12-31")
+    )
     got = found(make_repo({"procedures/04-memo.yml": text}))
     assert got == {("procedures/04-memo.yml", "E230", 6), ("procedures/04-memo.yml", "E230", 11)}
 
@@ -390,7 +443,9 @@ def test_far_future_dates_do_not_crash(make_repo: MakeRepo) -> None:
 def test_duration_in_a_meeting_schedule_and_retention(make_repo: MakeRepo) -> None:
     text = (VALID / "procedures/02-communication.yml").read_text(encoding="utf-8")
     bad = text.replace("schedule: {label: 半年一次, every: P6M}", "schedule: {label: 半年一次, every: PT}")
-    assert found(make_repo({"procedures/02-communication.yml": bad})) == {("procedures/02-communication.yml", "E105", 52)}
+    assert found(make_repo({"procedures/02-communication.yml": bad})) == {
+        ("procedures/02-communication.yml", "E105", 52)
+    }
     text = (VALID / "forms/visit-record.yml").read_text(encoding="utf-8")
     bad = text.replace("period: P2Y", "period: P")
     assert found(make_repo({"forms/visit-record.yml": bad})) == {("forms/visit-record.yml", "E105", 8)}

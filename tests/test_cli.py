@@ -25,7 +25,9 @@ from generator.source.problems import CODES, Problem, format_github, format_json
 pytestmark = pytest.mark.usefixtures("fixed_today")
 
 MakeRepo = Callable[..., Path]
-TEXT_LINE = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<severity>error|warning) (?P<code>[EW]\d{3}) (?P<message>\S.*)$")
+TEXT_LINE = re.compile(
+    r"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<severity>error|warning) (?P<code>[EW]\d{3}) (?P<message>\S.*)$"
+)
 SUMMARY = re.compile(r"^(检查通过：未发现问题。|共 \d+ 个错误，\d+ 个警告。)$")
 NOTICE = "提示：不在 git 仓库中：未检查版本规则，也没有历史版本\n"
 """Said once on stderr by `procgen check` of a folder that is not a git repository."""
@@ -44,7 +46,11 @@ def test_clean_repository_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "check", str(VALID))
     # The fixture is a folder inside this repository, not a repository of its own: the version rule
     # says once that it was skipped.
-    assert (code, out, err) == (0, "检查通过：未发现问题。\n", "提示：不是 git 仓库的根目录：未检查版本规则，也没有历史版本\n")
+    assert (code, out, err) == (
+        0,
+        "检查通过：未发现问题。\n",
+        "提示：不是 git 仓库的根目录：未检查版本规则，也没有历史版本\n",
+    )
 
 
 def test_errors_exit_1(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -83,14 +89,15 @@ def test_unknown_file_is_a_warning_only(capsys: pytest.CaptureFixture[str], tmp_
         ["schema", "/nonexistent/procgen/repo"],
     ],
 )
-
 def test_usage_errors_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, *argv)
     assert code == 2
     assert out == "" and err and "Traceback" not in err
 
 
-def test_bad_procgen_today_is_a_usage_error(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_bad_procgen_today_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("PROCGEN_TODAY", "tomorrow")
     code, out, err = run(capsys, "check", str(VALID))
     assert code == 2 and out == "" and "PROCGEN_TODAY" in err and "Traceback" not in err
@@ -103,12 +110,16 @@ def test_help_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0 and "--format" in out
 
 
-def test_path_defaults_to_the_current_directory(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_path_defaults_to_the_current_directory(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(VALID)
     assert run(capsys, "check")[:2] == (0, "检查通过：未发现问题。\n")
 
 
-def test_a_bug_in_procgen_exits_3_with_a_request_to_report(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_bug_in_procgen_exits_3_with_a_request_to_report(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     import generator.cli.check
 
     def broken(*args: object, **kwargs: object) -> None:
@@ -123,7 +134,9 @@ def test_console_script_runs(tmp_path: Path) -> None:
     script = Path(sys.executable).parent / "procgen"
     root = build_repo(tmp_path / "r", INVALID / "matrix")
     env = {**os.environ, "PROCGEN_TODAY": TODAY.isoformat()}
-    result = subprocess.run([str(script), "check", str(root), "--format", "github"], capture_output=True, text=True, env=env, timeout=60)
+    result = subprocess.run(
+        [str(script), "check", str(root), "--format", "github"], capture_output=True, text=True, env=env, timeout=60
+    )
     assert result.returncode == 1, result.stderr
     assert result.stdout.count("::error file=procedures/04-memo.yml,line=") == 2  # E210 (two A) and E211 (no R)
     assert result.stderr == ""
@@ -151,8 +164,10 @@ def test_text_format_is_sorted_by_file_and_line(capsys: pytest.CaptureFixture[st
     keys = [(m["path"], int(m["line"]), int(m["col"])) for m in parsed if m]
     assert keys == sorted(keys)
     assert [m["path"] for m in parsed if m] == [
-        "forms/a-list.yml", "forms/visit-receipt.yml",
-        "procedures/04-memo.yml", "procedures/04-memo.yml",
+        "forms/a-list.yml",
+        "forms/visit-receipt.yml",
+        "procedures/04-memo.yml",
+        "procedures/04-memo.yml",
         "procedures/notes.yml",
     ]
     assert summary == "共 4 个错误，1 个警告。"
@@ -179,7 +194,11 @@ def test_json_format(capsys: pytest.CaptureFixture[str], messy: Path) -> None:
 def test_json_format_when_clean(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "check", str(VALID), "--format", "json")
     payload = json.loads(out)
-    assert code == 0 and {k: payload[k] for k in ("problems", "errors", "warnings")} == {"problems": [], "errors": 0, "warnings": 0}
+    assert code == 0 and {k: payload[k] for k in ("problems", "errors", "warnings")} == {
+        "problems": [],
+        "errors": 0,
+        "warnings": 0,
+    }
     assert payload["notices"] == ["不是 git 仓库的根目录：未检查版本规则，也没有历史版本"]
     assert {r["status"] for r in payload["reviews"]} == {"ok"}
 
@@ -204,9 +223,15 @@ def test_github_escapes_properties_and_messages() -> None:
 
 
 def test_formatters_share_the_summary() -> None:
-    problems = sort_problems([Problem("b.yml", 2, 1, "W231", "w"), Problem("a.yml", 9, 1, "E100", "e"), Problem("a.yml", 9, 1, "E100", "e")])
+    problems = sort_problems(
+        [Problem("b.yml", 2, 1, "W231", "w"), Problem("a.yml", 9, 1, "E100", "e"), Problem("a.yml", 9, 1, "E100", "e")]
+    )
     assert [p.path for p in problems] == ["a.yml", "b.yml"]  # sorted, duplicates removed
-    assert format_text(problems).splitlines() == ["a.yml:9:1: error E100 e", "b.yml:2:1: warning W231 w", "共 1 个错误，1 个警告。"]
+    assert format_text(problems).splitlines() == [
+        "a.yml:9:1: error E100 e",
+        "b.yml:2:1: warning W231 w",
+        "共 1 个错误，1 个警告。",
+    ]
     assert format_github(problems).splitlines()[-1] == "共 1 个错误，1 个警告。"
     assert json.loads(format_json(problems))["warnings"] == 1
     assert format_text([]) == "检查通过：未发现问题。\n"
@@ -236,9 +261,48 @@ def _assert_well_formed(problems: list[Problem]) -> None:
 
 
 SNIPPETS = [
-    ":", "- ", "[", "]", "{", "}", "&a ", "*a", "!!python/object:os.system ", "!x ", "'", '"', "\t", "\x00", "#",
-    "? ", "|", ">", "---\n", "...\n", "%YAML 1.1\n", "<<: *a\n", "\ufeff", "\x85", "\u2028", "\\", "@", "`",
-    "2024-13-45", "1e999", "0x", "~", "null", "true", "-1", "9" * 40, "《", "》", "\r", "\ud7ff", "é", "回访",
+    ":",
+    "- ",
+    "[",
+    "]",
+    "{",
+    "}",
+    "&a ",
+    "*a",
+    "!!python/object:os.system ",
+    "!x ",
+    "'",
+    '"',
+    "\t",
+    "\x00",
+    "#",
+    "? ",
+    "|",
+    ">",
+    "---\n",
+    "...\n",
+    "%YAML 1.1\n",
+    "<<: *a\n",
+    "\ufeff",
+    "\x85",
+    "\u2028",
+    "\\",
+    "@",
+    "`",
+    "2024-13-45",
+    "1e999",
+    "0x",
+    "~",
+    "null",
+    "true",
+    "-1",
+    "9" * 40,
+    "《",
+    "》",
+    "\r",
+    "\ud7ff",
+    "é",
+    "回访",
 ]
 
 
@@ -354,7 +418,9 @@ def test_a_file_given_as_the_repository_says_so(capsys: pytest.CaptureFixture[st
 
 
 @pytest.mark.parametrize("kind", ["file", "unwritable"])
-def test_pdf_out_that_cannot_be_a_folder_is_a_usage_error(kind: str, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_pdf_out_that_cannot_be_a_folder_is_a_usage_error(
+    kind: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     if kind == "file":
         out = tmp_path / "out.pdf"
         out.write_bytes(b"")
@@ -367,7 +433,9 @@ def test_pdf_out_that_cannot_be_a_folder_is_a_usage_error(kind: str, capsys: pyt
 
 
 @pytest.mark.parametrize("value", ["²", "１２", "-1", "1.5", "99999999999999", "abc"])
-def test_bad_source_date_epoch_is_a_usage_error(value: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_bad_source_date_epoch_is_a_usage_error(
+    value: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
     code, _, err = run(capsys, "check", str(VALID))
     assert code == 2 and "SOURCE_DATE_EPOCH" in err and "Traceback" not in err
@@ -396,7 +464,9 @@ def test_a_file_name_cannot_forge_a_problem_line(capsys: pytest.CaptureFixture[s
     assert code == 1
     lines = out.splitlines()
     assert all(TEXT_LINE.match(line) or SUMMARY.match(line) for line in lines), lines
-    assert any(line.startswith("forms/evil\\nx.yml:1:1: error E999 假的.yml:1:") and " error E001 " in line for line in lines), lines
+    assert any(
+        line.startswith("forms/evil\\nx.yml:1:1: error E999 假的.yml:1:") and " error E001 " in line for line in lines
+    ), lines
     assert not any(line.startswith("x.yml") for line in lines)
 
 

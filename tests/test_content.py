@@ -31,10 +31,18 @@ FURNITURE_END = "《物业服务沟通管理工作程序(十二篇).doc》"
 """The web page's download box: everything from here on is page furniture."""
 
 FILE_NAMES = [
-    "01-communication.yml", "02-service-provision.yml", "03-admin-center-features.yml",
-    "04-cost-control-training.yml", "05-vehicle-rules.yml", "06-decoration-standard.yml",
-    "07-mission-philosophy.yml", "08-customer-service-duties.yml", "09-early-stage-services.yml",
-    "10-customer-service-standards.yml", "11-return-visit.yml", "12-building-service-scope.yml",
+    "01-communication.yml",
+    "02-service-provision.yml",
+    "03-admin-center-features.yml",
+    "04-cost-control-training.yml",
+    "05-vehicle-rules.yml",
+    "06-decoration-standard.yml",
+    "07-mission-philosophy.yml",
+    "08-customer-service-duties.yml",
+    "09-early-stage-services.yml",
+    "10-customer-service-standards.yml",
+    "11-return-visit.yml",
+    "12-building-service-scope.yml",
 ]
 
 
@@ -233,7 +241,10 @@ def test_title_variants_are_kept_as_aliases() -> None:
         assert (seed.lines[0] in names) == (seed.number in with_variant), seed.number
         if seed.lines[0] != seed.title and seed.number in with_variant:
             assert set(names) >= {seed.title, seed.lines[0]}
-    assert documents()[8].title == "雅芙花园前期物业管理服务内容" and "x芙花园前期物业管理服务内容" in documents()[8].aliases
+    assert (
+        documents()[8].title == "雅芙花园前期物业管理服务内容"
+        and "x芙花园前期物业管理服务内容" in documents()[8].aliases
+    )
     assert "恒瑞物业管理服务宗旨、经营理念" in documents()[6].aliases
     assert "物业服务回访管理标准规范" in documents()[10].aliases
 
@@ -246,20 +257,32 @@ SENTENCES: dict[int, list[str]] = {
         "制定新制度、新规定,与管理处沟通后进行推广实施。",
         "网上物业论坛:房地产e网负责收集客户在网上对公司服务的评价,并与公司相关部门沟通,给予客户回复。",
     ],
-    2: ["规范服务的运作程序,及时、高效地为客户提供服务", "警卫、绿化、保洁、垃圾清运、下水管线清污、公用设备维护、常规维修(户外)", "经理监督执行"],
+    2: [
+        "规范服务的运作程序,及时、高效地为客户提供服务",
+        "警卫、绿化、保洁、垃圾清运、下水管线清污、公用设备维护、常规维修(户外)",
+        "经理监督执行",
+    ],
     3: [
         "物业公司的服务不能成为一种机械的、被动反应的行为,不能置业主的工作特性、业务需求、正常的计划调整变动于不顾。",
         "中标后,vk物业将迅速调整现有服务架构,进行实力补充及按既定的流程更进一步完成好项目的管理服务。",
         "二十一世纪优秀的物业管理,必须能够体现出卓越的环境再造能力,但凡建筑师的环境设计,皆为静态式的设计。",
         "从宏观上拟订长期性的物业管理年代规划,根据物业各区域或部位的正常使用寿命或年限,有针对性地规划维护、保养、修缮、更新的年代计划,使物业面貌常新、功能完好。",
     ],
-    4: ["第四节物业管理的成本控制", "辖区内治安防范费;", "后者是指对成本形成过程各种耗费的现场控制,如对物资消耗、工时消耗和各种费用支出的控制。"],
+    4: [
+        "第四节物业管理的成本控制",
+        "辖区内治安防范费;",
+        "后者是指对成本形成过程各种耗费的现场控制,如对物资消耗、工时消耗和各种费用支出的控制。",
+    ],
     5: [
         "维修部的车辆统一由维修部主任调动。",
         "驾驶员的定期培训,车辆年检以及各项税费的缴纳,按车辆管理部门的规定按时办理。",
         "驾驶员应严格遵章驾驶,做好车辆的保洁和日常检修工作,发现问题及时进行维修、保养,使车辆保持良好状态,保证正常工作用车。",
     ],
-    6: ["存档装修公司的资质证书、装修许可证及设计图纸", "对进出小区的装修车辆、装修人员实行出入证管理。", "装修完工验收。"],
+    6: [
+        "存档装修公司的资质证书、装修许可证及设计图纸",
+        "对进出小区的装修车辆、装修人员实行出入证管理。",
+        "装修完工验收。",
+    ],
     7: [
         "北京市恒瑞物业管理有限公司本着高效、精干的原则",
         "恒瑞物业管理公司的企业文化是由四个层次构成的,即表层的物质文化,浅层的行为文化,中层的制度文化和深层的精神文化。",
@@ -325,9 +348,26 @@ def test_every_form_named_by_a_document_exists() -> None:
 
 
 REQUIRED_FORMS = [
-    "回访记录签收表", "回访记录表", "回访统计表", "故障转呈单", "与客户沟通登记表", "信息交流表", "纠正预防措施报告",
-    "会议签到表", "员工培训记录", "维修派工单", "客户满意率调查表", "业户评议表", "装修申请表", "施工人员登记表",
-    "客户基本情况登记表", "客户领房验收交接表", "入伙会签表", "入伙资料签收表", "钥匙签收表", "车辆使用/维修申请单",
+    "回访记录签收表",
+    "回访记录表",
+    "回访统计表",
+    "故障转呈单",
+    "与客户沟通登记表",
+    "信息交流表",
+    "纠正预防措施报告",
+    "会议签到表",
+    "员工培训记录",
+    "维修派工单",
+    "客户满意率调查表",
+    "业户评议表",
+    "装修申请表",
+    "施工人员登记表",
+    "客户基本情况登记表",
+    "客户领房验收交接表",
+    "入伙会签表",
+    "入伙资料签收表",
+    "钥匙签收表",
+    "车辆使用/维修申请单",
 ]
 
 
@@ -342,7 +382,9 @@ def test_every_form_belongs_to_a_document_and_says_how_long_it_is_kept() -> None
         assert form.procedure in doc_ids, form.id
         assert form.retention.permanent or form.retention.period, form.id
         assert re.fullmatch(r"WY-JL-\d{2}-\d{2}", form.code), form.id
-        assert form.code.split("-")[2] == next(f"{i + 1:02d}" for i, d in enumerate(documents()) if d.id == form.procedure)
+        assert form.code.split("-")[2] == next(
+            f"{i + 1:02d}" for i, d in enumerate(documents()) if d.id == form.procedure
+        )
 
 
 def _labels(blocks: list[Any]) -> Iterator[tuple[str, str]]:
@@ -364,7 +406,14 @@ def _labels(blocks: list[Any]) -> Iterator[tuple[str, str]]:
 def test_return_visit_receipt_has_the_seed_fields() -> None:
     form = forms()["return-visit-receipt"]
     assert form.title == "回访记录签收表"
-    assert [label for kind, label in _labels(form.layout) if kind == "column"] == ["序号", "回访表格编号", "领取人签收", "回访事项", "回访人数", "备注"]
+    assert [label for kind, label in _labels(form.layout) if kind == "column"] == [
+        "序号",
+        "回访表格编号",
+        "领取人签收",
+        "回访事项",
+        "回访人数",
+        "备注",
+    ]
     assert [kind for kind, _ in _labels(form.layout)] == ["column"] * 6
 
 
@@ -384,14 +433,27 @@ def test_return_visit_record_has_the_seed_fields_and_retention() -> None:
     form = forms()["return-visit-record"]
     assert form.title == "回访记录表"
     assert [label for _, label in _labels(form.layout)] == [
-        "单位", "客户姓名", "回访方式", "预约时间", "回访内容", "客户签名", "回访人签名", "主管审核", "项目经理意见", "总经理意见", "备注",
+        "单位",
+        "客户姓名",
+        "回访方式",
+        "预约时间",
+        "回访内容",
+        "客户签名",
+        "回访人签名",
+        "主管审核",
+        "项目经理意见",
+        "总经理意见",
+        "备注",
     ]
     signatures = [f for b in form.layout if isinstance(b, RowBlock) for f in b.row if f.type == "signature"]
     assert [(f.label, f.date) for f in signatures] == [("客户签名", True), ("回访人签名", True)]  # 签名/日期
     assert form.retention.period == "P2Y" and not form.retention.permanent
     assert form.retention.keeper == "project-office"
     # The one retention period the seed states (第11篇 4.7), cited with its words; every other period is proposed.
-    assert form.retention.basis is not None and form.retention.basis.quote == "《回访记录表》于下一季度10号前统一交由项目处存档保管两年"
+    assert (
+        form.retention.basis is not None
+        and form.retention.basis.quote == "《回访记录表》于下一季度10号前统一交由项目处存档保管两年"
+    )
     assert form.numbered  # the seed's "no:" box
 
 
@@ -460,7 +522,16 @@ def test_typed_targets_and_deadlines_of_the_content() -> None:
         ("维修回访抽样比例", "=", 20, "%"),
     } <= rules
     deadlines = {d.label: d for n in nodes for d in n.deadlines}
-    assert {"三天内", "24小时内", "一周内", "一个月后，两个月内", "下一季度10号前", "每周", "每半年", "六月和十一月"} <= set(deadlines)
+    assert {
+        "三天内",
+        "24小时内",
+        "一周内",
+        "一个月后，两个月内",
+        "下一季度10号前",
+        "每周",
+        "每半年",
+        "六月和十一月",
+    } <= set(deadlines)
     assert (deadlines["三天内"].within, deadlines["24小时内"].within) == ("P3D", "PT24H")
     assert (deadlines["一个月后，两个月内"].not_before, deadlines["一个月后，两个月内"].within) == ("P1M", "P2M")
     assert deadlines["六月和十一月"].months == [6, 11] and deadlines["每半年"].every == "P6M"
@@ -483,7 +554,6 @@ LABEL = re.compile(
     )\s*""",
     re.VERBOSE,
 )
-
 
 
 def strip_label(line: str) -> str:
@@ -515,7 +585,7 @@ FIXES: dict[int, list[Fix]] = {
         Fix("会议,::应有签到", "会议,应有签到", "应有签到"),
         Fix("电话通知或*部门即可", "电话通知或部门即可", "电话通知或*部门即可"),
         Fix("员工大会。::每月月底", "员工大会。每月月底", "员工大会。::每月月底"),
-        Fix("2、管\n理处间的沟通", "2、管理处间的沟通", "合并为 \"管理处间的沟通\""),
+        Fix("2、管\n理处间的沟通", "2、管理处间的沟通", '合并为 "管理处间的沟通"'),
         Fix("提高报告给行政人事部", "提交报告给行政人事部", "提高报告给行政人事部"),
         Fix("可以\n交叉向他提供", "可以交叉向他提供", "可以交叉向他提供"),
         Fix("客户的观\n点表示理解", "客户的观点表示理解", "客户的观点表示理解"),
@@ -543,7 +613,7 @@ FIXES: dict[int, list[Fix]] = {
         Fix("所在部门:**管理处", "所在部门:管理处", "**"),
         Fix("圆满完成。26、完成领导交办的其他任务。", "圆满完成。\n27、完成领导交办的其他任务。", "拆为两条"),
     ],
-    9: [Fix("《吉林省业管理条例》", "《吉林省物业管理条例》", "\"吉林省业管理条例\"")],
+    9: [Fix("《吉林省业管理条例》", "《吉林省物业管理条例》", '"吉林省业管理条例"')],
     11: [Fix("重大投拆", "重大投诉", "重大投拆")],
 }
 TITLE_CHANGES = {7, 9}
@@ -640,7 +710,16 @@ def test_seed_numbering_is_derived_from_the_nesting(n: int) -> None:
 
 # How the web page printed the forms' header cells: "年月日no:" is the date and the No. box,
 # "类别数据" the diagonal 类别/数据 cell, "签名/日期:" a signature with its date box.
-FORM_PRINTING = [("年月日no：", "日期"), ("年月日no:", "日期"), ("类别数据", "类别"), ("no：", ""), ("no:", ""), ("/日期", ""), ("：", ""), (":", "")]
+FORM_PRINTING = [
+    ("年月日no：", "日期"),
+    ("年月日no:", "日期"),
+    ("类别数据", "类别"),
+    ("no：", ""),
+    ("no:", ""),
+    ("/日期", ""),
+    ("：", ""),
+    (":", ""),
+]
 
 
 def test_seed_coverage_of_the_return_visit_forms() -> None:

@@ -27,9 +27,16 @@ NOW = f"{MANUAL_TODAY.isoformat()}T10:00:00Z"
 
 
 def git(root: Path, *args: str) -> str:
-    env = {"GIT_AUTHOR_NAME": "质量部", "GIT_AUTHOR_EMAIL": "qa@example.com", "GIT_COMMITTER_NAME": "质量部",
-           "GIT_COMMITTER_EMAIL": "qa@example.com", "GIT_AUTHOR_DATE": NOW,
-           "GIT_COMMITTER_DATE": NOW, "PATH": "/usr/bin:/bin", "HOME": str(root)}
+    env = {
+        "GIT_AUTHOR_NAME": "质量部",
+        "GIT_AUTHOR_EMAIL": "qa@example.com",
+        "GIT_COMMITTER_NAME": "质量部",
+        "GIT_COMMITTER_EMAIL": "qa@example.com",
+        "GIT_AUTHOR_DATE": NOW,
+        "GIT_COMMITTER_DATE": NOW,
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(root),
+    }
     done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, env=env, check=True)
     return done.stdout.strip()
 
@@ -77,8 +84,13 @@ def add_entry(root: Path, path: str, entry: str) -> None:
 
 
 def bump(
-    root: Path, path: str = DOC, *, summary: str = "回访率调整", change: str | None = "4.1.2 a) 回访率由 100% 改为 90%。",
-    effective: bool = True, to: str | None = None,
+    root: Path,
+    path: str = DOC,
+    *,
+    summary: str = "回访率调整",
+    change: str | None = "4.1.2 a) 回访率由 100% 改为 90%。",
+    effective: bool = True,
+    to: str | None = None,
 ) -> Release:
     """Raise the file's version by one (or set it ``to``), with a revision entry dated the day after its
     latest entry (and, for a document, that effective date); returns the release it was raised from."""
@@ -172,7 +184,9 @@ def test_controlled_from_takes_the_drafting_history_as_the_first_version(repo: P
     assert [c for _, _, c in codes(repo)] == ["E236"]
 
 
-def test_outside_git_and_shallow_clones_skip_the_rule_with_one_notice(repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_outside_git_and_shallow_clones_skip_the_rule_with_one_notice(
+    repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     shutil.rmtree(repo / ".git")
     edit(repo, DOC, "规范回访工作，及时验证", "规范回访工作，及时核实")
     result = check(repo)
@@ -198,7 +212,10 @@ def test_diff_prints_clause_level_edits(repo: Path, capsys: pytest.CaptureFixtur
     assert main(["diff", first, "--path", str(repo)]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0] == f"WY-GL-11 物业服务回访管理规范标准：{was.version} → {was.next}"
-    assert out[1] == "  ~ 1.0 目的 改写：目的 规范回访工作，及时[-验证-]{+核实+}管理服务工作的质量和效果，确保管理服务工作质量。"
+    assert (
+        out[1]
+        == "  ~ 1.0 目的 改写：目的 规范回访工作，及时[-验证-]{+核实+}管理服务工作的质量和效果，确保管理服务工作质量。"
+    )
     git(repo, "commit", "-qam", was.next)
     assert main(["diff", first, "HEAD", "--path", str(repo)]) == 0
     assert capsys.readouterr().out.splitlines()[:2] == out[:2]
@@ -209,10 +226,15 @@ def test_diff_prints_clause_level_edits(repo: Path, capsys: pytest.CaptureFixtur
 def test_review_is_recorded_without_a_new_version(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     before = (repo / DOC).read_text(encoding="utf-8")
     day = DOC_NOW.after
-    assert main(["review", "WY-GL-11", "--reviewer", "quality-dept", "--date", day.isoformat(), "--path", str(repo)]) == 0
+    assert (
+        main(["review", "WY-GL-11", "--reviewer", "quality-dept", "--date", day.isoformat(), "--path", str(repo)]) == 0
+    )
     after = (repo / DOC).read_text(encoding="utf-8")
     assert after.startswith(before[: before.index("audience:")].rstrip("\n"))
-    assert f'  - version: "{DOC_NOW.version}"\n    date: {day}\n    summary: "定期评审：继续有效"\n    reviewer: quality-dept\n    outcome: continue\n' in after
+    assert (
+        f'  - version: "{DOC_NOW.version}"\n    date: {day}\n    summary: "定期评审：继续有效"\n    reviewer: quality-dept\n    outcome: continue\n'
+        in after
+    )
     result = check(repo)
     assert [p.code for p in result.problems if p.code.startswith("E")] == []
     assert result.catalog is not None
@@ -228,8 +250,13 @@ def test_check_json_carries_reviews_and_notices(repo: Path, capsys: pytest.Captu
     assert payload["notices"] == []
     states = {r["code"]: r for r in payload["reviews"]}
     assert states["WY-GL-11"] == {
-        "id": "return-visit", "code": "WY-GL-11", "title": "物业服务回访管理规范标准", "version": DOC_NOW.version,
-        "last_review": str(DOC_NOW.latest), "due": str(add_months(DOC_NOW.latest, 12)), "status": "ok",
+        "id": "return-visit",
+        "code": "WY-GL-11",
+        "title": "物业服务回访管理规范标准",
+        "version": DOC_NOW.version,
+        "last_review": str(DOC_NOW.latest),
+        "due": str(add_months(DOC_NOW.latest, 12)),
+        "status": "ok",
     }
 
 
@@ -245,12 +272,16 @@ def test_superseded_version_is_archived_with_obsolete_on_every_page(repo: Path, 
     out = tmp_path / "pdf"
     build(result.manual, repo, out, only=["return-visit"], jobs=1, cache_dir=tmp_path / "cache")
     archived = out / "archive" / "return-visit" / f"{was.version}.pdf"
-    pages = subprocess.run(["pdftotext", "-layout", str(archived), "-"], capture_output=True, text=True, check=True).stdout.split("\f")
+    pages = subprocess.run(
+        ["pdftotext", "-layout", str(archived), "-"], capture_output=True, text=True, check=True
+    ).stdout.split("\f")
     pages = [p for p in pages if p.strip()]
     assert len(pages) >= 2
     assert all("作废" in page for page in pages)
     assert f"本版本已于 {was.after} 被 {was.next} 版取代" in pages[0] and "及时验证" in "".join(pages)
-    current = subprocess.run(["pdftotext", str(out / "procedures" / "return-visit.pdf"), "-"], capture_output=True, text=True, check=True).stdout
+    current = subprocess.run(
+        ["pdftotext", str(out / "procedures" / "return-visit.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
     assert "作废" not in current and "及时核实" in current
     # The new version's controlled copy ends with its 修订对照 against the version it replaced.
     redline = current[current.index(f"修订对照（{was.version} 版 → {was.next} 版）") :]
@@ -282,7 +313,9 @@ def test_changes_page_and_document_history_show_versions_redline_and_archive(rep
     assert f'href="../pdf/archive/return-visit/{was.version}.pdf"' in changes
     page = htmllib.unescape((site / "procedures" / "return-visit" / "index.html").read_text(encoding="utf-8"))
     anchor = new.removeprefix('id="').removesuffix('"')
-    assert f'href="../../changes/#{anchor}"' in page and f'href="../../pdf/archive/return-visit/{was.version}.pdf"' in page
+    assert (
+        f'href="../../changes/#{anchor}"' in page and f'href="../../pdf/archive/return-visit/{was.version}.pdf"' in page
+    )
     # Superseded wording is not searchable: /changes/ is indexed by its title only.
     index = read_index(site)
     texts = [d["text"] for d in index["docs"] if d["location"].startswith("changes/")]
@@ -295,18 +328,26 @@ def test_changes_page_and_document_history_show_versions_redline_and_archive(rep
 
 
 @pytest.mark.slow  # builds a site or runs real processes for seconds: not in make test-fast
-def test_a_changed_target_lists_its_role_for_retraining_in_json_and_on_training(repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_changed_target_lists_its_role_for_retraining_in_json_and_on_training(
+    repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from tests.sitebuild import build as build_site
 
     # 4.1.2 a) as the repository has it since 1.1: 投诉事件回访率 = 100% (the seed's "达到100%", printed as a whole).
-    edit(repo, DOC, "投诉事件的回访率要求达到100%;", "投诉事件的回访率要求达到90%;")  # the clause states the target's number
+    edit(
+        repo, DOC, "投诉事件的回访率要求达到100%;", "投诉事件的回访率要求达到90%;"
+    )  # the clause states the target's number
     edit(repo, DOC, '{metric: 投诉事件回访率, op: "=", value: 100,', '{metric: 投诉事件回访率, op: "=", value: 90,')
     was = bump(repo)
     git(repo, "commit", "-qam", f"WY-GL-11 {was.next}")
     assert main(["check", str(repo), "--format", "json"]) == 0
     retrain = json.loads(capsys.readouterr().out)["retraining"]
-    assert [(r["code"], r["from"], r["to"], r["role"]) for r in retrain] == [("WY-GL-11", was.version, was.next, "project-manager-assistant")]
-    assert [(c["old"].split("（")[0], c["new"].split("（")[0]) for c in retrain[0]["changed"]] == [("目标 投诉事件回访率 100%", "目标 投诉事件回访率 = 90%")]
+    assert [(r["code"], r["from"], r["to"], r["role"]) for r in retrain] == [
+        ("WY-GL-11", was.version, was.next, "project-manager-assistant")
+    ]
+    assert [(c["old"].split("（")[0], c["new"].split("（")[0]) for c in retrain[0]["changed"]] == [
+        ("目标 投诉事件回访率 100%", "目标 投诉事件回访率 = 90%")
+    ]
     shutil.copy(REPO / "mkdocs.yml", repo / "mkdocs.yml")
     (repo / "docs").mkdir()
     site = tmp_path / "site"
@@ -319,7 +360,9 @@ def test_a_changed_target_lists_its_role_for_retraining_in_json_and_on_training(
     assert "物管员" not in table.split("</table>")[0]
 
 
-def test_retraining_reads_a_previous_versions_facts_back_from_the_cache_and_misses_when_the_roles_change(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_retraining_reads_a_previous_versions_facts_back_from_the_cache_and_misses_when_the_roles_change(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import generator.control.versions as versions
     from generator.source.diskcache import Store
 
@@ -341,7 +384,14 @@ def test_retraining_reads_a_previous_versions_facts_back_from_the_cache_and_miss
     real = versions._old_catalog
     monkeypatch.setattr(versions, "_old_catalog", lambda *a, **k: laid_out.append(a[1]) or real(*a, **k))
     assert retrain() == first and laid_out == []  # every previous version's facts read back, none laid out
-    assert isinstance(Store(repo / ".cache" / "history" / "facts").get(next(p.name for p in kept if p.is_file())), tuple)
+    assert isinstance(
+        Store(repo / ".cache" / "history" / "facts").get(next(p.name for p in kept if p.is_file())), tuple
+    )
     # roles.yml changed: the kept facts were worked out with the roles as they were, so they all miss
-    edit(repo, "procedures/roles.yml", "审核《回访记录表》（第11篇 3.2、4.5）。", "审核《回访记录表》（第11篇 3.2、4.5）；")
+    edit(
+        repo,
+        "procedures/roles.yml",
+        "审核《回访记录表》（第11篇 3.2、4.5）。",
+        "审核《回访记录表》（第11篇 3.2、4.5）；",
+    )
     assert retrain() == first and laid_out  # laid out again

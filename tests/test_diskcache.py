@@ -162,13 +162,19 @@ def test_the_version_rule_reads_cached_blob_facts(repo: Path, parses: list[str])
     assert codes(repo) == []
 
 
-def test_kept_basis_findings_follow_the_documents_their_quotes_come_from(repo: Path, parses: list[str], monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+def test_kept_basis_findings_follow_the_documents_their_quotes_come_from(
+    repo: Path,  # noqa: F811 - the fixture imported above
+    parses: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     import generator.catalog.provenance as provenance
 
     first = _problems(repo)
     walked: list[str] = []
     real = provenance.Walker.document_reading
-    monkeypatch.setattr(provenance.Walker, "document_reading", lambda self, doc: walked.append(doc.id) or real(self, doc))
+    monkeypatch.setattr(
+        provenance.Walker, "document_reading", lambda self, doc: walked.append(doc.id) or real(self, doc)
+    )
     loader._LATEST.clear()
     assert _problems(repo) == first and walked == []  # every file's findings read back with its entry
     # the form quotes its document: the document's words changed, the form's kept findings no longer hold

@@ -21,8 +21,17 @@ SEED_DIR = ROOT / "tests" / "fixtures" / "seed"
 FACTS = yaml.safe_load((SEED_DIR / "facts.yml").read_text(encoding="utf-8"))
 SEED = re.sub(r"\s+", "", (SEED_DIR / "twelve-documents.txt").read_text(encoding="utf-8"))
 
-FRONT_LINE = ["property-officer", "customer-service-officer", "front-desk-clerk", "maintenance-technician", "driver",
-              "site-officer", "service-staff", "project-manager-assistant", "resident-service-supervisor"]
+FRONT_LINE = [
+    "property-officer",
+    "customer-service-officer",
+    "front-desk-clerk",
+    "maintenance-technician",
+    "driver",
+    "site-officer",
+    "service-staff",
+    "project-manager-assistant",
+    "resident-service-supervisor",
+]
 """Roles that serve residents day to day: each must find at least one duty on its page."""
 
 
@@ -64,7 +73,9 @@ def test_facts_and_owners_are_the_seeds(catalog, code: str) -> None:  # noqa: AN
     got = facts_of(catalog, code)
     missing = expected - got
     extra = got - expected
-    assert not missing and not extra, f"missing (seed, not data): {dict(missing)}\nextra (data, not seed): {dict(extra)}"
+    assert not missing and not extra, (
+        f"missing (seed, not data): {dict(missing)}\nextra (data, not seed): {dict(extra)}"
+    )
 
 
 def test_no_deadline_reads_the_opposite_of_the_seed(catalog) -> None:  # noqa: ANN001
@@ -89,7 +100,13 @@ def test_every_front_line_role_has_a_duty_on_its_page(manual) -> None:  # noqa: 
         role = catalog.role(role_id)
         # A member of a group (客户服务员 of 客户服务组) finds the group's duties on the page as well; a role the
         # seed does not name (前台服务员, 维修人员) finds its proposed duties (拟定·待批准).
-        assert role.duties or role.service_rows or role.department_duties or role.proposed_duties or role.proposed_service_rows, role_id
+        assert (
+            role.duties
+            or role.service_rows
+            or role.department_duties
+            or role.proposed_duties
+            or role.proposed_service_rows
+        ), role_id
         page = next(p for p in pages if p.src_uri == f"roles/{role_id}.md")
         html = str(render(env, page, f"roles/{role_id}/"))
         assert 'id="duties"' in html or 'id="department-duties"' in html or 'id="proposed"' in html, role_id
@@ -110,7 +127,14 @@ def test_forms_named_in_the_text_are_derived_refs(catalog) -> None:  # noqa: ANN
 
 
 def test_roles_not_named_in_the_seed_say_where_they_come_from(catalog) -> None:  # noqa: ANN001
-    for role_id in ("maintenance-technician", "customer-service-officer", "front-desk-clerk", "trainer", "company", "meeting-convener"):
+    for role_id in (
+        "maintenance-technician",
+        "customer-service-officer",
+        "front-desk-clerk",
+        "trainer",
+        "company",
+        "meeting-convener",
+    ):
         description = catalog.role(role_id).role.description
         assert re.search(r"第\d+篇", description), (role_id, description)
 
@@ -120,4 +144,3 @@ def test_the_seed_copy_is_the_shared_one() -> None:
     if not shared.exists():
         pytest.skip("the workspace's shared seed is not beside this clone")
     assert shared.read_bytes() == (SEED_DIR / "twelve-documents.txt").read_bytes()
-

@@ -72,7 +72,7 @@ def test_a_printed_chart_fits_its_page_at_8_pt(catalog) -> None:  # noqa: ANN001
 
 def test_chart_rules_survive_a_photocopy() -> None:
     for colour in (flowchart.RULE, flowchart.INK, flowchart.JOINT):
-        r, g, b = (int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
+        r, g, b = (int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
         assert max(r, g, b) <= 1 - paper.LIGHTEST_INK, colour
 
 
@@ -111,8 +111,10 @@ def test_svg_text_is_escaped_and_links_the_clause(catalog) -> None:  # noqa: ANN
     from generator.catalog.views import FlowStep, Link
 
     role_a, role_b = Link("role", "a", "<b>甲</b>"), Link("role", "b", "乙")
-    steps = [FlowStep("s1", "1、", "<script>alert(1)</script>", [role_a], "1、", ""),
-             FlowStep("s2", "2、", "第二步 & 结束", [role_b, role_a], "2、", "")]
+    steps = [
+        FlowStep("s1", "1、", "<script>alert(1)</script>", [role_a], "1、", ""),
+        FlowStep("s2", "2、", "第二步 & 结束", [role_b, role_a], "2、", ""),
+    ]
     chart = flowchart._layout("测试", steps)
     head, body = flowchart.svg_parts(chart, lambda anchor: f"#{anchor}")
     assert "<script>" not in body and "&lt;script&gt;" in body and "&amp;" in body

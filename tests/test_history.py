@@ -41,7 +41,10 @@ def test_a_renumbered_document_keeps_its_versions_redline_and_archive(repo: Path
     result = check(repo)
     assert result.ok and result.catalog is not None
     versions = result.manual.versions["mission-philosophy"]
-    assert [(v.version, v.current, v.code) for v in versions] == [(was.next, True, "WY-GL-13"), (was.version, False, "WY-GL-07")]
+    assert [(v.version, v.current, v.code) for v in versions] == [
+        (was.next, True, "WY-GL-13"),
+        (was.version, False, "WY-GL-07"),
+    ]
     assert versions[0].previous == was.version and versions[0].edits is not None
     assert versions[1].view is not None and versions[1].archive == f"archive/mission-philosophy/{was.version}.pdf"
     # after it, a content edit of the renumbered file compares with 1.1, not with a first version
@@ -73,7 +76,12 @@ def test_a_withdrawn_document_stays_on_record(repo: Path) -> None:
     assert all(d.id != "building-service-scope" for d in catalog.documents)
     [last] = result.manual.withdrawn
     version = release(Path(__file__).resolve().parents[1] / WITHDRAWN).version  # the version it was withdrawn at
-    assert (last.document_id, last.version, last.status, last.retired) == ("building-service-scope", version, "已撤销", True)
+    assert (last.document_id, last.version, last.status, last.retired) == (
+        "building-service-scope",
+        version,
+        "已撤销",
+        True,
+    )
     assert last.withdrawn is not None and last.view is not None
     assert last in result.manual.changes
 

@@ -78,11 +78,21 @@ RELATIVE = re.compile(r"(后|前|内|之内|阶段|不得在)")
 
 
 def recurring_facts() -> list[tuple[str, dict]]:
-    return [(code, f) for code, facts in FACTS.items() for f in facts if f["kind"] == "deadline" and f["rule"] in OCCURRENCES]
+    return [
+        (code, f)
+        for code, facts in FACTS.items()
+        for f in facts
+        if f["kind"] == "deadline" and f["rule"] in OCCURRENCES
+    ]
 
 
 def relative_facts() -> list[tuple[str, dict]]:
-    return [(code, f) for code, facts in FACTS.items() for f in facts if f["kind"] == "deadline" and f["rule"] not in OCCURRENCES]
+    return [
+        (code, f)
+        for code, facts in FACTS.items()
+        for f in facts
+        if f["kind"] == "deadline" and f["rule"] not in OCCURRENCES
+    ]
 
 
 def expand(event) -> tuple:  # noqa: ANN001
@@ -132,9 +142,13 @@ def test_every_recurring_fact_is_in_its_owners_calendars_with_the_seeds_occurren
     for owner, wanted in expected.items():
         got = Counter(_signature(e) for e in events((calendars / f"{owner}.ics").read_bytes()))
         missing, extra = wanted - got, got - wanted
-        assert not missing and not extra, f"{owner}: missing {[(c, r[:2]) for c, r, _ in missing]} extra {[(c, r[:2]) for c, r, _ in extra]}"
+        assert not missing and not extra, (
+            f"{owner}: missing {[(c, r[:2]) for c, r, _ in missing]} extra {[(c, r[:2]) for c, r, _ in extra]}"
+        )
     company = Counter(_signature(e) for e in events((calendars / "index.ics").read_bytes()))
-    everyone = Counter((code, tuple(OCCURRENCES[f["rule"]]), f["rule"].startswith("不定期")) for code, f in recurring_facts())
+    everyone = Counter(
+        (code, tuple(OCCURRENCES[f["rule"]]), f["rule"].startswith("不定期")) for code, f in recurring_facts()
+    )
     assert company == everyone
 
 
@@ -148,7 +162,9 @@ def test_no_calendar_holds_an_event_relative_deadline(calendars: Path) -> None:
 
 def test_morning_briefing_mondays_and_thursdays_8_30_to_8_50(calendars: Path) -> None:
     """Done when: 训话晨会 on Mondays and Thursdays 08:30–08:50, Beijing time."""
-    [event] = [e for e in events((calendars / "company-leadership.ics").read_bytes()) if "训话晨会" in str(e["summary"])]
+    [event] = [
+        e for e in events((calendars / "company-leadership.ics").read_bytes()) if "训话晨会" in str(e["summary"])
+    ]
     occurrences = expand(event)
     assert len(occurrences) == 104
     for start, end in occurrences:
@@ -175,7 +191,9 @@ def test_month_start_window_is_a_reminder_on_the_first_working_day(calendars: Pa
     [event] = events((calendars / "president.ics").read_bytes())
     assert event["rrule"].to_ical() == b"FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=1"
     assert "前3个工作日内" in str(event["description"])
-    assert event.decoded("dtstart") == dt.date(2027, 1, 1)  # the first month-start working day on or after 2026-12-07 (WY-GL-01 1.1)
+    assert event.decoded("dtstart") == dt.date(
+        2027, 1, 1
+    )  # the first month-start working day on or after 2026-12-07 (WY-GL-01 1.1)
 
 
 def test_usual_recurrence_is_tentative_and_says_so(calendars: Path) -> None:
@@ -190,15 +208,25 @@ def test_uids_are_stable_unique_and_shared_with_the_company_calendar(manual, cal
     assert len(uids) == len(set(uids))
     for path in calendars.glob("*.ics"):
         assert {str(e["uid"]) for e in events(path.read_bytes())} <= set(uids)
-    again = calendar_bytes(manual.company_calendar, manual.catalog, STAMP, lambda e: f"procedures/{e.entry.document.id}/#{e.anchor}",
-                           company=True)
+    again = calendar_bytes(
+        manual.company_calendar,
+        manual.catalog,
+        STAMP,
+        lambda e: f"procedures/{e.entry.document.id}/#{e.anchor}",
+        company=True,
+    )
     assert again == (calendars / "index.ics").read_bytes()
 
 
 def test_every_event_links_its_clause(manual) -> None:  # noqa: ANN001
     cal = manual.role_calendars["property-officer"]
-    data = calendar_bytes(cal, manual.catalog, STAMP, lambda e: f"procedures/{e.entry.document.id}/#{e.anchor}",
-                          base_url="http://manual.intranet/")
+    data = calendar_bytes(
+        cal,
+        manual.catalog,
+        STAMP,
+        lambda e: f"procedures/{e.entry.document.id}/#{e.anchor}",
+        base_url="http://manual.intranet/",
+    )
     [event] = events(data)
     assert str(event["url"]) == "http://manual.intranet/procedures/return-visit/#s4-6"
 
@@ -217,8 +245,10 @@ def test_relative_deadlines_are_listed_for_the_role_not_the_calendar(manual) -> 
         ({"label": "每两周周三", "every": "P2W", "weekdays": [3]}, {"freq": "WEEKLY", "interval": 2, "byday": ["WE"]}),
         ({"label": "每月初", "every": "P1M", "window": "month-start"}, {"freq": "MONTHLY", "bymonthday": [1]}),
         ({"label": "下月5日前", "due": {"period": "next-month", "day": 5}}, {"freq": "MONTHLY", "bymonthday": [5]}),
-        ({"label": "每半年末", "every": "P6M", "window": "half-year-end"},
-         {"freq": "YEARLY", "bymonth": [6, 12], "bymonthday": [-1]}),
+        (
+            {"label": "每半年末", "every": "P6M", "window": "half-year-end"},
+            {"freq": "YEARLY", "bymonth": [6, 12], "bymonthday": [-1]},
+        ),
         ({"label": "每天9点", "every": "P1D", "time": "09:00"}, {"freq": "DAILY"}),
     ],
 )

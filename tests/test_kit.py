@@ -55,7 +55,9 @@ def test_the_quiz_is_scored_in_the_browser_as_it_is_answered(tab, server: str, m
         if question.kind == "choice":
             choose(item, question.letter)
         else:
-            item.locator("input.pm-q-input").fill(f" {question.said}。")  # the seed's words; spaces and a full stop do not count
+            item.locator("input.pm-q-input").fill(
+                f" {question.said}。"
+            )  # the seed's words; spaces and a full stop do not count
             item.locator("button.pm-q-check").click()
         feedback = item.locator(".pm-q-feedback")
         expect(feedback).to_be_visible()
@@ -145,7 +147,9 @@ def test_quiz_js_folds_answers_as_python_does(manual) -> None:  # noqa: ANN001
             if q.kind == "blank":
                 for text in (q.said, q.answer, f" {q.answer}。", wrong_variant(q, catalog)):
                     cases.append((text, q.letters))
-    cases += [(t, False) for t in ("三天内", "六月和十一月", "5~8分钟", "95%以上", "二小时以内", "十一", "一百零五", "一二")]
+    cases += [
+        (t, False) for t in ("三天内", "六月和十一月", "5~8分钟", "95%以上", "二小时以内", "十一", "一百零五", "一二")
+    ]
     cases += [(t, True) for t in ("负责", "R", "负责（R）", "负责(R)、批准(A)", "负责人")]
     script = (
         f"const q = require({json.dumps(str(QUIZ_JS))}); const t = {table_json()};"
@@ -177,7 +181,9 @@ def test_quiz_pdf_and_its_key_hold_every_question_answer_and_clause(manual_site:
     paper = squeeze(pdf_text(manual_site / "pdf" / "training" / f"{ROLE}-quiz.pdf"))
     key = squeeze(pdf_text(manual_site / "pdf" / "training" / f"{ROLE}-quiz-key.pdf"))
     assert "姓名" in paper and "得分" in paper and f"／{len(quiz.questions)}" in paper
-    assert squeeze(f"答对{quiz.pass_mark}题及格") in paper and "评卷人" in paper and "不及格" in paper  # pass mark, grader
+    assert (
+        squeeze(f"答对{quiz.pass_mark}题及格") in paper and "评卷人" in paper and "不及格" in paper
+    )  # pass mark, grader
     for number, question in enumerate(quiz.questions, start=1):
         assert squeeze(question.prompt) in paper, question.prompt
         assert squeeze(question.clause) not in paper  # the clause would tell which document, which clause
@@ -194,7 +200,12 @@ def test_training_record_is_printed_in_with_the_documents_and_versions(manual_si
     text = squeeze(pdf_text(manual_site / "pdf" / "training" / f"{ROLE}-record.pdf"))
     assert "员工培训记录" in text and squeeze("物管员岗位培训：") in text
     for doc in role.documents:
-        assert squeeze(f"{doc.document.code}《{doc.document.title}》第{doc.document.version}版（{doc.document.effective}生效）") in text
+        assert (
+            squeeze(
+                f"{doc.document.code}《{doc.document.title}》第{doc.document.version}版（{doc.document.effective}生效）"
+            )
+            in text
+        )
 
 
 def test_training_matrix_page_marks_apply_and_know(manual_site: Path, manual) -> None:  # noqa: ANN001
@@ -237,7 +248,11 @@ def test_no_quiz_pdf_ends_on_a_nearly_empty_page(manual_site: Path, manual) -> N
             if len(pages) == 1:
                 continue
             height = float(pages[-1].mediabox.height)
-            box = subprocess.run(["pdftotext", "-bbox", "-f", str(len(pages)), "-l", str(len(pages)), str(path), "-"],
-                                 capture_output=True, text=True, check=True).stdout
+            box = subprocess.run(
+                ["pdftotext", "-bbox", "-f", str(len(pages)), "-l", str(len(pages)), str(path), "-"],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
             lowest = max(float(y) for y in re.findall(r'yMax="([\d.]+)"', box) if float(y) < height * 0.88)
             assert lowest / height >= 0.3, (name, f"{lowest / height:.0%}")

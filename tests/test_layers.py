@@ -102,7 +102,7 @@ def test_no_import_cycle() -> None:
         stack.append(node)
         for target in sorted(edges.get(node, ())):
             if state.get(target) == 1:
-                pytest.fail("import cycle: " + " → ".join([*stack[stack.index(target):], target]))
+                pytest.fail("import cycle: " + " → ".join([*stack[stack.index(target) :], target]))
             if target not in state:
                 visit(target)
         stack.pop()

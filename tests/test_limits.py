@@ -71,7 +71,11 @@ HARDENING: dict[str, tuple[dict[str, str | bytes | None], set[tuple[str, str, in
         {("procedures/01-return-visit.yml", "E108", 11), ("procedures/01-return-visit.yml", "W242", 1)},
     ),
     "large-integer": (
-        {"procedures/01-return-visit.yml": RETURN_VISIT.replace("value: 100,", f"value: 10000000000000000, {PROPOSED},")},
+        {
+            "procedures/01-return-visit.yml": RETURN_VISIT.replace(
+                "value: 100,", f"value: 10000000000000000, {PROPOSED},"
+            )
+        },
         {("procedures/01-return-visit.yml", "E108", 52)},
     ),
     # text
@@ -80,7 +84,11 @@ HARDENING: dict[str, tuple[dict[str, str | bytes | None], set[tuple[str, str, in
         {("forms/visit-record.yml", "E109", 4), *RECORD_MENTIONS},
     ),
     "right-to-left-override": (
-        {"forms/visit-record.yml": RECORD.replace("title: 回访记录表", "title: 回访\u202e记录表", 1).replace("{label: 单位,", "{label: 单\u200b位,")},
+        {
+            "forms/visit-record.yml": RECORD.replace("title: 回访记录表", "title: 回访\u202e记录表", 1).replace(
+                "{label: 单位,", "{label: 单\u200b位,"
+            )
+        },
         {("forms/visit-record.yml", "E110", 4), ("forms/visit-record.yml", "E110", 19), *RECORD_MENTIONS},
     ),
     # C0/C1 control characters written as YAML escapes (a raw one is already a YAML error, E001)
@@ -93,7 +101,12 @@ HARDENING: dict[str, tuple[dict[str, str | bytes | None], set[tuple[str, str, in
         {("forms/visit-record.yml", "E110", 19)},
     ),
     "escaped-line-separator": (
-        {"procedures/01-return-visit.yml": RETURN_VISIT.replace("intro: 本规范规定回访工作的时间、比例和人员。", 'intro: "本规范\\u2028规定回访工作的时间、比例和人员。"')},
+        {
+            "procedures/01-return-visit.yml": RETURN_VISIT.replace(
+                "intro: 本规范规定回访工作的时间、比例和人员。",
+                'intro: "本规范\\u2028规定回访工作的时间、比例和人员。"',
+            )
+        },
         {("procedures/01-return-visit.yml", "E110", 23)},
     ),
     "newline-in-title": (
@@ -130,12 +143,21 @@ HARDENING: dict[str, tuple[dict[str, str | bytes | None], set[tuple[str, str, in
         {("forms/visit-receipt.yml", "E111", 15)},
     ),
     "row-spans": (
-        {"forms/visit-record.yml": RECORD.replace("span: 3, hint", "span: 12, hint").replace("回访日期, type: date, span: 3", "回访日期, type: date, span: 12")},
+        {
+            "forms/visit-record.yml": RECORD.replace("span: 3, hint", "span: 12, hint").replace(
+                "回访日期, type: date, span: 3", "回访日期, type: date, span: 12"
+            )
+        },
         {("forms/visit-record.yml", "E214", 19)},
     ),
     # ids and files
     "form-called-index": (
-        {"forms/index.yml": RECEIPT.replace("id: visit-receipt", "id: index").replace("WY-JL-01-02", "WY-JL-01-09").replace("title: 回访记录签收表", "title: 索引表").replace("aliases: [签收表]", "")},
+        {
+            "forms/index.yml": RECEIPT.replace("id: visit-receipt", "id: index")
+            .replace("WY-JL-01-02", "WY-JL-01-09")
+            .replace("title: 回访记录签收表", "title: 索引表")
+            .replace("aliases: [签收表]", "")
+        },
         {("forms/index.yml", "E209", 2)},
     ),
     "yaml-extension": (
@@ -154,21 +176,32 @@ HARDENING: dict[str, tuple[dict[str, str | bytes | None], set[tuple[str, str, in
     "empty-form-hides-nothing": (
         {
             "forms/visit-receipt.yml": "",
-            "procedures/01-return-visit.yml": RETURN_VISIT.replace("records: [visit-record, visit-receipt]",
-                                                                   "records: [visit-record, visit-receipt, visit-recrd]"),
+            "procedures/01-return-visit.yml": RETURN_VISIT.replace(
+                "records: [visit-record, visit-receipt]", "records: [visit-record, visit-receipt, visit-recrd]"
+            ),
         },
         # the empty file, the mention of the form it no longer defines, and the unrelated typo
-        {("forms/visit-receipt.yml", "E009", 1), ("procedures/01-return-visit.yml", "E207", 56),
-         ("procedures/02-communication.yml", "E207", 36), ("procedures/01-return-visit.yml", "E205", 0)},
+        {
+            ("forms/visit-receipt.yml", "E009", 1),
+            ("procedures/01-return-visit.yml", "E207", 56),
+            ("procedures/02-communication.yml", "E207", 36),
+            ("procedures/01-return-visit.yml", "E205", 0),
+        },
     ),
     "ownerless-target": (
-        {"procedures/01-return-visit.yml": RETURN_VISIT.replace('unit: "%", role: project-manager-assistant}', 'unit: "%"}')
-         .replace("        roles: [project-manager-assistant]\n        style: decimal", "        style: decimal")},
+        {
+            "procedures/01-return-visit.yml": RETURN_VISIT.replace(
+                'unit: "%", role: project-manager-assistant}', 'unit: "%"}'
+            ).replace("        roles: [project-manager-assistant]\n        style: decimal", "        style: decimal")
+        },
         {("procedures/01-return-visit.yml", "E215", line) for line in (42, 45, 51, 54)},
     ),
     "refs-typed-twice": (
-        {"procedures/01-return-visit.yml": RETURN_VISIT.replace("        # the forms named in 《》 above are refs already (derived)",
-                                                                "        refs: [visit-record]")},
+        {
+            "procedures/01-return-visit.yml": RETURN_VISIT.replace(
+                "        # the forms named in 《》 above are refs already (derived)", "        refs: [visit-record]"
+            )
+        },
         {("procedures/01-return-visit.yml", "W243", 60)},
     ),
     "code-outside-the-scheme": (
@@ -180,15 +213,27 @@ HARDENING: dict[str, tuple[dict[str, str | bytes | None], set[tuple[str, str, in
         {("forms/visit-receipt.yml", "E207", 22)},
     ),
     "mention-in-a-role": (
-        {"procedures/roles.yml": (VALID / "procedures/roles.yml").read_text(encoding="utf-8").replace("description: 实施具体回访工作。", "description: 按《不存在的规范》回访。")},
+        {
+            "procedures/roles.yml": (VALID / "procedures/roles.yml")
+            .read_text(encoding="utf-8")
+            .replace("description: 实施具体回访工作。", "description: 按《不存在的规范》回访。")
+        },
         {("procedures/roles.yml", "E207", 37)},
     ),
     "mention-in-a-revision": (
-        {"procedures/01-return-visit.yml": RETURN_VISIT.replace("summary: 补充回访率", "summary: 补充《不存在的规范》")},
+        {
+            "procedures/01-return-visit.yml": RETURN_VISIT.replace(
+                "summary: 补充回访率", "summary: 补充《不存在的规范》"
+            )
+        },
         {("procedures/01-return-visit.yml", "E207", 20)},
     ),
     "mention-in-a-deadline-label": (
-        {"procedures/01-return-visit.yml": RETURN_VISIT.replace("{label: 三天内,", f"{{label: 《不存在的规范》三天内, {PROPOSED},")},
+        {
+            "procedures/01-return-visit.yml": RETURN_VISIT.replace(
+                "{label: 三天内,", f"{{label: 《不存在的规范》三天内, {PROPOSED},"
+            )
+        },
         {("procedures/01-return-visit.yml", "E207", 40)},
     ),
 }
@@ -231,7 +276,9 @@ def test_a_link_to_a_device_or_outside_the_repository_is_never_read(make_repo: M
     (root / "forms" / "inside.yml").symlink_to(root / "forms" / "visit-receipt.yml")
     got = found(root)
     assert ("forms/zero.yml", "E010", 1) in got and ("forms/outside.yml", "E010", 1) in got
-    assert not any(path == "forms/inside.yml" and code == "E010" for path, code, _ in got)  # inside is fine (then E202/E203)
+    assert not any(
+        path == "forms/inside.yml" and code == "E010" for path, code, _ in got
+    )  # inside is fine (then E202/E203)
 
 
 def test_the_real_manual_is_well_inside_every_limit() -> None:
@@ -255,15 +302,26 @@ def _nodes(nodes: list) -> list:
 
 
 def test_limits_are_named_constants() -> None:
-    for name in ("MAX_FILE_BYTES", "MAX_DEPTH", "MAX_NODE_DEPTH", "MAX_TITLE", "MAX_TEXT", "MAX_TABLE_ROWS",
-                 "MAX_FORM_TABLES", "MAX_DOCUMENT_NODES", "MAX_INT"):
+    for name in (
+        "MAX_FILE_BYTES",
+        "MAX_DEPTH",
+        "MAX_NODE_DEPTH",
+        "MAX_TITLE",
+        "MAX_TEXT",
+        "MAX_TABLE_ROWS",
+        "MAX_FORM_TABLES",
+        "MAX_DOCUMENT_NODES",
+        "MAX_INT",
+    ):
         assert isinstance(getattr(limits, name), int), name
     assert sys.getrecursionlimit() > limits.MAX_DEPTH * 4
 
 
 def test_a_deadline_in_a_service_table_line_is_checked_and_rendered(make_repo: MakeRepo) -> None:
     service = (VALID / "procedures" / "03-customer-service.yml").read_text(encoding="utf-8")
-    root = make_repo({"procedures/03-customer-service.yml": service.replace("{label: 每周, every: P1W,", "{label: 每周, every: P,")})
+    root = make_repo(
+        {"procedures/03-customer-service.yml": service.replace("{label: 每周, every: P1W,", "{label: 每周, every: P,")}
+    )
     assert found(root) == {("procedures/03-customer-service.yml", "E105", 33)}
     result = check(VALID, when=TODAY)
     assert result.catalog is not None
@@ -294,14 +352,22 @@ def write_largest_allowed(root: Path) -> None:
     body += [f"  - text: {para}"] * (limits.MAX_DOCUMENT_NODES - limits.MAX_NODE_DEPTH)
     doc = root / "procedures" / "11-return-visit.yml"
     text = doc.read_text(encoding="utf-8")
-    doc.write_text(text[: text.index("body:\n")] + "body:\n" + "\n".join(body) + text[text.index("\nmatrix:"):], encoding="utf-8")
+    doc.write_text(
+        text[: text.index("body:\n")] + "body:\n" + "\n".join(body) + text[text.index("\nmatrix:") :], encoding="utf-8"
+    )
     layout = ["layout:"]
     for _ in range(limits.MAX_FORM_TABLES):
         columns = ", ".join(f"{{label: {'栏' * 30}}}" for _ in range(12))
-        layout += ["  - table:", f"      title: {'表' * limits.MAX_TITLE}", f"      columns: [{columns}]",
-                   f"      rows: {limits.MAX_FORM_ROWS // limits.MAX_FORM_TABLES}"]
+        layout += [
+            "  - table:",
+            f"      title: {'表' * limits.MAX_TITLE}",
+            f"      columns: [{columns}]",
+            f"      rows: {limits.MAX_FORM_ROWS // limits.MAX_FORM_TABLES}",
+        ]
     for start in range(0, limits.MAX_FORM_FIELDS, 12):
-        fields = ", ".join(f"{{label: {'填写' * 20}, type: text}}" for _ in range(min(12, limits.MAX_FORM_FIELDS - start)))
+        fields = ", ".join(
+            f"{{label: {'填写' * 20}, type: text}}" for _ in range(min(12, limits.MAX_FORM_FIELDS - start))
+        )
         layout.append(f"  - row: [{fields}]")
     form = root / "forms" / "return-visit-record.yml"
     text = form.read_text(encoding="utf-8")
@@ -324,19 +390,40 @@ def test_the_largest_accepted_document_and_form_render_in_bounded_time_and_memor
     for folder in ("procedures", "forms"):
         shutil.copytree(Path(__file__).resolve().parents[1] / folder, repo / folder)
     write_largest_allowed(repo)
-    (repo / "procedures" / "vocabulary.yml").unlink()  # its terms stand in the clauses the largest document replaced (E280)
+    (
+        repo / "procedures" / "vocabulary.yml"
+    ).unlink()  # its terms stand in the clauses the largest document replaced (E280)
     # the replaced document's words are gone: what quoted them, or named a role only there, is reported, not fatal
     company = repo / "procedures" / "company.yml"
-    company.write_text(company.read_text(encoding="utf-8") + "checks: {E291: warning, E292: warning, E296: warning}\n", encoding="utf-8")
+    company.write_text(
+        company.read_text(encoding="utf-8") + "checks: {E291: warning, E292: warning, E296: warning}\n",
+        encoding="utf-8",
+    )
     result = check(repo, when=MANUAL_TODAY)
     assert result.ok, [p.text() for p in result.errors]
     (doc,) = [d for d in result.catalog.documents if d.id == "return-visit"]
     assert sum(1 for _ in doc.walk()) == limits.MAX_DOCUMENT_NODES
     start = time.monotonic()
     run = subprocess.run(
-        [sys.executable, "-m", "generator", "pdf", str(repo), "--only", "return-visit", "--only", "return-visit-record",
-         "--out", str(tmp_path / "out"), "--jobs", "2"],
-        capture_output=True, text=True, timeout=SECONDS * 2, env=dict(os.environ, PROCGEN_TODAY=MANUAL_TODAY.isoformat()),
+        [
+            sys.executable,
+            "-m",
+            "generator",
+            "pdf",
+            str(repo),
+            "--only",
+            "return-visit",
+            "--only",
+            "return-visit-record",
+            "--out",
+            str(tmp_path / "out"),
+            "--jobs",
+            "2",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=SECONDS * 2,
+        env=dict(os.environ, PROCGEN_TODAY=MANUAL_TODAY.isoformat()),
     )
     seconds = time.monotonic() - start
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024

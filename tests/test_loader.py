@@ -73,7 +73,7 @@ def test_windows_line_endings_keep_line_numbers() -> None:
 
 
 def test_tab_inside_text_is_not_indentation() -> None:
-    located, problems = load("a: |\n  x\ty\nb: \"p\tq\"\n")
+    located, problems = load('a: |\n  x\ty\nb: "p\tq"\n')
     assert problems == []
     assert located is not None and located.data["a"] == "x\ty\n"
 
@@ -192,7 +192,6 @@ def test_self_referencing_alias_does_not_hang() -> None:
     ("text", "line"),
     [("- a\n- b\n", 1), ("# c\n- a\n", 2), ("just text\n", 1), ("# c\n\n42\n", 3)],
 )
-
 def test_top_level_must_be_a_mapping(text: str, line: int) -> None:
     assert only(text)[:2] == ("E008", line)
 
@@ -209,7 +208,7 @@ def test_deep_flow_nesting_is_refused_quickly() -> None:
 
 
 def test_brackets_in_quotes_and_comments_do_not_count() -> None:
-    text = "a: '" + "[" * 100 + "'\nb: \"" + "{" * 100 + "\"  # " + "[" * 100 + "\n"
+    text = "a: '" + "[" * 100 + "'\nb: \"" + "{" * 100 + '"  # ' + "[" * 100 + "\n"
     assert load(text)[1] == []
 
 

@@ -41,16 +41,25 @@ def test_stamps_number_the_whole_and_a_form_in_itself() -> None:
     from generator.render.pdf.html import Part
 
     parts = [Part("front", ""), Part("doc-a", "", anchor="doc-a"), Part("form-x", "", anchor="form-x")]
-    metas = [{"pages": 2, "names": ["cover", "front"]}, {"pages": 2, "names": ["doc", "doc-landscape"]},
-             {"pages": 2, "names": ["form-portrait", "form-portrait"]}]
+    metas = [
+        {"pages": 2, "names": ["cover", "front"]},
+        {"pages": 2, "names": ["doc", "doc-landscape"]},
+        {"pages": 2, "names": ["form-portrait", "form-portrait"]},
+    ]
     assert stamp_texts(parts, metas) == [
-        ("cover", ""), ("front", "第 2 页 共 6 页"), ("doc", "第 3 页 共 6 页"), ("doc-landscape", "第 4 页 共 6 页"),
-        ("form-portrait", "本表第 1 页 共 2 页　全册第 5 页 共 6 页"), ("form-portrait", "本表第 2 页 共 2 页　全册第 6 页 共 6 页"),
+        ("cover", ""),
+        ("front", "第 2 页 共 6 页"),
+        ("doc", "第 3 页 共 6 页"),
+        ("doc-landscape", "第 4 页 共 6 页"),
+        ("form-portrait", "本表第 1 页 共 2 页　全册第 5 页 共 6 页"),
+        ("form-portrait", "本表第 2 页 共 2 页　全册第 6 页 共 6 页"),
     ]
     html = stamp_html(stamp_texts(parts, metas))
     assert html.count('class="stamp"') == 6 and 'style="page: doc-landscape"' in html
     front = Part("front", "<html><head></head><body></body></html>")
-    assert 'ol.toc a[href="#form-x"]::after { content: leader(".") "5" !important; }' in numbered_front(front, parts[1:], [3, 5])
+    assert 'ol.toc a[href="#form-x"]::after { content: leader(".") "5" !important; }' in numbered_front(
+        front, parts[1:], [3, 5]
+    )
 
 
 # --------------------------------------------------------------------------- rendered

@@ -74,27 +74,59 @@ def test_valid_fixture_files_validate(rel: str, model: type[BaseModel]) -> None:
 
 
 def test_file_models() -> None:
-    assert FILE_MODELS == {"document": Document, "company": CompanyFile, "roles": RolesFile, "external": ExternalFile, "form": FormSchema}
+    assert FILE_MODELS == {
+        "document": Document,
+        "company": CompanyFile,
+        "roles": RolesFile,
+        "external": ExternalFile,
+        "form": FormSchema,
+    }
 
 
 def test_every_model_forbids_unknown_keys() -> None:
-    classes = [c for module in (base, document, form_models, registry) for _, c in inspect.getmembers(module, inspect.isclass)
-               if issubclass(c, BaseModel) and c.__module__ == module.__name__]
+    classes = [
+        c
+        for module in (base, document, form_models, registry)
+        for _, c in inspect.getmembers(module, inspect.isclass)
+        if issubclass(c, BaseModel) and c.__module__ == module.__name__
+    ]
     assert len(classes) > 30
     for cls in classes:
         assert cls.model_config.get("extra") == "forbid", cls.__name__
 
 
 def test_valid_fixture_exercises_every_feature() -> None:
-    docs = [Document.model_validate(data(f"procedures/{n}")) for n in ("01-return-visit.yml", "02-communication.yml", "03-customer-service.yml")]
+    docs = [
+        Document.model_validate(data(f"procedures/{n}"))
+        for n in ("01-return-visit.yml", "02-communication.yml", "03-customer-service.yml")
+    ]
     forms = [FormSchema.model_validate(data(f"forms/{n}")) for n in ("visit-record.yml", "visit-receipt.yml")]
 
     def nodes(items: list[Node]) -> list[Node]:
         return [n for node in items for n in (node, *nodes(node.items))]
 
     all_nodes = [n for d in docs for n in nodes(d.body)]
-    styles = {d.numbering for d in docs} | {n.style for n in all_nodes if n.style} | {n.meeting_style for n in all_nodes if n.meeting_style}
-    assert styles >= {"part", "cn", "cn-paren", "arabic", "arabic-dot", "arabic-paren", "latin", "latin-dot", "latin-paren", "decimal", "decimal-zero", "triangle", "bullet", "none"}
+    styles = (
+        {d.numbering for d in docs}
+        | {n.style for n in all_nodes if n.style}
+        | {n.meeting_style for n in all_nodes if n.meeting_style}
+    )
+    assert styles >= {
+        "part",
+        "cn",
+        "cn-paren",
+        "arabic",
+        "arabic-dot",
+        "arabic-paren",
+        "latin",
+        "latin-dot",
+        "latin-paren",
+        "decimal",
+        "decimal-zero",
+        "triangle",
+        "bullet",
+        "none",
+    }
     deadlines = [dl for n in all_nodes for dl in n.deadlines]
     assert any(d.within and d.after for d in deadlines) and any(d.not_before for d in deadlines)
     assert any(d.every for d in deadlines) and any(d.months for d in deadlines) and any(d.due for d in deadlines)
@@ -104,7 +136,9 @@ def test_valid_fixture_exercises_every_feature() -> None:
     assert any(n.meetings for n in all_nodes) and any(n.service_table for n in all_nodes)
     assert any(n.refs for n in all_nodes) and any(n.after for n in all_nodes)
     assert any(isinstance(d.intro, list) for d in docs) and any(isinstance(d.intro, str) for d in docs)
-    assert any(isinstance(r.A, list) for d in docs for r in d.matrix) and any(isinstance(r.A, str) for d in docs for r in d.matrix)
+    assert any(isinstance(r.A, list) for d in docs for r in d.matrix) and any(
+        isinstance(r.A, str) for d in docs for r in d.matrix
+    )
     assert any(d.records for d in docs) and any(d.related for d in docs) and any(d.aliases for d in docs)
     assert any(len(d.revisions) > 1 for d in docs)
     fields: set[str] = set()
@@ -125,7 +159,14 @@ def test_valid_fixture_exercises_every_feature() -> None:
     assert {f.retention.permanent for f in forms} == {True, False}
     assert {f.orientation for f in forms} == {"portrait", "landscape"}
     tables = [b.table for f in forms for b in f.layout if isinstance(b, form_models.TableBlock)]
-    tables += [b.table for f in forms for s in f.layout if isinstance(s, form_models.SectionBlock) for b in s.blocks if isinstance(b, form_models.TableBlock)]
+    tables += [
+        b.table
+        for f in forms
+        for s in f.layout
+        if isinstance(s, form_models.SectionBlock)
+        for b in s.blocks
+        if isinstance(b, form_models.TableBlock)
+    ]
     assert any(t.row_labels for t in tables) and any(t.numbered for t in tables)
 
 
@@ -137,7 +178,9 @@ def test_minimal_document_and_defaults() -> None:
     assert d.numbering == "cn" and d.matrix == [] and d.records == [] and d.aliases == [] and d.intro is None
 
 
-@pytest.mark.parametrize("kind", ["procedure", "standard", "regulation", "duties", "training", "service-scope", "policy"])
+@pytest.mark.parametrize(
+    "kind", ["procedure", "standard", "regulation", "duties", "training", "service-scope", "policy"]
+)
 def test_document_kinds(kind: str) -> None:
     assert Document.model_validate(doc(kind=kind)).kind == kind
 
@@ -169,7 +212,19 @@ def test_document_rejects(changes: dict[str, Any], error: str) -> None:
 
 
 def test_document_requires_control_metadata() -> None:
-    for key in ("id", "code", "title", "kind", "version", "effective", "owner", "approver", "review_months", "revisions", "body"):
+    for key in (
+        "id",
+        "code",
+        "title",
+        "kind",
+        "version",
+        "effective",
+        "owner",
+        "approver",
+        "review_months",
+        "revisions",
+        "body",
+    ):
         value = dict(DOC)
         del value[key]
         assert errors(Document, value) == ["missing"], key
@@ -180,7 +235,19 @@ def test_schema_comment_key_is_allowed() -> None:
 
 
 def test_revision_changes_and_approver() -> None:
-    d = Document.model_validate(doc(revisions=[{"version": "1.0", "date": dt.date(2024, 2, 23), "summary": "首次发布", "changes": ["改错字。"], "approver": "president"}]))
+    d = Document.model_validate(
+        doc(
+            revisions=[
+                {
+                    "version": "1.0",
+                    "date": dt.date(2024, 2, 23),
+                    "summary": "首次发布",
+                    "changes": ["改错字。"],
+                    "approver": "president",
+                }
+            ]
+        )
+    )
     assert d.revisions[0].changes == ["改错字。"]
 
 
@@ -261,7 +328,14 @@ def test_target_needs_a_unit() -> None:
 
 
 def test_meeting() -> None:
-    value = {"name": "董事会", "purpose": "评议", "owner": "副总", "frequency": "半年一次", "participants": "董事", "format": "会议"}
+    value = {
+        "name": "董事会",
+        "purpose": "评议",
+        "owner": "副总",
+        "frequency": "半年一次",
+        "participants": "董事",
+        "format": "会议",
+    }
     m = Meeting.model_validate(value)
     assert m.order is None and m.schedule is None and m.participant_roles == []
     assert Meeting.model_validate({**value, "order": ["purpose", "participants", "frequency", "owner", "format"]}).order
@@ -271,7 +345,10 @@ def test_meeting() -> None:
 
 
 def test_service_table_has_three_columns() -> None:
-    group = {"service": "前台服务", "rows": [{"content": "问询", "standards": ["形象良好;", {"text": "满意率95%以上。", "targets": []}]}]}
+    group = {
+        "service": "前台服务",
+        "rows": [{"content": "问询", "standards": ["形象良好;", {"text": "满意率95%以上。", "targets": []}]}],
+    }
     table = ServiceTable.model_validate({"columns": ["服务项目", "服务内容", "服务标准"], "groups": [group]})
     assert isinstance(table.groups[0].rows[0].standards[1], Line)
     assert "too_short" in errors(ServiceTable, {"columns": ["a", "b"], "groups": [group]})
@@ -362,7 +439,9 @@ def test_signature_has_a_date_box_by_default() -> None:
 
 
 def test_ruled_table() -> None:
-    table = RuledTable.model_validate({"columns": [{"label": "类别"}], "rows": 3, "row_labels": ["处理宗数", "回访宗数", "回访率"]})
+    table = RuledTable.model_validate(
+        {"columns": [{"label": "类别"}], "rows": 3, "row_labels": ["处理宗数", "回访宗数", "回访率"]}
+    )
     assert table.columns[0].width == 1 and table.numbered is False and table.title is None
     assert "greater_than_equal" in errors(RuledTable, {"columns": [{"label": "a"}], "rows": 0})
     assert "less_than_equal" in errors(RuledTable, {"columns": [{"label": "a"}], "rows": 501})
@@ -370,7 +449,12 @@ def test_ruled_table() -> None:
 
 
 def test_blocks_and_nested_sections() -> None:
-    layout = [{"section": "甲", "blocks": [{"section": "乙", "blocks": [{"table": {"columns": [{"label": "a"}], "rows": 1}}]}]}]
+    layout = [
+        {
+            "section": "甲",
+            "blocks": [{"section": "乙", "blocks": [{"table": {"columns": [{"label": "a"}], "rows": 1}}]}],
+        }
+    ]
     form = FormSchema.model_validate({**FORM, "layout": layout})
     inner = form.layout[0].blocks[0]  # type: ignore[union-attr]
     assert isinstance(inner, form_models.SectionBlock) and isinstance(inner.blocks[0], form_models.TableBlock)
@@ -389,7 +473,6 @@ def test_blocks_and_nested_sections() -> None:
         ({"permanent": False, "keeper": "k"}, False),
     ],
 )
-
 def test_retention_is_a_period_or_permanent(retention: dict[str, Any], ok: bool) -> None:
     if ok:
         assert Retention.model_validate(retention)
@@ -398,7 +481,13 @@ def test_retention_is_a_period_or_permanent(retention: dict[str, Any], ok: bool)
 
 
 def test_retention_handover_is_a_deadline() -> None:
-    r = Retention.model_validate({"period": "P2Y", "keeper": "k", "handover": {"label": "下一季度10号前", "due": {"period": "next-quarter", "day": 10}}})
+    r = Retention.model_validate(
+        {
+            "period": "P2Y",
+            "keeper": "k",
+            "handover": {"label": "下一季度10号前", "due": {"period": "next-quarter", "day": 10}},
+        }
+    )
     assert r.handover is not None and r.handover.due is not None and r.handover.due.day == 10
 
 
@@ -412,5 +501,14 @@ def test_real_repository_files_validate() -> None:
     for file in sorted((root / "procedures").glob("*.yml")) + sorted((root / "forms").glob("*.yml")):
         located, problems = load_file(file, file.relative_to(root).as_posix())
         assert problems == [] and located is not None
-        model = FormSchema if file.parent.name == "forms" else {"roles.yml": RolesFile, "external.yml": ExternalFile, "company.yml": CompanyFile, "vocabulary.yml": VocabularyFile}.get(file.name, Document)
+        model = (
+            FormSchema
+            if file.parent.name == "forms"
+            else {
+                "roles.yml": RolesFile,
+                "external.yml": ExternalFile,
+                "company.yml": CompanyFile,
+                "vocabulary.yml": VocabularyFile,
+            }.get(file.name, Document)
+        )
         model.model_validate(located.data)

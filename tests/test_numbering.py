@@ -14,8 +14,18 @@ pytestmark = pytest.mark.usefixtures("fixed_today")
 @pytest.mark.parametrize(
     ("n", "text"),
     [
-        (1, "一"), (2, "二"), (9, "九"), (10, "十"), (11, "十一"), (12, "十二"), (19, "十九"),
-        (20, "二十"), (21, "二十一"), (26, "二十六"), (30, "三十"), (99, "九十九"),
+        (1, "一"),
+        (2, "二"),
+        (9, "九"),
+        (10, "十"),
+        (11, "十一"),
+        (12, "十二"),
+        (19, "十九"),
+        (20, "二十"),
+        (21, "二十一"),
+        (26, "二十六"),
+        (30, "三十"),
+        (99, "九十九"),
     ],
 )
 def test_chinese_number(n: int, text: str) -> None:
@@ -59,7 +69,6 @@ def test_latin_letter(n: int, text: str) -> None:
         ("none", 3, (), ""),
     ],
 )
-
 def test_label(style: str, n: int, numbers: tuple[int, ...], text: str) -> None:
     assert label(style, n, numbers) == text
 

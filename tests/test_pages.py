@@ -90,10 +90,14 @@ def test_page_reads_on_the_screen(browser, server: str, shots: Path, name: str, 
         for svg in page.locator("svg.pm-flow-body").all()[:2]:
             if screen == "phone":  # a phone reads the steps as a list instead of a sideways grid
                 assert not svg.is_visible()
-                list_ = svg.evaluate("s => s.closest('figure').querySelector('ol.pm-flow-list').getBoundingClientRect().width")
+                list_ = svg.evaluate(
+                    "s => s.closest('figure').querySelector('ol.pm-flow-list').getBoundingClientRect().width"
+                )
                 assert 300 <= list_ <= width, list_
                 continue
-            size = svg.evaluate("s => parseFloat(getComputedStyle(s.querySelector('text')).fontSize) * s.getBoundingClientRect().width / s.width.baseVal.value")
+            size = svg.evaluate(
+                "s => parseFloat(getComputedStyle(s.querySelector('text')).fontSize) * s.getBoundingClientRect().width / s.width.baseVal.value"
+            )
             assert size >= 12, size  # drawn at full size: the frame scrolls instead
             frame = svg.evaluate("s => getComputedStyle(s.closest('.pm-flow-frame')).overflow")
             assert "auto" in frame
@@ -117,7 +121,10 @@ def test_the_matrix_filters_by_role(browser, server: str) -> None:  # noqa: ANN0
         assert page.locator("table.pm-matrix tbody tr:not([hidden])").count() < total
         header_top = page.evaluate("document.querySelector('table.pm-matrix thead th').getBoundingClientRect().top")
         page.evaluate("document.querySelector('.pm-matrix-frame').scrollTop = 400")
-        assert page.evaluate("document.querySelector('table.pm-matrix thead th').getBoundingClientRect().top") == header_top
+        assert (
+            page.evaluate("document.querySelector('table.pm-matrix thead th').getBoundingClientRect().top")
+            == header_top
+        )
     finally:
         page.close()
 

@@ -33,7 +33,11 @@ def _boxes(document, cls: str) -> list:  # noqa: ANN001 - WeasyPrint's own types
             box = stack.pop()
             element = getattr(box, "element", None)
             classes = (element.get("class") or "").split() if element is not None and hasattr(element, "get") else []
-            if cls in classes and id(element) not in seen and type(box).__name__ not in ("LineBox", "TextBox", "InlineBox"):
+            if (
+                cls in classes
+                and id(element) not in seen
+                and type(box).__name__ not in ("LineBox", "TextBox", "InlineBox")
+            ):
                 seen.add(id(element))
                 found.append(box)
             stack.extend(reversed(getattr(box, "children", [])))
@@ -99,7 +103,11 @@ def test_a_signature_has_its_own_line_and_the_date_its_own_cell(layouts: dict) -
                 box = stack.pop()
                 element = getattr(box, "element", None)
                 for name in ("sign-line", "sign-date"):
-                    if element is not None and name in (element.get("class") or "").split() and type(box).__name__ == "TableCellBox":
+                    if (
+                        element is not None
+                        and name in (element.get("class") or "").split()
+                        and type(box).__name__ == "TableCellBox"
+                    ):
                         cells[name] = box
                 stack.extend(getattr(box, "children", []))
             if "sign-date" in cells:  # the date beside the signature, in a cell of its own
@@ -142,7 +150,12 @@ def _ink_problems(pdf: Path) -> list[str]:
                 problems.append(f"{pdf.name} p{number}: text in grey {fill}")
             elif op in ("S", "s") and min(stroke) > paper.LIGHTEST_INK:
                 problems.append(f"{pdf.name} p{number}: rule in grey {stroke}")
-            elif op in ("f", "f*", "F") and rect and min(abs(rect[2]), abs(rect[3])) < 1.5 and min(fill) > paper.LIGHTEST_INK:
+            elif (
+                op in ("f", "f*", "F")
+                and rect
+                and min(abs(rect[2]), abs(rect[3])) < 1.5
+                and min(fill) > paper.LIGHTEST_INK
+            ):
                 problems.append(f"{pdf.name} p{number}: thin rule in grey {fill}")
     return problems
 
@@ -160,7 +173,9 @@ def _ink_bounds_mm(pdf: Path, page: int, tmp: Path) -> tuple[float, float, float
     from PIL import Image
 
     prefix = tmp / f"{pdf.stem}-{page}"
-    subprocess.run(["pdftoppm", "-r", "72", "-gray", "-f", str(page), "-l", str(page), "-png", str(pdf), str(prefix)], check=True)
+    subprocess.run(
+        ["pdftoppm", "-r", "72", "-gray", "-f", str(page), "-l", str(page), "-png", str(pdf), str(prefix)], check=True
+    )
     image = Image.open(next(tmp.glob(f"{prefix.name}*.png"))).convert("L")
     box = image.point(lambda v: 255 if v < 200 else 0).getbbox()
     assert box is not None
@@ -169,8 +184,18 @@ def _ink_bounds_mm(pdf: Path, page: int, tmp: Path) -> tuple[float, float, float
     return box[0] * to_mm, box[1] * to_mm, (width - box[2]) * to_mm, (height - box[3]) * to_mm
 
 
-@pytest.mark.parametrize("name", ["forms/return-visit-record.pdf", "forms/customer-communication-log.pdf", "procedures/return-visit.pdf", "manual.pdf"])
-def test_binding_margin_and_distance_from_the_edges(rendered: tuple[Path, BuildResult], tmp_path: Path, name: str) -> None:
+@pytest.mark.parametrize(
+    "name",
+    [
+        "forms/return-visit-record.pdf",
+        "forms/customer-communication-log.pdf",
+        "procedures/return-visit.pdf",
+        "manual.pdf",
+    ],
+)
+def test_binding_margin_and_distance_from_the_edges(
+    rendered: tuple[Path, BuildResult], tmp_path: Path, name: str
+) -> None:
     out, _ = rendered
     left, top, _right, bottom = _ink_bounds_mm(out / name, 2 if name == "manual.pdf" else 1, tmp_path)
     assert left >= paper.BINDING_MM - 0.6, left
@@ -183,7 +208,9 @@ def test_the_head_of_a_form(rendered: tuple[Path, BuildResult], catalog: Catalog
     assert catalog.company.name in first and "回访记录表" in first
     assert "编号：" in first  # the sheet's own serial number, top right
     view = next(f for f in catalog.forms if f.form.id == "return-visit-record")
-    assert f"表单编号WY-JL-11-02版本{view.form.version}生效日期{view.effective}" in first  # the form's version, its document's date
+    assert (
+        f"表单编号WY-JL-11-02版本{view.form.version}生效日期{view.effective}" in first
+    )  # the form's version, its document's date
     assert view.form.version == "1.1"
     assert "No." not in first and "物业服务有限公司" not in first.replace(catalog.company.name, "")
 
@@ -259,7 +286,9 @@ def test_a_compact_font_draws_the_same_page(manual: Manual, tmp_path: Path, monk
         build(manual, ROOT, tmp_path / mode, only=["return-visit-record"], jobs=1, cache_dir=tmp_path / f"cache-{mode}")
         pdf = tmp_path / mode / "forms" / "return-visit-record.pdf"
         sizes[mode] = pdf.stat().st_size
-        subprocess.run(["pdftoppm", "-r", "60", "-gray", "-f", "1", "-l", "1", str(pdf), str(tmp_path / mode)], check=True)
+        subprocess.run(
+            ["pdftoppm", "-r", "60", "-gray", "-f", "1", "-l", "1", str(pdf), str(tmp_path / mode)], check=True
+        )
         pages[mode] = (Image.open(next(tmp_path.glob(f"{mode}*.pgm"))), text_of(pdf))
     (before, before_text), (after, after_text) = pages["weasyprint"], pages["compact"]
     assert before.size == after.size and before_text == after_text
@@ -283,9 +312,15 @@ def lonely(document) -> list[tuple[int, str]]:  # noqa: ANN001
     """(page, what) for each heading whose section runs on to the next page with less than two
     lines of it under the heading, and each table head standing over fewer than two rows."""
     pages = document.pages
-    root = next(b.element for b in _walk(pages[0]._page_box) if getattr(b, "element", None) is not None and b.element.tag == "html")
+    root = next(
+        b.element
+        for b in _walk(pages[0]._page_box)
+        if getattr(b, "element", None) is not None and b.element.tag == "html"
+    )
     parents = {id(child): parent for parent in root.iter() for child in parent}
-    elements = [{id(b.element) for b in _walk(page._page_box) if getattr(b, "element", None) is not None} for page in pages]
+    elements = [
+        {id(b.element) for b in _walk(page._page_box) if getattr(b, "element", None) is not None} for page in pages
+    ]
     found = []
     for n, page in enumerate(pages):
         boxes = list(_walk(page._page_box))
@@ -338,14 +373,18 @@ def test_a_training_pack_never_ends_on_a_nearly_empty_page(texts: dict) -> None:
     from generator.render.pdf.render import last_page_filled
 
     packs = {name: document for name, document in texts.items() if name.startswith("training/")}
-    thin = {name: f"{last_page_filled(d):.0%}" for name, d in packs.items() if len(d.pages) > 1 and last_page_filled(d) < 0.2}
+    thin = {
+        name: f"{last_page_filled(d):.0%}"
+        for name, d in packs.items()
+        if len(d.pages) > 1 and last_page_filled(d) < 0.2
+    }
     assert thin == {}
 
 
 def test_the_lonely_check_finds_a_lonely_heading() -> None:
     """The check above is not blind: a heading pushed to the foot of page 1 is found."""
     html = (
-        '<html><head><style>@page { size: A4; margin: 20mm } * { orphans: 1; widows: 1 } body { margin: 0 } p { margin: 0; line-height: 10mm } '
+        "<html><head><style>@page { size: A4; margin: 20mm } * { orphans: 1; widows: 1 } body { margin: 0 } p { margin: 0; line-height: 10mm } "
         ".sec-title { margin: 0; line-height: 10mm; break-after: auto }</style></head><body>"
         + "".join(f"<p>第{i}行</p>" for i in range(23))
         + '<section class="sec"><h2 class="sec-title">七、会议制度</h2>'
@@ -427,7 +466,10 @@ def test_phone_and_date_time_columns_are_wide_enough(layouts: dict) -> None:
                 width = cell.border_width() / MM
                 assert width >= PHONE_OR_TIME_MM, (form_id, label, round(width, 1))
                 measured[(form_id, label)] = width
-    assert ("customer-communication-log", "联系电话") in measured and ("customer-communication-log", "日期时间") in measured
+    assert ("customer-communication-log", "联系电话") in measured and (
+        "customer-communication-log",
+        "日期时间",
+    ) in measured
     assert len(measured) >= 8
 
 
@@ -489,7 +531,9 @@ def test_the_corrective_action_report_weights_writing_room_and_proposes_iso_10_2
     assert len(proposed) >= 2
     # The ISO 10.2 fields are part of the layout the quality department proposes (the seed gives no format):
     # the proposal says so once, for the whole form, instead of a hint printed on each field.
-    assert form.design is not None and form.design.proposed is not None and "ISO 9001 10.2" in form.design.proposed.reason
+    assert (
+        form.design is not None and form.design.proposed is not None and "ISO 9001 10.2" in form.design.proposed.reason
+    )
     assert not any(f.hint and "待批准" in f.hint for f in proposed)
 
 
@@ -505,11 +549,17 @@ def test_the_worker_pass_is_a_card_with_a_photo_box_cut_marks_and_a_stub(layouts
     assert abs(back.position_x - (front.position_x + front.border_width())) < 1  # side by side
     (photo,) = _boxes(document, "photo-box")
     assert (round(photo.border_width() / MM, 1), round(photo.border_height() / MM, 1)) == paper.PHOTO_MM
-    assert not [b for b in _walk(photo) if "line" in ((getattr(b, "element", None) is not None and b.element.get("class")) or "").split()]
+    assert not [
+        b
+        for b in _walk(photo)
+        if "line" in ((getattr(b, "element", None) is not None and b.element.get("class")) or "").split()
+    ]
     # the photo and every line of the front inside the card
     for box in _walk(front):
         if type(box).__name__ in ("LineBox", "TableRowBox"):
-            assert box.position_y + box.margin_height() <= front.position_y + front.border_height() + 0.5, "front overflows"
+            assert box.position_y + box.margin_height() <= front.position_y + front.border_height() + 0.5, (
+                "front overflows"
+            )
     assert len(_boxes(document, "crop")) == 6  # four corners and two fold marks
     (cut,) = _boxes(document, "cut-line")
     stub = [s for s in _boxes(document, "form-section")]

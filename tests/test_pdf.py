@@ -35,7 +35,6 @@ pytestmark = pytest.mark.usefixtures("manual_today")
 """Every test here renders the real manual or a copy of it."""
 
 
-
 def text_of(path: Path) -> list[str]:
     return [page.extract_text() for page in PdfReader(path).pages]
 
@@ -51,8 +50,6 @@ def copy_repo(target: Path, *fixtures: str) -> Path:
     for name in fixtures:
         shutil.copy(FIXTURES / f"{name}.yml", target / "forms" / f"{name}.yml")
     return target
-
-
 
 
 # --------------------------------------------------------------------------- fast: no rendering
@@ -152,7 +149,9 @@ def test_unknown_only_id_is_a_usage_error(tmp_path: Path, manual: Manual, capsys
     assert "no-such-id" in capsys.readouterr().err
 
 
-def test_harfbuzz_subset_missing_warns_once(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_harfbuzz_subset_missing_warns_once(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     import generator.render.pdf.build as build_module
 
     monkeypatch.setattr(build_module.ctypes.util, "find_library", lambda name: None)
@@ -169,7 +168,9 @@ def test_pdf_date_comes_from_source_date_epoch_or_the_content_never_the_clock(
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(dt.datetime(2030, 1, 2, tzinfo=dt.UTC).timestamp())))
     assert source_date(catalog) == dt.datetime(2030, 1, 2, tzinfo=dt.UTC)
     monkeypatch.delenv("SOURCE_DATE_EPOCH")
-    assert source_date(catalog) == dt.datetime(2026, 12, 7, tzinfo=dt.UTC)  # newest effective/revision date (the 1.1 versions)
+    assert source_date(catalog) == dt.datetime(
+        2026, 12, 7, tzinfo=dt.UTC
+    )  # newest effective/revision date (the 1.1 versions)
 
 
 # --------------------------------------------------------------------------- the real content, rendered
@@ -224,7 +225,7 @@ def test_bookmarks_for_every_part(rendered: tuple[Path, BuildResult], manual: Ma
     current = manual.versions[DOCUMENT][0]
     redline = [f"  修订对照（{current.previous} 版 → {current.version} 版）"] if current.previous else []
     annexes = [f"  {a}" for a in ANNEXES] + redline
-    assert copy[0] == "WY-GL-11 物业服务回访管理规范标准" and annexes == copy[-len(annexes):]
+    assert copy[0] == "WY-GL-11 物业服务回访管理规范标准" and annexes == copy[-len(annexes) :]
     assert _outline(PdfReader(out / "training" / f"{ROLE}-quiz.pdf"))[1].startswith("  题目（共")
     assert _outline(PdfReader(out / "training" / f"{ROLE}-quiz-key.pdf"))[1].startswith("  答案与出处条款")
     pack = _outline(PdfReader(out / "training" / f"{ROLE}.pdf"))
@@ -282,8 +283,19 @@ def test_form_text_reads_back(rendered: tuple[Path, BuildResult], catalog: Catal
     out, _ = rendered
     pages = text_of(out / "forms" / "return-visit-record.pdf")
     text = squeeze("".join(pages))
-    for expected in ("回访记录表", "WY-JL-11-02", "版本1.1", "北京市恒瑞物业管理有限公司", "回访内容", "客户签名", "回访人签名",
-                     "项目经理意见", "签名/日期", "第1页共1页", "保存期限：2年·保管：项目处"):
+    for expected in (
+        "回访记录表",
+        "WY-JL-11-02",
+        "版本1.1",
+        "北京市恒瑞物业管理有限公司",
+        "回访内容",
+        "客户签名",
+        "回访人签名",
+        "项目经理意见",
+        "签名/日期",
+        "第1页共1页",
+        "保存期限：2年·保管：项目处",
+    ):
         assert expected in text, expected
     for view in catalog.forms:
         for page in text_of(out / "forms" / f"{view.form.id}.pdf"):
@@ -294,12 +306,23 @@ def test_form_text_reads_back(rendered: tuple[Path, BuildResult], catalog: Catal
 def test_form_choices_tables_and_row_labels(rendered: tuple[Path, BuildResult]) -> None:
     out, _ = rendered
     survey = squeeze("".join(text_of(out / "forms" / "resident-evaluation.pdf")))
-    for expected in ("业户评议表", "服务质量评议", "评议项目", "维修保养服务", "公益性活动", "满意", "基本满意", "不满意"):
+    for expected in (
+        "业户评议表",
+        "服务质量评议",
+        "评议项目",
+        "维修保养服务",
+        "公益性活动",
+        "满意",
+        "基本满意",
+        "不满意",
+    ):
         assert expected in survey, expected
     sign_in = text_of(out / "forms" / "training-sign-in.pdf")
     assert "培训签到表" in sign_in[0]
     numbers = re.findall(r"^(\d+)$", "\n".join(sign_in), re.M)
-    assert [int(n) for n in numbers] == list(range(1, len(numbers) + 1)) and len(numbers) >= 15  # grown to fill the page
+    assert [int(n) for n in numbers] == list(range(1, len(numbers) + 1)) and len(
+        numbers
+    ) >= 15  # grown to fill the page
 
 
 @pytest.mark.slow
@@ -315,10 +338,28 @@ def test_controlled_copy(rendered: tuple[Path, BuildResult], catalog: Catalog) -
         assert "打印件为非受控文件" in flat
         assert "WY-GL-11" in flat and "物业服务回访管理规范标准" in flat and f"生效日期{effective}" in flat
     text = squeeze("".join(pages))
-    for expected in ("文件编号", "批准", "总裁", "下次评审", str(due), "4.1.1", "投诉事件的回访率要求达到100%",
-                     "职责矩阵", "负责（R）", "记录与表单", "WY-JL-11-02", "相关文件", "待编制", "修订记录", "首次发布",
-                     '"重大投拆"改为"重大投诉"', "编制项目处审核批准总裁", "签名签名签名", f"版本生成日期{MANUAL_PRINTED.date()}",
-                     "本文件以网站最新版为准"):
+    for expected in (
+        "文件编号",
+        "批准",
+        "总裁",
+        "下次评审",
+        str(due),
+        "4.1.1",
+        "投诉事件的回访率要求达到100%",
+        "职责矩阵",
+        "负责（R）",
+        "记录与表单",
+        "WY-JL-11-02",
+        "相关文件",
+        "待编制",
+        "修订记录",
+        "首次发布",
+        '"重大投拆"改为"重大投诉"',
+        "编制项目处审核批准总裁",
+        "签名签名签名",
+        f"版本生成日期{MANUAL_PRINTED.date()}",
+        "本文件以网站最新版为准",
+    ):
         assert expected in text, expected
     assert due > MANUAL_PRINTED.date() and "评审已逾期" not in text  # printed on MANUAL_TODAY, before the review is due
     # the approved wording only: the 目标/期限 tags stay on the site
@@ -348,7 +389,7 @@ def test_manual_outline_contents_and_appendix(rendered: tuple[Path, BuildResult]
         titles_below = [child.title for child in children]
         assert titles_below[: len(headings)] == headings, item.title
         # a document in a later version adds its redline annex: 修订对照（1.0 版 → 1.1 版）
-        assert {t for t in titles_below[len(headings):] if not t.startswith("修订对照（")} <= set(ANNEXES), item.title
+        assert {t for t in titles_below[len(headings) :] if not t.startswith("修订对照（")} <= set(ANNEXES), item.title
         assert not any(child.title.endswith("…") for child in children)
     # the contents give the page each document starts on
     contents = reader.pages[1].extract_text()
@@ -375,13 +416,17 @@ def test_manual_outline_contents_and_appendix(rendered: tuple[Path, BuildResult]
 
 
 @pytest.mark.slow
-def test_manual_forms_keep_their_own_head_and_page_numbers(rendered: tuple[Path, BuildResult], catalog: Catalog) -> None:
+def test_manual_forms_keep_their_own_head_and_page_numbers(
+    rendered: tuple[Path, BuildResult], catalog: Catalog
+) -> None:
     """A form in the appendix is the form as printed alone: its own head, its own 第 x 页 共 y 页; a
     landscape form is turned onto a portrait page (/Rotate 270), bound along its top edge."""
     out, _ = rendered
     reader = PdfReader(out / "manual.pdf")
     outline = reader.outline
-    appendix = outline[outline.index(next(i for i in outline if not isinstance(i, list) and i.title == "附录　表单")) + 1]
+    appendix = outline[
+        outline.index(next(i for i in outline if not isinstance(i, list) and i.title == "附录　表单")) + 1
+    ]
     starts = [reader.get_destination_page_number(item) for item in appendix] + [len(reader.pages)]
     views = list(catalog.forms)
     for view, first, end in zip(views, starts, starts[1:], strict=False):
@@ -408,8 +453,21 @@ def test_training_pack(rendered: tuple[Path, BuildResult]) -> None:
     out, _ = rendered
     pages = text_of(out / "training" / f"{ROLE}.pdf")
     text = squeeze("".join(pages))
-    for expected in ("岗位培训资料", "物管员", "项目处", "岗位职责", "物业服务回访管理规范标准", "物管员负责依照本规范实施具体回访工作",
-                     "职责矩阵中的活动", "负责（R）", "应知文件", "使用的表单", "回访统计表", "目标与期限", "下一季度10日前"):
+    for expected in (
+        "岗位培训资料",
+        "物管员",
+        "项目处",
+        "岗位职责",
+        "物业服务回访管理规范标准",
+        "物管员负责依照本规范实施具体回访工作",
+        "职责矩阵中的活动",
+        "负责（R）",
+        "应知文件",
+        "使用的表单",
+        "回访统计表",
+        "目标与期限",
+        "下一季度10日前",
+    ):
         assert expected in text, expected
     # The sign-in sheet is not bound into every trainee's copy: the pack points to it.
     assert "培训日期" not in text and f"另行打印{ROLE}-sign-in.pdf" in text
@@ -437,11 +495,23 @@ def test_training_pack_of_a_department_member_has_the_department_duties(rendered
 
 
 @pytest.mark.slow
-def test_unchanged_session_build_renders_nothing(rendered: tuple[Path, BuildResult], manual: Manual, manual_build: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unchanged_session_build_renders_nothing(
+    rendered: tuple[Path, BuildResult],
+    manual: Manual,
+    manual_build: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     out, first = rendered
     assert len(first.rendered) + len(first.cached) == len(first.written) > 30
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    again = build(manual, ROOT, tmp_path / "out", only=["return-visit-record", "manual"], cache_dir=manual_build / "project" / ".cache" / "pdf")
+    again = build(
+        manual,
+        ROOT,
+        tmp_path / "out",
+        only=["return-visit-record", "manual"],
+        cache_dir=manual_build / "project" / ".cache" / "pdf",
+    )
     assert again.rendered == []
     assert sorted(again.cached) == ["forms/return-visit-record.pdf", "manual.pdf"]
     assert (tmp_path / "out" / "manual.pdf").read_bytes() == (out / "manual.pdf").read_bytes()
@@ -451,7 +521,9 @@ def test_unchanged_session_build_renders_nothing(rendered: tuple[Path, BuildResu
 
 
 @pytest.mark.slow
-def test_long_table_repeats_its_header_on_every_page_and_text_is_escaped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_long_table_repeats_its_header_on_every_page_and_text_is_escaped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     root = copy_repo(tmp_path / "repo", "long-sign-in", "escaping")
     out = tmp_path / "out"
@@ -462,21 +534,27 @@ def test_long_table_repeats_its_header_on_every_page_and_text_is_escaped(tmp_pat
         assert "序号 姓名 部门 签到时间" in page
         assert f"第{number}页共{len(pages)}页" in squeeze(page)
     numbers = re.findall(r"^\d+$", "\n".join(pages), re.M)
-    assert numbers == [str(n) for n in range(1, len(numbers) + 1)] and len(numbers) >= 60  # and more to fill the last page
+    assert (
+        numbers == [str(n) for n in range(1, len(numbers) + 1)] and len(numbers) >= 60
+    )  # and more to fill the last page
     escaped = "".join(text_of(out / "forms" / "escaping.pdf"))
     assert "<script>alert(1)</script> **bold** {{ x }}" in escaped
     assert "<b>不加粗</b> & {% if true %}模板{% endif %}" in escaped
 
 
 @pytest.mark.slow
-def test_cache_renders_exactly_what_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cache_renders_exactly_what_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     root = copy_repo(tmp_path / "repo")
     out, cache = tmp_path / "out", tmp_path / "cache"
     only = ["return-visit-receipt", "return-visit-statistics", DOCUMENT]
     first = build(load_manual(root), root, out, only=only, jobs=1, cache_dir=cache)
     assert sorted(r.output for r in first.rendered) == [
-        "forms/return-visit-receipt.pdf", "forms/return-visit-statistics.pdf", f"procedures/{DOCUMENT}.pdf"
+        "forms/return-visit-receipt.pdf",
+        "forms/return-visit-statistics.pdf",
+        f"procedures/{DOCUMENT}.pdf",
     ]
     assert build_pdfs(load_manual(root), root, out, only=only, jobs=1, cache_dir=cache) == 0
     assert "PDF：0 个需要重新生成，3 个未变（缓存）" in capsys.readouterr().out
@@ -510,12 +588,16 @@ def test_two_builds_give_identical_pdfs(manual_build: Path, tmp_path: Path, monk
     # WY-GL-11's earlier versions in the repository's history are archived with it (1.0, superseded by 1.1)
     archived = [v.archive for v in load_manual(ROOT).versions["return-visit"] if v.archive]
     for run in ("a", "b"):
-        result = build(load_manual(ROOT), ROOT, tmp_path / run, only=["return-visit"], jobs=2, cache_dir=tmp_path / f"cache-{run}")
+        result = build(
+            load_manual(ROOT), ROOT, tmp_path / run, only=["return-visit"], jobs=2, cache_dir=tmp_path / f"cache-{run}"
+        )
         assert sorted(r.output for r in result.rendered) == sorted(["procedures/return-visit.pdf", *archived])
     for name in ("procedures/return-visit.pdf", *archived):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
     project = manual_build / "project"
-    result = build(load_manual(project), project, tmp_path / "c", only=["manual"], jobs=2, cache_dir=tmp_path / "cache-c")
+    result = build(
+        load_manual(project), project, tmp_path / "c", only=["manual"], jobs=2, cache_dir=tmp_path / "cache-c"
+    )
     assert [r.output for r in result.rendered] == ["manual.pdf"]
     assert (tmp_path / "c" / "manual.pdf").read_bytes() == (manual_build / "site" / "pdf" / "manual.pdf").read_bytes()
 
@@ -563,13 +645,22 @@ def test_workers_end_when_procgen_pdf_is_killed(tmp_path: Path) -> None:
         shutil.copytree(ROOT / folder, project / folder)
     process = subprocess.Popen(
         [sys.executable, "-m", "generator", "pdf", str(project), "--jobs", "2", "--out", str(tmp_path / "out")],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         deadline = time.monotonic() + 120
         workers: set[int] = set()
         while time.monotonic() < deadline and len(workers) < 2:
-            workers = {pid for pid in _children(process.pid) if "multiprocessing" in Path(f"/proc/{pid}/cmdline").read_text(errors="replace")} if process.poll() is None else workers
+            workers = (
+                {
+                    pid
+                    for pid in _children(process.pid)
+                    if "multiprocessing" in Path(f"/proc/{pid}/cmdline").read_text(errors="replace")
+                }
+                if process.poll() is None
+                else workers
+            )
             time.sleep(0.2)
         assert len(workers) >= 2, "no worker processes started"
     finally:
@@ -584,14 +675,18 @@ def test_workers_end_when_procgen_pdf_is_killed(tmp_path: Path) -> None:
 def test_a_copy_printed_after_its_review_date_says_the_review_is_overdue(manual: Manual) -> None:
     catalog = manual.catalog
     due = catalog.document(DOCUMENT).next_review  # its latest entry + review_months (2027-12-07 for 1.1 of 2026-12-07)
-    late, early = (dt.datetime.combine(day, dt.time(), dt.UTC) for day in (due + dt.timedelta(days=6), due - dt.timedelta(days=22)))
+    late, early = (
+        dt.datetime.combine(day, dt.time(), dt.UTC) for day in (due + dt.timedelta(days=6), due - dt.timedelta(days=22))
+    )
     late_html = HtmlPages(manual, late).document(DOCUMENT).html
     early_html = HtmlPages(manual, early).document(DOCUMENT).html
     assert "评审已逾期" in late_html and "评审已逾期" not in early_html
     assert late.date().isoformat() in late_html  # the print date
 
 
-def test_pdfs_are_dated_by_the_commit_of_a_repository(tmp_path: Path, catalog: Catalog, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_pdfs_are_dated_by_the_commit_of_a_repository(
+    tmp_path: Path, catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from generator.render.pdf.build import commit_time
 
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
@@ -599,7 +694,10 @@ def test_pdfs_are_dated_by_the_commit_of_a_repository(tmp_path: Path, catalog: C
     repo.mkdir()
     assert commit_time(repo) is None  # not a repository: the content's date
     env = {"GIT_AUTHOR_DATE": "2025-05-06T07:08:09Z", "GIT_COMMITTER_DATE": "2025-05-06T07:08:09Z"}
-    for args in (["init", "-q"], ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "--allow-empty", "-m", "x"]):
+    for args in (
+        ["init", "-q"],
+        ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "--allow-empty", "-m", "x"],
+    ):
         subprocess.run(["git", "-C", str(repo), *args], check=True, env={**__import__("os").environ, **env})
     assert commit_time(repo) == dt.datetime(2025, 5, 6, 7, 8, 9, tzinfo=dt.UTC)
     assert source_date(catalog, repo) == dt.datetime(2025, 5, 6, 7, 8, 9, tzinfo=dt.UTC)

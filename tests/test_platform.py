@@ -19,10 +19,22 @@ pytestmark = pytest.mark.slow
 
 def _build(project: Path, site: Path, tool: str) -> None:
     """The site without PDFs, on the day and with the date of the session's build (conftest.manual_build)."""
-    env = dict(os.environ, PROCGEN_PDF="false", PROCGEN_OFFLINE="false", PROCGEN_TODAY=MANUAL_TODAY.isoformat(),
-               SOURCE_DATE_EPOCH=MANUAL_EPOCH, NO_MKDOCS_2_WARNING="1")
-    done = subprocess.run([sys.executable, "-m", tool, "build", "--strict", "--site-dir", str(site)], cwd=project,
-                          env=env, capture_output=True, text=True, timeout=900)
+    env = dict(
+        os.environ,
+        PROCGEN_PDF="false",
+        PROCGEN_OFFLINE="false",
+        PROCGEN_TODAY=MANUAL_TODAY.isoformat(),
+        SOURCE_DATE_EPOCH=MANUAL_EPOCH,
+        NO_MKDOCS_2_WARNING="1",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", tool, "build", "--strict", "--site-dir", str(site)],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
 
 
@@ -36,7 +48,9 @@ def test_properdocs_builds_the_same_pages_as_mkdocs(manual_build: Path, tmp_path
     project = copy_repo(REPO, tmp_path / "project")
     _build(project, tmp_path / "properdocs", "properdocs")
     mkdocs = manual_build / "site"
-    first = sorted(p.relative_to(mkdocs) for p in mkdocs.rglob("*") if p.is_file() and p.relative_to(mkdocs).parts[0] != "pdf")
+    first = sorted(
+        p.relative_to(mkdocs) for p in mkdocs.rglob("*") if p.is_file() and p.relative_to(mkdocs).parts[0] != "pdf"
+    )
     second = sorted(p.relative_to(tmp_path / "properdocs") for p in (tmp_path / "properdocs").rglob("*") if p.is_file())
     assert first == second
     differ = []

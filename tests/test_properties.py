@@ -33,11 +33,46 @@ TEXTS = {rel: (ROOT / rel).read_text(encoding="utf-8") for rel in SOURCES}
 LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (error|warning) [EW]\d{3} \S")
 
 SNIPPETS = [
-    ":", "- ", "[", "]", "{", "}", "&a ", "*a", "!!python/object:os.system ", "'", '"', "\t", "#", "|", ">",
-    "---\n", "<<: *a\n", "\u202e", "\u200b", "《", "》", "《不存在》", "9" * 40, ".nan", "-.inf", "1e999", "~",
-    "null", "true", "2024-13-45", "P", "PT", "index", "   ", "回访", "\x00", "\ufeff", "\r",
+    ":",
+    "- ",
+    "[",
+    "]",
+    "{",
+    "}",
+    "&a ",
+    "*a",
+    "!!python/object:os.system ",
+    "'",
+    '"',
+    "\t",
+    "#",
+    "|",
+    ">",
+    "---\n",
+    "<<: *a\n",
+    "\u202e",
+    "\u200b",
+    "《",
+    "》",
+    "《不存在》",
+    "9" * 40,
+    ".nan",
+    "-.inf",
+    "1e999",
+    "~",
+    "null",
+    "true",
+    "2024-13-45",
+    "P",
+    "PT",
+    "index",
+    "   ",
+    "回访",
+    "\x00",
+    "\ufeff",
+    "\r",
 ]
-VALUES = ["", "[]", "{}", "[1, 2]", "{a: 1}", "3.5", "-1", "0", "P3D", "true", "null", "index", "\"  \"", "2024-02-30"]
+VALUES = ["", "[]", "{}", "[1, 2]", "{a: 1}", "3.5", "-1", "0", "P3D", "true", "null", "index", '"  "', "2024-02-30"]
 
 Mutation = tuple[str, int, int, str]
 
@@ -48,7 +83,9 @@ def mutations(draw: st.DrawFn) -> tuple[str, list[Mutation]]:
     steps = draw(
         st.lists(
             st.tuples(
-                st.sampled_from(["delete", "duplicate", "swap", "indent", "insert", "retype", "truncate", "reorder-key"]),
+                st.sampled_from(
+                    ["delete", "duplicate", "swap", "indent", "insert", "retype", "truncate", "reorder-key"]
+                ),
                 st.integers(min_value=0, max_value=10_000),
                 st.integers(min_value=0, max_value=10_000),
                 st.one_of(st.sampled_from(SNIPPETS + VALUES), st.text(max_size=6)),
@@ -60,9 +97,29 @@ def mutations(draw: st.DrawFn) -> tuple[str, list[Mutation]]:
     return rel, steps
 
 
-TEXT_LINE = re.compile(r"^(\s*(?:- )?(?:text|title|label|note|description|summary|content|activity|name|hint): )(\S.*)$")
-PIECES = ["<b>粗</b>", "<script>alert(1)</script>", "{{ x }}", "{% if true %}", "**粗**", "&amp;", "$1", "%(x)s",
-          "\\", "回访" * 40, "A" * 60, "《服务的提供》", "«", "①", "㎡", "ｆｕｌｌ", " ", "≥95%"]
+TEXT_LINE = re.compile(
+    r"^(\s*(?:- )?(?:text|title|label|note|description|summary|content|activity|name|hint): )(\S.*)$"
+)
+PIECES = [
+    "<b>粗</b>",
+    "<script>alert(1)</script>",
+    "{{ x }}",
+    "{% if true %}",
+    "**粗**",
+    "&amp;",
+    "$1",
+    "%(x)s",
+    "\\",
+    "回访" * 40,
+    "A" * 60,
+    "《服务的提供》",
+    "«",
+    "①",
+    "㎡",
+    "ｆｕｌｌ",
+    " ",
+    "≥95%",
+]
 
 
 @st.composite
@@ -70,7 +127,11 @@ def text_edits(draw: st.DrawFn) -> tuple[str, list[Mutation]]:
     """Edits that keep the YAML valid: a piece of odd text inside the value of a text line."""
     rel = draw(st.sampled_from(SOURCES))
     lines = TEXTS[rel].splitlines()
-    candidates = [n for n, line in enumerate(lines) if TEXT_LINE.match(line) and not TEXT_LINE.match(line)[2].startswith(("[", "{", "\"", "'", "|", ">"))]
+    candidates = [
+        n
+        for n, line in enumerate(lines)
+        if TEXT_LINE.match(line) and not TEXT_LINE.match(line)[2].startswith(("[", "{", '"', "'", "|", ">"))
+    ]
     if not candidates:
         return rel, []
     line = draw(st.sampled_from(candidates))
@@ -143,9 +204,16 @@ def _line_count(root: Path, rel: str) -> int:
     return raw.count(b"\n") + 1
 
 
-@settings(max_examples=200, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=200,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(mutation=mutations())
-def test_check_never_raises_and_every_problem_is_located(repo: Path, mutation: tuple[str, list[Mutation]], capsys: pytest.CaptureFixture[str]) -> None:
+def test_check_never_raises_and_every_problem_is_located(
+    repo: Path, mutation: tuple[str, list[Mutation]], capsys: pytest.CaptureFixture[str]
+) -> None:
     rel, steps = mutation
     with Mutated(repo, rel, apply(TEXTS[rel], steps)) as root:
         code = main(["check", str(root)])
@@ -171,9 +239,16 @@ def test_the_manual_as_it_is_is_accepted(repo: Path) -> None:
     assert result.catalog is not None, [p.text() for p in result.errors]
 
 
-@settings(max_examples=30, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=30,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(mutation=st.one_of(mutations(), text_edits(), text_edits()))
-def test_whatever_the_check_accepts_renders(repo: Path, mutation: tuple[str, list[Mutation]], tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_whatever_the_check_accepts_renders(
+    repo: Path, mutation: tuple[str, list[Mutation]], tmp_path_factory: pytest.TempPathFactory
+) -> None:
     from generator.render.pdf.build import build, source_date
     from generator.render.pdf.html import HtmlPages
     from generator.render.site.pages import build_pages
@@ -187,17 +262,26 @@ def test_whatever_the_check_accepts_renders(repo: Path, mutation: tuple[str, lis
 
         catalog = result.manual.catalog
         pages = build_pages(result.manual)
-        urls = Urls({p.src_uri: p.src_uri.removesuffix(".md").removesuffix("index") + ("/" if not p.src_uri.endswith("index.md") else "") for p in pages})
+        urls = Urls(
+            {
+                p.src_uri: p.src_uri.removesuffix(".md").removesuffix("index")
+                + ("/" if not p.src_uri.endswith("index.md") else "")
+                for p in pages
+            }
+        )
         env = environment(urls)
         for page in pages:
             assert str(render(env, page, urls.of_page(page.src_uri)))
         html = HtmlPages(result.manual, source_date(catalog))
         for kind, key in html.select():
             job = html.job(kind, key)
-            assert all("<html" in text for text in [job.html] if not job.parts) and all("<html" in p.html for p in job.parts)
-        changed = [f.form.id for f in catalog.forms if f.path == rel] + [d.id for d in catalog.documents if d.path == rel]
+            assert all("<html" in text for text in [job.html] if not job.parts) and all(
+                "<html" in p.html for p in job.parts
+            )
+        changed = [f.form.id for f in catalog.forms if f.path == rel] + [
+            d.id for d in catalog.documents if d.path == rel
+        ]
         if changed:
             out = tmp_path_factory.mktemp("pdf")
             built = build(result.manual, root, out, only=changed[:1], jobs=1, cache_dir=out / ".cache")
             assert built.outputs and all((out / name).stat().st_size > 1000 for name in built.outputs)
-

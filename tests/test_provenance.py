@@ -187,7 +187,11 @@ def test_approved_in_a_version_that_records_no_approval_is_e294(copy: Path) -> N
 
 def test_a_role_no_document_names_must_be_proposed(copy: Path) -> None:
     path = "procedures/roles.yml"
-    change(copy, path, lambda d: d["roles"].append({"id": "night-porter", "name": "夜班门卫", "description": "试拟的岗位。"}))
+    change(
+        copy,
+        path,
+        lambda d: d["roles"].append({"id": "night-porter", "name": "夜班门卫", "description": "试拟的岗位。"}),
+    )
     count = len(round_trip().load((copy / path).read_text(encoding="utf-8"))["roles"])
     assert (path, line_at(copy, path, ("roles", count - 1, "name"))) in problems(copy, "E296")
 
@@ -210,7 +214,9 @@ def _first(root: Path, kind: str) -> Any:
     return next(p for p in catalog.proposals if p.kind == kind and p.source.kind == "document")
 
 
-def test_approve_raises_the_version_and_records_what_by_whom_and_when(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_approve_raises_the_version_and_records_what_by_whom_and_when(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     company = repo / "procedures" / "company.yml"
     company.write_text(company.read_text(encoding="utf-8") + "people:\n  president: 王总\n", encoding="utf-8")
     git(repo, "commit", "-qam", "names")
@@ -223,7 +229,7 @@ def test_approve_raises_the_version_and_records_what_by_whom_and_when(repo: Path
     assert main(["approve", pending.source.id, pending.item, "--date", day.isoformat(), "--path", str(repo)]) == 0
     assert f"升为 {new} 版" in capsys.readouterr().out
     after = (repo / pending.path).read_text(encoding="utf-8")
-    assert f'version: "{new}"' in after and "approved: {version: \"" + new + "\"}" in after
+    assert f'version: "{new}"' in after and 'approved: {version: "' + new + '"}' in after
     assert "summary: 批准拟定内容" in after and f"{pending.kind}（{pending.place}）" in after
     assert "approved_by: 王总" in after and f"date: {day}" in after and f"effective: {day}" in after
     # Everything else of the file is as it was: comments and layout kept, only the lines of the change differ.
@@ -331,5 +337,11 @@ def test_revision_records_speak_for_the_company() -> None:
     loaded, _ = load_all(REPO)
     for located, model in [*loaded.documents, *loaded.forms]:
         for revision in model.revisions:
-            for line in (revision.summary, *revision.changes, *revision.data_changes, *revision.approvals, *revision.rejections):
+            for line in (
+                revision.summary,
+                *revision.changes,
+                *revision.data_changes,
+                *revision.approvals,
+                *revision.rejections,
+            ):
                 assert not re.search(r"procgen|疑为|不能确定|疑脱|数据更正（正文不变）", line), (located.path, line)

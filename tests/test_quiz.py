@@ -51,7 +51,9 @@ def place(doc: DocumentView, anchor: str) -> tuple[Section, ServiceRowView | Non
 
 
 def entries_at(entries: list, document_id: str, anchor: str) -> list:  # noqa: ANN001 - TargetEntry or DeadlineEntry
-    return [e for e in entries if e.document.id == document_id and (e.row.anchor if e.row else e.section.anchor) == anchor]
+    return [
+        e for e in entries if e.document.id == document_id and (e.row.anchor if e.row else e.section.anchor) == anchor
+    ]
 
 
 def holders_of(row, letter: str) -> list[str]:  # noqa: ANN001
@@ -126,8 +128,12 @@ def test_every_staff_role_with_enough_fair_questions_has_a_quiz(catalog: Catalog
 
 
 def test_every_answer_is_found_again_in_the_catalog(catalog: Catalog, quizzes: dict[str, Quiz]) -> None:
-    wrong = [(role_id, q.id, q.answer) for role_id, quiz in quizzes.items() for q in quiz.questions
-             if not expected_answer(catalog, role_id, q)]
+    wrong = [
+        (role_id, q.id, q.answer)
+        for role_id, quiz in quizzes.items()
+        for q in quiz.questions
+        if not expected_answer(catalog, role_id, q)
+    ]
     assert wrong == []
 
 
@@ -184,7 +190,9 @@ def wrong_variant(q: Question, catalog: Catalog) -> str:
     return q.said + "之后一个月"
 
 
-def test_every_fill_in_accepts_the_seeds_words_and_rejects_a_wrong_variant(catalog: Catalog, quizzes: dict[str, Quiz]) -> None:
+def test_every_fill_in_accepts_the_seeds_words_and_rejects_a_wrong_variant(
+    catalog: Catalog, quizzes: dict[str, Quiz]
+) -> None:
     fills = [(r, q) for r, quiz in quizzes.items() for q in quiz.questions if q.kind == "blank"]
     assert len(fills) >= 25
     for role_id, q in fills:
@@ -194,19 +202,42 @@ def test_every_fill_in_accepts_the_seeds_words_and_rejects_a_wrong_variant(catal
         assert not q.accepts(wrong), (role_id, q.id, wrong)
 
 
-@pytest.mark.parametrize(("said", "printed"), [
-    ("三天内", "3天内"), ("一周内", "1周内"), ("5-8分钟", "5–8分钟"), ("5~8分钟", "5–8分钟"), ("5至8分钟", "5–8分钟"),
-    ("95%以上", "≥ 95%"), ("不少于95%", "≥ 95%"), ("二小时以内", "≤ 2小时"), ("2小时之内", "≤ 2小时"),
-    ("六月和十一月", "6月、11月"), ("两次以上", "≥ 2次"), ("３天内。", "3天内"), ("十一月", "11月"),
-])
+@pytest.mark.parametrize(
+    ("said", "printed"),
+    [
+        ("三天内", "3天内"),
+        ("一周内", "1周内"),
+        ("5-8分钟", "5–8分钟"),
+        ("5~8分钟", "5–8分钟"),
+        ("5至8分钟", "5–8分钟"),
+        ("95%以上", "≥ 95%"),
+        ("不少于95%", "≥ 95%"),
+        ("二小时以内", "≤ 2小时"),
+        ("2小时之内", "≤ 2小时"),
+        ("六月和十一月", "6月、11月"),
+        ("两次以上", "≥ 2次"),
+        ("３天内。", "3天内"),
+        ("十一月", "11月"),
+    ],
+)
 def test_the_seeds_wording_is_the_printed_answer(said: str, printed: str) -> None:
     assert canonical(said) == canonical(printed)
 
 
-@pytest.mark.parametrize(("wrong", "printed"), [
-    ("四天内", "3天内"), ("2周内", "1周内"), ("5-9分钟", "5–8分钟"), ("90%以上", "≥ 95%"), ("95%以下", "≥ 95%"),
-    ("3小时以内", "≤ 2小时"), ("6月、12月", "6月、11月"), ("十二月", "11月"), ("3天后", "3天内"),
-])
+@pytest.mark.parametrize(
+    ("wrong", "printed"),
+    [
+        ("四天内", "3天内"),
+        ("2周内", "1周内"),
+        ("5-9分钟", "5–8分钟"),
+        ("90%以上", "≥ 95%"),
+        ("95%以下", "≥ 95%"),
+        ("3小时以内", "≤ 2小时"),
+        ("6月、12月", "6月、11月"),
+        ("十二月", "11月"),
+        ("3天后", "3天内"),
+    ],
+)
 def test_a_wrong_variant_is_not_the_answer(wrong: str, printed: str) -> None:
     assert canonical(wrong) != canonical(printed)
 
@@ -263,7 +294,9 @@ def strategies(quiz: Quiz, catalog: Catalog) -> dict[str, int]:
     }
 
 
-def test_naive_strategies_score_at_most_thirty_percent_on_every_quiz(catalog: Catalog, quizzes: dict[str, Quiz]) -> None:
+def test_naive_strategies_score_at_most_thirty_percent_on_every_quiz(
+    catalog: Catalog, quizzes: dict[str, Quiz]
+) -> None:
     worst: dict[str, float] = {}
     over = []
     for role_id, quiz in quizzes.items():
@@ -278,8 +311,22 @@ def test_naive_strategies_score_at_most_thirty_percent_on_every_quiz(catalog: Ca
 
 def test_which_role_answers_are_the_takers_own_at_most_as_often_as_chance(quizzes: dict[str, Quiz]) -> None:
     for role_id, quiz in quizzes.items():
-        asked = [q for q in quiz.questions if q.aspect in ("who", "who-fill", "owner", "target-owner", "deadline-owner",
-                                                             "approver", "doer", "consulted", "informed")]
+        asked = [
+            q
+            for q in quiz.questions
+            if q.aspect
+            in (
+                "who",
+                "who-fill",
+                "owner",
+                "target-owner",
+                "deadline-owner",
+                "approver",
+                "doer",
+                "consulted",
+                "informed",
+            )
+        ]
         own = [q for q in asked if q.answer == quiz.role.link.title]
         assert len(own) * 4 <= len(asked), (role_id, len(own), len(asked))
 
@@ -321,12 +368,13 @@ def test_check_reports_a_review_entry_whose_question_is_gone(make_repo, monkeypa
     from generator.check.run import check
 
     monkeypatch.setenv("PROCGEN_TODAY", "2024-06-01")
-    repo = make_repo(files={"training/quiz-review.yml": (
-        "questions:\n"
-        "  - id: no-such-question-12345678\n"
-        "    decision: reject\n"
-        "    reason: 有两个选项都说得通\n"
-    )})
+    repo = make_repo(
+        files={
+            "training/quiz-review.yml": (
+                "questions:\n  - id: no-such-question-12345678\n    decision: reject\n    reason: 有两个选项都说得通\n"
+            )
+        }
+    )
     result = check(repo)
     stale = [p for p in result.problems if p.code == "W260"]
     assert [(p.path, p.line, p.col) for p in stale] == [("training/quiz-review.yml", 2, 9)]
@@ -339,8 +387,9 @@ def test_a_rejection_without_a_reason_is_a_located_error(make_repo, monkeypatch:
     monkeypatch.setenv("PROCGEN_TODAY", "2024-06-01")
     repo = make_repo(files={"training/quiz-review.yml": "questions:\n  - id: x\n    decision: reject\n"})
     result = check(repo)
-    assert [(p.path, p.code) for p in result.errors] == [("training/quiz-review.yml", "E109")] or \
-        all(p.path == "training/quiz-review.yml" and p.line == 2 for p in result.errors)
+    assert [(p.path, p.code) for p in result.errors] == [("training/quiz-review.yml", "E109")] or all(
+        p.path == "training/quiz-review.yml" and p.line == 2 for p in result.errors
+    )
     assert result.catalog is None
 
 
@@ -352,7 +401,17 @@ def entry_of(catalog: Catalog, q: Question):  # noqa: ANN201 - a TargetEntry or 
     return entries_at(catalog.targets if kind == "target" else catalog.deadlines, document_id, anchor)[int(n)]
 
 
-ROLE_ASPECTS = ("who", "who-fill", "owner", "target-owner", "deadline-owner", "approver", "doer", "consulted", "informed")
+ROLE_ASPECTS = (
+    "who",
+    "who-fill",
+    "owner",
+    "target-owner",
+    "deadline-owner",
+    "approver",
+    "doer",
+    "consulted",
+    "informed",
+)
 
 
 def test_no_question_comes_from_a_proposal(catalog: Catalog, quizzes: dict[str, Quiz]) -> None:
@@ -378,7 +437,9 @@ def test_no_question_comes_from_a_proposal(catalog: Catalog, quizzes: dict[str, 
                 row = catalog.document(q.document_id).matrix[int(q.fact.split(":")[3])]
                 bad |= row.proposed
                 if q.aspect == "letter":
-                    bad |= id(row) in proposed_rows  # a letter of the taker's on this row is proposed: its answer is not whole
+                    bad |= (
+                        id(row) in proposed_rows
+                    )  # a letter of the taker's on this row is proposed: its answer is not whole
                 elif q.aspect in ROLE_ASPECTS:
                     letter = {"approver": "A", "doer": "R", "consulted": "C", "informed": "I"}[q.aspect]
                     bad |= any(link.proposed for link in row.letters[letter])
@@ -395,7 +456,11 @@ def test_at_most_one_question_per_statement_of_the_seed(quizzes: dict[str, Quiz]
     one value (维修服务、特约服务和求助服务的回访率要求分别达到30%); a "which document" quotation of a clause
     sits beside no other question of that clause (it would show what the other asks)."""
     for role_id, quiz in quizzes.items():
-        targets = [(q.document_id, q.anchor, q.answer) for q in quiz.questions if ":target:" in q.fact and q.aspect.startswith("value")]
+        targets = [
+            (q.document_id, q.anchor, q.answer)
+            for q in quiz.questions
+            if ":target:" in q.fact and q.aspect.startswith("value")
+        ]
         assert len(targets) == len(set(targets)), (role_id, targets)
         quoted = {(q.document_id, q.anchor) for q in quiz.questions if q.aspect == "document"}
         for where in quoted:
@@ -427,7 +492,9 @@ def test_a_targets_value_in_the_seeds_words_is_accepted(catalog: Catalog, quizze
         for q in quiz.questions:
             if ":target:" in q.fact and q.aspect.startswith("value") and q.kind == "blank":
                 section, row = place(catalog.document(q.document_id), q.anchor)
-                text = "".join(p.text for p in section.paragraphs) + (" ".join(x.text.text for x in row.lines) if row else "")
+                text = "".join(p.text for p in section.paragraphs) + (
+                    " ".join(x.text.text for x in row.lines) if row else ""
+                )
                 assert q.said != q.answer or q.answer in text or "≥" in q.answer, (role_id, q.id, q.answer)
 
 
@@ -440,7 +507,9 @@ def test_which_role_options_are_of_the_answers_kind(catalog: Catalog, quizzes: d
                 assert {kind[o] for o in q.options} == {kind[q.answer]}, (role_id, q.id, q.options)
 
 
-def test_a_quotation_is_not_set_beside_a_title_that_names_its_subject(catalog: Catalog, quizzes: dict[str, Quiz]) -> None:
+def test_a_quotation_is_not_set_beside_a_title_that_names_its_subject(
+    catalog: Catalog, quizzes: dict[str, Quiz]
+) -> None:
     """“及时回访业户征询意见” is not offered 《物业服务回访管理规范标准》: its title would be a defensible answer."""
     for role_id, quiz in quizzes.items():
         for q in quiz.questions:
@@ -451,14 +520,19 @@ def test_a_quotation_is_not_set_beside_a_title_that_names_its_subject(catalog: C
                 if option == q.answer:
                     continue
                 title = option.strip("《》")
-                own = {title[i:i + 2] for i in range(len(title) - 1)}
-                others = set().union(*({d.document.title[i:i + 2] for i in range(len(d.document.title) - 1)}
-                                       for d in catalog.documents if d.document.title != title))
+                own = {title[i : i + 2] for i in range(len(title) - 1)}
+                others = set().union(
+                    *(
+                        {d.document.title[i : i + 2] for i in range(len(d.document.title) - 1)}
+                        for d in catalog.documents
+                        if d.document.title != title
+                    )
+                )
                 assert not any(w in quote for w in own - others), (role_id, q.id, option)
 
 
 def test_no_deadline_blank_begins_a_prompt_without_saying_what_it_times(quizzes: dict[str, Quiz]) -> None:
-    """"＿＿＿，地点在公司正门口…" asks about nothing named: the clause's title goes first (训话晨会：＿＿＿…)."""
+    """ "＿＿＿，地点在公司正门口…" asks about nothing named: the clause's title goes first (训话晨会：＿＿＿…)."""
     for role_id, quiz in quizzes.items():
         for q in quiz.questions:
             if q.aspect.startswith("value") and ":deadline:" in q.fact and q.prompt.startswith("＿＿＿"):
@@ -467,7 +541,9 @@ def test_no_deadline_blank_begins_a_prompt_without_saying_what_it_times(quizzes:
     assert any(q.prompt.startswith("训话晨会：＿＿＿") for q in leadership)
 
 
-def test_a_rejected_question_is_not_asked_again_with_the_same_answer(catalog: Catalog, quizzes: dict[str, Quiz]) -> None:
+def test_a_rejected_question_is_not_asked_again_with_the_same_answer(
+    catalog: Catalog, quizzes: dict[str, Quiz]
+) -> None:
     """Rejected as a choice, 投诉处理率 100% is not asked as "投诉处理率应为＿＿＿" either."""
     for role_id, quiz in quizzes.items():
         for q in quiz.questions:

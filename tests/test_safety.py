@@ -27,8 +27,13 @@ REPO = Path(__file__).resolve().parents[1]
 DOC = "procedures/11-return-visit.yml"
 DOC_NOW = release(REPO / DOC)
 """WY-GL-11 as the repository has it: a review records its version, on the day after its latest entry."""
-ADDED_ENTRY = [f'  - version: "{DOC_NOW.version}"', f"    date: {DOC_NOW.after}", '    summary: "定期评审：继续有效"',
-               "    reviewer: quality-dept", "    outcome: continue"]
+ADDED_ENTRY = [
+    f'  - version: "{DOC_NOW.version}"',
+    f"    date: {DOC_NOW.after}",
+    '    summary: "定期评审：继续有效"',
+    "    reviewer: quality-dept",
+    "    outcome: continue",
+]
 PROCGEN = [sys.executable, "-c", "from generator.cli.main import run; run()"]
 
 
@@ -41,7 +46,17 @@ def repo(tmp_path: Path, manual_today: dt.date) -> Path:
 
 
 def review(root: Path, *extra: str) -> list[str]:
-    return ["review", "WY-GL-11", "--reviewer", "quality-dept", "--date", DOC_NOW.after.isoformat(), *extra, "--path", str(root)]
+    return [
+        "review",
+        "WY-GL-11",
+        "--reviewer",
+        "quality-dept",
+        "--date",
+        DOC_NOW.after.isoformat(),
+        *extra,
+        "--path",
+        str(root),
+    ]
 
 
 def leftovers(root: Path) -> list[Path]:
@@ -54,8 +69,14 @@ def test_two_reviews_at_once_both_recorded(repo: Path) -> None:
     env = dict(os.environ, PROCGEN_TODAY=MANUAL_TODAY.isoformat())
     for attempt in range(4):
         runs = [
-            subprocess.Popen([*PROCGEN, *review(repo, "--note", f"第{attempt}轮{who}")], env=env, cwd=REPO,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            subprocess.Popen(
+                [*PROCGEN, *review(repo, "--note", f"第{attempt}轮{who}")],
+                env=env,
+                cwd=REPO,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
             for who in "甲乙"
         ]
         for run in runs:
@@ -67,8 +88,9 @@ def test_two_reviews_at_once_both_recorded(repo: Path) -> None:
     assert leftovers(repo) == []
 
 
-def test_review_refuses_when_the_file_changed_meanwhile(repo: Path, monkeypatch: pytest.MonkeyPatch,
-                                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_review_refuses_when_the_file_changed_meanwhile(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """An editor saves between procgen's read and its rename: the save wins, procgen says so, exit 1."""
     path = repo / DOC
     real_fsync = os.fsync
@@ -124,7 +146,9 @@ def test_format_keeps_crlf_and_link(repo: Path) -> None:
     assert stat.S_IMODE(outside.stat().st_mode) == 0o600
 
 
-def test_full_disk_by_injection(repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_full_disk_by_injection(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     before = (repo / DOC).read_bytes()
 
     def full(fd: int) -> None:
@@ -154,8 +178,9 @@ def small_disk(tmp_path: Path) -> object:
     subprocess.run(["umount", "-l", str(mount)], check=False)
 
 
-def test_full_disk_on_a_real_small_tmpfs(small_disk: Path, monkeypatch: pytest.MonkeyPatch,
-                                         capsys: pytest.CaptureFixture[str], manual_today: dt.date) -> None:
+def test_full_disk_on_a_real_small_tmpfs(
+    small_disk: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], manual_today: dt.date
+) -> None:
     root = small_disk / "manual"
     shutil.copytree(REPO / "procedures", root / "procedures")
     shutil.copytree(REPO / "forms", root / "forms")
@@ -172,18 +197,23 @@ def test_full_disk_on_a_real_small_tmpfs(small_disk: Path, monkeypatch: pytest.M
     assert leftovers(root) == []
 
 
-def test_new_role_keeps_crlf_and_refuses_when_changed(repo: Path, monkeypatch: pytest.MonkeyPatch,
-                                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_new_role_keeps_crlf_and_refuses_when_changed(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     roles = repo / "procedures" / "roles.yml"
     roles.write_bytes(roles.read_bytes().replace(b"\n", b"\r\n"))
     roles.chmod(0o640)
-    assert main(["new", "role", "night-guard", "--name", "夜班保安", "--department", "management-office", str(repo)]) == 0
+    assert (
+        main(["new", "role", "night-guard", "--name", "夜班保安", "--department", "management-office", str(repo)]) == 0
+    )
     data = roles.read_bytes()
     assert "夜班保安".encode() in data and data.count(b"\n") == data.count(b"\r\n")
     assert stat.S_IMODE(roles.stat().st_mode) == 0o640
 
 
-def test_new_document_on_a_full_disk(repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_new_document_on_a_full_disk(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     def full(fd: int) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
@@ -216,9 +246,18 @@ def project(tmp_path: Path) -> Path:
 
 
 def site_build(root: Path) -> subprocess.Popen[str]:
-    env = dict(os.environ, PROCGEN_PDF="false", PROCGEN_TODAY=TODAY.isoformat(), NO_MKDOCS_2_WARNING="1")  # the valid fixture
-    return subprocess.Popen([*PROCGEN, "build", str(root)], cwd=root, env=env, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    env = dict(
+        os.environ, PROCGEN_PDF="false", PROCGEN_TODAY=TODAY.isoformat(), NO_MKDOCS_2_WARNING="1"
+    )  # the valid fixture
+    return subprocess.Popen(
+        [*PROCGEN, "build", str(root)],
+        cwd=root,
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
 
 
 def tree(folder: Path) -> set[str]:
@@ -293,9 +332,16 @@ def test_symlink_loops_and_dangling_links_are_e010(repo: Path, capsys: pytest.Ca
     assert "forms/dangling.yml:1:1: error E010" in out and "Traceback" not in out
 
 
-def test_an_escape_in_a_definition_never_reaches_the_terminal_raw(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_escape_in_a_definition_never_reaches_the_terminal_raw(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = repo / DOC
-    path.write_text(path.read_text(encoding="utf-8").replace("title: 物业服务回访管理规范标准", 'title: "物业服务回访\\e[31m管理规范标准"', 1), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "title: 物业服务回访管理规范标准", 'title: "物业服务回访\\e[31m管理规范标准"', 1
+        ),
+        encoding="utf-8",
+    )
     assert main(["check", str(repo)]) == 1
     out = capsys.readouterr().out
     assert "\x1b" not in out and f"{DOC}:4:8: error E110" in out

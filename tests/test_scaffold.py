@@ -95,8 +95,17 @@ def test_new_document_passes_check(repo: Path, capsys: pytest.CaptureFixture[str
     assert "procedures/13-fire-safety.yml" in out and "WY-GL-13" in out
     text = assert_scaffold(repo / "procedures" / "13-fire-safety.yml", "document")
     assert "\nid: fire-safety\ncode: WY-GL-13\n" not in text  # every field has its comment above it
-    for line in ("code: WY-GL-13", "title: 消防安全管理规定", 'version: "1.0"', f"effective: {MANUAL_TODAY}",
-                 "review_months: 12", "    summary: 首次发布", "  - title: 目的", "  - title: 适用范围", "  - title: 职责"):
+    for line in (
+        "code: WY-GL-13",
+        "title: 消防安全管理规定",
+        'version: "1.0"',
+        f"effective: {MANUAL_TODAY}",
+        "review_months: 12",
+        "    summary: 首次发布",
+        "  - title: 目的",
+        "  - title: 适用范围",
+        "  - title: 职责",
+    ):
         assert line in text.splitlines()
     assert "\n# audience: []\n" in text
     assert_checks_clean(repo, "procedures/13-fire-safety.yml")
@@ -113,7 +122,18 @@ def test_every_kind_of_document_passes_check(repo: Path, capsys: pytest.CaptureF
 
 
 def test_new_document_takes_the_number_a_code_names(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    status, _, _ = new(capsys, repo, "document", "fire-safety", "--code", "WY-GL-20", "--owner", "quality-dept", "--approver", "general-manager")
+    status, _, _ = new(
+        capsys,
+        repo,
+        "document",
+        "fire-safety",
+        "--code",
+        "WY-GL-20",
+        "--owner",
+        "quality-dept",
+        "--approver",
+        "general-manager",
+    )
     assert status == 0
     text = (repo / "procedures" / "20-fire-safety.yml").read_text(encoding="utf-8")
     assert "owner: quality-dept\n" in text and "approver: general-manager\n" in text
@@ -131,7 +151,14 @@ def test_new_form_passes_check(repo: Path, capsys: pytest.CaptureFixture[str]) -
     assert (status, err) == (0, "")
     assert "WY-JL-11-04" in out  # return-visit's forms are WY-JL-11-01 … 03
     text = assert_scaffold(repo / "forms" / "visit-log.yml", "form")
-    for line in ("code: WY-JL-11-04", "procedure: return-visit", "  period: P2Y", "  keeper: project-office", "layout:", *PROPOSED_FORM):
+    for line in (
+        "code: WY-JL-11-04",
+        "procedure: return-visit",
+        "  period: P2Y",
+        "  keeper: project-office",
+        "layout:",
+        *PROPOSED_FORM,
+    ):
         assert line in text.splitlines()
     assert_checks_clean(repo, "forms/visit-log.yml")
 
@@ -139,12 +166,18 @@ def test_new_form_passes_check(repo: Path, capsys: pytest.CaptureFixture[str]) -
 def test_new_role_is_appended_to_roles_yml(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     roles = repo / "procedures" / "roles.yml"
     before = roles.read_bytes()
-    status, out, err = new(capsys, repo, "role", "fire-warden", "--title", "义务消防员", "--department", "management-office")
+    status, out, err = new(
+        capsys, repo, "role", "fire-warden", "--title", "义务消防员", "--department", "management-office"
+    )
     assert (status, err) == (0, "")
     after = roles.read_bytes()
     assert after.startswith(before)  # every byte above the new entry as it was
-    added = after[len(before):].decode("utf-8")
-    assert "  - id: fire-warden\n" in added and "    name: 义务消防员\n" in added and "    department: management-office\n" in added
+    added = after[len(before) :].decode("utf-8")
+    assert (
+        "  - id: fire-warden\n" in added
+        and "    name: 义务消防员\n" in added
+        and "    department: management-office\n" in added
+    )
     assert PROPOSED_ROLE in added.splitlines()  # no document names 义务消防员
     assert CHINESE_COMMENT.search(added)
     line = int(re.search(r"第 (\d+) 行", out)[1])
@@ -185,13 +218,15 @@ def test_a_role_a_document_names_needs_no_basis(clean: Path, capsys: pytest.Capt
     roles = clean / "procedures" / "roles.yml"
     before = roles.read_text(encoding="utf-8")
     assert new(capsys, clean, "role", "management-representative", "--title", "管理者代表")[0] == 0
-    added = roles.read_text(encoding="utf-8")[len(before):]
+    added = roles.read_text(encoding="utf-8")[len(before) :]
     assert "basis:" not in "".join(line for line in added.splitlines() if not line.lstrip().startswith("#"))
     assert "正文已提到「管理者代表」" in added
     assert check(clean, when=TODAY).problems == []
 
 
-def test_the_matrix_example_of_a_new_document_passes_when_uncommented(clean: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_matrix_example_of_a_new_document_passes_when_uncommented(
+    clean: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     # The example cites the duties the template writes: R stated by the quoted clause, A by its own duty.
     assert new(capsys, clean, "document", "fire-safety", "--title", "消防安全管理规定")[0] == 0
     path = clean / "procedures" / "04-fire-safety.yml"
@@ -199,7 +234,14 @@ def test_the_matrix_example_of_a_new_document_passes_when_uncommented(clean: Pat
     head, example = text.split("# matrix:\n", 1)
     example, tail = example.split("# 本文件使用或保存的表单", 1)
     assert "A: president" in example and "president: {quote: 总裁负责本文件的批准}" in example
-    path.write_text(head + "matrix:\n" + "".join(line[2:] + "\n" for line in example.splitlines()) + "# 本文件使用或保存的表单" + tail, encoding="utf-8")
+    path.write_text(
+        head
+        + "matrix:\n"
+        + "".join(line[2:] + "\n" for line in example.splitlines())
+        + "# 本文件使用或保存的表单"
+        + tail,
+        encoding="utf-8",
+    )
     assert check(clean, when=TODAY).problems == []
     # an owner who also approves has no duty of approval to quote: the example proposes it
     assert new(capsys, clean, "document", "fire-drill", "--title", "消防演练规定", "--approver", "quality-dept")[0] == 0
@@ -208,7 +250,14 @@ def test_the_matrix_example_of_a_new_document_passes_when_uncommented(clean: Pat
     head, example = text.split("# matrix:\n", 1)
     example, tail = example.split("# 本文件使用或保存的表单", 1)
     assert "quality-dept: {proposed: {by: quality-dept, reason:" in example
-    path.write_text(head + "matrix:\n" + "".join(line[2:] + "\n" for line in example.splitlines()) + "# 本文件使用或保存的表单" + tail, encoding="utf-8")
+    path.write_text(
+        head
+        + "matrix:\n"
+        + "".join(line[2:] + "\n" for line in example.splitlines())
+        + "# 本文件使用或保存的表单"
+        + tail,
+        encoding="utf-8",
+    )
     assert check(clean, when=TODAY).problems == []
 
 
@@ -227,7 +276,9 @@ def test_an_existing_file_is_never_overwritten(repo: Path, capsys: pytest.Captur
     assert snapshot(repo) == before
 
 
-def test_a_file_appearing_meanwhile_is_not_overwritten(repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_file_appearing_meanwhile_is_not_overwritten(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     target = repo / "forms" / "visit-log.yml"
 
     def link(src: str, dst: str) -> None:  # someone saves the same file between the look and the write
@@ -241,7 +292,9 @@ def test_a_file_appearing_meanwhile_is_not_overwritten(repo: Path, capsys: pytes
     assert not [p for p in (repo / "forms").iterdir() if p.name.startswith(".")]
 
 
-@pytest.mark.parametrize("bad", ["Fire_Safety", "fire--safety", "fire-", "fire safety", "fire-safety\n", "消防", "index", "a" * 65])
+@pytest.mark.parametrize(
+    "bad", ["Fire_Safety", "fire--safety", "fire-", "fire safety", "fire-safety\n", "消防", "index", "a" * 65]
+)
 def test_an_invalid_id_is_refused(repo: Path, capsys: pytest.CaptureFixture[str], bad: str) -> None:
     before = snapshot(repo)
     status, out, err = new(capsys, repo, "document", bad)
@@ -306,7 +359,7 @@ def test_half_width_marks_in_a_title_are_made_full_width(repo: Path, capsys: pyt
 def test_a_title_yaml_would_misread_is_quoted(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     status, _, _ = new(capsys, repo, "form", "visit-log", "--procedure", "return-visit", "--title", "null: #1 'A4' 表")
     assert status == 0
-    assert 'title: "null: #1 \'A4\' 表"\n' in (repo / "forms" / "visit-log.yml").read_text(encoding="utf-8")
+    assert "title: \"null: #1 'A4' 表\"\n" in (repo / "forms" / "visit-log.yml").read_text(encoding="utf-8")
     assert_checks_clean(repo, "forms/visit-log.yml")
 
 
@@ -328,14 +381,18 @@ def test_a_role_goes_before_a_key_that_follows_the_roles(repo: Path, capsys: pyt
 
 def test_roles_written_in_flow_style_are_left_alone(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     roles = repo / "procedures" / "roles.yml"
-    roles.write_text("departments: []\nroles: [{id: president, name: 总裁, description: 公司最高管理者。}]\n", encoding="utf-8")
+    roles.write_text(
+        "departments: []\nroles: [{id: president, name: 总裁, description: 公司最高管理者。}]\n", encoding="utf-8"
+    )
     before = snapshot(repo)
     status, _, err = new(capsys, repo, "role", "fire-warden")
     assert status == 1 and "手工添加" in err
     assert snapshot(repo) == before
 
 
-def test_a_failed_write_leaves_roles_yml_as_it_was(repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_write_leaves_roles_yml_as_it_was(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     def replace(src: str, dst: str) -> None:
         raise OSError(28, "No space left on device")
 

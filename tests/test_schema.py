@@ -21,9 +21,28 @@ SCHEMAS = ROOT / "schemas"
 JSON_TYPES = {"object", "array", "string", "integer", "number", "boolean", "null"}
 ANNOTATIONS = {"title", "description", "default", "format", "$id", "$schema", "examples"}
 KEYWORDS = ANNOTATIONS | {
-    "$defs", "$ref", "type", "properties", "required", "additionalProperties", "items", "anyOf", "oneOf",
-    "allOf", "enum", "const", "pattern", "minItems", "maxItems", "minLength", "maxLength", "minimum",
-    "maximum", "exclusiveMinimum", "exclusiveMaximum", "discriminator",
+    "$defs",
+    "$ref",
+    "type",
+    "properties",
+    "required",
+    "additionalProperties",
+    "items",
+    "anyOf",
+    "oneOf",
+    "allOf",
+    "enum",
+    "const",
+    "pattern",
+    "minItems",
+    "maxItems",
+    "minLength",
+    "maxLength",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "discriminator",
     "propertyNames",  # draft 2020-12: the schema every key of a mapping meets (role_basis, people: a role id, not empty)
 }
 
@@ -31,7 +50,12 @@ KEYWORDS = ANNOTATIONS | {
 def file_type(path: Path) -> str:
     if path.parent.name == "forms":
         return "form"
-    return {"roles.yml": "roles", "external.yml": "external", "company.yml": "company", "vocabulary.yml": "vocabulary"}.get(path.name, "document")
+    return {
+        "roles.yml": "roles",
+        "external.yml": "external",
+        "company.yml": "company",
+        "vocabulary.yml": "vocabulary",
+    }.get(path.name, "document")
 
 
 def repository_yaml() -> list[Path]:
@@ -208,7 +232,9 @@ def test_schema_flags_what_the_checker_flags(tmp_path: Path) -> None:
     bad = tmp_path / "procedures" / "01-x.yml"
     bad.parent.mkdir()
     text = (VALID / "procedures/01-return-visit.yml").read_text(encoding="utf-8")
-    bad.write_text(text.replace("kind: standard", "kind: memo").replace("review_months:", "reveiw_months:"), encoding="utf-8")
+    bad.write_text(
+        text.replace("kind: standard", "kind: memo").replace("review_months:", "reveiw_months:"), encoding="utf-8"
+    )
     failures = _validate(bad)
     assert any("kind" in f for f in failures) and any("reveiw_months" in f for f in failures)
 

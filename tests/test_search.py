@@ -109,7 +109,7 @@ def location(href: str, home: str) -> str:
     base = unquote(urlsplit(home).path)
     if base.endswith("index.html"):
         base = base[: -len("index.html")]
-    rel = path[len(base):] if path.startswith(base) else path
+    rel = path[len(base) :] if path.startswith(base) else path
     return rel + (f"#{parts.fragment}" if parts.fragment else "")
 
 
@@ -143,8 +143,16 @@ def expected_first(case: dict, groups: list[list[str]], home: str, entries: dict
     return answers(case, first, home, entries, offline)
 
 
-def run_test_set(browser, home: str, site: Path, variant: str, offline: bool, request: pytest.FixtureRequest,  # noqa: ANN001
-                 cases: list[dict] = QUERIES, name: str = "第一组") -> None:
+def run_test_set(
+    browser,
+    home: str,
+    site: Path,
+    variant: str,
+    offline: bool,
+    request: pytest.FixtureRequest,  # noqa: ANN001
+    cases: list[dict] = QUERIES,
+    name: str = "第一组",
+) -> None:
     entries = entries_by_location(site)
     with Tab(browser, home) as tab:
         misses, firsts = [], 0
@@ -157,8 +165,11 @@ def run_test_set(browser, home: str, site: Path, variant: str, offline: bool, re
         assert tab.outside == [], tab.outside
         assert tab.errors == [], tab.errors
     found = len(cases) - len(misses)
-    report(request, f"搜索 {name}（{variant}）precision@1：{firsts}/{len(cases)} = {firsts / len(cases):.3f}，"
-                    f"precision@{TOP}：{found}/{len(cases)} = {found / len(cases):.3f}")
+    report(
+        request,
+        f"搜索 {name}（{variant}）precision@1：{firsts}/{len(cases)} = {firsts / len(cases):.3f}，"
+        f"precision@{TOP}：{found}/{len(cases)} = {found / len(cases):.3f}",
+    )
     for m in misses:
         report(request, f"  未命中：{m}")
     assert not misses, "\n".join(misses)
@@ -170,28 +181,53 @@ def test_test_set_has_at_least_forty_queries_from_every_document() -> None:
     assert len(documents) == 12, documents
 
 
-def test_every_query_finds_its_section_in_the_first_three_results(browser, server: str, manual: Path, request: pytest.FixtureRequest) -> None:  # noqa: ANN001
+def test_every_query_finds_its_section_in_the_first_three_results(
+    browser, server: str, manual: Path, request: pytest.FixtureRequest
+) -> None:  # noqa: ANN001
     run_test_set(browser, server, manual, "网站", offline=False, request=request)
 
 
-def test_every_query_finds_its_section_offline_from_the_file_system(browser, offline_manual: Path, request: pytest.FixtureRequest) -> None:  # noqa: ANN001
-    run_test_set(browser, (offline_manual / "index.html").as_uri(), offline_manual, "离线版 file://", offline=True, request=request)
+def test_every_query_finds_its_section_offline_from_the_file_system(
+    browser, offline_manual: Path, request: pytest.FixtureRequest
+) -> None:  # noqa: ANN001
+    run_test_set(
+        browser,
+        (offline_manual / "index.html").as_uri(),
+        offline_manual,
+        "离线版 file://",
+        offline=True,
+        request=request,
+    )
 
 
 def test_staff_set_is_at_least_sixty_queries_of_every_kind_apart_from_the_first() -> None:
     assert len(STAFF) >= 60
     assert {c["kind"] for c in STAFF} >= {"word", "question", "code", "number", "form"}
     assert not {c["q"] for c in STAFF} & {c["q"] for c in QUERIES}
-    assert any(str(c["q"]).startswith("《") for c in STAFF) and any(c["kind"] == "form" and "《" not in c["q"] for c in STAFF)
+    assert any(str(c["q"]).startswith("《") for c in STAFF) and any(
+        c["kind"] == "form" and "《" not in c["q"] for c in STAFF
+    )
 
 
-def test_every_staff_query_finds_its_answer_in_the_first_three_results(browser, server: str, manual: Path, request: pytest.FixtureRequest) -> None:  # noqa: ANN001
+def test_every_staff_query_finds_its_answer_in_the_first_three_results(
+    browser, server: str, manual: Path, request: pytest.FixtureRequest
+) -> None:  # noqa: ANN001
     run_test_set(browser, server, manual, "网站", offline=False, request=request, cases=STAFF, name="员工用语组")
 
 
-def test_every_staff_query_finds_its_answer_offline(browser, offline_manual: Path, request: pytest.FixtureRequest) -> None:  # noqa: ANN001
-    run_test_set(browser, (offline_manual / "index.html").as_uri(), offline_manual, "离线版 file://", offline=True,
-                 request=request, cases=STAFF, name="员工用语组")
+def test_every_staff_query_finds_its_answer_offline(
+    browser, offline_manual: Path, request: pytest.FixtureRequest
+) -> None:  # noqa: ANN001
+    run_test_set(
+        browser,
+        (offline_manual / "index.html").as_uri(),
+        offline_manual,
+        "离线版 file://",
+        offline=True,
+        request=request,
+        cases=STAFF,
+        name="员工用语组",
+    )
 
 
 def test_first_page_load_does_not_download_the_index_first_focus_does(browser, server: str) -> None:  # noqa: ANN001
@@ -214,7 +250,9 @@ def test_first_page_load_does_not_download_the_index_first_focus_does(browser, s
 
 
 @pytest.mark.parametrize("offline", [False, True], ids=["served", "offline"])
-def test_pasted_and_ime_input_start_a_search_without_any_key_event(browser, server: str, offline_manual: Path, offline: bool) -> None:  # noqa: ANN001
+def test_pasted_and_ime_input_start_a_search_without_any_key_event(
+    browser, server: str, offline_manual: Path, offline: bool
+) -> None:  # noqa: ANN001
     with Tab(browser, (offline_manual / "index.html").as_uri() if offline else server) as tab:
         tab.page.goto(tab.home)
         box = tab.page.locator("input.md-search__input")
@@ -258,7 +296,9 @@ def test_up_to_three_clauses_of_a_page_are_shown_not_folded(browser, server: str
     with Tab(browser, server) as tab:
         groups = tab.search("回访")
         assert len(groups[0]) == 4, groups[0]  # the page and its three best clauses; the rest under "more"
-        expect(tab.page.locator(".md-search-result__item").first.locator("details.md-search-result__more")).to_have_count(1)
+        expect(
+            tab.page.locator(".md-search-result__item").first.locator("details.md-search-result__more")
+        ).to_have_count(1)
 
 
 def test_a_form_page_that_merely_names_the_words_comes_after_the_clauses(browser, server: str) -> None:  # noqa: ANN001
@@ -340,7 +380,7 @@ def test_any_text_that_stands_in_a_section_finds_that_section(worker, manual: Pa
                 break
             size = rng.randint(2, min(9, len(text)))
             start = rng.randrange(0, len(text) - size + 1)
-            piece = text[start:start + size].strip()
+            piece = text[start : start + size].strip()
             if len(piece) >= 2 and re.search(r"\w", piece):  # punctuation alone is no query
                 cases.append([piece, doc["location"]])
     assert len(cases) > 900
@@ -374,8 +414,14 @@ def test_query_terms(worker, query: str, terms: list[str]) -> None:  # noqa: ANN
 
 @pytest.mark.parametrize(
     ("query", "asks"),
-    [("回访记录表保存多久", ["retention"]), ("谁负责重大投诉", ["owner"]), ("满意率要多少", ["target"]),
-     ("晨会几点", ["deadline"]), ("开会开多长时间", ["duration"]), ("满意率", [])],
+    [
+        ("回访记录表保存多久", ["retention"]),
+        ("谁负责重大投诉", ["owner"]),
+        ("满意率要多少", ["target"]),
+        ("晨会几点", ["deadline"]),
+        ("开会开多长时间", ["duration"]),
+        ("满意率", []),
+    ],
 )
 def test_question_words_ask_for_a_kind_of_fact(worker, query: str, asks: list[str]) -> None:  # noqa: ANN001
     assert sorted(worker.evaluate("q => Object.keys(procgenSearch.analyse(q).asks)", query)) == asks

@@ -89,17 +89,34 @@ def test_a_draft_previews_with_a_banner_and_no_pdf_waits(tmp_path: Path) -> None
     """In git, content edited without a new version (E235): the preview shows it under a 草稿 banner;
     procgen check still refuses it. PDFs are not rendered before the reload."""
     project = copy_repo(FIXTURE, tmp_path / "project")
-    env = dict(os.environ, PROCGEN_PDF="true", PROCGEN_TODAY="2024-06-01", GIT_AUTHOR_NAME="质量部",
-               GIT_AUTHOR_EMAIL="qa@example.com", GIT_COMMITTER_NAME="质量部", GIT_COMMITTER_EMAIL="qa@example.com")
+    env = dict(
+        os.environ,
+        PROCGEN_PDF="true",
+        PROCGEN_TODAY="2024-06-01",
+        GIT_AUTHOR_NAME="质量部",
+        GIT_AUTHOR_EMAIL="qa@example.com",
+        GIT_COMMITTER_NAME="质量部",
+        GIT_COMMITTER_EMAIL="qa@example.com",
+    )
     for args in (["init", "-q", "-b", "main"], ["add", "."], ["commit", "-qm", "1.0"]):
         subprocess.run(["git", *args], cwd=project, env=env, check=True, capture_output=True)
     doc = project / "procedures" / "01-alpha.yml"
-    doc.write_text(doc.read_text(encoding="utf-8").replace("物管员负责回访工作", "物管员负责电话回访工作", 1), encoding="utf-8")
-    checked = subprocess.run([sys.executable, "-m", "generator", "check", "."], cwd=project, env=env, capture_output=True, text=True)
+    doc.write_text(
+        doc.read_text(encoding="utf-8").replace("物管员负责回访工作", "物管员负责电话回访工作", 1), encoding="utf-8"
+    )
+    checked = subprocess.run(
+        [sys.executable, "-m", "generator", "check", "."], cwd=project, env=env, capture_output=True, text=True
+    )
     assert checked.returncode == 1 and "E235" in checked.stdout
     port = _free_port()
-    server = subprocess.Popen([*MKDOCS, "serve", "--dev-addr", f"127.0.0.1:{port}"], cwd=project, env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    server = subprocess.Popen(
+        [*MKDOCS, "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=project,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         page = _wait_for(f"http://127.0.0.1:{port}/procedures/alpha/", "电话回访")
         assert "草稿：内容已修改，版本尚未升级" in page and "E235" in page

@@ -147,7 +147,9 @@ def test_no_page_references_an_outside_host(site: Path) -> None:
 def test_search_index_has_an_entry_per_clause_titled_by_its_path(site: Path) -> None:
     index = read_index(site)
     docs = {d["location"]: d for d in index["docs"]}
-    clause = next(d for loc, d in docs.items() if loc.startswith("procedures/alpha/#") and "物管员负责回访工作" in d["text"])
+    clause = next(
+        d for loc, d in docs.items() if loc.startswith("procedures/alpha/#") and "物管员负责回访工作" in d["text"]
+    )
     assert clause["title"].startswith("一、1 ")  # cited without the enumeration comma its label ends with
     assert "\u200b" not in clause["text"]
     for catalog_page in ("matrix/", "standards/", "records/", "documents/", "roles/", "forms/"):

@@ -27,8 +27,13 @@ PAGE = """
 def test_a_procedure_page_becomes_one_entry_per_heading_and_clause() -> None:
     entries = page_entries(PAGE, "procedures/x/", "WY-GL-11 物业服务回访管理规范标准", "sections")
     by_location = {e.location: e for e in entries}
-    assert list(by_location) == ["procedures/x/", "procedures/x/#s1", "procedures/x/#s1-1", "procedures/x/#t",
-                                 "procedures/x/#history"]
+    assert list(by_location) == [
+        "procedures/x/",
+        "procedures/x/#s1",
+        "procedures/x/#s1-1",
+        "procedures/x/#t",
+        "procedures/x/#history",
+    ]
     assert by_location["procedures/x/"].title == "WY-GL-11 物业服务回访管理规范标准"
     assert by_location["procedures/x/"].text == "又名：回访规范"
     assert by_location["procedures/x/#s1"].title == "1.0 目的"
@@ -74,11 +79,15 @@ ADAPTER = Path(__file__).resolve().parents[1] / "generator" / "assets" / "site" 
 @pytest.mark.parametrize(
     ("settings", "expected"),
     [
-        ({"base": "..", "search": "../assets/javascripts/workers/search.a7633da7.min.js", "tags": None},
-         {"base": "..", "search": "../assets/procedures/search-worker.1234abcd.js", "tags": None}),
+        (
+            {"base": "..", "search": "../assets/javascripts/workers/search.a7633da7.min.js", "tags": None},
+            {"base": "..", "search": "../assets/procedures/search-worker.1234abcd.js", "tags": None},
+        ),
         # a Material that renamed the entry: nothing is changed, its own worker answers, this test names it
-        ({"base": "..", "worker": "../assets/javascripts/workers/search.min.js"},
-         {"base": "..", "worker": "../assets/javascripts/workers/search.min.js"}),
+        (
+            {"base": "..", "worker": "../assets/javascripts/workers/search.min.js"},
+            {"base": "..", "worker": "../assets/javascripts/workers/search.min.js"},
+        ),
     ],
 )
 def test_the_adapter_points_materials_search_setting_at_our_worker(browser, settings: dict, expected: dict) -> None:  # noqa: ANN001
@@ -88,7 +97,8 @@ def test_the_adapter_points_materials_search_setting_at_our_worker(browser, sett
     try:
         page.set_content(
             "<html><body><script id='__config' type='application/json'>" + json.dumps(settings) + "</script>"
-            "<script data-worker='../assets/procedures/search-worker.1234abcd.js'>" + ADAPTER.read_text(encoding="utf-8")
+            "<script data-worker='../assets/procedures/search-worker.1234abcd.js'>"
+            + ADAPTER.read_text(encoding="utf-8")
             + "</script></body></html>"
         )
         assert json.loads(page.eval_on_selector("#__config", "e => e.textContent")) == expected
@@ -102,4 +112,6 @@ def test_the_site_loads_the_adapter_before_materials_bundle(manual_site: Path) -
     assert "workers/search." in config["search"]  # Material's own setting, as Material wrote it
     adapter = html.index("assets/procedures/search-adapter.js")
     assert html.index('id="__config"') < adapter < html.index("assets/javascripts/bundle.")
-    assert re.search(r'search-adapter\.js" data-worker="\.\./\.\./assets/procedures/search-worker\.[0-9a-f]{8}\.js"', html)
+    assert re.search(
+        r'search-adapter\.js" data-worker="\.\./\.\./assets/procedures/search-worker\.[0-9a-f]{8}\.js"', html
+    )

@@ -43,13 +43,20 @@ NOW = release(RETURN_VISIT)
 """WY-GL-11 as the repository has it: the edits raise it to the next version, dated after its latest entry."""
 NEW_VERSION = (
     (f'version: "{NOW.version}"\neffective: {NOW.effective}', f'version: "{NOW.next}"\neffective: {NOW.after}'),
-    ("audience:", f'  - version: "{NOW.next}"\n    date: {NOW.after}\n    summary: 回访率与统计期限调整\n'
-                  "    changes:\n      - 4.1.2 a) 投诉事件回访率改为 95%；4.6 统计改为每月月底。\naudience:"),
+    (
+        "audience:",
+        f'  - version: "{NOW.next}"\n    date: {NOW.after}\n    summary: 回访率与统计期限调整\n'
+        "    changes:\n      - 4.1.2 a) 投诉事件回访率改为 95%；4.6 统计改为每月月底。\naudience:",
+    ),
 )
-TARGET = ("投诉事件的回访率要求达到100%;\n                targets:\n                  - {metric: 投诉事件回访率, op: \"=\", value: 100,",
-          "投诉事件的回访率要求达到95%;\n                targets:\n                  - {metric: 投诉事件回访率, op: \">=\", value: 95,")
-DEADLINE = ("{label: 每季度末, every: P3M, window: quarter-end, role: property-officer}",
-            "{label: 每季度末, every: P1M, window: month-end, role: property-officer}")
+TARGET = (
+    '投诉事件的回访率要求达到100%;\n                targets:\n                  - {metric: 投诉事件回访率, op: "=", value: 100,',
+    '投诉事件的回访率要求达到95%;\n                targets:\n                  - {metric: 投诉事件回访率, op: ">=", value: 95,',
+)
+DEADLINE = (
+    "{label: 每季度末, every: P3M, window: quarter-end, role: property-officer}",
+    "{label: 每季度末, every: P1M, window: month-end, role: property-officer}",
+)
 
 
 # --------------------------------------------------------------------------- the training matrix
@@ -103,7 +110,8 @@ def test_role_facts_print_the_rules(catalog: Catalog) -> None:
     # 4.3 回访人员在限定时效内进行回访: the 4.1.1 time limits are the 物管员's too.
     assert facts["return-visit:s4-1-1-1:deadline:0"] == "期限 投诉处理完毕后3天内（原文：三天内；WY-GL-11 4.1.1 a)）"
     assert role_facts(catalog, "project-manager-assistant")["return-visit:s4-1-2-1:target:0"] == (
-        "目标 投诉事件回访率 100%（WY-GL-11 4.1.2 a)）")
+        "目标 投诉事件回访率 100%（WY-GL-11 4.1.2 a)）"
+    )
     assert role_facts(catalog, "property-officer") == facts  # stable
 
 
@@ -130,23 +138,42 @@ def test_retraining_lists_exactly_the_roles_whose_facts_changed(before: Catalog,
     after = load_edited(tmp_path / "after", TARGET, DEADLINE, *NEW_VERSION)
     assert after.document("return-visit").document.version == NOW.next
     assert retraining(before, after, "return-visit") == [
-        Retrain(after.role("project-manager-assistant").link, "return-visit", NOW.version, NOW.next,
-                changed=(("目标 投诉事件回访率 100%（WY-GL-11 4.1.2 a)）", "目标 投诉事件回访率 ≥ 95%（WY-GL-11 4.1.2 a)）"),)),
-        Retrain(after.role("property-officer").link, "return-visit", NOW.version, NOW.next,
-                changed=(("期限 每季度末（原文：每季度末；WY-GL-11 4.6）", "期限 每月月底（原文：每季度末；WY-GL-11 4.6）"),)),
+        Retrain(
+            after.role("project-manager-assistant").link,
+            "return-visit",
+            NOW.version,
+            NOW.next,
+            changed=(
+                ("目标 投诉事件回访率 100%（WY-GL-11 4.1.2 a)）", "目标 投诉事件回访率 ≥ 95%（WY-GL-11 4.1.2 a)）"),
+            ),
+        ),
+        Retrain(
+            after.role("property-officer").link,
+            "return-visit",
+            NOW.version,
+            NOW.next,
+            changed=(
+                ("期限 每季度末（原文：每季度末；WY-GL-11 4.6）", "期限 每月月底（原文：每季度末；WY-GL-11 4.6）"),
+            ),
+        ),
     ]
     assert retraining(before, after, "communication") == []  # its version did not change
 
 
-def test_retraining_names_added_and_removed_facts_and_leaves_out_outside_parties(before: Catalog, tmp_path: Path) -> None:
+def test_retraining_names_added_and_removed_facts_and_leaves_out_outside_parties(
+    before: Catalog, tmp_path: Path
+) -> None:
     # 4.3 is the clause of the 回访人员 and the customer; the matrix row of the statistics loses its C
     after = load_edited(
         tmp_path / "after",
         ("回访人员在限定时效内进行回访，", "回访人员在规定时效内进行回访，"),
         ("    A: project-manager\n    C: [project-manager-assistant]\n", "    A: project-manager\n"),
-        ("records: [return-visit-receipt", "  - activity: 回访统计表的审核\n    basis: {quote: 以书面形式经项目经理助理审核后}\n"
-                                            "    R: [project-manager-assistant]\n    A: project-manager\n    role_basis:\n"
-                                            "      project-manager: {quote: 报项目处经理决定}\nrecords: [return-visit-receipt"),
+        (
+            "records: [return-visit-receipt",
+            "  - activity: 回访统计表的审核\n    basis: {quote: 以书面形式经项目经理助理审核后}\n"
+            "    R: [project-manager-assistant]\n    A: project-manager\n    role_basis:\n"
+            "      project-manager: {quote: 报项目处经理决定}\nrecords: [return-visit-receipt",
+        ),
         *NEW_VERSION,
     )
     found = {r.role.id: r for r in retraining(before, after, "return-visit")}

@@ -39,12 +39,18 @@ def test_full_width(text: str, expected: str) -> None:
 
 def test_yaml_structure_is_never_touched() -> None:
     raw = 'id: memo\ntitle: "回访:备忘"\nbody:\n  - {text: 回访,记录, roles: [a, b]}\n  - text: 甲(乙)\n'
-    assert format_text(raw) == 'id: memo\ntitle: "回访：备忘"\nbody:\n  - {text: 回访，记录, roles: [a, b]}\n  - text: 甲（乙）\n'
+    assert (
+        format_text(raw)
+        == 'id: memo\ntitle: "回访：备忘"\nbody:\n  - {text: 回访，记录, roles: [a, b]}\n  - text: 甲（乙）\n'
+    )
 
 
 def test_revision_entries_keep_the_original_wording() -> None:
     raw = "revisions:\n  - changes:\n      - 会议,::应有签到 改为 会议,应有签到\nbody:\n  - text: 会议,应有签到\n"
-    assert format_text(raw) == "revisions:\n  - changes:\n      - 会议,::应有签到 改为 会议,应有签到\nbody:\n  - text: 会议，应有签到\n"
+    assert (
+        format_text(raw)
+        == "revisions:\n  - changes:\n      - 会议,::应有签到 改为 会议,应有签到\nbody:\n  - text: 会议，应有签到\n"
+    )
 
 
 def test_same_but_punctuation() -> None:
@@ -78,7 +84,10 @@ def test_format_rewrites_and_then_the_warning_is_gone(tmp_path: Path, capsys: py
     out, _ = capsys.readouterr()
     assert out == "已改正 procedures/04-memo.yml\n"
     text = (root / "procedures/04-memo.yml").read_text(encoding="utf-8")
-    assert "物管员负责回访，填写回访记录（存档）。" in text and "回访人员（物管员）与 e网（房地产e网）的说明不改动。" in text
+    assert (
+        "物管员负责回访，填写回访记录（存档）。" in text
+        and "回访人员（物管员）与 e网（房地产e网）的说明不改动。" in text
+    )
     assert not any(p.code == "W250" for p in check(root).problems)
     assert not list(root.rglob("*.procgen-format"))
 

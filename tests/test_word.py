@@ -68,7 +68,12 @@ def rows(table: Table) -> list[list[str]]:
 @pytest.fixture(scope="module")
 def return_visit(manual) -> bytes:  # noqa: ANN001
     catalog = manual.catalog
-    return document_docx(manual.catalog, catalog.document("return-visit"), PRINTED, manual.versions.get(catalog.document("return-visit").id, []))
+    return document_docx(
+        manual.catalog,
+        catalog.document("return-visit"),
+        PRINTED,
+        manual.versions.get(catalog.document("return-visit").id, []),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -161,7 +166,15 @@ def test_chinese_fonts_are_east_asian_names(word) -> None:  # noqa: ANN001
 
 def test_same_catalog_same_bytes(manual, return_visit: bytes) -> None:  # noqa: ANN001
     catalog = manual.catalog
-    assert document_docx(manual.catalog, catalog.document("return-visit"), PRINTED, manual.versions.get(catalog.document("return-visit").id, [])) == return_visit
+    assert (
+        document_docx(
+            manual.catalog,
+            catalog.document("return-visit"),
+            PRINTED,
+            manual.versions.get(catalog.document("return-visit").id, []),
+        )
+        == return_visit
+    )
     with zipfile.ZipFile(io.BytesIO(return_visit)) as archive:
         assert {info.date_time for info in archive.infolist()} == {ZIP_TIME}
         assert not [name for name in archive.namelist() if "thumbnail" in name]  # python-docx's template's picture
@@ -178,14 +191,18 @@ def test_text_from_yaml_stays_text(make_repo) -> None:  # noqa: ANN001
     repo = make_repo()
     path = repo / "procedures" / "01-return-visit.yml"
     source = path.read_text(encoding="utf-8")
-    path.write_text(source.replace("text: 规范回访工作，确保管理服务工作质量。", f"text: '{marked}'", 1), encoding="utf-8")
+    path.write_text(
+        source.replace("text: 规范回访工作，确保管理服务工作质量。", f"text: '{marked}'", 1), encoding="utf-8"
+    )
     catalog = load_catalog(repo)
     view = next(d for d in catalog.documents if any(marked in p.text for s in d.walk() for p in s.paragraphs))
     word = docx.Document(io.BytesIO(document_docx(catalog, view, PRINTED)))
     assert any(marked in p.text for p in word.paragraphs)
 
 
-def test_procgen_docx_writes_a_document_by_code(tmp_path: Path, capsys: pytest.CaptureFixture[str], manual_today: dt.date) -> None:
+def test_procgen_docx_writes_a_document_by_code(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], manual_today: dt.date
+) -> None:
     assert main(["docx", "WY-GL-11", "--path", str(ROOT), "--out", str(tmp_path)]) == 0
     assert (tmp_path / "return-visit.docx").is_file()
     assert "已写入" in capsys.readouterr().out

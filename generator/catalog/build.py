@@ -73,7 +73,9 @@ class Resolver:
             for title in (doc.title, *doc.aliases):
                 self.titles.setdefault(title, link)
         for ext in external:
-            link = Link("external", ext.id, ext.title, planned=ext.status == "planned", external=ext.status == "external")
+            link = Link(
+                "external", ext.id, ext.title, planned=ext.status == "planned", external=ext.status == "external"
+            )
             self.links.setdefault(ext.id, link)
             for title in (ext.title, *ext.aliases):
                 self.titles.setdefault(title, link)
@@ -132,14 +134,26 @@ def _owners(resolver: Resolver, own: str | None, fallback: list[Link]) -> list[L
 
 
 def _targets(resolver: Resolver, targets: list[Target], owners: list[Link]) -> list[TargetView]:
-    return [TargetView(t, target_rule(t), resolver.role(t.role) if t.role else None, _owners(resolver, t.role, owners)) for t in targets]
+    return [
+        TargetView(t, target_rule(t), resolver.role(t.role) if t.role else None, _owners(resolver, t.role, owners))
+        for t in targets
+    ]
 
 
 def _deadlines(resolver: Resolver, deadlines: list[Deadline], owners: list[Link]) -> list[DeadlineView]:
-    return [DeadlineView(d, deadline_rule(d), resolver.role(d.role) if d.role else None, _owners(resolver, d.role, owners)) for d in deadlines]
+    return [
+        DeadlineView(d, deadline_rule(d), resolver.role(d.role) if d.role else None, _owners(resolver, d.role, owners))
+        for d in deadlines
+    ]
 
 
-_MEETING_FIELDS = {"purpose": "目的", "owner": "责任部门", "frequency": "频次", "participants": "人员", "format": "形式"}
+_MEETING_FIELDS = {
+    "purpose": "目的",
+    "owner": "责任部门",
+    "frequency": "频次",
+    "participants": "人员",
+    "format": "形式",
+}
 
 
 def _meeting(resolver: Resolver, meeting: Meeting, label: str, owners: list[Link]) -> MeetingView:
@@ -169,8 +183,13 @@ def _service_table(resolver: Resolver, node: Node, owners: list[Link], anchor: s
             row_owners = _role_links(resolver, row.roles, row.role_basis) or owners
             for line in row.standards:
                 if isinstance(line, Line):
-                    lines.append(ServiceLine(resolver.segments(line.text), _targets(resolver, line.targets, row_owners),
-                                             _deadlines(resolver, line.deadlines, row_owners)))
+                    lines.append(
+                        ServiceLine(
+                            resolver.segments(line.text),
+                            _targets(resolver, line.targets, row_owners),
+                            _deadlines(resolver, line.deadlines, row_owners),
+                        )
+                    )
                 else:
                     lines.append(ServiceLine(resolver.segments(line), [], []))
             rows.append(
@@ -320,12 +339,22 @@ class Definitions:
     company: CompanyFile
 
     def resolver(self) -> Resolver:
-        return Resolver([d for _, d in self.documents], [f for _, f in self.forms], self.external, self.roles, self.departments)
+        return Resolver(
+            [d for _, d in self.documents], [f for _, f in self.forms], self.external, self.roles, self.departments
+        )
 
     def build(self, **options: Any) -> Catalog:
         """:func:`build_catalog` of these definitions (``options``: its keyword-only arguments)."""
-        return build_catalog(self.documents, self.forms, self.roles, self.departments, self.external,
-                             self.source_files, self.company, **options)
+        return build_catalog(
+            self.documents,
+            self.forms,
+            self.roles,
+            self.departments,
+            self.external,
+            self.source_files,
+            self.company,
+            **options,
+        )
 
 
 def build_catalog(
@@ -405,7 +434,12 @@ def build_catalog(
             )
         )
     targets = [TargetEntry(d, s, t, row, None) for d in doc_views for s in d.walk() for t, row in _all_targets(s)]
-    deadlines = [DeadlineEntry(d, s, dl, row, meeting) for d in doc_views for s in d.walk() for dl, row, meeting in _all_deadlines(s)]
+    deadlines = [
+        DeadlineEntry(d, s, dl, row, meeting)
+        for d in doc_views
+        for s in d.walk()
+        for dl, row, meeting in _all_deadlines(s)
+    ]
     if only is not None:  # the roles the selected documents name, with their departments
         named = _named_roles(doc_views, form_views, targets, deadlines)
         roles = [r for r in roles if r.id in named]
@@ -414,7 +448,10 @@ def build_catalog(
     role_views = _role_views(resolver, roles, departments, doc_views, form_views, targets, deadlines)
     # An old version's catalog (``only``) reads its own documents' clauses, not the whole manual's.
     if walker is None:  # the check passes the one its rules used: the clauses folded once per check
-        walker = Walker([d for _, d in documents if only is None or d.id in only], RolesFile(roles=roles, departments=departments) if roles else None)
+        walker = Walker(
+            [d for _, d in documents if only is None or d.id in only],
+            RolesFile(roles=roles, departments=departments) if roles else None,
+        )
     proposals = _provenance(walker, resolver, doc_views, form_views, roles, departments, everything=only is None)
     return Catalog(
         documents=doc_views,
@@ -442,7 +479,11 @@ def node_anchor(loc: tuple[Any, ...]) -> str:
     :func:`build_catalog` gives sections; "" for anything outside the body."""
     if not loc or loc[0] != "body":
         return ""
-    numbers = [str(part + 1) for key, part in zip(loc, loc[1:], strict=False) if key in ("body", "items") and isinstance(part, int)]
+    numbers = [
+        str(part + 1)
+        for key, part in zip(loc, loc[1:], strict=False)
+        if key in ("body", "items") and isinstance(part, int)
+    ]
     return "s" + "-".join(numbers) if numbers else ""
 
 
@@ -465,14 +506,30 @@ def _provenance(
             return
         approver = proposal.approver or default_approver
         pending.append(
-            Pending(KINDS[statement.kind], statement.what, proposal.reason, resolver.role(proposal.by),
-                    resolver.role(approver), source, _item_name(statement.loc), anchor, place, statement.loc, path)
+            Pending(
+                KINDS[statement.kind],
+                statement.what,
+                proposal.reason,
+                resolver.role(proposal.by),
+                resolver.role(approver),
+                source,
+                _item_name(statement.loc),
+                anchor,
+                place,
+                statement.loc,
+                path,
+            )
         )
 
     for doc in docs:
         sections = {s.anchor: s for s in doc.walk()}
         for statement in walker.document(doc.document):
-            if statement.loc[0] == "matrix" and len(statement.loc) == 3 and statement.loc[2] == "basis" and statement.clause:
+            if (
+                statement.loc[0] == "matrix"
+                and len(statement.loc) == 3
+                and statement.loc[2] == "basis"
+                and statement.clause
+            ):
                 row = doc.matrix[statement.loc[1]]
                 target = walker.documents.get(statement.document or doc.id)
                 if statement.document is None:
@@ -483,7 +540,13 @@ def _provenance(
                     row.source = target.code
             anchor = "matrix" if statement.loc[0] == "matrix" else node_anchor(statement.loc)
             section = sections.get(anchor)
-            place = section.cite if section else f"{doc.document.code} 职责矩阵" if anchor == "matrix" else doc.document.code
+            place = (
+                section.cite
+                if section
+                else f"{doc.document.code} 职责矩阵"
+                if anchor == "matrix"
+                else doc.document.code
+            )
             add(statement, doc.link, doc.document.approver, anchor, doc.path, place)
     if not everything:
         return pending
@@ -494,7 +557,14 @@ def _provenance(
     top = Counter(d.document.approver for d in docs).most_common(1)  # who approves the manual's documents
     for statement in walker.role_definitions():
         if statement.role:
-            add(statement, resolver.role(statement.role), top[0][0] if top else statement.role, "", ROLES_FILE, "岗位设置")
+            add(
+                statement,
+                resolver.role(statement.role),
+                top[0][0] if top else statement.role,
+                "",
+                ROLES_FILE,
+                "岗位设置",
+            )
     return pending
 
 
@@ -523,7 +593,9 @@ def _all_targets(section: Section) -> list[tuple[TargetView, ServiceRowView | No
 
 
 def _all_deadlines(section: Section) -> list[tuple[DeadlineView, ServiceRowView | None, MeetingView | None]]:
-    found: list[tuple[DeadlineView, ServiceRowView | None, MeetingView | None]] = [(d, None, None) for d in section.deadlines]
+    found: list[tuple[DeadlineView, ServiceRowView | None, MeetingView | None]] = [
+        (d, None, None) for d in section.deadlines
+    ]
     for meeting in section.meetings:
         found.extend((d, None, meeting) for d in meeting.deadlines)
     if section.service_table:
@@ -538,11 +610,14 @@ def _matrix_row(resolver: Resolver, row: MatrixRow) -> MatrixView:
     letters = {"R": row.R, "A": a, "C": row.C, "I": row.I}
     whole = _proposed(row.basis)
     basis = {r: row.basis for v in letters.values() for r in v} if whole and row.basis else row.role_basis
-    return MatrixView(resolver.segments(row.activity), {k: _role_links(resolver, v, basis) for k, v in letters.items()}, whole)
+    return MatrixView(
+        resolver.segments(row.activity), {k: _role_links(resolver, v, basis) for k, v in letters.items()}, whole
+    )
 
 
-def _named_roles(docs: list[DocumentView], forms: list[FormView], targets: list[TargetEntry],
-                 deadlines: list[DeadlineEntry]) -> set[str]:
+def _named_roles(
+    docs: list[DocumentView], forms: list[FormView], targets: list[TargetEntry], deadlines: list[DeadlineEntry]
+) -> set[str]:
     """Every role or department id the documents (and their forms, targets and deadlines) name."""
     named: set[str] = set()
     for doc in docs:
@@ -574,7 +649,9 @@ def _role_views(
     for dept in departments:
         views.append(RoleView(dept, True, resolver.role(dept.id), resolver.role(dept.parent) if dept.parent else None))
     for role in roles:
-        views.append(RoleView(role, False, resolver.role(role.id), resolver.role(role.department) if role.department else None))
+        views.append(
+            RoleView(role, False, resolver.role(role.id), resolver.role(role.department) if role.department else None)
+        )
     by_id = {v.id: v for v in views}
     for view in views:
         view.description = resolver.segments(view.role.description)
@@ -597,7 +674,9 @@ def _role_views(
         for role_id in {doc.owner.id, *(a.id for a in doc.audience)}:
             concerned.setdefault(role_id, set()).add(i)
     for view in views:
-        involved = {d.id for d, _ in view.duties} | {d.id for d, _, _ in view.raci} | {d.id for d, _, _ in view.service_rows}
+        involved = (
+            {d.id for d, _ in view.duties} | {d.id for d, _, _ in view.raci} | {d.id for d, _, _ in view.service_rows}
+        )
         view.documents = [docs[i] for i in sorted({order[d] for d in involved} | concerned.get(view.id, set()))]
     return views
 
@@ -627,7 +706,9 @@ def _give_duties(by_id: dict[str, RoleView], doc: DocumentView) -> None:
             for service_row in section.service_table.rows:
                 for link in service_row.roles:
                     view = by_id[link.id]
-                    (view.proposed_service_rows if link.proposed else view.service_rows).append((doc, section, service_row))
+                    (view.proposed_service_rows if link.proposed else view.service_rows).append(
+                        (doc, section, service_row)
+                    )
 
 
 def _give_letters(by_id: dict[str, RoleView], doc: DocumentView) -> None:

@@ -158,7 +158,9 @@ def document_text(doc: Document) -> DocumentText:
 
     # The document's title heads every clause (第8篇 物业管理客户服务组职责: each duty is the group's).
     title = folded(doc.title + "".join(doc.aliases))
-    out.all_text = title + "".join(c.own for c in out.clauses[:1] if c.loc == ("intro",)) + walk(doc.body, ("body",), title)
+    out.all_text = (
+        title + "".join(c.own for c in out.clauses[:1] if c.loc == ("intro",)) + walk(doc.body, ("body",), title)
+    )
     return out
 
 
@@ -233,18 +235,42 @@ def _from_basis(
     if basis.approved is not None:
         version = basis.approved.version or ""
         if not revisions.get(version):
-            return "unbacked", None, None, None, version, ("E294", f"已批准于 {version} 版，但该版的修订记录没有 approvals（批准了什么）：请用 procgen approve 记录")
+            return (
+                "unbacked",
+                None,
+                None,
+                None,
+                version,
+                (
+                    "E294",
+                    f"已批准于 {version} 版，但该版的修订记录没有 approvals（批准了什么）：请用 procgen approve 记录",
+                ),
+            )
         return "approved", None, None, None, version, None
     quote = basis.quote or ""
     doc_id = basis.document or home
     text = texts.get(doc_id)
     if text is None:
-        return "unbacked", None, doc_id, None, None, ("E291", f"引文所在的文件 \"{doc_id}\" 不存在")
+        return "unbacked", None, doc_id, None, None, ("E291", f'引文所在的文件 "{doc_id}" 不存在')
     found = text.find(quote)
     if not found:
-        return "unbacked", None, doc_id, None, None, ("E291", f"引文「{quote}」不在 {doc_id} 的正文中：请照原文抄录，或改为 proposed（拟定）")
+        return (
+            "unbacked",
+            None,
+            doc_id,
+            None,
+            None,
+            ("E291", f"引文「{quote}」不在 {doc_id} 的正文中：请照原文抄录，或改为 proposed（拟定）"),
+        )
     if len(found) > 1:
-        return "unbacked", None, doc_id, None, None, ("E291", f"引文「{quote}」在 {doc_id} 中出现于 {len(found)} 处：请多引几个字，使它只指一处")
+        return (
+            "unbacked",
+            None,
+            doc_id,
+            None,
+            None,
+            ("E291", f"引文「{quote}」在 {doc_id} 中出现于 {len(found)} 处：请多引几个字，使它只指一处"),
+        )
     return "quoted", found[0].loc, (doc_id if doc_id != home else None), None, None, None
 
 
@@ -271,7 +297,9 @@ def _fact_what(fact: Target | Deadline) -> str:
 class Walker:
     """Walks the files of a repository and says where each statement comes from."""
 
-    def __init__(self, documents: Iterable[Document], roles: RolesFile | None, texts: Iterable[DocumentText] | None = None) -> None:
+    def __init__(
+        self, documents: Iterable[Document], roles: RolesFile | None, texts: Iterable[DocumentText] | None = None
+    ) -> None:
         """``texts``: each document's :func:`document_text`, in the same order, when the caller kept them (the
         check keeps them with each file's cached data)."""
         documents = list(documents)
@@ -309,8 +337,19 @@ class Walker:
             self._names_key = hashlib.sha256(names.encode("utf-8", "surrogatepass")).hexdigest()
         return self._names_key
 
-    def _explicit(self, basis: Basis, loc: Loc, kind: str, what: str, home: str, revisions: dict[str, bool], role: str | None = None) -> Statement:
-        status, clause, document, proposal, approved, problem = _from_basis(basis, self._reading or self.texts, home, revisions)
+    def _explicit(
+        self,
+        basis: Basis,
+        loc: Loc,
+        kind: str,
+        what: str,
+        home: str,
+        revisions: dict[str, bool],
+        role: str | None = None,
+    ) -> Statement:
+        status, clause, document, proposal, approved, problem = _from_basis(
+            basis, self._reading or self.texts, home, revisions
+        )
         return Statement(loc, kind, what, status, clause, document, proposal, approved, problem, role)
 
     def _roles(
@@ -346,9 +385,25 @@ class Walker:
                 )
         for role in role_basis:
             if role not in roles:
-                yield Statement((*loc, "role_basis", role), "role", role, "unbacked", problem=("E295", f"role_basis 中的 \"{role}\" 不在本条的角色中"), role=role)
+                yield Statement(
+                    (*loc, "role_basis", role),
+                    "role",
+                    role,
+                    "unbacked",
+                    problem=("E295", f'role_basis 中的 "{role}" 不在本条的角色中'),
+                    role=role,
+                )
 
-    def _facts(self, facts: Sequence[Target | Deadline], loc: Loc, key: str, words: str, clause: Loc, home: str, revisions: dict[str, bool]) -> Iterator[Statement]:
+    def _facts(
+        self,
+        facts: Sequence[Target | Deadline],
+        loc: Loc,
+        key: str,
+        words: str,
+        clause: Loc,
+        home: str,
+        revisions: dict[str, bool],
+    ) -> Iterator[Statement]:
         for i, fact in enumerate(facts):
             here = (*loc, key, i)
             what = _fact_what(fact)
@@ -363,7 +418,10 @@ class Walker:
                     "fact",
                     what,
                     "unbacked",
-                    problem=("E293", f"{what}的{said}不见于本条原文：请照原文写 label，引原文（basis: {{quote: …}}），标为拟定（basis: {{proposed: …}}），或删去"),
+                    problem=(
+                        "E293",
+                        f"{what}的{said}不见于本条原文：请照原文写 label，引原文（basis: {{quote: …}}），标为拟定（basis: {{proposed: …}}），或删去",
+                    ),
                 )
 
     # ------------------------------------------------------------------ documents
@@ -399,20 +457,38 @@ class Walker:
                 for m, meeting in enumerate(node.meetings):
                     meeting_words = folded("".join(_meeting_texts(meeting))) + clause.own
                     if meeting.schedule:
-                        yield from self._facts([meeting.schedule], (*here, "meetings", m), "schedule", meeting_words, here, home, revisions)
-                    yield from self._facts(meeting.deadlines, (*here, "meetings", m), "deadlines", meeting_words, here, home, revisions)
+                        yield from self._facts(
+                            [meeting.schedule], (*here, "meetings", m), "schedule", meeting_words, here, home, revisions
+                        )
+                    yield from self._facts(
+                        meeting.deadlines, (*here, "meetings", m), "deadlines", meeting_words, here, home, revisions
+                    )
                 if node.service_table:
                     for g, group in enumerate(node.service_table.groups):
                         for r, row in enumerate(group.rows):
                             row_loc = (*here, "service_table", "groups", g, "rows", r)
-                            row_text = [group.service, row.content, *(s if isinstance(s, str) else s.text for s in row.standards)]
+                            row_text = [
+                                group.service,
+                                row.content,
+                                *(s if isinstance(s, str) else s.text for s in row.standards),
+                            ]
                             row_words = folded("".join(row_text)) + clause.above + folded("".join(_heading(node)))
-                            yield from self._roles(row.roles, row.role_basis, row_loc, row_words, here, home, revisions, row.content[:24])
+                            yield from self._roles(
+                                row.roles, row.role_basis, row_loc, row_words, here, home, revisions, row.content[:24]
+                            )
                             for s, line in enumerate(row.standards):
                                 if isinstance(line, Line):
                                     line_words = folded(line.text)
                                     for key in ("targets", "deadlines"):
-                                        yield from self._facts(getattr(line, key), (*row_loc, "standards", s), key, line_words, here, home, revisions)
+                                        yield from self._facts(
+                                            getattr(line, key),
+                                            (*row_loc, "standards", s),
+                                            key,
+                                            line_words,
+                                            here,
+                                            home,
+                                            revisions,
+                                        )
                 yield from walk(node.items, (*here, "items"))
 
         yield from walk(doc.body, ("body",))
@@ -424,7 +500,16 @@ class Walker:
         activity = f"「{row.activity}」"
         source: str | None = None
         if row.basis is None:
-            yield Statement(loc, "activity", activity, "unbacked", problem=("E290", f"{activity}没有出处：请引原文中说这项活动的字句（basis: {{quote: …}}），或标为拟定（basis: {{proposed: …}}）"))
+            yield Statement(
+                loc,
+                "activity",
+                activity,
+                "unbacked",
+                problem=(
+                    "E290",
+                    f"{activity}没有出处：请引原文中说这项活动的字句（basis: {{quote: …}}），或标为拟定（basis: {{proposed: …}}）",
+                ),
+            )
             words = ""
             clause: Loc | None = None
             row_status: Status = "unbacked"
@@ -436,7 +521,12 @@ class Walker:
             source = head.document
             text = self._clauses.get(head.document or home, {}).get(clause) if clause else None
             words = (text.own + text.below + text.above) if text else ""
-        letters = (("R", row.R), ("A", [row.A] if isinstance(row.A, str) else list(row.A or [])), ("C", row.C), ("I", row.I))
+        letters = (
+            ("R", row.R),
+            ("A", [row.A] if isinstance(row.A, str) else list(row.A or [])),
+            ("C", row.C),
+            ("I", row.I),
+        )
         placed: set[str] = set()
         for letter, ids in letters:
             for j, role in enumerate(ids):
@@ -444,7 +534,9 @@ class Walker:
                 where = (*loc, letter) if letter == "A" and isinstance(row.A, str) else (*loc, letter, j)
                 what = f"{activity} {letter}：{self.names.name(role)}"
                 if role in row.role_basis:
-                    yield self._explicit(row.role_basis[role], (*loc, "role_basis", role), "cell", what, home, revisions, role)
+                    yield self._explicit(
+                        row.role_basis[role], (*loc, "role_basis", role), "cell", what, home, revisions, role
+                    )
                 elif row_status in ("proposed", "approved"):
                     continue  # a proposed activity: its cells are part of that one proposal
                 elif letter != "A" and row_status == "quoted" and self.names.named(role, words):
@@ -457,10 +549,24 @@ class Walker:
                         if letter == "A"
                         else "所引条文没有提到它：请在 role_basis 中引原文"
                     )
-                    yield Statement(where, "cell", what, "unbacked", problem=("E292", f"{what}：{need}，或标为拟定（proposed），或删去"), role=role)
+                    yield Statement(
+                        where,
+                        "cell",
+                        what,
+                        "unbacked",
+                        problem=("E292", f"{what}：{need}，或标为拟定（proposed），或删去"),
+                        role=role,
+                    )
         for role in row.role_basis:
             if role not in placed:
-                yield Statement((*loc, "role_basis", role), "cell", role, "unbacked", problem=("E295", f"role_basis 中的 \"{role}\" 不在本行的 R、A、C、I 中"), role=role)
+                yield Statement(
+                    (*loc, "role_basis", role),
+                    "cell",
+                    role,
+                    "unbacked",
+                    problem=("E295", f'role_basis 中的 "{role}" 不在本行的 R、A、C、I 中'),
+                    role=role,
+                )
 
     # ------------------------------------------------------------------ forms
 
@@ -471,18 +577,45 @@ class Walker:
         period = "永久" if retention.permanent else (retention.period or "")
         what = f"《{form.title}》保存期限 {period}"
         if retention.basis is None:
-            yield Statement(("retention",), "retention", what, "unbacked", problem=("E290", "保存期限没有出处：请引原文（basis: {quote: …}），或标为拟定（basis: {proposed: {by: …, reason: …}}）"))
+            yield Statement(
+                ("retention",),
+                "retention",
+                what,
+                "unbacked",
+                problem=(
+                    "E290",
+                    "保存期限没有出处：请引原文（basis: {quote: …}），或标为拟定（basis: {proposed: {by: …, reason: …}}）",
+                ),
+            )
         else:
             yield self._explicit(retention.basis, ("retention", "basis"), "retention", what, home, revisions)
         title = f"《{form.title}》的栏目与格式"
         if form.design is None:
-            yield Statement(("layout",), "design", title, "unbacked", problem=("E290", "表单格式没有出处：原文给出栏目时引原文（design: {quote: …}），否则标为拟定（design: {proposed: …}）"))
+            yield Statement(
+                ("layout",),
+                "design",
+                title,
+                "unbacked",
+                problem=(
+                    "E290",
+                    "表单格式没有出处：原文给出栏目时引原文（design: {quote: …}），否则标为拟定（design: {proposed: …}）",
+                ),
+            )
         else:
             yield self._explicit(form.design, ("design",), "design", title, home, revisions)
         for loc, block in _notes(form.layout, ("layout",)):
             what = f"《{form.title}》注：{block.note[:30]}"
             if block.basis is None:
-                yield Statement(loc, "note", what, "unbacked", problem=("E290", "表单上的这条规则没有出处：请引原文（basis: {quote: …}），或标为拟定（basis: {proposed: …}），或删去"))
+                yield Statement(
+                    loc,
+                    "note",
+                    what,
+                    "unbacked",
+                    problem=(
+                        "E290",
+                        "表单上的这条规则没有出处：请引原文（basis: {quote: …}），或标为拟定（basis: {proposed: …}），或删去",
+                    ),
+                )
             else:
                 yield self._explicit(block.basis, (*loc, "basis"), "note", what, home, revisions)
 
@@ -492,13 +625,23 @@ class Walker:
         if self.roles is None:
             return
         everything = "".join(t.all_text for t in self.texts.values())
-        items: list[tuple[str, Sequence[Role | Department]]] = [("departments", self.roles.departments), ("roles", self.roles.roles)]
+        items: list[tuple[str, Sequence[Role | Department]]] = [
+            ("departments", self.roles.departments),
+            ("roles", self.roles.roles),
+        ]
         for key, group in items:
             for i, item in enumerate(group):
                 what = f"角色「{item.name}」" if key == "roles" else f"部门「{item.name}」"
                 if item.basis is not None and item.basis.approved is not None:
                     # roles.yml has no versions: the commit that approved the role is its record
-                    yield Statement((key, i, "basis"), "role-definition", what, "approved", approved=str(item.basis.approved.date or ""), role=item.id)
+                    yield Statement(
+                        (key, i, "basis"),
+                        "role-definition",
+                        what,
+                        "approved",
+                        approved=str(item.basis.approved.date or ""),
+                        role=item.id,
+                    )
                 elif item.basis is not None:
                     yield self._explicit(item.basis, (key, i, "basis"), "role-definition", what, "", {}, item.id)
                 elif self.names.mentioned(item.id, everything):
@@ -509,7 +652,10 @@ class Walker:
                         "role-definition",
                         what,
                         "unbacked",
-                        problem=("E296", f"{what}不见于任何文件的正文：请标为拟定（basis: {{proposed: {{by: …, reason: …}}}}），或删去"),
+                        problem=(
+                            "E296",
+                            f"{what}不见于任何文件的正文：请标为拟定（basis: {{proposed: {{by: …, reason: …}}}}），或删去",
+                        ),
                         role=item.id,
                     )
 

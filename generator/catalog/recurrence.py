@@ -177,25 +177,43 @@ def rule_of(deadline: Deadline) -> Rule | None:
         interval = int(weeks.group(1)) if weeks else 1
         days = sorted(set(deadline.weekdays))
         every = "每" if interval == 1 else f"每{interval}周的"
-        return Rule("WEEKLY", interval, byday=tuple(WEEKDAY_CODES[d - 1] for d in days), start=start, end=end,
-                    shown=f"{every}{_weekdays_text(days)}{at}")
+        return Rule(
+            "WEEKLY",
+            interval,
+            byday=tuple(WEEKDAY_CODES[d - 1] for d in days),
+            start=start,
+            end=end,
+            shown=f"{every}{_weekdays_text(days)}{at}",
+        )
     if deadline.every:
         return _every(deadline, start, end, at)
     if deadline.months:
         months = tuple(sorted(set(deadline.months)))
-        return Rule("YEARLY", bymonth=months, bymonthday=(1,), start=start, end=end,
-                    shown=f"每年{'、'.join(f'{m}月' for m in months)}（文件未定日期，提醒在该月1日）{at}".rstrip())
+        return Rule(
+            "YEARLY",
+            bymonth=months,
+            bymonthday=(1,),
+            start=start,
+            end=end,
+            shown=f"每年{'、'.join(f'{m}月' for m in months)}（文件未定日期，提醒在该月1日）{at}".rstrip(),
+        )
     if deadline.due:
         day = deadline.due.day
         period = deadline.due.period
         if period == "next-week":
             weekday = min(day, 7)
-            return Rule("WEEKLY", byday=(WEEKDAY_CODES[weekday - 1],), shown=f"每周{_WEEKDAY_NAMES[weekday - 1]}前（下一周）")
+            return Rule(
+                "WEEKLY", byday=(WEEKDAY_CODES[weekday - 1],), shown=f"每周{_WEEKDAY_NAMES[weekday - 1]}前（下一周）"
+            )
         span = {"next-month": 1, "next-quarter": 3, "next-year": 12}[period]
         if span == 1:
             return Rule("MONTHLY", bymonthday=(day,), shown=f"每月{day}日前（上月的）")
-        return Rule("YEARLY", bymonth=_period_starts(span), bymonthday=(day,),
-                    shown=f"{'、'.join(f'{m}月' for m in _period_starts(span))}的{day}日前（上一{'季度' if span == 3 else '年'}的）")
+        return Rule(
+            "YEARLY",
+            bymonth=_period_starts(span),
+            bymonthday=(day,),
+            shown=f"{'、'.join(f'{m}月' for m in _period_starts(span))}的{day}日前（上一{'季度' if span == 3 else '年'}的）",
+        )
     return None
 
 
@@ -210,38 +228,106 @@ def _every(deadline: Deadline, start: str | None, end: str | None, at: str) -> R
         step = max(span, months or span)
         if 12 % step == 0:
             ends = _period_ends(step)
-            return Rule("YEARLY", bymonth=ends, bymonthday=(-1,), start=start, end=end,
-                        shown=f"{'、'.join(f'{m}月' for m in ends)}的最后一天{at}")
-        return Rule("MONTHLY", step, bymonthday=(-1,), start=start, end=end, aligned_months=step, period_end=True,
-                    shown=f"每{step}个月的最后一天{at}")
+            return Rule(
+                "YEARLY",
+                bymonth=ends,
+                bymonthday=(-1,),
+                start=start,
+                end=end,
+                shown=f"{'、'.join(f'{m}月' for m in ends)}的最后一天{at}",
+            )
+        return Rule(
+            "MONTHLY",
+            step,
+            bymonthday=(-1,),
+            start=start,
+            end=end,
+            aligned_months=step,
+            period_end=True,
+            shown=f"每{step}个月的最后一天{at}",
+        )
     if months is not None:
         name = _period_name(months)
         if window == "month-end" and months > 1 and 12 % months == 0:
             ends = _period_ends(months)
-            return Rule("YEARLY", bymonth=ends, bymonthday=(-1,), start=start, end=end,
-                        shown=f"{'、'.join(f'{m}月' for m in ends)}的最后一天{at}")
+            return Rule(
+                "YEARLY",
+                bymonth=ends,
+                bymonthday=(-1,),
+                start=start,
+                end=end,
+                shown=f"{'、'.join(f'{m}月' for m in ends)}的最后一天{at}",
+            )
         if window == "month-end":
-            return Rule("MONTHLY", months, bymonthday=(-1,), start=start, end=end, aligned_months=months, period_end=True,
-                        shown=f"{name}的最后一天{at}")
+            return Rule(
+                "MONTHLY",
+                months,
+                bymonthday=(-1,),
+                start=start,
+                end=end,
+                aligned_months=months,
+                period_end=True,
+                shown=f"{name}的最后一天{at}",
+            )
         if window == "month-start" and deadline.working_days:
             n = deadline.working_days
-            return Rule("MONTHLY", months, byday=WORKING_DAYS, bysetpos=(1,), start=start, end=end, aligned_months=months,
-                        shown=f"{name}第一个工作日（周一至周五）提醒，须在前{n}个工作日内完成{at}")
+            return Rule(
+                "MONTHLY",
+                months,
+                byday=WORKING_DAYS,
+                bysetpos=(1,),
+                start=start,
+                end=end,
+                aligned_months=months,
+                shown=f"{name}第一个工作日（周一至周五）提醒，须在前{n}个工作日内完成{at}",
+            )
         if months % 12 == 0:
-            return Rule("YEARLY", months // 12, bymonth=(1,), bymonthday=(1,), start=start, end=end,
-                        shown=f"{name}（文件未定日期，提醒在1月1日）{at}")
+            return Rule(
+                "YEARLY",
+                months // 12,
+                bymonth=(1,),
+                bymonthday=(1,),
+                start=start,
+                end=end,
+                shown=f"{name}（文件未定日期，提醒在1月1日）{at}",
+            )
         marker = "月初" if window == "month-start" else "文件未定日期"
         if months > 1 and 12 % months == 0:
             firsts = _period_starts(months)
-            return Rule("YEARLY", bymonth=firsts, bymonthday=(1,), start=start, end=end,
-                        shown=f"{name}（{marker}，提醒在{'、'.join(f'{m}月' for m in firsts)}的1日）{at}")
-        return Rule("MONTHLY", months, bymonthday=(1,), start=start, end=end, aligned_months=months,
-                    shown=f"{name}（{marker}，提醒在{'该周期第一个月的' if months > 1 else ''}1日）{at}")
+            return Rule(
+                "YEARLY",
+                bymonth=firsts,
+                bymonthday=(1,),
+                start=start,
+                end=end,
+                shown=f"{name}（{marker}，提醒在{'、'.join(f'{m}月' for m in firsts)}的1日）{at}",
+            )
+        return Rule(
+            "MONTHLY",
+            months,
+            bymonthday=(1,),
+            start=start,
+            end=end,
+            aligned_months=months,
+            shown=f"{name}（{marker}，提醒在{'该周期第一个月的' if months > 1 else ''}1日）{at}",
+        )
     if weeks:
-        return Rule("WEEKLY", int(weeks.group(1)), byday=("MO",), start=start, end=end,
-                    shown=f"{'每周' if weeks.group(1) == '1' else f'每{weeks.group(1)}周'}（文件未定星期几，提醒在周一）{at}")
+        return Rule(
+            "WEEKLY",
+            int(weeks.group(1)),
+            byday=("MO",),
+            start=start,
+            end=end,
+            shown=f"{'每周' if weeks.group(1) == '1' else f'每{weeks.group(1)}周'}（文件未定星期几，提醒在周一）{at}",
+        )
     if days:
-        return Rule("DAILY", int(days.group(1)), start=start, end=end, shown=f"{'每天' if days.group(1) == '1' else f'每{days.group(1)}天'}{at}")
+        return Rule(
+            "DAILY",
+            int(days.group(1)),
+            start=start,
+            end=end,
+            shown=f"{'每天' if days.group(1) == '1' else f'每{days.group(1)}天'}{at}",
+        )
     return None
 
 
@@ -273,8 +359,16 @@ def _uid(entry: DeadlineEntry, index: int) -> str:
     """Stable for a fact: the document, the clause (or table row), the meeting, the deadline's own words,
     and which of identical ones it is. Rebuilding never changes it, so a subscribed phone updates the
     event instead of adding another."""
-    key = "\x1f".join([entry.document.id, entry.section.anchor, entry.row.anchor if entry.row else "",
-                       entry.meeting.meeting.name if entry.meeting else "", entry.deadline.deadline.label, str(index)])
+    key = "\x1f".join(
+        [
+            entry.document.id,
+            entry.section.anchor,
+            entry.row.anchor if entry.row else "",
+            entry.meeting.meeting.name if entry.meeting else "",
+            entry.deadline.deadline.label,
+            str(index),
+        ]
+    )
     digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
     return f"{entry.document.document.code}-{digest}@procgen"
 
@@ -290,8 +384,18 @@ def calendar_entries(catalog: Catalog) -> list[CalendarEntry]:
             continue
         base = _uid(entry, 0)
         seen[base] = seen.get(base, -1) + 1
-        out.append(CalendarEntry(_uid(entry, seen[base]), summary_of(entry), rule, deadline, entry.deadline.rule,
-                                 entry, list(entry.deadline.owners), usual=deadline.usually))
+        out.append(
+            CalendarEntry(
+                _uid(entry, seen[base]),
+                summary_of(entry),
+                rule,
+                deadline,
+                entry.deadline.rule,
+                entry,
+                list(entry.deadline.owners),
+                usual=deadline.usually,
+            )
+        )
     return out
 
 

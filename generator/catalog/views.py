@@ -299,7 +299,12 @@ class TargetEntry:
     @property
     def activity(self) -> str:
         value = self.target.target.value
-        return _activity(self.section, self.row, self.meeting, [self.target.target.metric, f"{value:g}" if isinstance(value, float) else str(value)])
+        return _activity(
+            self.section,
+            self.row,
+            self.meeting,
+            [self.target.target.metric, f"{value:g}" if isinstance(value, float) else str(value)],
+        )
 
 
 @dataclass
@@ -393,7 +398,9 @@ class RoleView:
 
     @property
     def has_work(self) -> bool:
-        return bool(self.duties or self.service_rows or self.raci or self.forms_filled or self.forms_kept or self.documents)
+        return bool(
+            self.duties or self.service_rows or self.raci or self.forms_filled or self.forms_kept or self.documents
+        )
 
     @property
     def external(self) -> bool:
@@ -406,7 +413,13 @@ class RoleView:
 
     @property
     def has_proposals(self) -> bool:
-        return bool(self.proposed_duties or self.proposed_raci or self.proposed_targets or self.proposed_deadlines or self.proposed_service_rows)
+        return bool(
+            self.proposed_duties
+            or self.proposed_raci
+            or self.proposed_targets
+            or self.proposed_deadlines
+            or self.proposed_service_rows
+        )
 
 
 @dataclass
@@ -419,8 +432,13 @@ class ExternalView:
 
     @property
     def link(self) -> Link:
-        return Link("external", self.item.id, self.item.title, planned=self.item.status == "planned",
-                    external=self.item.status == "external")
+        return Link(
+            "external",
+            self.item.id,
+            self.item.title,
+            planned=self.item.status == "planned",
+            external=self.item.status == "external",
+        )
 
 
 @dataclass
@@ -464,8 +482,6 @@ class Pending:
     """The file that holds it, relative to the repository."""
 
 
-
-
 def _item_name(loc: tuple[Any, ...]) -> str:
     parts = list(loc[:-1] if loc and loc[-1] == "basis" else loc)
     return ".".join(str(p) for p in parts) or "."
@@ -498,6 +514,7 @@ class Catalog:
     company: CompanyFile
     proposals: list[Pending] = field(default_factory=list)
     """Every pending proposal, in file order: the /proposals/ page (the quality department's worklist)."""
+
     @cached_property
     def documents_by_id(self) -> dict[str, DocumentView]:
         return {d.id: d for d in self.documents}
@@ -544,14 +561,32 @@ class Catalog:
             if e.row is not None and key in merged:
                 merged[key].activities.append(e.activity)
                 continue
-            line = StandardLine("target", e.target.rule, "", [e.activity], e.document, e.section,
-                                e.row.anchor if e.row is not None else e.section.anchor, list(e.target.owners), e.target.proposed)
+            line = StandardLine(
+                "target",
+                e.target.rule,
+                "",
+                [e.activity],
+                e.document,
+                e.section,
+                e.row.anchor if e.row is not None else e.section.anchor,
+                list(e.target.owners),
+                e.target.proposed,
+            )
             if e.row is not None:
                 merged[key] = line
             targets.append(line)
         deadlines = [
-            StandardLine("deadline", e.deadline.rule, e.deadline.deadline.label, [e.activity], e.document, e.section,
-                         e.row.anchor if e.row is not None else e.section.anchor, list(e.deadline.owners), e.deadline.proposed)
+            StandardLine(
+                "deadline",
+                e.deadline.rule,
+                e.deadline.deadline.label,
+                [e.activity],
+                e.document,
+                e.section,
+                e.row.anchor if e.row is not None else e.section.anchor,
+                list(e.deadline.owners),
+                e.deadline.proposed,
+            )
             for e in self.deadlines
         ]
         return targets, deadlines

@@ -36,6 +36,7 @@ from generator.source.problems import Problem
 
 VOCABULARY_FILE = "procedures/vocabulary.yml"
 
+
 def load_vocabulary(root: Path) -> tuple[Located | None, VocabularyFile, list[Problem]]:
     """The vocabulary of the repository at ``root`` (empty when there is none) and the problems reading it."""
     file = root / VOCABULARY_FILE
@@ -83,18 +84,39 @@ def vocabulary_problems(located: Located | None, vocabulary: VocabularyFile, tex
         for j, term in enumerate(entry.terms):
             if term not in text:
                 line, col = located.where(("entries", i, "terms", j))
-                problems.append(Problem(located.path, line, col, "E280",
-                                        f"手册中没有“{term}”这个词：terms 须写手册原文里的用词，否则按它什么也搜不到"))
+                problems.append(
+                    Problem(
+                        located.path,
+                        line,
+                        col,
+                        "E280",
+                        f"手册中没有“{term}”这个词：terms 须写手册原文里的用词，否则按它什么也搜不到",
+                    )
+                )
         for j, word in enumerate(entry.words):
             line, col = located.where(("entries", i, "words", j))
             if word in seen:
-                problems.append(Problem(located.path, line, col, "E282",
-                                        f"员工用语“{word}”重复：已在第 {seen[word]} 条中列出，请合并为一条"))
+                problems.append(
+                    Problem(
+                        located.path,
+                        line,
+                        col,
+                        "E282",
+                        f"员工用语“{word}”重复：已在第 {seen[word]} 条中列出，请合并为一条",
+                    )
+                )
                 continue
             seen[word] = i + 1
             if _is_word_of(word, clauses):
-                problems.append(Problem(located.path, line, col, "W281",
-                                        f"“{word}”已是手册中的用词：搜索按原词即可找到，此条可删去或改写为员工的说法"))
+                problems.append(
+                    Problem(
+                        located.path,
+                        line,
+                        col,
+                        "W281",
+                        f"“{word}”已是手册中的用词：搜索按原词即可找到，此条可删去或改写为员工的说法",
+                    )
+                )
     return problems
 
 
@@ -167,8 +189,10 @@ def _places(catalog: Catalog, term: str) -> Iterator[Place]:
         for section in doc.walk():
             texts = [section.title or "", *(p.text for p in section.paragraphs), *(p.text for p in section.after)]
             if section.service_table is not None:
-                texts += [f"{row.group} {row.content} " + " ".join(line.text.text for line in row.lines)
-                          for row in section.service_table.rows]
+                texts += [
+                    f"{row.group} {row.content} " + " ".join(line.text.text for line in row.lines)
+                    for row in section.service_table.rows
+                ]
             for meeting in section.meetings:
                 texts += [meeting.meeting.name, *(value.text for _, value in meeting.fields)]
             if any(term in text for text in texts):

@@ -18,10 +18,6 @@ if TYPE_CHECKING:
     pass
 
 
-
-
-
-
 MENTION = re.compile(r"《([^《》]+)》")
 
 
@@ -81,8 +77,16 @@ def duration_text(value: str) -> str:
     return "".join(out)
 
 
-_EVERY_WORDS = {"P1D": "每天", "P1W": "每周", "P2W": "每两周", "P1M": "每月", "P2M": "每两个月", "P3M": "每季度",
-                "P6M": "每半年", "P1Y": "每年"}
+_EVERY_WORDS = {
+    "P1D": "每天",
+    "P1W": "每周",
+    "P2W": "每两周",
+    "P1M": "每月",
+    "P2M": "每两个月",
+    "P3M": "每季度",
+    "P6M": "每半年",
+    "P1Y": "每年",
+}
 """Recurrences as the documents say them (每季度, not 每3个月)."""
 
 

@@ -34,7 +34,9 @@ class Loaded:
     files: list[str] = field(default_factory=list)
     # Files that failed validation still name ids and titles others may refer to; counting
     # them avoids a cascade of "undefined" errors caused by one mistake elsewhere.
-    salvaged_ids: dict[str, set[str]] = field(default_factory=lambda: {"document": set(), "form": set(), "external": set()})
+    salvaged_ids: dict[str, set[str]] = field(
+        default_factory=lambda: {"document": set(), "form": set(), "external": set()}
+    )
     salvaged_titles: set[str] = field(default_factory=set)
     # Kinds with a file whose titles (or, for external.yml, ids) cannot be known, and that file.
     opaque: dict[str, str] = field(default_factory=dict)
@@ -103,7 +105,9 @@ def load_all(root: Path, cache: FileCache | None = None) -> tuple[Loaded, list[P
     problems: list[Problem] = []
     procedures, forms = discover(root)
     if not procedures and not forms:
-        problems.append(Problem(".", 1, 1, "E010", f"在 {root.name or root} 下没有找到 procedures/ 或 forms/ 中的 YAML 文件"))
+        problems.append(
+            Problem(".", 1, 1, "E010", f"在 {root.name or root} 下没有找到 procedures/ 或 forms/ 中的 YAML 文件")
+        )
     for file in [*procedures, *forms]:
         shown = _rel(root, file)
         loaded.files.append(shown)
@@ -121,7 +125,15 @@ def load_all(root: Path, cache: FileCache | None = None) -> tuple[Loaded, list[P
         elif shown == VOCABULARY_FILE:
             continue  # read with its own rules (generator/catalog/vocabulary.py), in _check
         else:
-            problems.append(Problem(shown, 1, 1, "W240", "无法识别的文件：procedures/ 中的文件须命名为 NN-id.yml、roles.yml、external.yml、company.yml 或 vocabulary.yml，此文件未被使用"))
+            problems.append(
+                Problem(
+                    shown,
+                    1,
+                    1,
+                    "W240",
+                    "无法识别的文件：procedures/ 中的文件须命名为 NN-id.yml、roles.yml、external.yml、company.yml 或 vocabulary.yml，此文件未被使用",
+                )
+            )
             continue
         raw, found = read_definition(file, shown, root)
         if raw is not None:
@@ -151,5 +163,7 @@ def load_all(root: Path, cache: FileCache | None = None) -> tuple[Loaded, list[P
     if loaded.roles is None and not any(p.path.endswith("roles.yml") for p in problems):
         problems.append(Problem(ROLES_FILE, 1, 1, "E010", f"缺少 {ROLES_FILE}：角色与部门须在此定义"))
     if loaded.company is None and not any(p.path.endswith("company.yml") for p in problems):
-        problems.append(Problem(COMPANY_FILE, 1, 1, "E010", f"缺少 {COMPANY_FILE}：公司名称、简称、手册名称与编号规则须在此定义"))
+        problems.append(
+            Problem(COMPANY_FILE, 1, 1, "E010", f"缺少 {COMPANY_FILE}：公司名称、简称、手册名称与编号规则须在此定义")
+        )
     return loaded, problems

@@ -53,11 +53,18 @@ class BasisFindings:
     entries: tuple[tuple[tuple[Any, ...], tuple[str, str] | None, tuple[str | None, str | None] | None], ...]
 
     @classmethod
-    def of(cls, names: str, reads: tuple[tuple[str, str | None], ...], statements: Iterable[Statement]) -> BasisFindings:
-        return cls(names, reads, tuple(
-            (s.loc, s.problem, (s.proposal.by, s.proposal.approver) if s.proposal else None)
-            for s in statements if s.problem or s.proposal
-        ))
+    def of(
+        cls, names: str, reads: tuple[tuple[str, str | None], ...], statements: Iterable[Statement]
+    ) -> BasisFindings:
+        return cls(
+            names,
+            reads,
+            tuple(
+                (s.loc, s.problem, (s.proposal.by, s.proposal.approver) if s.proposal else None)
+                for s in statements
+                if s.problem or s.proposal
+            ),
+        )
 
 
 @dataclass
@@ -82,11 +89,20 @@ class Context:
         walker = self.provenance()
         names = walker.names_key()
         kept = located.memo.get("basis-findings")
-        if isinstance(kept, BasisFindings) and kept.names == names and all(self._digest_of(doc_id) == digest for doc_id, digest in kept.reads):
+        if (
+            isinstance(kept, BasisFindings)
+            and kept.names == names
+            and all(self._digest_of(doc_id) == digest for doc_id, digest in kept.reads)
+        ):
             return kept
-        statements, read = walker.document_reading(model) if isinstance(model, Document) else walker.reading(lambda: walker.form(model))
+        statements, read = (
+            walker.document_reading(model)
+            if isinstance(model, Document)
+            else walker.reading(lambda: walker.form(model))
+        )
         findings = located.memo["basis-findings"] = BasisFindings.of(
-            names, tuple((doc_id, self._digest_of(doc_id)) for doc_id in sorted(read)), statements)
+            names, tuple((doc_id, self._digest_of(doc_id)) for doc_id in sorted(read)), statements
+        )
         return findings
 
     def _digest_of(self, doc_id: str) -> str | None:
@@ -100,10 +116,15 @@ class Context:
             for located, doc in documents:  # each document's folded clauses, kept with the file's cached data
                 if "document-text" not in located.memo:
                     text = located.memo["document-text"] = document_text(doc)
-                    located.memo["document-text-digest"] = hashlib.sha256(pickle.dumps(text, protocol=pickle.HIGHEST_PROTOCOL)).hexdigest()
+                    located.memo["document-text-digest"] = hashlib.sha256(
+                        pickle.dumps(text, protocol=pickle.HIGHEST_PROTOCOL)
+                    ).hexdigest()
                 self._text_digests[id(located.memo["document-text"])] = located.memo["document-text-digest"]
-            self._walker = Walker([doc for _, doc in documents], self.loaded.roles[1] if self.loaded.roles else None,
-                                  [located.memo["document-text"] for located, _ in documents])
+            self._walker = Walker(
+                [doc for _, doc in documents],
+                self.loaded.roles[1] if self.loaded.roles else None,
+                [located.memo["document-text"] for located, _ in documents],
+            )
         return self._walker
 
     def strings(self, located: Located) -> list[tuple[tuple[Any, ...], str]]:
@@ -124,7 +145,9 @@ class Context:
             facts = located.memo["text-facts"] = TextFacts(
                 chars="".join(sorted(set("".join(text for _, text in strings)))),
                 mentions=[(loc, text) for loc, text in strings if "《" in text],
-                half_width=[(loc, text) for loc, text in strings if not (loc and loc[0] in KEPT) and HALF_WIDTH.search(text)],
+                half_width=[
+                    (loc, text) for loc, text in strings if not (loc and loc[0] in KEPT) and HALF_WIDTH.search(text)
+                ],
             )
         return facts
 

@@ -89,7 +89,9 @@ def _context(loaded: Loaded, when: dt.date) -> Context:
     )
 
 
-def check(root: Path, *, when: dt.date | None = None, drafts: bool = False, quiz_review: bool = True, catalog: bool = True) -> CheckResult:
+def check(
+    root: Path, *, when: dt.date | None = None, drafts: bool = False, quiz_review: bool = True, catalog: bool = True
+) -> CheckResult:
     """Run every check on the repository at ``root``; build the catalog (and the Manual) when there is no error.
 
     ``catalog=False`` (`procgen check` printing text): only the problems are wanted, so the catalog is built
@@ -107,7 +109,9 @@ def check(root: Path, *, when: dt.date | None = None, drafts: bool = False, quiz
             gc.enable()
 
 
-def _check(root: Path, *, when: dt.date | None = None, drafts: bool = False, quiz_review: bool = True, catalog: bool = True) -> CheckResult:
+def _check(
+    root: Path, *, when: dt.date | None = None, drafts: bool = False, quiz_review: bool = True, catalog: bool = True
+) -> CheckResult:
     cache = FileCache.of(root)
     loaded, problems = load_all(root, cache)
     ctx = _context(loaded, when or today())
@@ -137,7 +141,9 @@ def _check(root: Path, *, when: dt.date | None = None, drafts: bool = False, qui
     located, review, found = load_review(root)
     if not catalog and not (located is not None and quiz_review and review.questions):
         # Only the problems are asked for and no review entry needs the questions the catalog can ask (W260).
-        return CheckResult(sort_problems([*problems, *adjusted(found, checks)]), None, notices, ctx.history, drafts=drafted)
+        return CheckResult(
+            sort_problems([*problems, *adjusted(found, checks)]), None, notices, ctx.history, drafts=drafted
+        )
     roles = loaded.roles[1]
     definitions = Definitions(
         documents=[(loc.path, doc) for loc, doc in loaded.documents],
@@ -156,7 +162,9 @@ def _check(root: Path, *, when: dt.date | None = None, drafts: bool = False, qui
             found += stale_entries(located, review, question_ids(built, manual.quiz_context))
     found = adjusted(found, checks)
     problems = sort_problems([*problems, *found])
-    return CheckResult(problems, None if any(p.severity == "error" for p in found) else manual, notices, ctx.history, drafts=drafted)
+    return CheckResult(
+        problems, None if any(p.severity == "error" for p in found) else manual, notices, ctx.history, drafts=drafted
+    )
 
 
 def adjusted(problems: list[Problem], checks: Mapping[str, Level]) -> list[Problem]:

@@ -98,7 +98,11 @@ def _apply(data: Any, chosen: list[Pending], *, reject: bool, version: str, date
             loc = (*loc[:-1], "basis")
         if not reject:
             parent = _at(data, loc[:-1])
-            approval = {"version": DoubleQuotedScalarString(version)} if version else {"date": dt.date(date.year, date.month, date.day)}
+            approval = (
+                {"version": DoubleQuotedScalarString(version)}
+                if version
+                else {"date": dt.date(date.year, date.month, date.day)}
+            )
             parent[loc[-1]] = _flow({"approved": approval})
             continue
         if "role_basis" in loc:
@@ -117,7 +121,9 @@ def _apply(data: Any, chosen: list[Pending], *, reject: bool, version: str, date
         del seq[index]
 
 
-def _entry(version: str, date: dt.date, approver: str, person: str | None, chosen: list[Pending], reject: bool) -> CommentedMap:
+def _entry(
+    version: str, date: dt.date, approver: str, person: str | None, chosen: list[Pending], reject: bool
+) -> CommentedMap:
     entry = CommentedMap()
     entry["version"] = DoubleQuotedScalarString(version)
     entry["date"] = dt.date(date.year, date.month, date.day)  # its own object: ruamel would alias a shared one
@@ -129,7 +135,10 @@ def _entry(version: str, date: dt.date, approver: str, person: str | None, chose
     return entry
 
 
-def approve(root: Path, source: str, items: list[str], *, reject: bool, by: str | None, date: dt.date) -> tuple[Path, str, list[Pending]]:  # noqa: C901 - one transaction: find, check, rewrite, record; each step a refusal with its own message
+# one transaction: find, check, rewrite, record; each step a refusal with its own message
+def approve(  # noqa: C901
+    root: Path, source: str, items: list[str], *, reject: bool, by: str | None, date: dt.date
+) -> tuple[Path, str, list[Pending]]:
     """Approve or reject proposals of one document, form or role; returns the file, the new version and what was done."""
     result = check(root)
     if result.catalog is None:
@@ -138,7 +147,11 @@ def approve(root: Path, source: str, items: list[str], *, reject: bool, by: str 
     pending = [p for p in catalog.proposals if source in (p.source.id, _code(catalog, p))]
     if not pending:
         known = any(source in (p.source.id, _code(catalog, p)) for p in catalog.proposals)
-        raise ControlError(f"{source} 没有待批准的拟定内容" if known or _exists(catalog, source) else f"没有 id 或编号为 {source} 的文件、表单或岗位")
+        raise ControlError(
+            f"{source} 没有待批准的拟定内容"
+            if known or _exists(catalog, source)
+            else f"没有 id 或编号为 {source} 的文件、表单或岗位"
+        )
     if items:
         by_name = {p.item: p for p in pending}
         unknown = [i for i in items if i not in by_name]
@@ -152,7 +165,9 @@ def approve(root: Path, source: str, items: list[str], *, reject: bool, by: str 
     approvers = {p.approver.id for p in pending}
     approver = by or (approvers.pop() if len(approvers) == 1 else None)
     if approver is None:
-        raise ControlError(f"这些拟定内容由不同岗位批准（{'、'.join(sorted({p.approver.id for p in pending}))}）：请用 --by 指明批准的岗位，或分开批准")
+        raise ControlError(
+            f"这些拟定内容由不同岗位批准（{'、'.join(sorted({p.approver.id for p in pending}))}）：请用 --by 指明批准的岗位，或分开批准"
+        )
     if not any(r.id == approver for r in catalog.roles):
         raise ControlError(f"没有 id 为 {approver} 的岗位或部门（见 procedures/roles.yml）")
     person = catalog.company.people.get(approver)
@@ -170,9 +185,13 @@ def approve(root: Path, source: str, items: list[str], *, reject: bool, by: str 
         version = _raise(str(data["version"])) if versioned else ""
         if versioned:  # a new version is never dated before the one it replaces (as procgen review refuses)
             dated = [r["date"] for r in data.get("revisions") or [] if isinstance(r.get("date"), dt.date)]
-            latest = max([*dated, *([data["effective"]] if isinstance(data.get("effective"), dt.date) else [])], default=None)
+            latest = max(
+                [*dated, *([data["effective"]] if isinstance(data.get("effective"), dt.date) else [])], default=None
+            )
             if latest is not None and date < latest:
-                raise ControlError(f"批准日期 {date} 早于 {shown} 的上一条修订记录或生效日期 {latest}：新版本不能早于它所取代的版本")
+                raise ControlError(
+                    f"批准日期 {date} 早于 {shown} 的上一条修订记录或生效日期 {latest}：新版本不能早于它所取代的版本"
+                )
         _apply(data, pending, reject=reject, version=version, date=date)
         if versioned:
             data["version"] = DoubleQuotedScalarString(version)
@@ -201,9 +220,11 @@ def _code(catalog: Catalog, pending: Pending) -> str:
 
 
 def _exists(catalog: Catalog, source: str) -> bool:
-    return any(source in (d.id, d.document.code) for d in catalog.documents) or any(
-        source in (f.form.id, f.form.code) for f in catalog.forms
-    ) or any(source == r.id for r in catalog.roles)
+    return (
+        any(source in (d.id, d.document.code) for d in catalog.documents)
+        or any(source in (f.form.id, f.form.code) for f in catalog.forms)
+        or any(source == r.id for r in catalog.roles)
+    )
 
 
 def command(args: argparse.Namespace) -> int:

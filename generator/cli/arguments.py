@@ -14,8 +14,15 @@ from generator.source.problems import FORMATTERS
 
 NEW_KINDS = ("document", "form", "role")
 NEW_DEFAULTS: dict[str, Any] = {
-    "root": ".", "title": None, "code": None, "doc_kind": None, "owner": None, "approver": None,
-    "procedure": None, "department": None, "description": None,
+    "root": ".",
+    "title": None,
+    "code": None,
+    "doc_kind": None,
+    "owner": None,
+    "approver": None,
+    "procedure": None,
+    "department": None,
+    "description": None,
 }
 """The options' defaults of ``procgen new``, for a Namespace made without the parser."""
 
@@ -54,7 +61,9 @@ def parser() -> argparse.ArgumentParser:
     review = sub.add_parser("review", help="记录一次定期评审（写入 revisions，版本不变）")
     review.add_argument("id", help="文件的 id 或编号，如 return-visit 或 WY-GL-11")
     review.add_argument("--reviewer", required=True, help="评审的岗位或部门 id，如 quality-dept")
-    review.add_argument("--outcome", choices=["continue", "revise"], default="continue", help="continue 继续有效（默认）；revise 需修订")
+    review.add_argument(
+        "--outcome", choices=["continue", "revise"], default="continue", help="continue 继续有效（默认）；revise 需修订"
+    )
     review.add_argument("--date", default=None, help="评审日期 YYYY-MM-DD（默认今天）")
     review.add_argument("--note", default=None, help="评审意见（一句话）")
     review.add_argument("--path", default=".", help="仓库根目录（默认当前目录）")
@@ -63,13 +72,17 @@ def parser() -> argparse.ArgumentParser:
     explain.add_argument("code", nargs="?", default=None, help="检查代码，如 E292")
     approve = sub.add_parser("approve", help="批准（或 --reject 否决）拟定内容：升版并写入修订记录")
     approve.add_argument("source", help="文件、表单的 id 或编号（如 return-visit、WY-GL-11），或拟定岗位的 id")
-    approve.add_argument("items", nargs="*", help="条目（见“待批准的拟定内容”页的“条目”一栏）；不写则为该文件的全部拟定内容")
+    approve.add_argument(
+        "items", nargs="*", help="条目（见“待批准的拟定内容”页的“条目”一栏）；不写则为该文件的全部拟定内容"
+    )
     approve.add_argument("--reject", action="store_true", help="否决：删去这些拟定内容（同样升版并记入修订记录）")
     approve.add_argument("--by", default=None, help="批准的岗位 id（默认：拟定内容所写的批准人，否则文件的批准人）")
     approve.add_argument("--date", default=None, help="批准日期 YYYY-MM-DD（默认今天）")
     approve.add_argument("--path", default=".", help="仓库根目录（默认当前目录）")
     docx = sub.add_parser("docx", help="生成文件的 Word 副本（.docx，默认写入 site/docx/）")
-    docx.add_argument("doc", nargs="*", metavar="DOC", help="文件的 id 或编号，如 return-visit 或 WY-GL-11（不写则生成全部）")
+    docx.add_argument(
+        "doc", nargs="*", metavar="DOC", help="文件的 id 或编号，如 return-visit 或 WY-GL-11（不写则生成全部）"
+    )
     docx.add_argument("--path", default=".", help="仓库根目录（默认当前目录）")
     docx.add_argument("--out", default=None, help="输出目录（默认 site/docx）")
 
@@ -82,14 +95,20 @@ def new_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("kind", choices=NEW_KINDS, help="新建什么：document 文件、form 表单、role 角色")
     parser.add_argument("id", help="新的 id：小写字母、数字，单词之间用一个 - 连接，如 fire-safety")
     parser.add_argument("root", nargs="?", default=".", help="仓库根目录（默认当前目录）")
-    parser.add_argument("--title", "--name", dest="title", default=None,
-                        help="文件或表单的标题、角色的名称（默认为占位标题，写入后请修改）")
-    parser.add_argument("--code", default=None,
-                        help="指定编号（须符合 procedures/company.yml 的编号规则且未被使用；默认取下一个空号）")
-    parser.add_argument("--doc-kind", choices=DOCUMENT_KINDS, default=None,
-                        help="文件类型（仅 document，默认 procedure）")
-    parser.add_argument("--owner", default=None,
-                        help="文件的归口部门或岗位 id（document），或表单的保存者 id（form）")
+    parser.add_argument(
+        "--title",
+        "--name",
+        dest="title",
+        default=None,
+        help="文件或表单的标题、角色的名称（默认为占位标题，写入后请修改）",
+    )
+    parser.add_argument(
+        "--code", default=None, help="指定编号（须符合 procedures/company.yml 的编号规则且未被使用；默认取下一个空号）"
+    )
+    parser.add_argument(
+        "--doc-kind", choices=DOCUMENT_KINDS, default=None, help="文件类型（仅 document，默认 procedure）"
+    )
+    parser.add_argument("--owner", default=None, help="文件的归口部门或岗位 id（document），或表单的保存者 id（form）")
     parser.add_argument("--approver", default=None, help="文件的批准人 id（仅 document）")
     parser.add_argument("--procedure", default=None, help="表单所属文件的 id（form 必填），如 return-visit")
     parser.add_argument("--department", default=None, help="角色所属部门的 id（仅 role），如 management-office")

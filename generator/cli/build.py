@@ -18,7 +18,10 @@ def command(args: argparse.Namespace) -> int:
     try:
         folder = publish.build_site(root, offline=args.offline)
     except publish.PublishError as exc:
-        print(f"procgen build: {printable(str(exc))}；{'site-offline' if args.offline else 'site'}/ 未改动", file=sys.stderr)
+        print(
+            f"procgen build: {printable(str(exc))}；{'site-offline' if args.offline else 'site'}/ 未改动",
+            file=sys.stderr,
+        )
         return 1
     print(f"已发布 {folder.name}/")
     return 0

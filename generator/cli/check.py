@@ -37,9 +37,17 @@ def retraining_json(result: CheckResult) -> list[dict[str, object]]:
         return []
     codes = {d.id: d.document.code for d in result.manual.catalog.documents}
     return [
-        {"document": r.document_id, "code": codes[r.document_id], "from": r.old_version, "to": r.new_version,
-         "role": r.role.id, "role_name": r.role.title, "added": list(r.added), "removed": list(r.removed),
-         "changed": [{"old": old, "new": new} for old, new in r.changed]}
+        {
+            "document": r.document_id,
+            "code": codes[r.document_id],
+            "from": r.old_version,
+            "to": r.new_version,
+            "role": r.role.id,
+            "role_name": r.role.title,
+            "added": list(r.added),
+            "removed": list(r.removed),
+            "changed": [{"old": old, "new": new} for old, new in r.changed],
+        }
         for r in result.manual.retraining
     ]
 
@@ -49,8 +57,14 @@ def reviews_json(result: CheckResult) -> list[dict[str, object]]:
     if result.catalog is None:
         return []
     return [
-        {"id": s.document.id, "code": s.document.document.code, "title": s.document.document.title,
-         "version": s.document.document.version, "last_review": s.last.isoformat(), "due": s.due.isoformat(),
-         "status": s.status}
+        {
+            "id": s.document.id,
+            "code": s.document.document.code,
+            "title": s.document.document.title,
+            "version": s.document.document.version,
+            "last_review": s.last.isoformat(),
+            "due": s.due.isoformat(),
+            "status": s.status,
+        }
         for s in review_states(result.catalog, today())
     ]

@@ -31,7 +31,9 @@ def date_option(command: str, value: str | None) -> dt.date | None:
 def repository(value: str) -> Path | None:
     root = Path(value)
     if root.exists() and not root.is_dir():
-        print(f"procgen: {shown(value)} 是文件，不是目录：请给出仓库根目录（含 procedures/ 与 forms/）", file=sys.stderr)
+        print(
+            f"procgen: {shown(value)} 是文件，不是目录：请给出仓库根目录（含 procedures/ 与 forms/）", file=sys.stderr
+        )
         return None
     if not root.is_dir():
         print(f"procgen: 目录不存在：{shown(value)}", file=sys.stderr)

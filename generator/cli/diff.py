@@ -33,7 +33,11 @@ class DocumentDiff:
             return "新增文件"
         if self.new_version is None:
             return "已删除"
-        return f"{self.old_version} → {self.new_version}" if self.old_version != self.new_version else f"{self.new_version}（版本未变）"
+        return (
+            f"{self.old_version} → {self.new_version}"
+            if self.old_version != self.new_version
+            else f"{self.new_version}（版本未变）"
+        )
 
 
 @dataclass
@@ -48,10 +52,16 @@ class FormDiff:
 def catalog_at(root: Path, rev: str) -> Catalog:
     """The catalog of revision ``rev`` (a commit, branch or tag) of the repository at ``root``."""
 
-    probe = subprocess.run(["git", "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"], cwd=root, capture_output=True, text=True)
+    probe = subprocess.run(
+        ["git", "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"], cwd=root, capture_output=True, text=True
+    )
     if probe.returncode != 0:
         raise ControlError(f"找不到版本 {rev}：请给出提交号、分支名或标签（git log 可查）")
-    archive = subprocess.run(["git", "archive", "--format=tar", probe.stdout.strip(), "--", "procedures", "forms"], cwd=root, capture_output=True)
+    archive = subprocess.run(
+        ["git", "archive", "--format=tar", probe.stdout.strip(), "--", "procedures", "forms"],
+        cwd=root,
+        capture_output=True,
+    )
     if archive.returncode != 0:
         raise ControlError(f"{rev} 中没有 procedures/ 与 forms/")
     with tempfile.TemporaryDirectory(prefix="procgen-diff-") as scratch:
@@ -78,8 +88,11 @@ def compare_catalogs(old: Catalog, new: Catalog) -> tuple[list[DocumentDiff], li
         assert shown is not None
         docs.append(
             DocumentDiff(
-                shown.document.code, shown.document.title,
-                before.document.version if before else None, after.document.version if after else None, edits,
+                shown.document.code,
+                shown.document.title,
+                before.document.version if before else None,
+                after.document.version if after else None,
+                edits,
             )
         )
     old_forms = {f.form.id: f.form for f in old.forms}
@@ -87,14 +100,14 @@ def compare_catalogs(old: Catalog, new: Catalog) -> tuple[list[DocumentDiff], li
     forms: list[FormDiff] = []
     for form_id in [*new_forms, *(i for i in old_forms if i not in new_forms)]:
         a, b = old_forms.get(form_id), new_forms.get(form_id)
-        keys = changed_keys(
-            a.model_dump(mode="json") if a else {}, b.model_dump(mode="json") if b else {}
-        )
+        keys = changed_keys(a.model_dump(mode="json") if a else {}, b.model_dump(mode="json") if b else {})
         if not keys and a is not None and b is not None and a.version == b.version:
             continue
         shown_form = b or a
         assert shown_form is not None
-        forms.append(FormDiff(shown_form.code, shown_form.title, a.version if a else None, b.version if b else None, keys))
+        forms.append(
+            FormDiff(shown_form.code, shown_form.title, a.version if a else None, b.version if b else None, keys)
+        )
     return docs, forms
 
 
@@ -109,8 +122,17 @@ def format_diff(docs: list[DocumentDiff], forms: list[FormDiff]) -> str:
         if not d.edits:
             lines.append("  （内容未变）")
     for f in forms:
-        status = "新增表单" if f.old_version is None else "已删除" if f.new_version is None else f"{f.old_version} → {f.new_version}"
-        lines.append(f"表单 {f.code} {f.title}：{status}" + (f"（改动：{'、'.join(f.keys)}）" if f.keys and f.old_version and f.new_version else ""))
+        status = (
+            "新增表单"
+            if f.old_version is None
+            else "已删除"
+            if f.new_version is None
+            else f"{f.old_version} → {f.new_version}"
+        )
+        lines.append(
+            f"表单 {f.code} {f.title}：{status}"
+            + (f"（改动：{'、'.join(f.keys)}）" if f.keys and f.old_version and f.new_version else "")
+        )
     lines.append("图例：+ 新增  - 删除  ~ 改写，[-删去的字-]{+加上的字+}")
     return "\n".join(lines) + "\n"
 

@@ -48,7 +48,10 @@ def explain(code: str | None) -> tuple[int, str]:
         doc = inspect.cleandoc(fn.__doc__ or "")
         out += ["", f"规则 {fn.__name__}：", doc]
     if code not in by_code:
-        out += ["", "由读取文件、结构校验、用语表（vocabulary.yml）或测验评审（quiz-review.yml）报告：消息本身说明了问题与改法（见 README“Reading a validator message”）。"]
+        out += [
+            "",
+            "由读取文件、结构校验、用语表（vocabulary.yml）或测验评审（quiz-review.yml）报告：消息本身说明了问题与改法（见 README“Reading a validator message”）。",
+        ]
     return 0, "\n".join(out) + "\n"
 
 

@@ -21,8 +21,17 @@ from generator.settings import SettingError, check_all
 from generator.source.problems import escape_path, printable
 
 COMMANDS = {
-    "check": "check", "schema": "schema", "format": "format", "pdf": "pdf", "build": "build", "diff": "diff",
-    "review": "review", "explain": "explain", "approve": "approve", "docx": "docx", "new": "new",
+    "check": "check",
+    "schema": "schema",
+    "format": "format",
+    "pdf": "pdf",
+    "build": "build",
+    "diff": "diff",
+    "review": "review",
+    "explain": "explain",
+    "approve": "approve",
+    "docx": "docx",
+    "new": "new",
 }
 """Each subcommand and the module of this package that runs it."""
 

@@ -76,8 +76,6 @@ class NewRefused(UserError):
         self.status = status
 
 
-
-
 def command(args: argparse.Namespace) -> int:
     """Run ``procgen new``: write the file (or append the role) and say where; 0 written, 1 refused,
     2 when the root is not a folder or a file cannot be written."""
@@ -178,7 +176,9 @@ def _valid(root: Path, name: str, model: type[Any], kind: str) -> Any:
 def _repository(root: Path) -> _Repository:
     if not (root / "procedures").is_dir():
         raise NewRefused(f"{_shown(root)} 下没有 procedures/ 文件夹：请在仓库根目录运行，或给出仓库根目录")
-    repo = _Repository(root, _valid(root, "company.yml", CompanyFile, "company"), _valid(root, "roles.yml", RolesFile, "roles"))
+    repo = _Repository(
+        root, _valid(root, "company.yml", CompanyFile, "company"), _valid(root, "roles.yml", RolesFile, "roles")
+    )
     procedures, forms = discover(root)
     for path in procedures:
         match = DOCUMENT_FILE.match(path.name)
@@ -249,14 +249,18 @@ def _only_for(args: argparse.Namespace) -> None:
 
 def _check_id(value: str) -> None:
     if not SLUG.fullmatch(value):
-        raise NewRefused(f"id \"{_printable(value)}\" 不合法：只能用小写字母 a-z 和数字 0-9，单词之间用一个 - 连接，如 fire-safety")
+        raise NewRefused(
+            f'id "{_printable(value)}" 不合法：只能用小写字母 a-z 和数字 0-9，单词之间用一个 - 连接，如 fire-safety'
+        )
     if len(value) > MAX_ID:
         raise NewRefused(f"id 有 {len(value)} 个字符，不得超过 {MAX_ID} 个：请缩短")
     if value in RESERVED_IDS:
-        raise NewRefused(f"id \"{value}\" 为保留字：它的页面会取代网站的列表页，请另起一个 id")
+        raise NewRefused(f'id "{value}" 为保留字：它的页面会取代网站的列表页，请另起一个 id')
 
 
-def _text(value: str | None, default: str, what: str, repo: _Repository, *, name: bool = True, unique: bool = False) -> str:
+def _text(
+    value: str | None, default: str, what: str, repo: _Repository, *, name: bool = True, unique: bool = False
+) -> str:
     """A title, name or description (``value``, else ``default``) as the check wants it: no invisible
     or control character, full-width marks in Chinese; a name or title holds no 《》 (a title is what
     《》 points at), a description only 《》 that name a document, form or external document; a title
@@ -273,7 +277,7 @@ def _text(value: str | None, default: str, what: str, repo: _Repository, *, name
     if unknown:
         raise NewRefused(f"{what}中的《{unknown[0]}》不是已有文件、表单或外部文件的标题")
     if unique and text in repo.titles:
-        raise NewRefused(f"{what} \"{text}\" 已被另一文件、表单或外部文件使用：标题须全手册唯一，请用 --title 另起一个")
+        raise NewRefused(f'{what} "{text}" 已被另一文件、表单或外部文件使用：标题须全手册唯一，请用 --title 另起一个')
     return text
 
 
@@ -281,7 +285,9 @@ def _role_option(repo: _Repository, value: str | None, flag: str) -> str | None:
     if value is None:
         return None
     if value not in repo.role_ids:
-        raise NewRefused(f"{flag} \"{_printable(value)}\" 不是 procedures/roles.yml 中的角色或部门 id{_did_you_mean(value, repo.role_ids)}")
+        raise NewRefused(
+            f'{flag} "{_printable(value)}" 不是 procedures/roles.yml 中的角色或部门 id{_did_you_mean(value, repo.role_ids)}'
+        )
     return value
 
 
@@ -304,11 +310,13 @@ def _new_document(repo: _Repository, args: argparse.Namespace, today: dt.date) -
     doc_id = args.id
     taken = repo.documents_with_id(doc_id)
     if taken:
-        raise NewRefused(f"文件 id \"{doc_id}\" 已存在：{_rel(repo, taken[0].path)}，未改写。请另起一个 id")
+        raise NewRefused(f'文件 id "{doc_id}" 已存在：{_rel(repo, taken[0].path)}，未改写。请另起一个 id')
     if doc_id in repo.external_ids:
-        raise NewRefused(f"id \"{doc_id}\" 已在 procedures/external.yml 中声明（外部或计划中的文件）：请另起一个 id，写好后再从 external.yml 中删去那一条")
+        raise NewRefused(
+            f'id "{doc_id}" 已在 procedures/external.yml 中声明（外部或计划中的文件）：请另起一个 id，写好后再从 external.yml 中删去那一条'
+        )
     if doc_id in repo.form_ids:
-        raise NewRefused(f"id \"{doc_id}\" 已是一张表单的 id：refs 中将无法区分，请另起一个 id")
+        raise NewRefused(f'id "{doc_id}" 已是一张表单的 id：refs 中将无法区分，请另起一个 id')
     number, code = _document_number(repo, args.code)
     title = _text(args.title, f"新文件（{doc_id}）", "标题", repo, unique=True)
     kind = args.doc_kind or "procedure"
@@ -316,10 +324,22 @@ def _new_document(repo: _Repository, args: argparse.Namespace, today: dt.date) -
     owner = _role_option(repo, args.owner, "--owner") or _most_used(repo, "owner", first_department)
     approver = _role_option(repo, args.approver, "--approver") or _most_used(repo, "approver", repo.roles.roles[0].id)
     name = f"{number}-{doc_id}.yml"
-    text = _document_text(repo, doc_id, code, title, kind, owner, approver, today, name,
-                          chosen=(args.owner is not None, args.approver is not None))
+    text = _document_text(
+        repo,
+        doc_id,
+        code,
+        title,
+        kind,
+        owner,
+        approver,
+        today,
+        name,
+        chosen=(args.owner is not None, args.approver is not None),
+    )
     doc = _validated(f"procedures/{name}", text, Document, "document")
-    assert (doc.id, doc.code, doc.title, doc.owner, doc.approver) == (doc_id, code, title, owner, approver), "scaffold: YAML quoting"
+    assert (doc.id, doc.code, doc.title, doc.owner, doc.approver) == (doc_id, code, title, owner, approver), (
+        "scaffold: YAML quoting"
+    )
     path = repo.root / "procedures" / name
     _passes_check(repo.root, _rel(repo, path), text)
     _write_new(path, text, _rel(repo, path))
@@ -338,7 +358,9 @@ def _document_number(repo: _Repository, code: str | None) -> tuple[str, str]:
         pattern = re.escape(scheme).replace(re.escape("{doc}"), r"(?P<doc>\d{2,4})").replace(re.escape("{nn}"), "NN")
         match = re.fullmatch(pattern, code)
         if not match:
-            raise NewRefused(f"编号 {_printable(code)} 不符合 procedures/company.yml 的编号规则 document_code：{scheme}（{{doc}} 为两位数字，如 {scheme.format(doc='13', nn='NN')}）")
+            raise NewRefused(
+                f"编号 {_printable(code)} 不符合 procedures/company.yml 的编号规则 document_code：{scheme}（{{doc}} 为两位数字，如 {scheme.format(doc='13', nn='NN')}）"
+            )
         if match.group("doc") in used or code in repo.codes:
             raise NewRefused(f"编号 {code} 已被使用：请换一个，或不写 --code 取下一个空号")
         return match.group("doc"), code
@@ -364,11 +386,25 @@ def _matrix_approver_example(owner: str, approver: str, approver_name: str) -> l
             "#     role_basis:",
             f"#       {approver}: {{proposed: {{by: {owner}, reason: 原文未写明由谁批准；拟由{_comment(approver_name)}批准，待批准}}}}",
         ]
-    return [f"#     A: {approver}", "#     role_basis:", f"#       {approver}: {{quote: {_comment(approver_name)}负责本文件的批准}}"]
+    return [
+        f"#     A: {approver}",
+        "#     role_basis:",
+        f"#       {approver}: {{quote: {_comment(approver_name)}负责本文件的批准}}",
+    ]
 
 
-def _document_text(repo: _Repository, doc_id: str, code: str, title: str, kind: str, owner: str, approver: str,
-                   today: dt.date, name: str, chosen: tuple[bool, bool]) -> str:
+def _document_text(
+    repo: _Repository,
+    doc_id: str,
+    code: str,
+    title: str,
+    kind: str,
+    owner: str,
+    approver: str,
+    today: dt.date,
+    name: str,
+    chosen: tuple[bool, bool],
+) -> str:
     owner_name, approver_name = repo.name_of(owner), repo.name_of(approver)
     owner_note = "" if chosen[0] else "暂取其他文件最常用的归口部门，"
     approver_note = "" if chosen[1] else "暂取其他文件最常用的批准人，"
@@ -470,18 +506,22 @@ def _new_form(repo: _Repository, args: argparse.Namespace, today: dt.date) -> tu
     form_id = args.id
     path = repo.root / "forms" / f"{form_id}.yml"
     if path.exists() or path.is_symlink() or form_id in repo.form_ids:
-        raise NewRefused(f"表单 id \"{form_id}\" 已存在（forms/{form_id}.yml），未改写：请另起一个 id")
+        raise NewRefused(f'表单 id "{form_id}" 已存在（forms/{form_id}.yml），未改写：请另起一个 id')
     if form_id in repo.external_ids or repo.documents_with_id(form_id):
-        raise NewRefused(f"id \"{form_id}\" 已是一篇文件的 id：refs 中将无法区分，请另起一个 id")
+        raise NewRefused(f'id "{form_id}" 已是一篇文件的 id：refs 中将无法区分，请另起一个 id')
     if args.procedure is None:
         raise NewRefused("新建表单须用 --procedure 指定所属文件的 id，如 --procedure return-visit")
     owners = repo.documents_with_id(args.procedure)
     if not owners:
         ids = sorted({d.id for d in repo.documents})
         hint = _did_you_mean(args.procedure, ids) or f"：可用的有 {', '.join(ids[:6])}{' 等' if len(ids) > 6 else ''}"
-        raise NewRefused(f"所属文件 \"{_printable(args.procedure)}\" 不存在：--procedure 须是 procedures/ 中某篇文件的 id{hint}")
+        raise NewRefused(
+            f'所属文件 "{_printable(args.procedure)}" 不存在：--procedure 须是 procedures/ 中某篇文件的 id{hint}'
+        )
     if len(owners) > 1:
-        raise NewRefused(f"文件 id \"{args.procedure}\" 同时出现在 {'、'.join(_rel(repo, d.path) for d in owners)}：请先用 procgen check 修正")
+        raise NewRefused(
+            f'文件 id "{args.procedure}" 同时出现在 {"、".join(_rel(repo, d.path) for d in owners)}：请先用 procgen check 修正'
+        )
     owner_doc = owners[0]
     code = _form_code(repo, owner_doc, args.code)
     title = _text(args.title, f"新表单（{form_id}）", "标题", repo, unique=True)
@@ -493,7 +533,9 @@ def _new_form(repo: _Repository, args: argparse.Namespace, today: dt.date) -> tu
     proposer = repo.proposer(owner_of_doc if owner_of_doc in repo.role_ids else keeper)
     text = _form_text(repo, form_id, code, title, owner_doc, keeper, proposer, today, chosen=args.owner is not None)
     form = _validated(f"forms/{form_id}.yml", text, FormSchema, "form")
-    assert (form.id, form.code, form.title, form.procedure) == (form_id, code, title, owner_doc.id), "scaffold: YAML quoting"
+    assert (form.id, form.code, form.title, form.procedure) == (form_id, code, title, owner_doc.id), (
+        "scaffold: YAML quoting"
+    )
     _passes_check(repo.root, f"forms/{form_id}.yml", text)
     _write_new(path, text, f"forms/{form_id}.yml")
     return f"forms/{form_id}.yml（编号 {code}）", [
@@ -509,7 +551,9 @@ def _form_code(repo: _Repository, owner: _DocumentFile, code: str | None) -> str
     pattern = re.escape(scheme).replace(re.escape("{doc}"), owner.number).replace(re.escape("{nn}"), r"(\d{2})")
     if code is not None:
         if not re.fullmatch(pattern, code):
-            raise NewRefused(f"编号 {_printable(code)} 不符合 procedures/company.yml 的编号规则 form_code：属于 {owner.id} 的表单应形如 {scheme.format(doc=owner.number, nn='01')}")
+            raise NewRefused(
+                f"编号 {_printable(code)} 不符合 procedures/company.yml 的编号规则 form_code：属于 {owner.id} 的表单应形如 {scheme.format(doc=owner.number, nn='01')}"
+            )
         if code in repo.codes:
             raise NewRefused(f"编号 {code} 已被使用：请换一个，或不写 --code 取下一个空号")
         return code
@@ -527,8 +571,17 @@ def _form_code(repo: _Repository, owner: _DocumentFile, code: str | None) -> str
     raise NewRefused(f"{owner.id} 的表单编号 01–99 已全部使用：请用 --code 指定")
 
 
-def _form_text(repo: _Repository, form_id: str, code: str, title: str, owner: _DocumentFile, keeper: str,
-               proposer: str, today: dt.date, chosen: bool) -> str:
+def _form_text(
+    repo: _Repository,
+    form_id: str,
+    code: str,
+    title: str,
+    owner: _DocumentFile,
+    keeper: str,
+    proposer: str,
+    today: dt.date,
+    chosen: bool,
+) -> str:
     keeper_name = repo.name_of(keeper)
     by = _proposer_note(repo, proposer, "所属文件的归口部门")
     keeper_note = "由 --owner 指定" if chosen else f"暂取所属文件的归口部门 {_comment(keeper_name)}，请确认"
@@ -602,17 +655,20 @@ def _new_role(repo: _Repository, args: argparse.Namespace, today: dt.date) -> tu
     role_id = args.id
     if role_id in repo.role_ids:
         what = "部门" if role_id in {d.id for d in repo.roles.departments} else "角色"
-        raise NewRefused(f"procedures/roles.yml 中已有{what} \"{role_id}\"，未改动：请另起一个 id")
+        raise NewRefused(f'procedures/roles.yml 中已有{what} "{role_id}"，未改动：请另起一个 id')
     name = _text(args.title, f"新角色（{role_id}）", "名称", repo)
     every: list[Role | Department] = [*repo.roles.departments, *repo.roles.roles]
     names = {n: r.id for r in every for n in [r.name, *r.aliases]}
     if name in names:
-        raise NewRefused(f"名称 \"{name}\" 已是 {names[name]} 的名称或别名：请用 --title 另起一个")
+        raise NewRefused(f'名称 "{name}" 已是 {names[name]} 的名称或别名：请用 --title 另起一个')
     departments = [d.id for d in repo.roles.departments]
     department = args.department
     if department is not None and department not in departments:
-        hint = _did_you_mean(department, departments) or f"：可用的有 {', '.join(departments[:6])}{' 等' if len(departments) > 6 else ''}"
-        raise NewRefused(f"--department \"{_printable(department)}\" 不是 procedures/roles.yml 中的部门 id{hint}")
+        hint = (
+            _did_you_mean(department, departments)
+            or f"：可用的有 {', '.join(departments[:6])}{' 等' if len(departments) > 6 else ''}"
+        )
+        raise NewRefused(f'--department "{_printable(department)}" 不是 procedures/roles.yml 中的部门 id{hint}')
     description = _text(args.description, f"待补充：{name}的职责。", "职责描述", repo, name=False)
     fallback = departments[0] if departments else repo.roles.roles[0].id
     proposer = None if _named_by_a_document(repo.root, name) else repo.proposer(_most_used(repo, "owner", fallback))
@@ -629,21 +685,39 @@ def _new_role(repo: _Repository, args: argparse.Namespace, today: dt.date) -> tu
         raise NewRefused(f"{shown} 有错误，请先用 procgen check 修正")
     offset, item_indent, key_indent = _roles_end(old_text, old)
     newline = "\r\n" if "\r\n" in old_text else "\n"
-    entry = _role_lines(role_id, name, department, description, item_indent, " " * key_indent, today,
-                        departments[0] if departments else "management-office", repo.roles.roles[0].id,
-                        proposer, _proposer_note(repo, proposer) if proposer else "")
+    entry = _role_lines(
+        role_id,
+        name,
+        department,
+        description,
+        item_indent,
+        " " * key_indent,
+        today,
+        departments[0] if departments else "management-office",
+        repo.roles.roles[0].id,
+        proposer,
+        _proposer_note(repo, proposer) if proposer else "",
+    )
     before, after = old_text[:offset], old_text[offset:]
     if before and not before.endswith(("\n", "\r")):
         before += newline
     new_text = before + newline.join(entry) + newline + after
 
-    expected: dict[str, Any] = {"id": role_id, "name": name, **({"department": department} if department else {}), "description": description}
+    expected: dict[str, Any] = {
+        "id": role_id,
+        "name": name,
+        **({"department": department} if department else {}),
+        "description": description,
+    }
     if proposer:
         expected["basis"] = {"proposed": {"by": proposer, "reason": ROLE_REASON}}
     new, problems = load_text(shown, new_text.encode("utf-8"))
-    unchanged = new is not None and not problems and {k: v for k, v in new.data.items() if k != "roles"} == {
-        k: v for k, v in old.data.items() if k != "roles"
-    } and new.data.get("roles") == [*old.data["roles"], expected]
+    unchanged = (
+        new is not None
+        and not problems
+        and {k: v for k, v in new.data.items() if k != "roles"} == {k: v for k, v in old.data.items() if k != "roles"}
+        and new.data.get("roles") == [*old.data["roles"], expected]
+    )
     if not unchanged:
         raise NewRefused(f"无法在 {shown} 中安全地追加（roles 的写法不常见）：请按 procgen new 的注释手工添加这一条")
     _validated(shown, new_text, RolesFile, "roles")
@@ -696,8 +770,19 @@ def _roles_end(text: str, located: Any) -> tuple[int, str, int]:
     return sum(len(x) for x in lines[:next_line]), match.group(1), len(prefix)
 
 
-def _role_lines(role_id: str, name: str, department: str | None, description: str, item: str, key: str,
-                today: dt.date, example_department: str, example_role: str, proposer: str | None, proposer_note: str) -> list[str]:
+def _role_lines(
+    role_id: str,
+    name: str,
+    department: str | None,
+    description: str,
+    item: str,
+    key: str,
+    today: dt.date,
+    example_department: str,
+    example_role: str,
+    proposer: str | None,
+    proposer_note: str,
+) -> list[str]:
     lines = [
         f"{item}# 由 procgen new role 于 {today} 添加：请核对名称、所属部门与职责描述。",
         f"{item}- id: {role_id}",
@@ -726,7 +811,9 @@ def _role_lines(role_id: str, name: str, department: str | None, description: st
             f"{key}basis: {{proposed: {{by: {proposer}, reason: {ROLE_REASON}}}}}",
         ]
     else:
-        lines.append(f"{key}# 出处：文件正文已提到「{_comment(name)}」，无需 basis（没有哪篇文件提到的角色须写 basis: {{proposed: …}}）。")
+        lines.append(
+            f"{key}# 出处：文件正文已提到「{_comment(name)}」，无需 basis（没有哪篇文件提到的角色须写 basis: {{proposed: …}}）。"
+        )
     return lines
 
 
@@ -763,7 +850,9 @@ def _passes_check(root: Path, shown: str, text: str) -> None:
             raise NewRefused(f"无法在临时目录中检查 {shown}：{files.reason(exc)}；未写入") from None
         errors = [p for p in check(copy).problems if p.severity == "error" and p.path == shown]
     if errors:
-        raise NewRefused(f"写入后 {shown} 将无法通过检查，未写入：" + "；".join(f"{p.code} {p.message}" for p in errors[:3]))
+        raise NewRefused(
+            f"写入后 {shown} 将无法通过检查，未写入：" + "；".join(f"{p.code} {p.message}" for p in errors[:3])
+        )
 
 
 def _write_new(path: Path, text: str, shown: str) -> None:
@@ -780,7 +869,9 @@ def _replace(path: Path, data: bytes, before: bytes, shown: str) -> None:
     try:
         with files.folder_lock(Path(os.path.realpath(path)).parent, shown):
             original = files.read(path, shown)
-            files.write_bytes(original.path, data, shown, before=before, mode=original.mode, owner=(original.uid, original.gid))
+            files.write_bytes(
+                original.path, data, shown, before=before, mode=original.mode, owner=(original.uid, original.gid)
+            )
     except files.WriteRefused as exc:
         raise NewRefused(str(exc)) from None
 

@@ -86,7 +86,6 @@ def still_passes(root: Path, shown: str, new_text: str, refused: str) -> None:
             raise ControlError(refused + "；".join(p.message for p in after.errors[:3]))
 
 
-
 def _yaml_text(value: str) -> str:
     """A one-line YAML string, quoted so that no character of it means anything to YAML."""
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'

@@ -125,8 +125,12 @@ class History:
             return self._blobs[sha]
         if self._batch is None:
             self._batch = subprocess.Popen(
-                ["git", "cat-file", "--batch"], cwd=self.root, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL, env=_git_env(),
+                ["git", "cat-file", "--batch"],
+                cwd=self.root,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                env=_git_env(),
             )
         assert self._batch.stdin is not None and self._batch.stdout is not None
         self._batch.stdin.write(sha.encode("ascii") + b"\n")
@@ -169,8 +173,12 @@ class History:
         data = self.data(blob)
         if isinstance(data, dict):
             ident, version = data.get("id"), data.get("version")
-            found = BlobFacts(True, ident if isinstance(ident, str) else None, version if isinstance(version, str) else None,
-                              content_digest(data))
+            found = BlobFacts(
+                True,
+                ident if isinstance(ident, str) else None,
+                version if isinstance(version, str) else None,
+                content_digest(data),
+            )
         else:
             found = BlobFacts(data is not None, None, None, None if data is None else content_digest(data))
         if table is not None:
@@ -249,7 +257,8 @@ class History:
     def withdrawn(self, folder: str) -> list[tuple[str, Change]]:
         """The ids of ``folder`` whose file is no longer on the branch: (id, the change that removed it)."""
         return [
-            (ident, changes[-1]) for (where, ident), changes in self.lineages().items()
+            (ident, changes[-1])
+            for (where, ident), changes in self.lineages().items()
             if where == folder and changes and changes[-1].blob is None and not ident.endswith(".yml")
         ]
 
@@ -285,7 +294,11 @@ def _git_env() -> dict[str, str]:
 def _git(root: Path, *args: str) -> subprocess.CompletedProcess[bytes] | None:
     try:
         return subprocess.run(
-            ["git", "-c", "core.quotepath=off", *args], cwd=root, capture_output=True, timeout=GIT_TIMEOUT, env=_git_env()
+            ["git", "-c", "core.quotepath=off", *args],
+            cwd=root,
+            capture_output=True,
+            timeout=GIT_TIMEOUT,
+            env=_git_env(),
         )
     except (OSError, subprocess.TimeoutExpired):
         return None
@@ -310,8 +323,16 @@ def read_history(root: Path) -> History:
         history.notice = "浅克隆（git clone --depth）缺少历史：未检查版本规则；请用完整克隆（git fetch --unshallow）"
         return history
     log = _git(
-        root, "log", "--first-parent", "--diff-merges=first-parent", "--raw", "--no-abbrev", "--no-renames",
-        "--format=%x00%H %ct", "HEAD", "--",
+        root,
+        "log",
+        "--first-parent",
+        "--diff-merges=first-parent",
+        "--raw",
+        "--no-abbrev",
+        "--no-renames",
+        "--format=%x00%H %ct",
+        "HEAD",
+        "--",
     )
     if log is None:
         history.notice = "git 无响应：未检查版本规则"

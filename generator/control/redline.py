@@ -62,7 +62,8 @@ class Edit:
         if self.kind == "removed":
             return self.old
         return "".join(
-            f"[-{p.text}-]" if p.mark == "del" else f"{{+{p.text}+}}" if p.mark == "ins" else p.text for p in self.pieces
+            f"[-{p.text}-]" if p.mark == "del" else f"{{+{p.text}+}}" if p.mark == "ins" else p.text
+            for p in self.pieces
         )
 
 

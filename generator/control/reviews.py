@@ -22,7 +22,6 @@ REVIEW_SOON_DAYS = 60
 """A review due within this many days is shown as soon due (/documents/, the home page, --format json)."""
 
 
-
 @dataclass(frozen=True)
 class ReviewState:
     """When a document was last reviewed (or revised), when its next review is due, and how that stands
@@ -44,6 +43,8 @@ def review_states(catalog: Catalog, today: dt.date) -> list[ReviewState]:
     out = []
     for doc in catalog.documents:
         days = (doc.next_review - today).days
-        status: Literal["overdue", "soon", "ok"] = "overdue" if days < 0 else "soon" if days <= REVIEW_SOON_DAYS else "ok"
+        status: Literal["overdue", "soon", "ok"] = (
+            "overdue" if days < 0 else "soon" if days <= REVIEW_SOON_DAYS else "ok"
+        )
         out.append(ReviewState(doc, doc.last_review, doc.next_review, status, days))
     return out

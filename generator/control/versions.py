@@ -90,7 +90,8 @@ def _old_catalog(inputs: Definitions, path: str, doc: Document, resolver: Resolv
     forms = index.forms.get(doc.id, [])
     try:
         return replace(inputs, documents=documents, forms=forms).build(
-            only=frozenset({doc.id}), resolver=resolver.overlay(doc), first_number=number)
+            only=frozenset({doc.id}), resolver=resolver.overlay(doc), first_number=number
+        )
     except (KeyError, ValueError, StopIteration):  # it names something that no longer exists
         return None
 
@@ -131,8 +132,9 @@ def _old_document(history: History, span: Span) -> Document | None:
     return old
 
 
-def _committed(inputs: Definitions, history: History, doc_id: str, fallback: Document | None,
-               resolver: Resolver, index: Index) -> list[VersionView]:
+def _committed(
+    inputs: Definitions, history: History, doc_id: str, fallback: Document | None, resolver: Resolver, index: Index
+) -> list[VersionView]:
     """The committed versions of the document ``doc_id``, oldest first, wherever its file lived."""
     versions: list[VersionView] = []
     for span in history.spans(("procedures/", doc_id)):
@@ -143,9 +145,15 @@ def _committed(inputs: Definitions, history: History, doc_id: str, fallback: Doc
         then = _old_catalog(inputs, span.last.path, old, resolver, index) if old is not None else None
         versions.append(
             VersionView(
-                doc_id, shown.code, shown.title, span.version, False, shown.effective,
+                doc_id,
+                shown.code,
+                shown.title,
+                span.version,
+                False,
+                shown.effective,
                 [r for r in (old.revisions if old else []) if r.version == span.version],
-                span.first.commit, span.last.commit,
+                span.first.commit,
+                span.last.commit,
                 view=next((d for d in then.documents if d.id == doc_id), None) if then else None,
                 catalog=then,
             )
@@ -160,7 +168,9 @@ def _linked(versions: list[VersionView]) -> None:
             after.edits = redline(before.view, after.view)
 
 
-def document_versions(inputs: Definitions | None, catalog: Catalog, history: History | None) -> dict[str, list[VersionView]]:
+def document_versions(
+    inputs: Definitions | None, catalog: Catalog, history: History | None
+) -> dict[str, list[VersionView]]:
     """Each document's versions, newest first (just the current one when there is no history); a
     document withdrawn from the branch (its file deleted) keeps its versions, the last one marked
     ``withdrawn`` with the commit that removed it."""
@@ -180,8 +190,17 @@ def document_versions(inputs: Definitions | None, catalog: Catalog, history: His
             since = None
         versions.append(
             VersionView(
-                doc.id, doc.code, doc.title, doc.version, True, doc.effective,
-                [r for r in doc.revisions if r.version == doc.version], since, None, view=current, catalog=catalog,
+                doc.id,
+                doc.code,
+                doc.title,
+                doc.version,
+                True,
+                doc.effective,
+                [r for r in doc.revisions if r.version == doc.version],
+                since,
+                None,
+                view=current,
+                catalog=catalog,
             )
         )
         _linked(versions)
@@ -201,15 +220,20 @@ def document_versions(inputs: Definitions | None, catalog: Catalog, history: His
     return out
 
 
-def previous_catalogs(catalog: Catalog, inputs: Definitions | None, history: History | None,
-                      versions: dict[str, list[VersionView]] | None = None) -> dict[str, Catalog]:
+def previous_catalogs(
+    catalog: Catalog,
+    inputs: Definitions | None,
+    history: History | None,
+    versions: dict[str, list[VersionView]] | None = None,
+) -> dict[str, Catalog]:
     """Document id -> the catalog of the version its current one replaced (its views only), for the
     documents that have one. From ``versions`` when the site has worked them out already;
     else only that one version of each document is read and laid out (``procgen check`` needs no more:
     no older versions, no redlines), each at the cost of its own document."""
     if versions is not None:
         return {
-            doc_id: mine[1].catalog for doc_id, mine in versions.items()
+            doc_id: mine[1].catalog
+            for doc_id, mine in versions.items()
             if len(mine) > 1 and mine[0].current and mine[1].catalog is not None
         }
     if history is None or not history.available or inputs is None:
@@ -233,8 +257,9 @@ def previous_spans(catalog: Catalog, history: History) -> Iterator[tuple[Documen
             yield current, spans[-1]
 
 
-def previous_catalog(inputs: Definitions, history: History, current: DocumentView, span: Span,
-                     resolver: Resolver, index: Index) -> Catalog | None:
+def previous_catalog(
+    inputs: Definitions, history: History, current: DocumentView, span: Span, resolver: Resolver, index: Index
+) -> Catalog | None:
     """The catalog of the version ``span`` of the document ``current`` (its views only), or None when that
     version cannot be read or laid out."""
     old = _old_document(history, span)

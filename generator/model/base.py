@@ -55,15 +55,21 @@ class Proposal(Strict):
     """Something the seed does not state, put forward for the company's approval (拟定·待批准)."""
 
     by: Ref = Field(description="Role that proposes it, e.g. quality-dept.")
-    reason: Text = Field(description="Why, and what it rests on. An editor's doubt goes here, never in a revision record.")
-    approver: Ref | None = Field(default=None, description="Role that must approve it; without it, the document's approver.")
+    reason: Text = Field(
+        description="Why, and what it rests on. An editor's doubt goes here, never in a revision record."
+    )
+    approver: Ref | None = Field(
+        default=None, description="Role that must approve it; without it, the document's approver."
+    )
 
 
 class Approval(Strict):
     """A proposal the company approved: the revision entry of `version` records what, by whom and when
     (roles.yml has no versions: there the date, and the commit that wrote it, are the record)."""
 
-    version: Version | None = Field(default=None, description="The version whose revision entry (approvals) records the approval.")
+    version: Version | None = Field(
+        default=None, description="The version whose revision entry (approvals) records the approval."
+    )
     date: dt.date | None = Field(default=None, description="roles.yml only: the day the role was approved.")
 
     @model_validator(mode="after")
@@ -81,15 +87,21 @@ class Basis(Strict):
     why) or ``approved`` (a proposal the company approved in a later version).
     """
 
-    quote: Text | None = Field(default=None, description="Words of the seed that state it, copied exactly from one clause.")
-    document: Ref | None = Field(default=None, description="Document id holding the quote; without it, this document (a form: its procedure).")
+    quote: Text | None = Field(
+        default=None, description="Words of the seed that state it, copied exactly from one clause."
+    )
+    document: Ref | None = Field(
+        default=None, description="Document id holding the quote; without it, this document (a form: its procedure)."
+    )
     proposed: Proposal | None = None
     approved: Approval | None = None
 
     @model_validator(mode="after")
     def _one(self) -> Basis:
         if sum(x is not None for x in (self.quote, self.proposed, self.approved)) != 1:
-            raise ValueError("出处须三选一：quote（原文）、proposed（拟定，写 by 与 reason）或 approved（已批准，写 version）")
+            raise ValueError(
+                "出处须三选一：quote（原文）、proposed（拟定，写 by 与 reason）或 approved（已批准，写 version）"
+            )
         if self.document and not self.quote:
             raise ValueError("document 只与 quote 一起使用")
         return self

@@ -53,10 +53,15 @@ class Target(Strict):
     max: Number | None = Field(default=None, description="The upper bound of a range (op: between).")
     unit: Text = Field(description="Unit, e.g. % or 次.")
     role: Ref | None = Field(
-        default=None, description="Role accountable; without it, the roles of the node, the table row or the nearest ancestor."
+        default=None,
+        description="Role accountable; without it, the roles of the node, the table row or the nearest ancestor.",
     )
-    label: Text | None = Field(default=None, description="The phrase as written in the text, e.g. 95%以上 (checked against the clause).")
-    basis: Basis | None = Field(default=None, description="Only when the clause does not state it: a quote from elsewhere, or a proposal.")
+    label: Text | None = Field(
+        default=None, description="The phrase as written in the text, e.g. 95%以上 (checked against the clause)."
+    )
+    basis: Basis | None = Field(
+        default=None, description="Only when the clause does not state it: a quote from elsewhere, or a proposal."
+    )
 
     @model_validator(mode="after")
     def _range(self) -> Target:
@@ -103,11 +108,15 @@ class Deadline(Strict):
     before: Text | None = Field(default=None, description="The event a deadline comes before, e.g. 董事会召开.")
     every: Duration | None = None
     usually: StrictBool = Field(default=False, description="The recurrence is the usual one, not fixed (一般每月一次).")
-    window: Window | None = Field(default=None, description="When in each period: month-start (月初), month-end (月底) …")
-    working_days: StrictInt | None = Field(default=None, ge=1, le=31, description="Within this many working days of the window.")
+    window: Window | None = Field(
+        default=None, description="When in each period: month-start (月初), month-end (月底) …"
+    )
+    working_days: StrictInt | None = Field(
+        default=None, ge=1, le=31, description="Within this many working days of the window."
+    )
     weekdays: list[Weekday] | None = Field(default=None, description="Days of the week it takes place (周一 = 1).")
-    time: Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d(-([01]\d|2[0-3]):[0-5]\d)?$")] | None = Field(
-        default=None, description="Time of day, HH:MM or HH:MM-HH:MM."
+    time: Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d(-([01]\d|2[0-3]):[0-5]\d)?$")] | None = (
+        Field(default=None, description="Time of day, HH:MM or HH:MM-HH:MM.")
     )
     at: list[Text] | None = Field(default=None, description="The occasions, as written (中期阶段, 结束后).")
     not_on: list[Weekday] | None = Field(default=None, description="Days of the week on which it must not happen.")
@@ -115,13 +124,25 @@ class Deadline(Strict):
     months: list[Annotated[StrictInt, Field(ge=1, le=12)]] | None = None
     due: DueDay | None = None
     role: Ref | None = Field(
-        default=None, description="Role that must meet the deadline; without it, the roles of the node, the table row or the nearest ancestor."
+        default=None,
+        description="Role that must meet the deadline; without it, the roles of the node, the table row or the nearest ancestor.",
     )
-    basis: Basis | None = Field(default=None, description="Only when the clause does not state it: a quote from elsewhere, or a proposal.")
+    basis: Basis | None = Field(
+        default=None, description="Only when the clause does not state it: a quote from elsewhere, or a proposal."
+    )
 
     @model_validator(mode="after")
     def _one_kind(self) -> Deadline:
-        if not (self.within or self.every or self.months or self.due or self.ahead or self.weekdays or self.at or self.not_on):
+        if not (
+            self.within
+            or self.every
+            or self.months
+            or self.due
+            or self.ahead
+            or self.weekdays
+            or self.at
+            or self.not_on
+        ):
             raise ValueError("期限须给出 within、ahead、every、weekdays、months、due、at 或 not_on 之一")
         if (self.after or self.not_before) and not self.within:
             raise ValueError("after 与 not_before 须与 within 一起使用")
@@ -145,7 +166,9 @@ class Meeting(Strict):
     owner_role: Ref | None = Field(default=None, description="Role id of the owner.")
     frequency: Text = Field(description="频次, as written, e.g. 半年一次.")
     schedule: Deadline | None = None
-    deadlines: list[Deadline] = Field(default_factory=list, description="Other deadlines of the meeting, e.g. 议题两周前发放.")
+    deadlines: list[Deadline] = Field(
+        default_factory=list, description="Other deadlines of the meeting, e.g. 议题两周前发放."
+    )
     participants: Text = Field(description="人员, as written.")
     participant_roles: list[Ref] = Field(default_factory=list)
     format: Text = Field(description="形式, as written.")
@@ -197,10 +220,12 @@ class Node(Strict):
     targets: list[Target] = Field(default_factory=list)
     deadlines: list[Deadline] = Field(default_factory=list)
     thresholds: list[Target] = Field(
-        default_factory=list, description="Counts that call for action when reached (连续投诉两次以上 -> {op: '>=', value: 2, unit: 次})."
+        default_factory=list,
+        description="Counts that call for action when reached (连续投诉两次以上 -> {op: '>=', value: 2, unit: 次}).",
     )
     refs: list[Ref] = Field(
-        default_factory=list, description="Forms or documents used, by id, that the text does not name in 《》 (those are derived)."
+        default_factory=list,
+        description="Forms or documents used, by id, that the text does not name in 《》 (those are derived).",
     )
     meetings: list[Meeting] = Field(default_factory=list)
     meeting_style: NumberingStyle | None = None
@@ -225,15 +250,24 @@ class Revision(Strict):
     version: Version
     date: dt.date
     summary: Text
-    changes: list[Text] = Field(default_factory=list, description="Each change of the text (a typo fixed, a line joined), one line each.")
+    changes: list[Text] = Field(
+        default_factory=list, description="Each change of the text (a typo fixed, a line joined), one line each."
+    )
     data_changes: list[Text] = Field(
         default_factory=list,
         description="Each correction of the structured data (roles, targets, deadlines, matrix, records) that leaves the text as it is.",
     )
     approver: Ref | None = None
-    approved_by: Text | None = Field(default=None, description="The person who approved, when the company configures names (company.yml people).")
-    approvals: list[Text] = Field(default_factory=list, description="Proposals approved in this version, one line each (procgen approve writes them).")
-    rejections: list[Text] = Field(default_factory=list, description="Proposals rejected and removed in this version, one line each.")
+    approved_by: Text | None = Field(
+        default=None, description="The person who approved, when the company configures names (company.yml people)."
+    )
+    approvals: list[Text] = Field(
+        default_factory=list,
+        description="Proposals approved in this version, one line each (procgen approve writes them).",
+    )
+    rejections: list[Text] = Field(
+        default_factory=list, description="Proposals rejected and removed in this version, one line each."
+    )
     reviewer: Ref | None = Field(
         default=None, description="A periodic review, not a change: the role that reviewed (procgen review writes it)."
     )
@@ -256,14 +290,14 @@ class MatrixRow(Strict):
     """Responsibility matrix row: activity -> R/A/C/I role ids."""
 
     activity: Text
-    basis: Basis | None = Field(default=None, description="Where the document states the activity: quote (its words) or a proposal.")
+    basis: Basis | None = Field(
+        default=None, description="Where the document states the activity: quote (its words) or a proposal."
+    )
     role_basis: RoleBasis
     R: list[Ref] = Field(default_factory=list)
     A: Ref | list[Ref] | None = None
     C: list[Ref] = Field(default_factory=list)
     I: list[Ref] = Field(default_factory=list)  # noqa: E741 - RACI letter
-
-
 
 
 class Document(Strict):

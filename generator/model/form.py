@@ -79,7 +79,15 @@ def _field_tag(v: Any) -> str | None:
 
 
 FormField = Annotated[
-    Annotated[TextField, Tag("text")] | Annotated[DateField, Tag("date")] | Annotated[DateTimeField, Tag("datetime")] | Annotated[NumberField, Tag("number")] | Annotated[ChoiceField, Tag("choice")] | Annotated[CheckboxField, Tag("checkbox")] | Annotated[TextareaField, Tag("textarea")] | Annotated[SignatureField, Tag("signature")] | Annotated[PhotoField, Tag("photo")],
+    Annotated[TextField, Tag("text")]
+    | Annotated[DateField, Tag("date")]
+    | Annotated[DateTimeField, Tag("datetime")]
+    | Annotated[NumberField, Tag("number")]
+    | Annotated[ChoiceField, Tag("choice")]
+    | Annotated[CheckboxField, Tag("checkbox")]
+    | Annotated[TextareaField, Tag("textarea")]
+    | Annotated[SignatureField, Tag("signature")]
+    | Annotated[PhotoField, Tag("photo")],
     Discriminator(_field_tag),
 ]
 
@@ -109,7 +117,9 @@ class TableBlock(Strict):
 
 class NoteBlock(Strict):
     note: Text
-    basis: Basis | None = Field(default=None, description="Where the seed states the rule (quote) or a proposal; the check asks for one.")
+    basis: Basis | None = Field(
+        default=None, description="Where the seed states the rule (quote) or a proposal; the check asks for one."
+    )
 
 
 class SectionBlock(Strict):
@@ -130,7 +140,10 @@ def _block_tag(v: Any) -> str | None:
 
 
 FormBlock = Annotated[
-    Annotated[RowBlock, Tag("row")] | Annotated[TableBlock, Tag("table")] | Annotated[NoteBlock, Tag("note")] | Annotated[SectionBlock, Tag("section")],
+    Annotated[RowBlock, Tag("row")]
+    | Annotated[TableBlock, Tag("table")]
+    | Annotated[NoteBlock, Tag("note")]
+    | Annotated[SectionBlock, Tag("section")],
     Discriminator(
         _block_tag,
         custom_error_type="form_block",
@@ -147,7 +160,9 @@ class Retention(Strict):
     keeper: Ref = Field(description="Role or department id that keeps the record.")
     location: Text | None = Field(default=None, description="Where it is kept, e.g. 项目处.")
     handover: Deadline | None = Field(default=None, description="When filled forms are handed in.")
-    basis: Basis | None = Field(default=None, description="Where the seed states the period (quote) or a proposal; the check asks for one.")
+    basis: Basis | None = Field(
+        default=None, description="Where the seed states the period (quote) or a proposal; the check asks for one."
+    )
 
     @model_validator(mode="after")
     def _period_or_permanent(self) -> Retention:
@@ -176,8 +191,10 @@ class FormSchema(Strict):
     )
     layout: list[FormBlock] = Field(min_length=1)
     design: Basis | None = Field(
-        default=None, description="Where the seed gives the form's fields (quote), or a proposal of the layout; the check asks for one."
+        default=None,
+        description="Where the seed gives the form's fields (quote), or a proposal of the layout; the check asks for one.",
     )
     revisions: list[Revision] = Field(
-        default_factory=list, description="Revision entries: one for each version after the first (the version rule asks for it)."
+        default_factory=list,
+        description="Revision entries: one for each version after the first (the version rule asks for it).",
     )

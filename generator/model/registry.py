@@ -26,7 +26,9 @@ class Department(Strict):
     aliases: list[Text] = Field(default_factory=list)
     parent: Ref | None = None
     description: Text
-    basis: Basis | None = Field(default=None, description="Only for a department no document names: a proposal (who proposes it and why).")
+    basis: Basis | None = Field(
+        default=None, description="Only for a department no document names: a proposal (who proposes it and why)."
+    )
 
 
 class Role(Strict):
@@ -37,10 +39,13 @@ class Role(Strict):
     reports_to: Ref | None = None
     external: StrictBool = Field(default=False, description="An outside party (业主, 装修公司): no training pack.")
     front_line: StrictBool = Field(
-        default=False, description="Serves residents day to day (物管员, 前台服务员 …): first among the home page's entry points."
+        default=False,
+        description="Serves residents day to day (物管员, 前台服务员 …): first among the home page's entry points.",
     )
     description: Text
-    basis: Basis | None = Field(default=None, description="Only for a role no document names: a proposal (who proposes it and why).")
+    basis: Basis | None = Field(
+        default=None, description="Only for a role no document names: a proposal (who proposes it and why)."
+    )
 
 
 class RolesFile(Strict):

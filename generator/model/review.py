@@ -13,9 +13,13 @@ from generator.model.base import Strict, Text
 class ReviewEntry(Strict):
     """One question, approved or rejected by a trainer."""
 
-    id: Text = Field(description="The question's id, as printed on the answer key (e.g. return-visit-deadline-value-1a2b3c4d).")
+    id: Text = Field(
+        description="The question's id, as printed on the answer key (e.g. return-visit-deadline-value-1a2b3c4d)."
+    )
     decision: Literal["approve", "reject"] = Field(description="approve: keep asking it; reject: never ask it.")
-    reason: Text | None = Field(default=None, description="Why (required for a rejection): 有两个选项都说得通, 题干泄露答案 …")
+    reason: Text | None = Field(
+        default=None, description="Why (required for a rejection): 有两个选项都说得通, 题干泄露答案 …"
+    )
     by: Text | None = Field(default=None, description="Who reviewed it (a name or a role).")
 
     @model_validator(mode="after")

@@ -126,12 +126,12 @@ def _pattern_problem(field: str, value: Any) -> tuple[str, str]:
     if field == "id" or field.endswith("id"):
         return "E201", f"id \"{value}\" 不合法：只能用小写字母 a-z、数字 0-9 和连字符 '-'，如 return-visit"
     if field in {"within", "not_before", "every", "period"}:
-        return "E105", f"期限 \"{value}\" 不是 ISO 8601 时长：如 P3D（3天）、PT24H（24小时）、P1W、P1M、P2Y"
+        return "E105", f'期限 "{value}" 不是 ISO 8601 时长：如 P3D（3天）、PT24H（24小时）、P1W、P1M、P2Y'
     if field == "version":
-        return "E104", f"版本号 \"{value}\" 格式不符：须为带引号的 \"主版本.次版本\"，如 \"1.0\""
+        return "E104", f'版本号 "{value}" 格式不符：须为带引号的 "主版本.次版本"，如 "1.0"'
     if field == "code":
-        return "E104", f"编号 \"{value}\" 格式不符：须为大写字母、数字和连字符，如 WY-GL-11"
-    return "E104", f"\"{value}\" 格式不符"
+        return "E104", f'编号 "{value}" 格式不符：须为大写字母、数字和连字符，如 WY-GL-11'
+    return "E104", f'"{value}" 格式不符'
 
 
 def _show(value: Any) -> str:
@@ -143,8 +143,8 @@ def _show(value: Any) -> str:
         return "空值"
     text = " ".join(str(value).split())
     if isinstance(value, str) and "\n" in value.strip():
-        return f"多行文本 \"{text[:30]}…\"" if len(text) > 30 else f"多行文本 \"{text}\""
-    return f"\"{text[:60]}…\"" if len(text) > 60 else f"\"{text}\""
+        return f'多行文本 "{text[:30]}…"' if len(text) > 30 else f'多行文本 "{text}"'
+    return f'"{text[:60]}…"' if len(text) > 60 else f'"{text}"'
 
 
 def _type_problem(group: list[_Error], located: Located) -> Problem:
@@ -152,18 +152,22 @@ def _type_problem(group: list[_Error], located: Located) -> Problem:
     line, col = located.where(first.path, key=isinstance(first.value, dict | list))
     field = first.field
     if "targets" in first.path and field == "value":
-        return Problem(located.path, line, col, "E212", f"目标的 value 须为数字（不带单位、不加引号），而不是 {_show(first.value)}")
+        return Problem(
+            located.path, line, col, "E212", f"目标的 value 须为数字（不带单位、不加引号），而不是 {_show(first.value)}"
+        )
     if field == "version" and isinstance(first.value, int | float) and not isinstance(first.value, bool):
-        return Problem(located.path, line, col, "E104", f"版本号须加引号写成文本，如 version: \"{first.value}\"，否则会被当作数字")
+        return Problem(
+            located.path, line, col, "E104", f'版本号须加引号写成文本，如 version: "{first.value}"，否则会被当作数字'
+        )
     if first.kind in _DATE_KINDS:
-        return Problem(located.path, line, col, "E106", f"\"{field}\" 须为日期 YYYY-MM-DD，而不是 {_show(first.value)}")
+        return Problem(located.path, line, col, "E106", f'"{field}" 须为日期 YYYY-MM-DD，而不是 {_show(first.value)}')
     names: list[str] = []
     for e in group:
         name = _TYPE_NAMES.get(e.kind, e.kind.removesuffix("_type"))
         if name not in names:
             names.append(name)
     expected = "或".join(names)
-    label = f"\"{field}\"" if field else "此处"
+    label = f'"{field}"' if field else "此处"
     return Problem(located.path, line, col, "E102", f"{label} 须为{expected}，而不是 {_show(first.value)}")
 
 
@@ -180,42 +184,48 @@ def _one(e: _Error, located: Located) -> Problem:  # noqa: C901 - one branch per
         return Problem(located.path, line, col, code, message)
 
     if kind == "missing":
-        return problem("E212" if target_ctx else "E100", f"缺少必填字段 \"{field}\"")
+        return problem("E212" if target_ctx else "E100", f'缺少必填字段 "{field}"')
     if kind == "extra_forbidden":
-        hint = f"应为 \"{ctx['suggest']}\"？" if "suggest" in ctx else "拼写错误？请对照 schemas/ 中的定义"
-        return problem("E101", f"未知字段 \"{field}\"：{hint}")
+        hint = f'应为 "{ctx["suggest"]}"？' if "suggest" in ctx else "拼写错误？请对照 schemas/ 中的定义"
+        return problem("E101", f'未知字段 "{field}"：{hint}')
     if kind == "string_pattern_mismatch":
         return problem(*_pattern_problem(field, value))
     if kind == "literal_error":
         expected = str(ctx.get("expected", "")).replace(" or ", ", ")
-        return problem("E103", f"\"{field}\" 的值 {_show(value)} 不在允许范围：须为 {expected}")
+        return problem("E103", f'"{field}" 的值 {_show(value)} 不在允许范围：须为 {expected}')
     if kind in _DATE_KINDS:
-        return problem("E106", f"\"{field}\" 须为日期 YYYY-MM-DD，而不是 {_show(value)}")
+        return problem("E106", f'"{field}" 须为日期 YYYY-MM-DD，而不是 {_show(value)}')
     if kind == "string_unicode":
-        return problem("E104", f"\"{field}\" 含无效的 Unicode 字符（如 \"\\ud800\" 这样的转义），请改为正常文字")
+        return problem("E104", f'"{field}" 含无效的 Unicode 字符（如 "\\ud800" 这样的转义），请改为正常文字')
     if kind == "string_too_short":
-        return problem("E109", f"\"{field}\" 不能为空")
+        return problem("E109", f'"{field}" 不能为空')
     if kind in {"too_short", "too_long"}:
         bound = ctx.get("min_length") if kind == "too_short" else ctx.get("max_length")
         relation = "至少" if kind == "too_short" else "至多"
-        return problem("E107", f"\"{field}\" {relation}须有 {bound} 项")
+        return problem("E107", f'"{field}" {relation}须有 {bound} 项')
     if kind in {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}:
         limit = next(iter(ctx.values()), "")
         relation = {"greater_than_equal": "≥", "less_than_equal": "≤", "greater_than": ">", "less_than": "<"}[kind]
-        return problem("E108", f"\"{field}\" 的值 {value} 越界：须 {relation} {limit}")
+        return problem("E108", f'"{field}" 的值 {value} 越界：须 {relation} {limit}')
     if kind in {"union_tag_invalid", "union_tag_not_found"}:
         if isinstance(value, dict) and "type" not in value:
-            return problem("E100", "表单字段缺少必填字段 \"type\"：text、date、datetime、number、choice、checkbox、textarea、signature 或 photo")
+            return problem(
+                "E100",
+                '表单字段缺少必填字段 "type"：text、date、datetime、number、choice、checkbox、textarea、signature 或 photo',
+            )
         tag = ctx.get("tag", value.get("type") if isinstance(value, dict) else "")
-        return problem("E103", f"未知的表单字段类型 \"{tag}\"：须为 text、date、datetime、number、choice、checkbox、textarea、signature 或 photo")
+        return problem(
+            "E103",
+            f'未知的表单字段类型 "{tag}"：须为 text、date、datetime、number、choice、checkbox、textarea、signature 或 photo',
+        )
     if kind == "form_block":
         return problem("E103", "表单块须以 row、table、note 或 section 之一为键")
     if kind == "value_error":
         if isinstance(value, dt.datetime):
-            return problem("E106", f"\"{field}\" 须为日期 YYYY-MM-DD，不含时间（而不是 {value}）")
+            return problem("E106", f'"{field}" 须为日期 YYYY-MM-DD，不含时间（而不是 {value}）')
         message = str(ctx.get("error", e.msg))
         return problem("E109", message)
-    return problem("E102", f"\"{field}\"：{e.msg or kind}")
+    return problem("E102", f'"{field}"：{e.msg or kind}')
 
 
 def validate(model: type[BaseModel], located: Located) -> tuple[BaseModel | None, list[Problem]]:

@@ -28,7 +28,12 @@ def write_docx(manual: Manual, views: list[DocumentView], out: Path, printed: dt
 
 
 def write_exports(
-    manual: Manual, site: Path, stamp: dt.datetime, page_url: Callable[[Link], str], *, base_url: str = "",
+    manual: Manual,
+    site: Path,
+    stamp: dt.datetime,
+    page_url: Callable[[Link], str],
+    *,
+    base_url: str = "",
 ) -> None:
     """site/calendar/*.ics and site/docx/*.docx, in every build (the offline variant has them too): together
     about 3 s for the twelve documents, most of it drawing the flowcharts, which are kept between the

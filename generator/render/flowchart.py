@@ -290,7 +290,9 @@ def _layout(title: str, items: list[FlowItem], lane_width: int = LANE) -> Chart:
 def _place(step: FlowStep, row: int, index: dict[str, int], placed: list[Placed], box: int) -> int:
     lanes = [index[link.id] for link in step.lanes]
     text_width = box - 2 * PAD
-    placed.append(Placed(step, row, lanes[0], lanes, wrap(step.text, text_width), wrap(step.path or step.label, text_width)))
+    placed.append(
+        Placed(step, row, lanes[0], lanes, wrap(step.text, text_width), wrap(step.path or step.label, text_width))
+    )
     return len(placed) - 1
 
 
@@ -310,10 +312,13 @@ def _lane_titles(chart: Chart) -> list[str]:
         x = n * chart.lane
         y0 = chart.header / 2 - (len(lines) - 1) * LINE / 2 + 4
         text = "".join(
-            f'<tspan x="{x + chart.lane / 2:g}" y="{y0 + i * LINE:g}">{escape(line)}</tspan>' for i, line in enumerate(lines)
+            f'<tspan x="{x + chart.lane / 2:g}" y="{y0 + i * LINE:g}">{escape(line)}</tspan>'
+            for i, line in enumerate(lines)
         )
         fill = "#e8eaf6" if n % 2 == 0 else "#dfe3f3"
-        parts.append(f'<rect x="{x}" y="0" width="{chart.lane}" height="{chart.header}" fill="{fill}" stroke="{RULE}"/>')
+        parts.append(
+            f'<rect x="{x}" y="0" width="{chart.lane}" height="{chart.header}" fill="{fill}" stroke="{RULE}"/>'
+        )
         parts.append(f'<text class="pm-flow-lane" text-anchor="middle" font-weight="bold">{text}</text>')
     return parts
 
@@ -341,7 +346,9 @@ def _edge(chart: Chart, a: Placed, b: Placed) -> str:
 
 def _tip(p: Placed) -> str:
     others = "、".join(link.title for link in p.step.lanes[1:])
-    return f"{p.step.path or p.step.label} {p.step.text}（{p.step.lanes[0].title}" + (f"，会同{others}）" if others else "）")
+    return f"{p.step.path or p.step.label} {p.step.text}（{p.step.lanes[0].title}" + (
+        f"，会同{others}）" if others else "）"
+    )
 
 
 def _body(chart: Chart, href: Callable[[str], str]) -> list[str]:
@@ -361,7 +368,9 @@ def _body(chart: Chart, href: Callable[[str], str]) -> list[str]:
             )
             for lane in p.lanes[1:]:
                 cx = lane * chart.lane + chart.lane / 2
-                parts.append(f'<circle cx="{cx:g}" cy="{y + h / 2:g}" r="7" fill="{JOINT}"><title>会同</title></circle>')
+                parts.append(
+                    f'<circle cx="{cx:g}" cy="{y + h / 2:g}" r="7" fill="{JOINT}"><title>会同</title></circle>'
+                )
     for a, b in chart.edges:
         parts.append(_edge(chart, chart.placed[a], chart.placed[b]))
     for p in chart.placed:
@@ -384,7 +393,7 @@ def _body(chart: Chart, href: Callable[[str], str]) -> list[str]:
 
 _STYLE = (
     f'<style>text{{font-family:"Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei","PingFang SC",sans-serif;'
-    f'font-size:{FONT}px;fill:#1a1a1a}}</style>'
+    f"font-size:{FONT}px;fill:#1a1a1a}}</style>"
 )
 
 
@@ -432,7 +441,9 @@ SITE_COLUMN = 800
 
 def site_chart(chart: Chart, href: Callable[[str], str]) -> SiteChart:
     head, body = svg_parts(chart, href)
-    return SiteChart(chart.title, head, body, chart.width, int(chart.width * SITE_MIN_SCALE), chart.width > SITE_COLUMN, chart.items)
+    return SiteChart(
+        chart.title, head, body, chart.width, int(chart.width * SITE_MIN_SCALE), chart.width > SITE_COLUMN, chart.items
+    )
 
 
 def svg_whole(chart: Chart, href: Callable[[str], str], paper: Paper | None = None) -> Markup:

@@ -181,4 +181,3 @@ def filled(items: list[Block], values: dict[str, str]) -> list[Block]:
     if left:
         raise KeyError(f"no field labelled {', '.join(left)}")
     return out
-

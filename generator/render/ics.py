@@ -24,7 +24,12 @@ from generator.errors import UserError
 from generator.manual import Manual
 from generator.source.files import write_atomic
 
-FREQS: dict[str, Literal[0, 1, 2, 3, 4, 5, 6]] = {"DAILY": du.DAILY, "WEEKLY": du.WEEKLY, "MONTHLY": du.MONTHLY, "YEARLY": du.YEARLY}
+FREQS: dict[str, Literal[0, 1, 2, 3, 4, 5, 6]] = {
+    "DAILY": du.DAILY,
+    "WEEKLY": du.WEEKLY,
+    "MONTHLY": du.MONTHLY,
+    "YEARLY": du.YEARLY,
+}
 WEEKDAYS = {"MO": du.MO, "TU": du.TU, "WE": du.WE, "TH": du.TH, "FR": du.FR, "SA": du.SA, "SU": du.SU}
 REFRESH = "P1D"
 """How often a subscribed phone fetches the calendar again."""
@@ -36,9 +41,13 @@ class CalendarError(UserError):
 
 def _rrule(rule: Rule, start: dt.datetime) -> du.rrule:
     return du.rrule(
-        FREQS[rule.freq], dtstart=start, interval=rule.interval,
-        byweekday=[WEEKDAYS[d] for d in rule.byday] or None, bymonth=list(rule.bymonth) or None,
-        bymonthday=list(rule.bymonthday) or None, bysetpos=list(rule.bysetpos) or None,
+        FREQS[rule.freq],
+        dtstart=start,
+        interval=rule.interval,
+        byweekday=[WEEKDAYS[d] for d in rule.byday] or None,
+        bymonth=list(rule.bymonth) or None,
+        bymonthday=list(rule.bymonthday) or None,
+        bysetpos=list(rule.bysetpos) or None,
     )
 
 
@@ -121,8 +130,13 @@ def _event(entry: CalendarEntry, stamp: dt.datetime, url: str, absolute: bool, c
 
 
 def calendar_bytes(
-    calendar: RoleCalendar, catalog: Catalog, stamp: dt.datetime, clause_url: Callable[[CalendarEntry], str],
-    *, company: bool = False, base_url: str = "",
+    calendar: RoleCalendar,
+    catalog: Catalog,
+    stamp: dt.datetime,
+    clause_url: Callable[[CalendarEntry], str],
+    *,
+    company: bool = False,
+    base_url: str = "",
 ) -> bytes:
     """One calendar as .ics bytes, read back before they are returned.
 
@@ -137,7 +151,10 @@ def calendar_bytes(
     cal.add("method", "PUBLISH")
     cal.add("name", name)
     cal.add("x-wr-calname", name)
-    cal.add("x-wr-caldesc", f"{catalog.company.manual_title}中{calendar.link.title}的定期事项；由手册生成，请勿在日历中修改。")
+    cal.add(
+        "x-wr-caldesc",
+        f"{catalog.company.manual_title}中{calendar.link.title}的定期事项；由手册生成，请勿在日历中修改。",
+    )
     cal.add("x-wr-timezone", TIMEZONE)
     cal.add("refresh-interval", dt.timedelta(days=1), parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", vDuration(dt.timedelta(days=1)))
@@ -182,7 +199,11 @@ def check_calendar(data: bytes, uids: list[str]) -> None:
 
 
 def write_calendars(
-    manual: Manual, site: Path, stamp: dt.datetime, clause_url: Callable[[CalendarEntry], str], base_url: str = "",
+    manual: Manual,
+    site: Path,
+    stamp: dt.datetime,
+    clause_url: Callable[[CalendarEntry], str],
+    base_url: str = "",
 ) -> list[Path]:
     """site/calendar/<role>.ics for every role, and site/calendar/index.ics for the whole company."""
     written = []

@@ -181,8 +181,15 @@ def _repeat_header(table: Table) -> None:
     trpr.append(flag)
 
 
-def _table(doc: WordDocument, head: list[str] | None, rows: Iterable[list[str]], widths: list[float],
-           *, size: float = BODY_PT, key_columns: Iterable[int] = ()) -> Table:
+def _table(
+    doc: WordDocument,
+    head: list[str] | None,
+    rows: Iterable[list[str]],
+    widths: list[float],
+    *,
+    size: float = BODY_PT,
+    key_columns: Iterable[int] = (),
+) -> Table:
     rows = list(rows)
     table = doc.add_table(rows=(1 if head else 0) + len(rows), cols=len(widths))
     table.style = doc.styles["Table Grid"]
@@ -316,9 +323,16 @@ def flowchart_pngs(view: DocumentView) -> list[tuple[str, bytes, float, float]]:
 def _annexes(doc: WordDocument, page: DocumentPage, flows: list[tuple[str, bytes, float, float]]) -> None:
     if page.matrix:
         doc.add_heading("职责矩阵", level=1)
-        doc.add_paragraph(f"{RACI_LABELS['R']} · {RACI_LABELS['A']} · {RACI_LABELS['C']} · {RACI_LABELS['I']}。{RACI_NOTE}")
-        _table(doc, ["活动", *(RACI_LABELS[letter] for letter in "RACI")],
-               [[_text(r.row.activity), *r.cells] for r in page.matrix], [5.2, 3.0, 2.6, 2.6, 2.6], size=SMALL_PT)
+        doc.add_paragraph(
+            f"{RACI_LABELS['R']} · {RACI_LABELS['A']} · {RACI_LABELS['C']} · {RACI_LABELS['I']}。{RACI_NOTE}"
+        )
+        _table(
+            doc,
+            ["活动", *(RACI_LABELS[letter] for letter in "RACI")],
+            [[_text(r.row.activity), *r.cells] for r in page.matrix],
+            [5.2, 3.0, 2.6, 2.6, 2.6],
+            size=SMALL_PT,
+        )
     if flows:
         doc.add_heading("流程图", level=1)
         doc.add_paragraph("每个岗位一条泳道，箭头为条款顺序；虚框为几个岗位会同完成的步骤，分叉为择一适用的情形。")
@@ -332,13 +346,25 @@ def _annexes(doc: WordDocument, page: DocumentPage, flows: list[tuple[str, bytes
             doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
     if page.records:
         doc.add_heading("记录与表单", level=1)
-        _table(doc, ["表单编号", "名称", "保存期限", "保管"],
-               [[f.form.code, f.form.title, f.retention, f.form.retention.location or f.keeper.title] for f in page.records],
-               [3.2, 6.0, 3.0, 3.8], size=SMALL_PT)
+        _table(
+            doc,
+            ["表单编号", "名称", "保存期限", "保管"],
+            [
+                [f.form.code, f.form.title, f.retention, f.form.retention.location or f.keeper.title]
+                for f in page.records
+            ],
+            [3.2, 6.0, 3.0, 3.8],
+            size=SMALL_PT,
+        )
     if page.related:
         doc.add_heading("相关文件", level=1)
-        _table(doc, ["文件", "编号", "状态"], [[f"《{r.link.title}》", r.code or "—", r.note] for r in page.related],
-               [8.0, 3.5, 4.5], size=SMALL_PT)
+        _table(
+            doc,
+            ["文件", "编号", "状态"],
+            [[f"《{r.link.title}》", r.code or "—", r.note] for r in page.related],
+            [8.0, 3.5, 4.5],
+            size=SMALL_PT,
+        )
     doc.add_heading("修订记录", level=1)
     rows = []
     for i, r in enumerate(page.document.revisions):
@@ -350,7 +376,13 @@ def _annexes(doc: WordDocument, page: DocumentPage, flows: list[tuple[str, bytes
     _table(doc, ["版本", "日期", "摘要", "修改内容", "批准"], rows, [1.4, 2.4, 4.0, 6.0, 2.2], size=SMALL_PT)
     if page.redline:
         doc.add_heading(f"修订对照（{page.redline_from} 版 → {page.document.version} 版）", level=1)
-        table = _table(doc, ["条款", "修改", "对照"], [[e.where, e.name, ""] for e in page.redline], [3.0, 2.0, 11.0], size=SMALL_PT)
+        table = _table(
+            doc,
+            ["条款", "修改", "对照"],
+            [[e.where, e.name, ""] for e in page.redline],
+            [3.0, 2.0, 11.0],
+            size=SMALL_PT,
+        )
         for row, edit in zip(table.rows[1:], page.redline, strict=True):
             par = row.cells[2].paragraphs[0]
             for piece in edit.pieces:
@@ -362,7 +394,9 @@ def _annexes(doc: WordDocument, page: DocumentPage, flows: list[tuple[str, bytes
                     run.font.strike = True
 
 
-def document_docx(catalog: Catalog, view: DocumentView, printed: dt.date, versions: Sequence[VersionView] = ()) -> bytes:
+def document_docx(
+    catalog: Catalog, view: DocumentView, printed: dt.date, versions: Sequence[VersionView] = ()
+) -> bytes:
     """The controlled copy of ``view`` as .docx bytes, the same for the same catalog and date; ``versions``
     (newest first) give its 修订对照."""
     page = document_page(catalog, view, printed, versions=versions)

@@ -47,9 +47,13 @@ def unread(root: Path) -> list[Problem]:
             shown = _rel(root, path)
             if path.is_dir() and not path.name.startswith("."):
                 if any(path.rglob("*.y*ml")):
-                    problems.append(Problem(shown, 1, 1, "W241", f"子文件夹中的文件不会被读取：定义须直接放在 {folder}/ 下"))
+                    problems.append(
+                        Problem(shown, 1, 1, "W241", f"子文件夹中的文件不会被读取：定义须直接放在 {folder}/ 下")
+                    )
             elif path.suffix == ".yaml":
-                problems.append(Problem(shown, 1, 1, "W241", f"扩展名 .yaml 的文件不会被读取：请改名为 {path.stem}.yml"))
+                problems.append(
+                    Problem(shown, 1, 1, "W241", f"扩展名 .yaml 的文件不会被读取：请改名为 {path.stem}.yml")
+                )
     return problems
 
 

@@ -102,7 +102,17 @@ def read(path: Path, shown: str) -> Original:
     except UnicodeDecodeError:
         raise WriteRefused(f"{shown} 不是 UTF-8 编码，未改写") from None
     newline = "\r\n" if "\r\n" in text else "\n"
-    return Original(target, shown, raw, text.replace("\r\n", "\n"), newline, bom, stat.S_IMODE(info.st_mode), info.st_uid, info.st_gid)
+    return Original(
+        target,
+        shown,
+        raw,
+        text.replace("\r\n", "\n"),
+        newline,
+        bom,
+        stat.S_IMODE(info.st_mode),
+        info.st_uid,
+        info.st_gid,
+    )
 
 
 @contextlib.contextmanager
@@ -141,11 +151,15 @@ def replace(original: Original, text: str) -> bool:
     data = original.encode(text)
     if data == original.raw:
         return False
-    write_bytes(original.path, data, original.shown, before=original.raw, mode=original.mode, owner=(original.uid, original.gid))
+    write_bytes(
+        original.path, data, original.shown, before=original.raw, mode=original.mode, owner=(original.uid, original.gid)
+    )
     return True
 
 
-def write_bytes(path: Path, data: bytes, shown: str, *, before: bytes | None, mode: int, owner: tuple[int, int] | None = None) -> None:
+def write_bytes(
+    path: Path, data: bytes, shown: str, *, before: bytes | None, mode: int, owner: tuple[int, int] | None = None
+) -> None:
     """Put ``data`` at ``path`` in one step. ``before``: the bytes the file must still hold (None: the
     file must not exist; then it is linked into place, never over a file that appeared meanwhile)."""
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}")

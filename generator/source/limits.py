@@ -57,7 +57,9 @@ MAX_FORM_SECTION_DEPTH = 4
 MAX_INT = 10**12
 """Largest whole number (a 5,000-digit integer is not a definition)."""
 
-TITLE_KEYS = frozenset({"title", "name", "label", "section", "metric", "unit", "service", "aliases", "options", "columns"})
+TITLE_KEYS = frozenset(
+    {"title", "name", "label", "section", "metric", "unit", "service", "aliases", "options", "columns"}
+)
 """Keys whose text (or the items of whose list) is a one-line name."""
 
 _ALLOWED_FORMAT: frozenset[str] = frozenset()
@@ -124,14 +126,14 @@ def limit_problems(located: Located, kind: str) -> list[Problem]:
                 at(loc, "E108", f"数值 {str(value)[:20]}… 过大：不得超过 {MAX_INT:,}")
         elif isinstance(value, float):
             if not math.isfinite(value):
-                at(loc, "E108", f"\"{key}\" 须为有限的数，而不是 {value}（.nan、.inf 不是数值）")
+                at(loc, "E108", f'"{key}" 须为有限的数，而不是 {value}（.nan、.inf 不是数值）')
             elif abs(value) > MAX_INT:
                 at(loc, "E108", f"数值 {value:g} 过大：不得超过 {MAX_INT:,}")
         elif isinstance(value, str):
             chars += len(value)
             _text_problems(value, key, loc, at)
         elif isinstance(value, list) and len(value) > MAX_ITEMS:
-            at(loc, "E111", f"\"{key}\" 有 {len(value)} 项，超过上限 {MAX_ITEMS}：请拆分")
+            at(loc, "E111", f'"{key}" 有 {len(value)} 项，超过上限 {MAX_ITEMS}：请拆分')
     if chars > MAX_DOCUMENT_CHARS:
         at((), "E111", f"文件共 {chars:,} 字，超过上限 {MAX_DOCUMENT_CHARS:,} 字（约 100 页）：请拆分为几篇文件")
     data = located.data if isinstance(located.data, dict) else {}
@@ -144,18 +146,18 @@ def limit_problems(located: Located, kind: str) -> list[Problem]:
 
 def _text_problems(value: str, key: str, loc: tuple[Any, ...], at: Any) -> None:
     if value and not value.strip():
-        at(loc, "E109", f"\"{key}\" 只有空白：请填写内容，或删去这一项")
+        at(loc, "E109", f'"{key}" 只有空白：请填写内容，或删去这一项')
         return
     # a printable text has no format character (str.isprintable is False for category Cf): C speed
     hidden = None if value.isprintable() else _hidden(value, one_line=key in TITLE_KEYS or key == "id")
     if hidden is not None:
         what = "换行" if hidden == "\n" else f"看不见的控制字符 {_describe(hidden)}"
         where = "：标题、名称与标签须在一行之内" if hidden == "\n" else "：它会让文字错位、倒序或无法搜索，请删除"
-        at(loc, "E110", f"\"{key}\" 含{what}{where}")
+        at(loc, "E110", f'"{key}" 含{what}{where}')
     limit = MAX_ID if key == "id" else MAX_TITLE if key in TITLE_KEYS else MAX_TEXT
     if len(value) > limit:
         what = "id" if key == "id" else "标题、名称或标签" if key in TITLE_KEYS else "文字"
-        at(loc, "E111", f"\"{key}\" 有 {len(value)} 个字符，{what}不得超过 {limit} 个：请缩短或分段")
+        at(loc, "E111", f'"{key}" 有 {len(value)} 个字符，{what}不得超过 {limit} 个：请缩短或分段')
 
 
 def _document_limits(data: dict[str, Any], at: Any) -> None:
@@ -201,7 +203,11 @@ def _form_limits(data: dict[str, Any], at: Any) -> None:
             count = table.get("rows")
             if isinstance(count, int) and not isinstance(count, bool):
                 if count > MAX_TABLE_ROWS:
-                    at((*loc, "table", "rows"), "E111", f"表格空白行 {count} 行，超过上限 {MAX_TABLE_ROWS} 行：请另起一张表")
+                    at(
+                        (*loc, "table", "rows"),
+                        "E111",
+                        f"表格空白行 {count} 行，超过上限 {MAX_TABLE_ROWS} 行：请另起一张表",
+                    )
                 rows += max(0, min(count, MAX_TABLE_ROWS))
         row = block.get("row")
         if isinstance(row, list):

@@ -34,8 +34,7 @@ MAX_ALIASES = 20
 
 # Tags YAML resolves on its own; anything else (!!python/object, !custom) is refused.
 _STANDARD_TAGS = {
-    f"tag:yaml.org,2002:{name}"
-    for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
+    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
 }
 
 MAX_FLOW_DEPTH = 64
@@ -51,6 +50,7 @@ anything above :data:`generator.limits.MAX_INT` is refused by the limits."""
 
 class _TooLarge(ValueError):
     """A whole number with more than :data:`MAX_INT_DIGITS` digits."""
+
 
 PathKey = tuple[Any, ...]
 
@@ -104,7 +104,11 @@ _Loader.yaml_implicit_resolvers = {}
 for _tag, _pattern, _first in [
     ("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
     ("int", r"^[-+]?[0-9]+$", "-+0123456789"),
-    ("float", r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$", "-+.0123456789"),
+    (
+        "float",
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+        "-+.0123456789",
+    ),
     ("null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
     (
         "timestamp",
@@ -166,7 +170,9 @@ def _decode(path: str, raw: bytes) -> tuple[str | None, list[Problem]]:
         offset = raw.index(b"\x00")
         line = raw.count(b"\n", 0, offset) + 1
         col = offset - (raw.rfind(b"\n", 0, offset) + 1) + 1
-        return None, [_problem(path, line, col, "E005", "文件含 NUL 字节（可能是二进制文件或编码错误），请另存为 UTF-8 文本")]
+        return None, [
+            _problem(path, line, col, "E005", "文件含 NUL 字节（可能是二进制文件或编码错误），请另存为 UTF-8 文本")
+        ]
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
@@ -175,7 +181,7 @@ def _decode(path: str, raw: bytes) -> tuple[str | None, list[Problem]]:
         line = raw.count(b"\n", 0, exc.start) + 1
         line_start = raw.rfind(b"\n", 0, exc.start) + 1
         # The column counts characters, as an editor shows it, not bytes.
-        col = len(raw[line_start:exc.start].decode("utf-8", errors="replace")) + 1
+        col = len(raw[line_start : exc.start].decode("utf-8", errors="replace")) + 1
         hint = "请另存为 UTF-8"
         try:
             raw.decode("gb18030")
@@ -227,7 +233,11 @@ def _flow_depth(path: str, text: str) -> list[Problem]:
         elif char in "[{":
             depth += 1
             if depth > MAX_FLOW_DEPTH:
-                return [_problem(path, line, i - line_start + 1, "E001", f"YAML 语法错误：[ 或 {{ 嵌套超过 {MAX_FLOW_DEPTH} 层")]
+                return [
+                    _problem(
+                        path, line, i - line_start + 1, "E001", f"YAML 语法错误：[ 或 {{ 嵌套超过 {MAX_FLOW_DEPTH} 层"
+                    )
+                ]
         elif char in "]}":
             depth = max(0, depth - 1)
     return []
@@ -330,7 +340,7 @@ class _Walker:
                 return self.value(node, loc)  # merge keys and unusual keys: the general way
             name = key_node.value
             if name in result:
-                raise self._refuse(key_node, "E002", f"重复的键 \"{name}\"：同一映射中每个键只能出现一次")
+                raise self._refuse(key_node, "E002", f'重复的键 "{name}"：同一映射中每个键只能出现一次')
             child = (*loc, name)
             if child not in keys:
                 mark = key_node.start_mark
@@ -384,7 +394,7 @@ class _Walker:
             key = _scalar(key_node)
             name = str(key).lower() if isinstance(key, bool) else "" if key is None else str(key)
             if name in result:
-                raise self._refuse(key_node, "E002", f"重复的键 \"{name}\"：同一映射中每个键只能出现一次")
+                raise self._refuse(key_node, "E002", f'重复的键 "{name}"：同一映射中每个键只能出现一次')
             child = (*loc, name)
             self.out.keys.setdefault(child, self._at(key_node))
             self.out.values.setdefault(child, self._at(value_node))
@@ -422,7 +432,12 @@ class _Stored(Located):
     (needed only to place a problem, compare with an old version or salvage a broken file; two thirds of an
     entry) stay on disk in a second entry, read on first use (``fetch``)."""
 
-    def __init__(self, path: str, memo: dict[Any, Any], fetch: Callable[[], tuple[Any, dict[PathKey, tuple[int, int]], dict[PathKey, tuple[int, int]]]]) -> None:  # noqa: D107
+    def __init__(
+        self,
+        path: str,
+        memo: dict[Any, Any],
+        fetch: Callable[[], tuple[Any, dict[PathKey, tuple[int, int]], dict[PathKey, tuple[int, int]]]],
+    ) -> None:  # noqa: D107
         self.path = path
         self.memo = memo
         self._fetch: Callable[[], Any] | None = fetch
@@ -478,7 +493,12 @@ class FileCache:
 
         def fetch() -> tuple[Any, dict[PathKey, tuple[int, int]], dict[PathKey, tuple[int, int]]]:
             located = self.store.get(f"{key}-located")
-            if isinstance(located, tuple) and len(located) == 3 and isinstance(located[1], dict) and isinstance(located[2], dict):
+            if (
+                isinstance(located, tuple)
+                and len(located) == 3
+                and isinstance(located[1], dict)
+                and isinstance(located[2], dict)
+            ):
                 return located
             # gone meanwhile (pruned by another run) or unreadable: the same bytes parse to the same data
             found, _ = _load_uncached(path, raw)
@@ -544,7 +564,9 @@ def _load_uncached(path: str, raw: bytes) -> tuple[Located | None, list[Problem]
     except ReaderError as exc:
         line, col = _position(text, exc.position)
         char = exc.character if isinstance(exc.character, str) else chr(exc.character)
-        return None, [_problem(path, line, col, "E001", f"YAML 语法错误：文件含不允许的控制字符 U+{ord(char):04X}，请删除")]
+        return None, [
+            _problem(path, line, col, "E001", f"YAML 语法错误：文件含不允许的控制字符 U+{ord(char):04X}，请删除")
+        ]
     except RecursionError:
         return None, [_problem(path, 1, 1, "E001", "YAML 语法错误：嵌套层次过深")]
     except (YAMLError, ValueError, TypeError, OverflowError) as exc:
@@ -553,7 +575,9 @@ def _load_uncached(path: str, raw: bytes) -> tuple[Located | None, list[Problem]
         return None, [_problem(path, 1, 1, "E009", "文件为空：须是一个 YAML 映射（键: 值）")]
     if not isinstance(node, MappingNode):
         kind = "列表" if isinstance(node, SequenceNode) else "单个值"
-        return None, [_problem(path, node.start_mark.line + 1, 1, "E008", f"文件顶层须是映射（键: 值），而这里是{kind}")]
+        return None, [
+            _problem(path, node.start_mark.line + 1, 1, "E008", f"文件顶层须是映射（键: 值），而这里是{kind}")
+        ]
     located = Located(path=path, data=None)
     located.values[()] = (node.start_mark.line + 1, node.start_mark.column + 1)
     try:
@@ -571,7 +595,9 @@ MAX_FILE_BYTES = 512 * 1024
 other limits in limits.py, defined here so that the loader needs nothing above it."""
 
 
-def read_definition(file: Path, shown_as: str, root: Path | None = None, max_bytes: int | None = None) -> tuple[bytes | None, list[Problem]]:
+def read_definition(
+    file: Path, shown_as: str, root: Path | None = None, max_bytes: int | None = None
+) -> tuple[bytes | None, list[Problem]]:
     """The bytes of one definition file, read only if it is safe to read.
 
     Refused, each with a located problem and before a byte is read: a link that leads outside the
@@ -585,12 +611,16 @@ def read_definition(file: Path, shown_as: str, root: Path | None = None, max_byt
             # OSError, located below as E010; Path.resolve raises RuntimeError for a loop.
             target = Path(os.path.realpath(file, strict=True))
             if not target.is_relative_to(root.resolve()):
-                return None, [_problem(shown_as, 1, 1, "E010", "文件是指向仓库之外的符号链接，未读取：请把文件本身放进仓库")]
+                return None, [
+                    _problem(shown_as, 1, 1, "E010", "文件是指向仓库之外的符号链接，未读取：请把文件本身放进仓库")
+                ]
         info = file.stat()
         if not stat.S_ISREG(info.st_mode):
             return None, [_problem(shown_as, 1, 1, "E010", "不是普通文件（可能是管道、设备或目录），未读取")]
         if info.st_size > limit:
-            return None, [_problem(shown_as, 1, 1, "E011", f"文件有 {info.st_size:,} 字节，超过上限 {limit:,} 字节：请拆分")]
+            return None, [
+                _problem(shown_as, 1, 1, "E011", f"文件有 {info.st_size:,} 字节，超过上限 {limit:,} 字节：请拆分")
+            ]
         with file.open("rb") as handle:
             raw = handle.read(limit + 1)
     except OSError as exc:

@@ -167,7 +167,9 @@ def format_text(problems: list[Problem], extra: dict[str, Any] | None = None) ->
 def format_json(problems: list[Problem], extra: dict[str, Any] | None = None) -> str:
     """Problems and counts; ``extra`` adds what other tools want besides (notices, review states)."""
     payload = {
-        "problems": [{**{k: v for k, v in asdict(p).items() if k != "level"}, "severity": p.severity} for p in problems],
+        "problems": [
+            {**{k: v for k, v in asdict(p).items() if k != "level"}, "severity": p.severity} for p in problems
+        ],
         "errors": sum(p.severity == "error" for p in problems),
         "warnings": sum(p.severity == "warning" for p in problems),
         **(extra or {}),

@@ -118,8 +118,18 @@ def accepts(forms: Iterable[str], given: str, *, letters: bool = False) -> bool:
 
 def table_json() -> str:
     """What quiz.js needs to fold as :func:`canonical` does: the tables, not a copy of the rules."""
-    return json.dumps({"numerals": NUMERAL_RUN, "digits": DIGITS, "units": UNITS, "folds": FOLDS,
-                       "letters": LETTER_FOLDS, "raci": RACI}, ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(
+        {
+            "numerals": NUMERAL_RUN,
+            "digits": DIGITS,
+            "units": UNITS,
+            "folds": FOLDS,
+            "letters": LETTER_FOLDS,
+            "raci": RACI,
+        },
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
 
 
 _SPAN_START = re.compile(f"[0-9０-９]|{NUMERAL_RUN}|不少于|不低于|不超过|至少|≥|≤")

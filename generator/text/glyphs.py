@@ -56,9 +56,7 @@ def _font_file(family: str) -> Path:
         pass
     if KNOWN_FONT.is_file():
         return KNOWN_FONT
-    raise FontNotFound(
-        f"未安装字体 {family}：请安装 fonts-noto-cjk（sudo apt-get install fonts-noto-cjk）后重试"
-    )
+    raise FontNotFound(f"未安装字体 {family}：请安装 fonts-noto-cjk（sudo apt-get install fonts-noto-cjk）后重试")
 
 
 @functools.cache

@@ -105,31 +105,78 @@ def facts(catalog: Catalog, role_id: str, numbers: FactNumbers | None = None) ->
     numbers = numbers or FactNumbers.of(catalog)
     found: list[Fact] = []
     for doc, section in role.duties:
-        found.append(Fact(f"{doc.id}:{section.anchor}:duty:0", "duty", doc, section.anchor, section.cite,
-                          f"职责 {section_text(section)}（{section.cite}）", section=section))
+        found.append(
+            Fact(
+                f"{doc.id}:{section.anchor}:duty:0",
+                "duty",
+                doc,
+                section.anchor,
+                section.cite,
+                f"职责 {section_text(section)}（{section.cite}）",
+                section=section,
+            )
+        )
     for doc, section, row in role.service_rows:
         lines = " ".join(line.text.text for line in row.lines)
-        found.append(Fact(f"{doc.id}:{row.anchor}:service:0", "service", doc, row.anchor, section.cite,
-                          f"服务 {row.group}：{row.content}：{lines}（{section.cite}）", section=section, row=row))
+        found.append(
+            Fact(
+                f"{doc.id}:{row.anchor}:service:0",
+                "service",
+                doc,
+                row.anchor,
+                section.cite,
+                f"服务 {row.group}：{row.content}：{lines}（{section.cite}）",
+                section=section,
+                row=row,
+            )
+        )
     target_at = numbers.targets
     for entry in role.targets:
         anchor = entry_anchor(entry)
-        found.append(Fact(f"{entry.document.id}:{anchor}:target:{target_at[id(entry)]}", "target", entry.document,
-                          anchor, entry.section.cite, f"目标 {entry.target.rule}（{entry.section.cite}）",
-                          section=entry.section, row=entry.row, target=entry))
+        found.append(
+            Fact(
+                f"{entry.document.id}:{anchor}:target:{target_at[id(entry)]}",
+                "target",
+                entry.document,
+                anchor,
+                entry.section.cite,
+                f"目标 {entry.target.rule}（{entry.section.cite}）",
+                section=entry.section,
+                row=entry.row,
+                target=entry,
+            )
+        )
     deadline_at = numbers.deadlines
     for due in role.deadlines:
         anchor = entry_anchor(due)
-        found.append(Fact(f"{due.document.id}:{anchor}:deadline:{deadline_at[id(due)]}", "deadline",
-                          due.document, anchor, due.section.cite,
-                          f"期限 {due.deadline.rule}（原文：{due.deadline.deadline.label}；{due.section.cite}）",
-                          section=due.section, row=due.row, deadline=due))
+        found.append(
+            Fact(
+                f"{due.document.id}:{anchor}:deadline:{deadline_at[id(due)]}",
+                "deadline",
+                due.document,
+                anchor,
+                due.section.cite,
+                f"期限 {due.deadline.rule}（原文：{due.deadline.deadline.label}；{due.section.cite}）",
+                section=due.section,
+                row=due.row,
+                deadline=due,
+            )
+        )
     for doc, matrix_row, letters in role.raci:
         index = next(i for i, r in enumerate(doc.matrix) if r is matrix_row)
         clause = f"{doc.document.code} 职责矩阵"
-        found.append(Fact(f"{doc.id}:matrix:matrix:{index}", "matrix", doc, "matrix", clause,
-                          f"职责矩阵 {matrix_row.activity.text}：{letters_text(tuple(letters))}（{clause}）",
-                          matrix=matrix_row, letters=tuple(letters)))
+        found.append(
+            Fact(
+                f"{doc.id}:matrix:matrix:{index}",
+                "matrix",
+                doc,
+                "matrix",
+                clause,
+                f"职责矩阵 {matrix_row.activity.text}：{letters_text(tuple(letters))}（{clause}）",
+                matrix=matrix_row,
+                letters=tuple(letters),
+            )
+        )
     order = catalog.document_order
     kinds = {"duty": 0, "service": 0, "target": 1, "deadline": 2, "matrix": 3}
     return sorted(found, key=lambda f: (order[f.document.id], kinds[f.kind]))  # stable: document order kept within
@@ -188,14 +235,18 @@ def _levels(role: RoleView, documents: list[DocumentView]) -> dict[str, Level]:
             apply.add(doc.id)
         if {"C", "I"} & set(letters):
             know.add(doc.id)
-    levels: dict[str, Level] = {doc.id: APPLY if doc.id in apply else KNOW if doc.id in know else "" for doc in documents}
+    levels: dict[str, Level] = {
+        doc.id: APPLY if doc.id in apply else KNOW if doc.id in know else "" for doc in documents
+    }
     return levels
 
 
 def training_matrix(catalog: Catalog) -> TrainingMatrix:
     """Staff roles (those given a training pack) × documents, in catalog order: what each must apply
     (应用) and what it must know (了解). Applying wins over knowing in one document."""
-    columns = tuple(TrainingDocument(d.id, d.document.code, d.document.title, d.document.version) for d in catalog.documents)
+    columns = tuple(
+        TrainingDocument(d.id, d.document.code, d.document.title, d.document.version) for d in catalog.documents
+    )
     rows = []
     for role in catalog.roles:
         if role.trained:

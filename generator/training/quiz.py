@@ -47,8 +47,17 @@ PASS_SHARE = 0.8
 """The pass mark printed on the paper quiz: this share of the questions, rounded up."""
 MAX_DOCUMENT_QUESTIONS = 2
 """"Which document" is worth asking now and then, not of every clause of the one document a role works to."""
-ROLE_ASPECTS = ("who", "who-fill", "owner", "target-owner", "deadline-owner", "approver", "doer", "consulted",
-                "informed")
+ROLE_ASPECTS = (
+    "who",
+    "who-fill",
+    "owner",
+    "target-owner",
+    "deadline-owner",
+    "approver",
+    "doer",
+    "consulted",
+    "informed",
+)
 """Aspects whose answer is a role: the taker's own role answers at most one in four of them (chance)."""
 DISTRACTORS = 3
 LETTERS = "ABCD"
@@ -61,13 +70,23 @@ RACI_OPTIONS = tuple(letters_text((letter,)) for letter in RACI_NAMES)
 """负责（R）, 批准（A）, 咨询（C）, 知会（I): the options of "which letter" (the answer dealt to its position)."""
 FILL_SHARE = 4
 """At least one question in four is a fill-in (the rest are choices while distractors allow)."""
-FILLABLE = ("who", "owner", "target-owner", "deadline-owner", "value", "value-choice", "letter", "approver", "doer",
-            "consulted", "informed")
+FILLABLE = (
+    "who",
+    "owner",
+    "target-owner",
+    "deadline-owner",
+    "value",
+    "value-choice",
+    "letter",
+    "approver",
+    "doer",
+    "consulted",
+    "informed",
+)
 """Aspects a fill-in can ask fairly: a role's name, a value, a letter (not a document's title or a clause number)."""
 KIND_ORDER = ("target", "deadline", "duty", "matrix")
 TABLE_JSON = table_json()
 """Questions are dealt from each kind of fact in turn, so a quiz mixes them."""
-
 
 
 @dataclass(frozen=True)
@@ -193,7 +212,7 @@ def _unsaid(rule: str, before: str, after: str | None) -> str:
     if after and after in before and rule.startswith(f"{after}后"):
         return rule.removeprefix(f"{after}后")
     for k in range(len(rule) - 1, 1, -1):  # the rule's head written just before the blank
-        if rule[:k] in before[-(k + 2):]:
+        if rule[:k] in before[-(k + 2) :]:
             return rule[k:]
     return rule
 
@@ -260,21 +279,35 @@ class QuizContext:
         self.roles = {role.id: role for role in catalog.roles}
         self.numbers = FactNumbers.of(catalog)
         # A proposed role (拟定·待批准) is no name the seed gives: never an option.
-        staff = [(role.link.title, role.is_department, {doc.id for doc in role.documents}) for role in catalog.roles
-                 if not role.external and not role.proposed]
-        self.near = {(doc.id, dept): [name for name, d, docs in staff if doc.id in docs and d == dept]
-                     for doc in catalog.documents for dept in (True, False)}
-        self.far = {(doc.id, dept): [name for name, d, docs in staff if doc.id not in docs and d == dept]
-                    for doc in catalog.documents for dept in (True, False)}
+        staff = [
+            (role.link.title, role.is_department, {doc.id for doc in role.documents})
+            for role in catalog.roles
+            if not role.external and not role.proposed
+        ]
+        self.near = {
+            (doc.id, dept): [name for name, d, docs in staff if doc.id in docs and d == dept]
+            for doc in catalog.documents
+            for dept in (True, False)
+        }
+        self.far = {
+            (doc.id, dept): [name for name, d, docs in staff if doc.id not in docs and d == dept]
+            for doc in catalog.documents
+            for dept in (True, False)
+        }
         self.deadline_rules: dict[str, list[str]] = {}
         for e in catalog.deadlines:
             self.deadline_rules.setdefault(_deadline_shape(e), []).append(e.deadline.rule)
-        self.deadline_rests = [e.deadline.rule.removeprefix(f"{e.deadline.deadline.after}后") for e in catalog.deadlines
-                               if e.deadline.deadline.within and e.deadline.deadline.after]
+        self.deadline_rests = [
+            e.deadline.rule.removeprefix(f"{e.deadline.deadline.after}后")
+            for e in catalog.deadlines
+            if e.deadline.deadline.within and e.deadline.deadline.after
+        ]
         self.titles = [f"《{doc.document.title}》" for doc in catalog.documents]
         self.alike: dict[str, list[str]] = {}
         self.letter_sets = [letters_text(tuple(letters)) for role in catalog.roles for _, _, letters in role.raci]
-        self.target_values = [(e.target.target.unit, _target_answer(e.target.rule, e.target.target.metric)) for e in catalog.targets]
+        self.target_values = [
+            (e.target.target.unit, _target_answer(e.target.rule, e.target.target.metric)) for e in catalog.targets
+        ]
         names = [*surfaces, *(doc.document.title for doc in catalog.documents), *(f.form.title for f in catalog.forms)]
         names += [m.meeting.name for doc in catalog.documents for s in doc.walk() for m in s.meetings]
         names += [e.target.target.metric for e in catalog.targets]
@@ -286,8 +319,10 @@ class QuizContext:
     def _own_words(self, doc: DocumentView) -> set[str]:
         """Pairs of characters of a document's title that no other title holds (回访 in 物业服务回访管理规范标准):
         a snippet holding one names its document."""
+
         def pairs(title: str) -> set[str]:
-            return {title[i:i + 2] for i in range(len(title) - 1)}
+            return {title[i : i + 2] for i in range(len(title) - 1)}
+
         others = set().union(*(pairs(d.document.title) for d in self.catalog.documents if d.id != doc.id))
         return pairs(doc.document.title) - others
 
@@ -302,8 +337,12 @@ class QuizContext:
             if entry is not None and entry.row is None:
                 # targets of one clause with one value (维修服务、特约服务和求助服务的回访率要求分别达到30%): one
                 # statement of the seed, asked once (the others would repeat its answer)
-                said = (fact.document.id, entry.section.anchor, _target_answer(entry.target.rule, entry.target.target.metric),
-                        *(o.id for o in entry.target.owners))
+                said = (
+                    fact.document.id,
+                    entry.section.anchor,
+                    _target_answer(entry.target.rule, entry.target.target.metric),
+                    *(o.id for o in entry.target.owners),
+                )
                 if said not in stated:
                     stated.add(said)
                     kept.append(fact)
@@ -311,8 +350,13 @@ class QuizContext:
             if entry is None or entry.row is None:
                 kept.append(fact)
                 continue
-            same = (fact.document.id, entry.section.anchor, entry.row.group, entry.target.rule,
-                    *(o.id for o in entry.target.owners))
+            same = (
+                fact.document.id,
+                entry.section.anchor,
+                entry.row.group,
+                entry.target.rule,
+                *(o.id for o in entry.target.owners),
+            )
             content = entry.row.content.rstrip("；;。")
             if same in first:
                 self.alike[first[same]].append(content)
@@ -344,8 +388,12 @@ class QuizContext:
         for m in mentions:
             if self.surfaces[m.group(0)] == role_id:
                 said = said or m.group(0)
-                whole = (whole and self.words.whole(text, m.start(), m.end()) and m.end() not in starts
-                         and m.start() not in ends)
+                whole = (
+                    whole
+                    and self.words.whole(text, m.start(), m.end())
+                    and m.end() not in starts
+                    and m.start() not in ends
+                )
         masked = self.pattern.sub(lambda m: BLANK if self.surfaces[m.group(0)] == role_id else m.group(0), text)
         return masked, said, whole
 
@@ -400,8 +448,16 @@ class QuizContext:
             found = self._matrix(role, fact)
         return [d for d in found if d is not None]
 
-    def _who(self, fact: Fact, answer: str, text: str, exclude: set[str], aspect: str = "who",
-             said: str = "", whole: bool = True) -> tuple[_Draft, _Draft] | None:
+    def _who(
+        self,
+        fact: Fact,
+        answer: str,
+        text: str,
+        exclude: set[str],
+        aspect: str = "who",
+        said: str = "",
+        whole: bool = True,
+    ) -> tuple[_Draft, _Draft] | None:
         """下文横线处应是哪个岗位？“＿＿＿负责…”: ``text`` with the answer's name blanked; and its fill-in."""
         if not whole:
             return None
@@ -409,9 +465,20 @@ class QuizContext:
         name = self.name(answer)
         alike = (*self.names_of(answer), *([said] if said else []))
         pools, excluded = self.role_pools(fact.document, answer, exclude)
-        return (_Draft(fact, aspect, name, text, f"下文横线处应是哪个岗位？“{text}”", pools, excluded, said=said or name,
-                       alike=alike),
-                _Draft(fact, f"{aspect}-fill", name, f"填写岗位：{text}", said=said or name, alike=alike))
+        return (
+            _Draft(
+                fact,
+                aspect,
+                name,
+                text,
+                f"下文横线处应是哪个岗位？“{text}”",
+                pools,
+                excluded,
+                said=said or name,
+                alike=alike,
+            ),
+            _Draft(fact, f"{aspect}-fill", name, f"填写岗位：{text}", said=said or name, alike=alike),
+        )
 
     def _document(self, fact: Fact, snippet: str) -> _Draft | None:
         """“…”出自哪份文件？ Not when the snippet holds a word only the title has (回访 for the return-visit
@@ -420,10 +487,20 @@ class QuizContext:
             return None
         title = f"《{fact.document.document.title}》"
         # a title whose own words the quotation holds (回访 in "及时回访业户征询意见") would be a defensible answer
-        named = frozenset(f"《{d.document.title}》" for d in self.catalog.documents
-                          if d.id != fact.document.id and any(w in snippet for w in self.title_words[d.id]))
-        return _Draft(fact, "document", title, f"“{snippet}”出自＿＿＿。", f"“{snippet}”出自哪份文件？",
-                      self.document_pools(fact.document), named)
+        named = frozenset(
+            f"《{d.document.title}》"
+            for d in self.catalog.documents
+            if d.id != fact.document.id and any(w in snippet for w in self.title_words[d.id])
+        )
+        return _Draft(
+            fact,
+            "document",
+            title,
+            f"“{snippet}”出自＿＿＿。",
+            f"“{snippet}”出自哪份文件？",
+            self.document_pools(fact.document),
+            named,
+        )
 
     def _duty(self, role: RoleView, fact: Fact) -> list[_Draft | None]:
         """A clause naming the role: one "who" question per role it names (the others' too, so that the answer
@@ -478,19 +555,31 @@ class QuizContext:
         where = [*(p.text for p in (*entry.section.paragraphs, *entry.section.after))]
         if entry.row is not None:
             where = [line.text.text for line in entry.row.lines] + where
-        said = next((s for s in (said_in(text, answer) for text in where) if s), None) or _bare(answer, target.op, where)
+        said = next((s for s in (said_in(text, answer) for text in where) if s), None) or _bare(
+            answer, target.op, where
+        )
         extra = ("100%",) if target.op == ">=" and target.value == 100 and target.unit == "%" else ()
         same = [v for unit, v in self.target_values if unit == target.unit]
         said_rule = f"{context}{entry.target.rule}"
         drafts: list[_Draft | None] = [
-            _Draft(fact, "value", answer, f"{context}{target.metric}的要求是＿＿＿。", f"{context}{target.metric}的要求是？",
-                   [same], said=said, alike=extra)  # another unit would rule itself out: ≤ 0.1% beside ≤ 2小时
+            _Draft(
+                fact,
+                "value",
+                answer,
+                f"{context}{target.metric}的要求是＿＿＿。",
+                f"{context}{target.metric}的要求是？",
+                [same],
+                said=said,
+                alike=extra,
+            )  # another unit would rule itself out: ≤ 0.1% beside ≤ 2小时
         ]
         owners = entry.target.owners
         if len(owners) == 1 and not owners[0].proposed and not entry.target.proposed:
             found = self._who(fact, owners[0].id, f"{said_rule}——该目标由＿＿＿负责达成。", set(), "target-owner")
             drafts.append(found[0] if found else None)
-        drafts.append(_Draft(fact, "value-fill", answer, f"{context}{target.metric}应为＿＿＿。", said=said, alike=extra))
+        drafts.append(
+            _Draft(fact, "value-fill", answer, f"{context}{target.metric}应为＿＿＿。", said=said, alike=extra)
+        )
         drafts.append(self._document(fact, said_rule))
         return drafts
 
@@ -507,7 +596,10 @@ class QuizContext:
         if entry.meeting is not None:
             sources = [(f"{entry.meeting.meeting.name}（{name}）：", p.text) for name, p in entry.meeting.fields]
         elif entry.row is not None:
-            sources = [(f"{entry.row.group}“{entry.row.content.rstrip('；;。')}”：", line.text.text) for line in entry.row.lines]
+            sources = [
+                (f"{entry.row.group}“{entry.row.content.rstrip('；;。')}”：", line.text.text)
+                for line in entry.row.lines
+            ]
         else:
             sources = [("", p.text) for p in (*entry.section.paragraphs, *entry.section.after)]
         for prefix, text in sources:
@@ -533,7 +625,9 @@ class QuizContext:
         blank, answer, label = self._deadline_blank(entry)
         rule = entry.deadline.rule
         d = entry.deadline.deadline
-        said = label or answer  # what the blank held: the seed's own words (一个月后，两个月内 for 1个月之后、2个月之内)
+        said = (
+            label or answer
+        )  # what the blank held: the seed's own words (一个月后，两个月内 for 1个月之后、2个月之内)
         shape = _deadline_shape(entry)
         same: list[str] = []
         other: list[str] = []
@@ -554,8 +648,17 @@ class QuizContext:
                 text = f"{filled.rstrip('。')}——这一时限由＿＿＿负责。"
                 found = self._who(fact, owners[0].id, text, set(), "deadline-owner")
             drafts.append(found[0] if found else None)
-        drafts.append(_Draft(fact, "value-choice", answer, blank, f"下文横线处的时限应是？“{blank}”" if same else None,
-                             [same, other], said=said))
+        drafts.append(
+            _Draft(
+                fact,
+                "value-choice",
+                answer,
+                blank,
+                f"下文横线处的时限应是？“{blank}”" if same else None,
+                [same, other],
+                said=said,
+            )
+        )
         drafts.append(self._document(fact, _snippet(filled)))
         return drafts
 
@@ -574,19 +677,53 @@ class QuizContext:
         if row.proposed or proposed_own:  # the taker's letters on this row are not all the seed's: no letter question
             pass
         elif len(fact.letters) == 1:
-            drafts.append(_Draft(fact, "letter", answer, blank, f"{where}本岗位对“{activity}”承担哪种职责？",
-                                 options=RACI_OPTIONS, said=answer, letters=True))
+            drafts.append(
+                _Draft(
+                    fact,
+                    "letter",
+                    answer,
+                    blank,
+                    f"{where}本岗位对“{activity}”承担哪种职责？",
+                    options=RACI_OPTIONS,
+                    said=answer,
+                    letters=True,
+                )
+            )
         else:  # 负责（R）、批准（A）: set against the other sets of letters roles hold
-            drafts.append(_Draft(fact, "letter", answer, blank, f"{where}本岗位对“{activity}”承担哪些职责？",
-                                 [self.letter_sets], said=answer, letters=True))
-        for letter, aspect, verb in (("A", "approver", "批准（A）"), ("R", "doer", "负责实施（R）"),
-                                     ("C", "consulted", "提供咨询（C）"), ("I", "informed", "知会（I）")):
+            drafts.append(
+                _Draft(
+                    fact,
+                    "letter",
+                    answer,
+                    blank,
+                    f"{where}本岗位对“{activity}”承担哪些职责？",
+                    [self.letter_sets],
+                    said=answer,
+                    letters=True,
+                )
+            )
+        for letter, aspect, verb in (
+            ("A", "approver", "批准（A）"),
+            ("R", "doer", "负责实施（R）"),
+            ("C", "consulted", "提供咨询（C）"),
+            ("I", "informed", "知会（I）"),
+        ):
             holders = row.letters[letter]
             if len(holders) == 1 and not holders[0].proposed and not row.proposed:
                 pools, excluded = self.role_pools(fact.document, holders[0].id, self.mentioned(activity))
-                drafts.append(_Draft(fact, aspect, holders[0].title, f"{where}“{activity}”由＿＿＿{verb}。",
-                                     f"{where}“{activity}”由哪个岗位{verb}？", pools, excluded, said=holders[0].title,
-                                     alike=self.names_of(holders[0].id)))
+                drafts.append(
+                    _Draft(
+                        fact,
+                        aspect,
+                        holders[0].title,
+                        f"{where}“{activity}”由＿＿＿{verb}。",
+                        f"{where}“{activity}”由哪个岗位{verb}？",
+                        pools,
+                        excluded,
+                        said=holders[0].title,
+                        alike=self.names_of(holders[0].id),
+                    )
+                )
         return drafts
 
 
@@ -631,8 +768,14 @@ def _distractors(draft: _Draft, role_id: str, qid: str, seed: str) -> tuple[str,
     for pool in draft.pools:
         if len(distractors) == DISTRACTORS:
             break
-        unique = [c for c in dict.fromkeys(pool) if c != draft.answer and c not in draft.exclude and c not in distractors
-                  and canonical(c, letters=draft.letters) != canonical(draft.answer, letters=draft.letters)]
+        unique = [
+            c
+            for c in dict.fromkeys(pool)
+            if c != draft.answer
+            and c not in draft.exclude
+            and c not in distractors
+            and canonical(c, letters=draft.letters) != canonical(draft.answer, letters=draft.letters)
+        ]
         while unique and len(distractors) < DISTRACTORS:
             long = [c for c in unique if len(c) >= len(draft.answer)]
             if len(distractors) == DISTRACTORS - 1 and long and all(len(c) < len(draft.answer) for c in distractors):
@@ -687,11 +830,14 @@ def _says_value(draft: _Draft, prompt: str) -> bool:
 
 def _deal(facts_: list[Fact], role_id: str, seed: str) -> list[Fact]:
     """One of each kind of fact in turn, each kind in hash order."""
+
     def kind(fact: Fact) -> str:
         return "duty" if fact.kind == "service" else fact.kind
 
-    groups = {k: sorted((f for f in facts_ if kind(f) == k), key=lambda f: (_rank(role_id, f.key, seed), f.key))
-              for k in KIND_ORDER}
+    groups = {
+        k: sorted((f for f in facts_ if kind(f) == k), key=lambda f: (_rank(role_id, f.key, seed), f.key))
+        for k in KIND_ORDER
+    }
     dealt: list[Fact] = []
     while any(groups.values()):
         for k in KIND_ORDER:
@@ -734,8 +880,9 @@ def _counts(picks: list[_Pick], own: str) -> dict[str, int]:
     return counts
 
 
-def _greedy(context: QuizContext, role: RoleView, queue: list[tuple[Fact, bool]], seed: str, rejected: frozenset[str],
-            size: int) -> list[_Pick]:
+def _greedy(
+    context: QuizContext, role: RoleView, queue: list[tuple[Fact, bool]], seed: str, rejected: frozenset[str], size: int
+) -> list[_Pick]:
     own = role.link.title
     chosen: list[_Pick] = []
     seen: set[tuple[str, ...]] = set()
@@ -760,8 +907,13 @@ def _greedy(context: QuizContext, role: RoleView, queue: list[tuple[Fact, bool]]
         for draft in drafts:
             pick = context.pick(draft, role.id, seed)
             place = (pick.draft.fact.document.id, pick.draft.aspect, pick.draft.answer, pick.prompt)
-            if (pick.id in rejected or draft.blank in refused or draft.answer in refused_answers or place in seen
-                    or _gives_away(pick, chosen)):
+            if (
+                pick.id in rejected
+                or draft.blank in refused
+                or draft.answer in refused_answers
+                or place in seen
+                or _gives_away(pick, chosen)
+            ):
                 continue
             guesses = pick.guesses(own)
             role_q = role_questions + (draft.aspect in ROLE_ASPECTS)
@@ -782,14 +934,22 @@ def _greedy(context: QuizContext, role: RoleView, queue: list[tuple[Fact, bool]]
     return chosen
 
 
-def _select(context: QuizContext, role: RoleView, role_facts: list[Fact], seed: str, rejected: frozenset[str]) -> list[_Pick]:
+def _select(
+    context: QuizContext, role: RoleView, role_facts: list[Fact], seed: str, rejected: frozenset[str]
+) -> list[_Pick]:
     """At most one question per fact: the role's own facts in hash order, then its colleagues' duties in the
     same documents, then its own facts passed over once more; skipping what a trainer rejected, what would
     give an answer away, and what would make a constant answer right too often."""
     own = role.link.title
     mine = _deal(context.merge(role_facts), role.id, seed)
-    others = sorted(_neighbours(context, role, role_facts), key=lambda f: (_rank(role.id, f.key, seed, "neighbour"), f.key))
-    queue = [*((f, False) for f in mine), *((f, True) for f in others[: MAX_QUESTIONS // 2]), *((f, False) for f in mine)]
+    others = sorted(
+        _neighbours(context, role, role_facts), key=lambda f: (_rank(role.id, f.key, seed, "neighbour"), f.key)
+    )
+    queue = [
+        *((f, False) for f in mine),
+        *((f, True) for f in others[: MAX_QUESTIONS // 2]),
+        *((f, False) for f in mine),
+    ]
     best: list[_Pick] = []
     for size in range(min(MAX_QUESTIONS, len(mine) + len(others)), len(best), -1):
         chosen = _bounded(_greedy(context, role, queue, seed, rejected, size), own)
@@ -806,8 +966,9 @@ def _bounded(chosen: list[_Pick], own: str) -> list[_Pick]:
     while chosen:
         counts = _counts(chosen, own)
         role_questions = sum(p.draft.aspect in ROLE_ASPECTS for p in chosen)
-        over = _too_guessable({g: c for g, c in counts.items() if g != "own"}, counts.get("own", 0), role_questions,
-                              len(chosen))
+        over = _too_guessable(
+            {g: c for g, c in counts.items() if g != "own"}, counts.get("own", 0), role_questions, len(chosen)
+        )
         if over is None:
             break
         del chosen[max(i for i, p in enumerate(chosen) if over in p.guesses(own))]
@@ -852,8 +1013,21 @@ def _question(pick: _Pick, position: int | None) -> Question:
         # An option as long as the answer goes before it: "always the longest" is not "always the answer".
         wrong.sort(key=lambda o: len(o) < len(draft.answer))
         options = (*wrong[:position], draft.answer, *wrong[position:])
-    return Question(pick.id, "choice" if pick.choice else "blank", pick.prompt, options, draft.answer, fact.clause,
-                    document_id, fact.anchor, fact.key, draft.aspect, draft.said or draft.answer, accept, draft.letters)
+    return Question(
+        pick.id,
+        "choice" if pick.choice else "blank",
+        pick.prompt,
+        options,
+        draft.answer,
+        fact.clause,
+        document_id,
+        fact.anchor,
+        fact.key,
+        draft.aspect,
+        draft.said or draft.answer,
+        accept,
+        draft.letters,
+    )
 
 
 def _build(context: QuizContext, role: RoleView, role_facts: list[Fact], seed: str, review: QuizReview) -> Quiz:
@@ -872,11 +1046,14 @@ def build_quiz(catalog: Catalog, role_id: str, *, seed: str = "", review: QuizRe
     """The quiz of one role: at most one question per fact, up to 20. A different ``seed`` gives another
     order and other distractors; the same seed, the same quiz."""
     context = QuizContext(catalog)
-    return _build(context, catalog.role(role_id), askable(catalog, role_id, context.numbers), seed, review or QuizReview())
+    return _build(
+        context, catalog.role(role_id), askable(catalog, role_id, context.numbers), seed, review or QuizReview()
+    )
 
 
-def build_quizzes(catalog: Catalog, *, seed: str = "", review: QuizReview | None = None,
-                  context: QuizContext | None = None) -> dict[str, Quiz]:
+def build_quizzes(
+    catalog: Catalog, *, seed: str = "", review: QuizReview | None = None, context: QuizContext | None = None
+) -> dict[str, Quiz]:
     """A quiz for every staff role (those given a training pack) with at least three facts, in catalog order."""
     context = QuizContext(catalog) if context is None else context
     quizzes = {}

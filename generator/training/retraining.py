@@ -69,8 +69,13 @@ def retraining(old: Catalog, new: Catalog, document_id: str) -> list[Retrain]:
     return retraining_from(document_facts(old, document_id), new, document_id, old.roles)
 
 
-def retraining_from(old: DocumentFacts, new: Catalog, document_id: str, old_roles: Iterable[RoleView] = (),
-                    new_facts: FactsByDocument | None = None) -> list[Retrain]:
+def retraining_from(
+    old: DocumentFacts,
+    new: Catalog,
+    document_id: str,
+    old_roles: Iterable[RoleView] = (),
+    new_facts: FactsByDocument | None = None,
+) -> list[Retrain]:
     """:func:`retraining` from the previous version's :class:`DocumentFacts` (no catalog of it needed).
     ``old_roles``: the previous catalog's roles, for a role it has and ``new`` has not (none when both were
     built from the same roles.yml, as a previous version's catalog is). ``new_facts``: ``new``'s facts by

@@ -49,6 +49,13 @@ def stale_entries(located: Located | None, review: QuizReview, existing: set[str
     for index, entry in enumerate(review.questions):
         if entry.id not in existing:
             line, col = located.where(("questions", index, "id"))
-            problems.append(Problem(located.path, line, col, "W260",
-                                    f"测验评审中的题目 {entry.id} 已不存在：所问的事实已修改或删除，请重新审阅后删去此条"))
+            problems.append(
+                Problem(
+                    located.path,
+                    line,
+                    col,
+                    "W260",
+                    f"测验评审中的题目 {entry.id} 已不存在：所问的事实已修改或删除，请重新审阅后删去此条",
+                )
+            )
     return problems

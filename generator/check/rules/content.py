@@ -44,7 +44,7 @@ def statements_have_a_basis(ctx: Context) -> Iterator[Problem]:
             if proposal and ctx.loaded.roles is not None:  # no roles.yml: roles_exist judges nothing either
                 for key, role_id in zip(("by", "approver"), proposal, strict=True):
                     if role_id and role_id not in ctx.role_ids:
-                        yield ctx.at(located, loc, "E204", f"拟定的 {key} \"{role_id}\" 不是已定义的角色")
+                        yield ctx.at(located, loc, "E204", f'拟定的 {key} "{role_id}" 不是已定义的角色')
 
 
 @rule
@@ -66,7 +66,12 @@ def target_values(ctx: Context) -> Iterator[Problem]:
             for where, target in found:
                 # A value that is not finite or absurdly large is E108 already (limits.py).
                 if target.unit == "%" and abs(target.value) <= MAX_INT and not 0 <= target.value <= 100:
-                    yield ctx.at(located, (*where, "value"), "E213", f"目标「{target.metric}」为百分比，数值 {target.value} 须在 0 到 100 之间")
+                    yield ctx.at(
+                        located,
+                        (*where, "value"),
+                        "E213",
+                        f"目标「{target.metric}」为百分比，数值 {target.value} 须在 0 到 100 之间",
+                    )
 
 
 def _deadline_durations(loc: tuple[Any, ...], deadlines: Sequence[Deadline]) -> Iterator[tuple[tuple[Any, ...], str]]:
@@ -103,11 +108,11 @@ def durations_not_empty(ctx: Context) -> Iterator[Problem]:
     for located, doc in ctx.loaded.documents:
         for loc, value in _durations(doc):
             if not re.search(r"\d", value):
-                yield ctx.at(located, loc, "E105", f"期限 \"{value}\" 没有数值：如 P3D（3天）、PT24H（24小时）")
+                yield ctx.at(located, loc, "E105", f'期限 "{value}" 没有数值：如 P3D（3天）、PT24H（24小时）')
     for located, form in ctx.loaded.forms:
         period = form.retention.period
         if period is not None and not re.search(r"\d", period):
-            yield ctx.at(located, ("retention", "period"), "E105", f"保存期限 \"{period}\" 没有数值：如 P2Y（2年）")
+            yield ctx.at(located, ("retention", "period"), "E105", f'保存期限 "{period}" 没有数值：如 P2Y（2年）')
 
 
 def _has_roles(doc: Document) -> bool:

@@ -29,17 +29,26 @@ def control_dates(ctx: Context) -> Iterator[Problem]:
             yield ctx.at(located, ("effective",), "E230", f"生效日期 {doc.effective} 在未来（今天是 {ctx.today}）")
         versions = [r.version for r in doc.revisions]
         if doc.version not in versions:
-            yield ctx.at(located, ("version",), "E232", f"版本 {doc.version} 没有对应的修订记录：请在 revisions 中补上该版本")
+            yield ctx.at(
+                located, ("version",), "E232", f"版本 {doc.version} 没有对应的修订记录：请在 revisions 中补上该版本"
+            )
         for i, rev in enumerate(doc.revisions):
             if rev.date > ctx.today:
-                yield ctx.at(located, ("revisions", i, "date"), "E230", f"修订日期 {rev.date} 在未来（今天是 {ctx.today}）")
+                yield ctx.at(
+                    located, ("revisions", i, "date"), "E230", f"修订日期 {rev.date} 在未来（今天是 {ctx.today}）"
+                )
         last = max([doc.effective, *(r.date for r in doc.revisions)])
         try:
             due = add_months(last, doc.review_months)
         except (ValueError, OverflowError):  # beyond year 9999: certainly not overdue
             continue
         if due < ctx.today:
-            yield ctx.at(located, ("review_months",), "W231", f"评审已逾期：上次 {last}，周期 {doc.review_months} 个月，应于 {due} 前评审")
+            yield ctx.at(
+                located,
+                ("review_months",),
+                "W231",
+                f"评审已逾期：上次 {last}，周期 {doc.review_months} 个月，应于 {due} 前评审",
+            )
 
 
 @rule
@@ -62,7 +71,12 @@ def versions_raised(ctx: Context) -> Iterator[Problem]:  # noqa: C901 - the vers
         located, company = ctx.loaded.company
         start = history.commit(company.controlled_from or "")
         if start is None:
-            yield ctx.at(located, ("controlled_from",), "E236", f"controlled_from 的提交 {company.controlled_from} 不在本分支的历史中：请写受控发布时的提交号")
+            yield ctx.at(
+                located,
+                ("controlled_from",),
+                "E236",
+                f"controlled_from 的提交 {company.controlled_from} 不在本分支的历史中：请写受控发布时的提交号",
+            )
             return
     files: list[tuple[Located, Document | FormSchema]] = [*ctx.loaded.documents, *ctx.loaded.forms]
     for located, model in files:
@@ -75,19 +89,36 @@ def versions_raised(ctx: Context) -> Iterator[Problem]:  # noqa: C901 - the vers
         if model.version != current.version:
             earlier = {span.version for span in spans}
             if model.version in earlier:
-                yield ctx.at(located, ("version",), "E237", f"版本 {model.version} 以前已经用过：新版本须用新的版本号（上一版是 {current.version}）")
+                yield ctx.at(
+                    located,
+                    ("version",),
+                    "E237",
+                    f"版本 {model.version} 以前已经用过：新版本须用新的版本号（上一版是 {current.version}）",
+                )
                 continue
             if version_key(model.version) < version_key(current.version):
-                yield ctx.at(located, ("version",), "E238", f"版本 {model.version} 低于上一版 {current.version}：版本号只能升高")
+                yield ctx.at(
+                    located, ("version",), "E238", f"版本 {model.version} 低于上一版 {current.version}：版本号只能升高"
+                )
                 continue
             entries = [(i, r) for i, r in enumerate(model.revisions) if r.version == model.version and not r.is_review]
             if not entries:
                 if isinstance(model, FormSchema):
-                    yield ctx.at(located, ("version",), "E233", f"{kind}版本已由 {current.version} 升为 {model.version}，但 revisions 中没有该版本的修订记录（日期、摘要、修改内容）")
+                    yield ctx.at(
+                        located,
+                        ("version",),
+                        "E233",
+                        f"{kind}版本已由 {current.version} 升为 {model.version}，但 revisions 中没有该版本的修订记录（日期、摘要、修改内容）",
+                    )
                 continue  # a document: E232 says so
             index, entry = entries[-1]
             if not (entry.changes or entry.data_changes or entry.approvals or entry.rejections):
-                yield ctx.at(located, ("revisions", index), "E234", f"版本 {model.version} 的修订记录须在 changes 或 data_changes 中逐条写明改了什么（批准拟定内容时为 approvals）")
+                yield ctx.at(
+                    located,
+                    ("revisions", index),
+                    "E234",
+                    f"版本 {model.version} 的修订记录须在 changes 或 data_changes 中逐条写明改了什么（批准拟定内容时为 approvals）",
+                )
             continue
         base = current.first
         if start is not None and base.commit.index < start.index:
@@ -102,7 +133,9 @@ def versions_raised(ctx: Context) -> Iterator[Problem]:  # noqa: C901 - the vers
         if keys:
             shown = "、".join(keys[:5]) + ("等" if len(keys) > 5 else "")
             yield ctx.at(
-                located, ("version",), "E235",
+                located,
+                ("version",),
+                "E235",
                 f"内容已修改（{shown}），但版本仍是 {model.version}（该版本始于提交 {base.commit.short}，{base.commit.date}）："
                 "请升级版本，并在 revisions 中写明日期、摘要与修改内容",
             )

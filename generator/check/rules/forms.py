@@ -26,7 +26,12 @@ def row_spans_fit(ctx: Context) -> Iterator[Problem]:
             if isinstance(block, RowBlock):
                 total = sum(f.span for f in block.row)
                 if total > GRID_COLUMNS:
-                    yield ctx.at(located, (*loc, "row"), "E214", f"这一行各栏 span 合计 {total}，超过一行的 {GRID_COLUMNS} 格：打印时会被截掉，请调小 span 或分成两行")
+                    yield ctx.at(
+                        located,
+                        (*loc, "row"),
+                        "E214",
+                        f"这一行各栏 span 合计 {total}，超过一行的 {GRID_COLUMNS} 格：打印时会被截掉，请调小 span 或分成两行",
+                    )
 
 
 def _form_blocks(blocks: list[Any], loc: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], Any]]:

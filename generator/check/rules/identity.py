@@ -24,7 +24,9 @@ def unique_ids(ctx: Context) -> Iterator[Problem]:
 
     Passes: two documents `return-visit` and `vehicle-rules`. Fails: two forms both `key-receipt`.
     """
-    seen: dict[tuple[str, str], tuple[Located, tuple[Any, ...]]] = {}  # where first: its line found only for a duplicate
+    seen: dict[
+        tuple[str, str], tuple[Located, tuple[Any, ...]]
+    ] = {}  # where first: its line found only for a duplicate
     entries: list[tuple[str, str, Located, tuple[Any, ...]]] = []
     for located, doc in ctx.loaded.documents:
         entries.append(("document", doc.id, located, ("id",)))
@@ -46,7 +48,9 @@ def unique_ids(ctx: Context) -> Iterator[Problem]:
     for kind, value, located, loc in entries:
         if (kind, value) in seen:
             code = "E208" if kind == "code" else "E203"
-            yield ctx.at(located, loc, code, f"{names[kind]} \"{value}\" 重复：已在 {_first(*seen[(kind, value)])} 中使用")
+            yield ctx.at(
+                located, loc, code, f'{names[kind]} "{value}" 重复：已在 {_first(*seen[(kind, value)])} 中使用'
+            )
         else:
             seen[(kind, value)] = (located, loc)
     yield from _unique_titles(ctx)
@@ -68,7 +72,12 @@ def _unique_titles(ctx: Context) -> Iterator[Problem]:
             entries.extend((a, located, ("documents", n, "aliases", i)) for i, a in enumerate(item.aliases))
     for title, located, loc in entries:
         if title in seen:
-            yield ctx.at(located, loc, "E203", f"标题或别名 \"{title}\" 重复：已在 {_first(*seen[title])} 中使用，《{title}》将无法确定指向")
+            yield ctx.at(
+                located,
+                loc,
+                "E203",
+                f'标题或别名 "{title}" 重复：已在 {_first(*seen[title])} 中使用，《{title}》将无法确定指向',
+            )
         else:
             seen[title] = (located, loc)
 
@@ -82,10 +91,20 @@ def file_names(ctx: Context) -> Iterator[Problem]:
     for located, doc in ctx.loaded.documents:
         match = DOCUMENT_FILE.match(Path(located.path).name)
         if match and match.group(2) != doc.id:
-            yield ctx.at(located, ("id",), "E202", f"文件名 {Path(located.path).name} 与 id \"{doc.id}\" 不符：应命名为 {match.group(1)}-{doc.id}.yml")
+            yield ctx.at(
+                located,
+                ("id",),
+                "E202",
+                f'文件名 {Path(located.path).name} 与 id "{doc.id}" 不符：应命名为 {match.group(1)}-{doc.id}.yml',
+            )
     for located, form in ctx.loaded.forms:
         if Path(located.path).stem != form.id:
-            yield ctx.at(located, ("id",), "E202", f"文件名 {Path(located.path).name} 与 id \"{form.id}\" 不符：应命名为 {form.id}.yml")
+            yield ctx.at(
+                located,
+                ("id",),
+                "E202",
+                f'文件名 {Path(located.path).name} 与 id "{form.id}" 不符：应命名为 {form.id}.yml',
+            )
 
 
 @rule
@@ -108,14 +127,28 @@ def codes_follow_the_scheme(ctx: Context) -> Iterator[Problem]:
         numbers[doc.id] = match.group(1)
         expected = company.document_code.format(doc=match.group(1), nn="NN")
         if doc.code != expected and codes[doc.code] == 1:  # a duplicate code is E208 already
-            yield ctx.at(located, ("code",), "E216", f"文件编号 {doc.code} 不符合编号规则：{Path(located.path).name} 应为 {expected}（procedures/company.yml 的 document_code）")
+            yield ctx.at(
+                located,
+                ("code",),
+                "E216",
+                f"文件编号 {doc.code} 不符合编号规则：{Path(located.path).name} 应为 {expected}（procedures/company.yml 的 document_code）",
+            )
     for located, form in ctx.loaded.forms:
         if form.procedure not in numbers or codes[form.code] > 1:
             continue
-        pattern = re.escape(company.form_code).replace(re.escape("{doc}"), numbers[form.procedure]).replace(re.escape("{nn}"), r"\d{2}")
+        pattern = (
+            re.escape(company.form_code)
+            .replace(re.escape("{doc}"), numbers[form.procedure])
+            .replace(re.escape("{nn}"), r"\d{2}")
+        )
         if not re.fullmatch(pattern, form.code):
             example = company.form_code.format(doc=numbers[form.procedure], nn="01")
-            yield ctx.at(located, ("code",), "E216", f"表单编号 {form.code} 不符合编号规则：属于 {form.procedure} 的表单应形如 {example}（procedures/company.yml 的 form_code）")
+            yield ctx.at(
+                located,
+                ("code",),
+                "E216",
+                f"表单编号 {form.code} 不符合编号规则：属于 {form.procedure} 的表单应形如 {example}（procedures/company.yml 的 form_code）",
+            )
 
 
 RESERVED_IDS = frozenset({"index"})
@@ -137,4 +170,4 @@ def ids_not_reserved(ctx: Context) -> Iterator[Problem]:
         entries += [(located, ("roles", i, "id"), r.id) for i, r in enumerate(roles.roles)]
     for located, loc, value in entries:
         if value in RESERVED_IDS:
-            yield ctx.at(located, loc, "E209", f"id \"{value}\" 为保留字：它的页面会取代网站的列表页，请另起一个 id")
+            yield ctx.at(located, loc, "E209", f'id "{value}" 为保留字：它的页面会取代网站的列表页，请另起一个 id')

@@ -24,17 +24,29 @@ def references_exist(ctx: Context) -> Iterator[Problem]:
     for located, doc in ctx.loaded.documents:
         for i, form_id in enumerate(doc.records):
             if form_id not in ctx.form_ids:
-                yield ctx.at(located, ("records", i), "E205", f"未定义的表单 \"{form_id}\"：forms/ 中没有 {form_id}.yml")
+                yield ctx.at(located, ("records", i), "E205", f'未定义的表单 "{form_id}"：forms/ 中没有 {form_id}.yml')
         for i, doc_id in enumerate(doc.related):
             if doc_id not in docs and "external" not in ctx.opaque:
-                yield ctx.at(located, ("related", i), "E206", f"未定义的文件 \"{doc_id}\"：既不是十二篇文件之一，也未在 procedures/external.yml 中声明")
+                yield ctx.at(
+                    located,
+                    ("related", i),
+                    "E206",
+                    f'未定义的文件 "{doc_id}"：既不是十二篇文件之一，也未在 procedures/external.yml 中声明',
+                )
         for loc, node in walk_nodes(doc.body, ("body",)):
             for i, ref in enumerate(node.refs):
                 if ref not in docs and ref not in ctx.form_ids and "external" not in ctx.opaque:
-                    yield ctx.at(located, (*loc, "refs", i), "E206", f"未定义的引用 \"{ref}\"：不是已知的文件、外部文件或表单 id")
+                    yield ctx.at(
+                        located, (*loc, "refs", i), "E206", f'未定义的引用 "{ref}"：不是已知的文件、外部文件或表单 id'
+                    )
     for located, form in ctx.loaded.forms:
         if form.procedure not in ctx.document_ids:
-            yield ctx.at(located, ("procedure",), "E206", f"表单所属文件 \"{form.procedure}\" 未定义：须是 procedures/ 中某篇文件的 id")
+            yield ctx.at(
+                located,
+                ("procedure",),
+                "E206",
+                f'表单所属文件 "{form.procedure}" 未定义：须是 procedures/ 中某篇文件的 id',
+            )
 
 
 @rule
@@ -45,7 +57,12 @@ def mentions_resolve(ctx: Context) -> Iterator[Problem]:
     note or label, a role's description, a revision summary or a deadline's label alike.
     """
     unresolved = [
-        ctx.at(located, loc, "E207", f"《{match.group(1)}》无法解析：请在 procedures/external.yml 中声明它，或改为已有文件、表单的标题或别名")
+        ctx.at(
+            located,
+            loc,
+            "E207",
+            f"《{match.group(1)}》无法解析：请在 procedures/external.yml 中声明它，或改为已有文件、表单的标题或别名",
+        )
         for located, _ in _all_files(ctx)
         for loc, text in ctx.text_facts(located).mentions
         for match in MENTION.finditer(text)
@@ -54,7 +71,13 @@ def mentions_resolve(ctx: Context) -> Iterator[Problem]:
     if unresolved and ctx.opaque:
         # The broken file may hold those titles: say what was left unjudged instead of guessing.
         for path in sorted(set(ctx.opaque.values())):
-            yield Problem(path, 1, 1, "W242", f"此文件无法读出标题：其他文件中有 {len(unresolved)} 处《》引用暂未检查，修正此文件后会一并检查")
+            yield Problem(
+                path,
+                1,
+                1,
+                "W242",
+                f"此文件无法读出标题：其他文件中有 {len(unresolved)} 处《》引用暂未检查，修正此文件后会一并检查",
+            )
         return
     yield from unresolved
 
@@ -74,4 +97,9 @@ def refs_not_typed_twice(ctx: Context) -> Iterator[Problem]:
             named = {form_titles.get(m.group(1)) for text in paragraphs_of(node) for m in MENTION.finditer(text)}
             for i, ref in enumerate(node.refs):
                 if ref in named:
-                    yield ctx.at(located, (*loc, "refs", i), "W243", f"refs 中的 {ref} 已在正文以《》提及，会自动关联：请从 refs 中删去")
+                    yield ctx.at(
+                        located,
+                        (*loc, "refs", i),
+                        "W243",
+                        f"refs 中的 {ref} 已在正文以《》提及，会自动关联：请从 refs 中删去",
+                    )

@@ -31,7 +31,9 @@ def _role_refs(doc: Document) -> Iterator[tuple[tuple[Any, ...], str]]:
     yield from _matrix_role_refs(doc)
 
 
-def _fact_role_refs(loc: tuple[Any, ...], key: str, facts: Sequence[Target | Deadline]) -> Iterator[tuple[tuple[Any, ...], str]]:
+def _fact_role_refs(
+    loc: tuple[Any, ...], key: str, facts: Sequence[Target | Deadline]
+) -> Iterator[tuple[tuple[Any, ...], str]]:
     for i, fact in enumerate(facts):
         if fact.role:
             yield (*loc, key, i, "role"), fact.role
@@ -68,7 +70,10 @@ def _matrix_role_refs(doc: Document) -> Iterator[tuple[tuple[Any, ...], str]]:
         if isinstance(matrix_row.A, str):  # A: one-id   (the usual form)
             yield ("matrix", i, "A"), matrix_row.A
         letters: tuple[tuple[str, list[str]], ...] = (
-            ("R", matrix_row.R), ("A", matrix_row.A if isinstance(matrix_row.A, list) else []), ("C", matrix_row.C), ("I", matrix_row.I)
+            ("R", matrix_row.R),
+            ("A", matrix_row.A if isinstance(matrix_row.A, list) else []),
+            ("C", matrix_row.C),
+            ("I", matrix_row.I),
         )
         for letter, ids in letters:
             for j, role_id in enumerate(ids):
@@ -83,13 +88,17 @@ def roles_exist(ctx: Context) -> Iterator[Problem]:
     """
     if ctx.loaded.roles is None:
         return
-    message = "未定义的角色 \"{}\"：请在 procedures/roles.yml 中定义，或改用已有的角色 id"
-    named: list[tuple[Located, Iterable[tuple[tuple[Any, ...], str]]]] = [(located, _role_refs(doc)) for located, doc in ctx.loaded.documents]
+    message = '未定义的角色 "{}"：请在 procedures/roles.yml 中定义，或改用已有的角色 id'
+    named: list[tuple[Located, Iterable[tuple[tuple[Any, ...], str]]]] = [
+        (located, _role_refs(doc)) for located, doc in ctx.loaded.documents
+    ]
     named += [(located, _form_role_refs(form)) for located, form in ctx.loaded.forms]
     named.append((ctx.loaded.roles[0], _roles_file_refs(ctx.loaded.roles[1])))
     if ctx.loaded.external:
         located, ext = ctx.loaded.external
-        named.append((located, ((("documents", i, "owner"), item.owner) for i, item in enumerate(ext.documents) if item.owner)))
+        named.append(
+            (located, ((("documents", i, "owner"), item.owner) for i, item in enumerate(ext.documents) if item.owner))
+        )
     for located, refs in named:
         for loc, role_id in refs:
             if role_id not in ctx.role_ids:
@@ -115,7 +124,9 @@ def _roles_file_refs(roles: RolesFile) -> Iterator[tuple[tuple[Any, ...], str]]:
                 yield ("roles", i, key), value
 
 
-def _facts(nodes: list[Node], loc: tuple[Any, ...], inherited: list[str]) -> Iterator[tuple[tuple[Any, ...], str, str | None, list[str]]]:
+def _facts(
+    nodes: list[Node], loc: tuple[Any, ...], inherited: list[str]
+) -> Iterator[tuple[tuple[Any, ...], str, str | None, list[str]]]:
     """Every target, threshold and deadline with its path, its kind, its own role and the roles it falls
     back on: those of its meeting, its table row, its node, or the nearest ancestor with roles."""
     for index, node in enumerate(nodes):
@@ -154,7 +165,12 @@ def facts_have_owners(ctx: Context) -> Iterator[Problem]:
     for located, doc in ctx.loaded.documents:
         for loc, kind, own, owners in _facts(doc.body, ("body",), []):
             if not own and not owners:
-                yield ctx.at(located, loc, "E215", f"这条{names[kind]}没有责任人：请在它或它所在的条目、表格行上写明 role / roles")
+                yield ctx.at(
+                    located,
+                    loc,
+                    "E215",
+                    f"这条{names[kind]}没有责任人：请在它或它所在的条目、表格行上写明 role / roles",
+                )
 
 
 @rule
@@ -169,6 +185,11 @@ def matrix_letters(ctx: Context) -> Iterator[Problem]:
         for i, row in enumerate(doc.matrix):
             a = [row.A] if isinstance(row.A, str) else list(row.A or [])
             if len(a) > 1:
-                yield ctx.at(located, ("matrix", i, "A"), "E210", f"活动「{row.activity}」至多有一个 A（批准/最终负责），现有 {len(a)} 个")
+                yield ctx.at(
+                    located,
+                    ("matrix", i, "A"),
+                    "E210",
+                    f"活动「{row.activity}」至多有一个 A（批准/最终负责），现有 {len(a)} 个",
+                )
             if not row.R:
                 yield ctx.at(located, ("matrix", i), "E211", f"活动「{row.activity}」至少须有一个 R（执行负责）")

@@ -36,7 +36,12 @@ def full_width_punctuation(ctx: Context) -> Iterator[Problem]:
             marks = list(half_width_marks(text))
             if marks:
                 shown = "、".join(dict.fromkeys(f'"{m.char}"' for m in marks))
-                yield ctx.at(located, loc, "W250", f"汉字之间有 {len(marks)} 个半角标点 {shown}：应为全角（，：；（）），运行 procgen format 可自动改正")
+                yield ctx.at(
+                    located,
+                    loc,
+                    "W250",
+                    f"汉字之间有 {len(marks)} 个半角标点 {shown}：应为全角（，：；（）），运行 procgen format 可自动改正",
+                )
 
 
 @rule

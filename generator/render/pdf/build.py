@@ -124,10 +124,14 @@ def source_date(catalog: Catalog, root: Path | None = None) -> dt.datetime:
 def commit_time(root: Path) -> dt.datetime | None:
     """The time of the commit checked out at ``root``, when ``root`` is the top of a git work tree."""
     try:
-        top = subprocess.run(["git", "-C", str(root), "rev-parse", "--show-toplevel"], capture_output=True, text=True, timeout=10)
+        top = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "--show-toplevel"], capture_output=True, text=True, timeout=10
+        )
         if top.returncode != 0 or Path(top.stdout.strip()).resolve() != root.resolve():
             return None
-        stamp = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%ct"], capture_output=True, text=True, timeout=10)
+        stamp = subprocess.run(
+            ["git", "-C", str(root), "log", "-1", "--format=%ct"], capture_output=True, text=True, timeout=10
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     text = stamp.stdout.strip()
@@ -205,10 +209,7 @@ class _Planned:
 
 
 def _plan(jobs: list[PdfJob], inputs: str, output: bool) -> list[_Planned]:
-    return [
-        _Planned(job, cache_key(job.source, inputs, fillable=job.fillable), output)
-        for job in jobs
-    ]
+    return [_Planned(job, cache_key(job.source, inputs, fillable=job.fillable), output) for job in jobs]
 
 
 def _render_missing(
@@ -227,8 +228,16 @@ def _render_missing(
         elif item.key not in tasks:
             job = item.job
             tasks[item.key] = RenderTask(
-                job.output, item.key, job.html, str(cache.folder), job.fillable, job.grow, job.snug,
-                ARCHIVAL if job.archival else None, job.part, job.tags,
+                job.output,
+                item.key,
+                job.html,
+                str(cache.folder),
+                job.fillable,
+                job.grow,
+                job.snug,
+                ARCHIVAL if job.archival else None,
+                job.part,
+                job.tags,
             )
     outputs = {item.key for item in planned if item.output}
     names = {item.key: item.job.id for item in planned}
@@ -242,7 +251,12 @@ def _render_missing(
 
 
 def _bind_manual(
-    job: PdfJob, parts: list[_Planned], facts: dict[str, dict], inputs: str, cache: PdfCache, renderer: _Renderer,
+    job: PdfJob,
+    parts: list[_Planned],
+    facts: dict[str, dict],
+    inputs: str,
+    cache: PdfCache,
+    renderer: _Renderer,
     result: BuildResult,
 ) -> tuple[str, set[str]]:
     """manual.pdf from its parts (``manual.py``): the front matter numbered and the page-number stamps
@@ -254,7 +268,11 @@ def _bind_manual(
     for _ in range(3):  # the numbers in the contents could, in theory, change the front's length
         lengths = [front_length, *(int(m["pages"]) for m in metas[1:])]
         first_pages = binding.starts(lengths)
-        front = _plan([replace(parts[0].job, html=binding.numbered_front(job.parts[0], job.parts[1:], first_pages[1:]))], inputs, output=False)
+        front = _plan(
+            [replace(parts[0].job, html=binding.numbered_front(job.parts[0], job.parts[1:], first_pages[1:]))],
+            inputs,
+            output=False,
+        )
         numbered = _render_missing(front, cache, renderer, result)[front[0].key]
         if int(numbered["pages"]) == front_length:
             break
@@ -271,7 +289,9 @@ def _bind_manual(
     else:
         bound = [
             binding.Bound(cache.path(k), part, tuple(meta.get("borrowed", ())))
-            for k, part, meta in zip([front[0].key, *(item.key for item in parts[1:])], job.parts, bound_metas, strict=True)
+            for k, part, meta in zip(
+                [front[0].key, *(item.key for item in parts[1:])], job.parts, bound_metas, strict=True
+            )
         ]
         cache.put(key, binding.bind(bound, cache.path(stamps[0].key), texts))
         pages = len(texts)

@@ -52,8 +52,6 @@ def cache_key(html: str, inputs: str, *, fillable: bool) -> str:
     return digest.hexdigest()
 
 
-
-
 class PdfCache:
     """PDFs by key under ``folder`` (``.cache/pdf/`` of the repository)."""
 

@@ -118,7 +118,22 @@ def _hb_set_clear(hb_set: Any) -> None:
     harfbuzz.hb_set_clear(hb_set)
 
 
-_DROP_TABLES = (b"BASE", b"DSIG", b"EBDT", b"EBLC", b"EBSC", b"GPOS", b"GSUB", b"JSTF", b"LTSH", b"PCLT", b"SVG ", b"VORG", b"vhea", b"vmtx")
+_DROP_TABLES = (
+    b"BASE",
+    b"DSIG",
+    b"EBDT",
+    b"EBLC",
+    b"EBSC",
+    b"GPOS",
+    b"GSUB",
+    b"JSTF",
+    b"LTSH",
+    b"PCLT",
+    b"SVG ",
+    b"VORG",
+    b"vhea",
+    b"vmtx",
+)
 """Tables a PDF viewer never reads (the text is already shaped; the layout is horizontal)."""
 
 _IDENTITY: dict[str, bool] = {}
@@ -165,7 +180,11 @@ def install() -> None:
 
     def clean(self: Any, to_unicode: dict[int, str], hinting: bool) -> None:
         made = None
-        if to_unicode and mode() == "compact" and not (self.png or self.svg or self.colr or "fvar" in self.tables or self.missing):
+        if (
+            to_unicode
+            and mode() == "compact"
+            and not (self.png or self.svg or self.colr or "fvar" in self.tables or self.missing)
+        ):
             if self.hash not in _IDENTITY:
                 _IDENTITY[self.hash] = cids_are_glyph_ids(self.file_content, self.index)
             made = compact(self.hb_face, to_unicode) if _IDENTITY[self.hash] else None

@@ -114,8 +114,7 @@ def shared_environment() -> Environment:
 
 @dataclass
 class HtmlPages:
-    """Lays the catalog out as HTML pages, one per PDF.
-    """
+    """Lays the catalog out as HTML pages, one per PDF."""
 
     manual: Manual
     date: dt.datetime
@@ -128,8 +127,9 @@ class HtmlPages:
         it; the flowcharts' layout is most of its cost)."""
         page = self._pages.get(view.id)
         if page is None:
-            page = self._pages[view.id] = document_page(self.catalog, view, self.date.date(),
-                                                        versions=self.manual.versions.get(view.id, []))
+            page = self._pages[view.id] = document_page(
+                self.catalog, view, self.date.date(), versions=self.manual.versions.get(view.id, [])
+            )
         return page
 
     @property
@@ -195,8 +195,11 @@ class HtmlPages:
         parts.append(Part("appendix", part("appendix"), anchor=APPENDIX_ANCHOR))
         parts += [
             Part(
-                f"form-{page.form.id}", self._render("form.html.j2", page=page, fillable=False, in_manual=True),
-                270 if page.form.orientation == "landscape" else 0, grow=True, anchor=page.anchor,
+                f"form-{page.form.id}",
+                self._render("form.html.j2", page=page, fillable=False, in_manual=True),
+                270 if page.form.orientation == "landscape" else 0,
+                grow=True,
+                anchor=page.anchor,
             )
             for page in forms
         ]

@@ -68,8 +68,13 @@ def part_jobs(job: PdfJob) -> list[PdfJob]:
     front, *others = job.parts
     return [
         PdfJob(
-            "manual", f"{job.id}:{part.name}", job.output, numbered_front(front, others, None) if part is front else part.html,
-            grow=part.grow, archival=True, part=True,
+            "manual",
+            f"{job.id}:{part.name}",
+            job.output,
+            numbered_front(front, others, None) if part is front else part.html,
+            grow=part.grow,
+            archival=True,
+            part=True,
         )
         for part in job.parts
     ]
@@ -130,14 +135,15 @@ _STAMP_CSS = (
 def stamp_html(texts: Sequence[tuple[str, str]]) -> str:
     """One page per page of the manual, of the same @page type, holding only its page number."""
     pages = "".join(
-        f'<div class="stamp" style="page: {name}" data-n="{html_lib.escape(text)}"></div>\n' if name
+        f'<div class="stamp" style="page: {name}" data-n="{html_lib.escape(text)}"></div>\n'
+        if name
         else f'<div class="stamp" data-n="{html_lib.escape(text)}"></div>\n'
         for name, text in texts
     )
     return (
         '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n<title>页码</title>\n'
         f'<style>{css_variables()}</style>\n<link rel="stylesheet" href="{STYLESHEET}">\n'
-        f"<style>{_STAMP_CSS}</style>\n</head>\n<body class=\"manual stamps\">\n{pages}</body>\n</html>\n"
+        f'<style>{_STAMP_CSS}</style>\n</head>\n<body class="manual stamps">\n{pages}</body>\n</html>\n'
     )
 
 
@@ -248,7 +254,9 @@ class _Binder:
                     annotation.StructParent = int(annotation.StructParent) + self.next_key
         self.next_key += used + 1
 
-    def _destinations(self, src: pikepdf.Pdf, bound: Bound, mapped: Callable[[pikepdf.Array], pikepdf.Array | None]) -> None:
+    def _destinations(
+        self, src: pikepdf.Pdf, bound: Bound, mapped: Callable[[pikepdf.Array], pikepdf.Array | None]
+    ) -> None:
         """The part's own anchors (a stand-in gives way to the part holding it)."""
         from pikepdf import Array, Dictionary, Name, NameTree
 
@@ -288,7 +296,7 @@ class _Binder:
         for bound, src in zip(parts, self.opened, strict=False):
             length = len(src.pages)
             if bound.part.rotate:
-                for page in self.out.pages[at: at + length]:
+                for page in self.out.pages[at : at + length]:
                     page.obj.Rotate = bound.part.rotate
             at += length
 
@@ -321,8 +329,12 @@ class _Binder:
             bookmarks.root.extend(self.outline)
         buffer = io.BytesIO()
         out.save(
-            buffer, deterministic_id=True, fix_metadata_version=False, force_version="1.7",
-            object_stream_mode=pikepdf.ObjectStreamMode.generate, compress_streams=True,
+            buffer,
+            deterministic_id=True,
+            fix_metadata_version=False,
+            force_version="1.7",
+            object_stream_mode=pikepdf.ObjectStreamMode.generate,
+            compress_streams=True,
         )
         return buffer.getvalue()
 
@@ -348,13 +360,17 @@ def _copy_direct(out: pikepdf.Pdf, value: Any) -> object:
     if isinstance(value, pikepdf.Array):
         return pikepdf.Array([out.copy_foreign(v) if v.is_indirect else _copy_direct(out, v) for v in value])
     if isinstance(value, pikepdf.Dictionary):
-        return pikepdf.Dictionary({k: (out.copy_foreign(v) if v.is_indirect else _copy_direct(out, v)) for k, v in value.items()})
+        return pikepdf.Dictionary(
+            {k: (out.copy_foreign(v) if v.is_indirect else _copy_direct(out, v)) for k, v in value.items()}
+        )
     if isinstance(value, pikepdf.String):
         return pikepdf.String(bytes(value))
     return _plain(value)
 
 
-def _outline_item(item: pikepdf.OutlineItem, mapped: Callable[[pikepdf.Array], pikepdf.Array | None]) -> pikepdf.OutlineItem:
+def _outline_item(
+    item: pikepdf.OutlineItem, mapped: Callable[[pikepdf.Array], pikepdf.Array | None]
+) -> pikepdf.OutlineItem:
     from pikepdf import Array, OutlineItem
 
     dest = item.destination

@@ -123,16 +123,24 @@ def render(task: RenderTask) -> RenderResult:
             document = _snug(html, document, task.fillable)
         meta: dict[str, object] = {}
         if task.part:
-            meta = {"names": [page._page_box.page_type.name for page in document.pages], "borrowed": borrow_anchors(document)}
+            meta = {
+                "names": [page._page_box.page_type.name for page in document.pages],
+                "borrowed": borrow_anchors(document),
+            }
         data = document.write_pdf(
-            pdf_forms=task.fillable or None, pdf_tags=task.tags, pdf_variant=task.variant, finisher=_Finisher(),
+            pdf_forms=task.fillable or None,
+            pdf_tags=task.tags,
+            pdf_variant=task.variant,
+            finisher=_Finisher(),
         )
     finally:
         logger.removeHandler(collect)
     cache = PdfCache(Path(task.cache_dir))
     cache.put(task.key, data)
     cache.put_meta(task.key, {"grown": grown, "pages": len(document.pages), **meta})
-    return RenderResult(task.output, task.key, time.perf_counter() - start, len(document.pages), grown, collect.messages)
+    return RenderResult(
+        task.output, task.key, time.perf_counter() - start, len(document.pages), grown, collect.messages
+    )
 
 
 # --------------------------------------------------------------------------- parts of the manual
@@ -152,7 +160,14 @@ def borrow_anchors(document: Document) -> list[str]:
     《mention》 of another): given a stand-in on the first page, so that WeasyPrint keeps the links
     (as named destinations) instead of dropping them; the bound file takes the real ones."""
     have = {name for page in document.pages for name in page.anchors}
-    missing = sorted({target for page in document.pages for kind, target, _, _ in page.links if kind == "internal" and target not in have})
+    missing = sorted(
+        {
+            target
+            for page in document.pages
+            for kind, target, _, _ in page.links
+            if kind == "internal" and target not in have
+        }
+    )
     for name in missing:
         document.pages[0].anchors[name] = (0, 0, 0, 0)
     return missing
@@ -226,11 +241,12 @@ def grow_html(html: str, extra: int, areas: tuple[int, ...] | None = None) -> tu
         rows = _BLANK_ROW.findall(last.group(2))
         template, numbers = rows[-1], [int(found[1]) for found in _NUMBER.findall(rows[-1])]
         start = numbers[0] if numbers else 0
+
         def numbered(k: int) -> str:
             return _NUMBER.sub(lambda m: f"{m.group(1)}{start + k}{m.group(3)}", template) if numbers else template
 
         added = "".join(numbered(k) for k in range(1, extra + 1))
-        return html[: last.end(2)] + added + html[last.end(2):], True
+        return html[: last.end(2)] + added + html[last.end(2) :], True
     only, matches = None if areas is None else set(areas), list(_GROW_LINES.finditer(html))
     if not matches or (only is not None and not only & set(range(len(matches)))):
         return html, False
@@ -243,7 +259,7 @@ def grow_html(html: str, extra: int, areas: tuple[int, ...] | None = None) -> tu
         shares[index] += 1
     out, at = [], 0
     for match, share in zip(matches, shares, strict=True):
-        out += [html[at: match.end(2)], '<div class="line"></div>' * share]
+        out += [html[at : match.end(2)], '<div class="line"></div>' * share]
         at = match.end(2)
     return "".join(out) + html[at:], True
 
@@ -252,9 +268,15 @@ def last_page_areas(document: Document) -> tuple[int, ...]:
     """The text areas (by their order in the HTML) that reach the last page: only they can take
     more lines without pushing what is above onto the next page."""
     pages = document.pages
-    root = next(b.element for b in pages[0]._page_box.descendants() if getattr(b, "element", None) is not None and b.element.tag == "html")
+    root = next(
+        b.element
+        for b in pages[0]._page_box.descendants()
+        if getattr(b, "element", None) is not None and b.element.tag == "html"
+    )
     order = {id(e): i for i, e in enumerate(e for e in root.iter() if "grow-lines" in (e.get("class") or "").split())}
-    on_last = {order[id(b.element)] for b in pages[-1]._page_box.descendants() if id(getattr(b, "element", None)) in order}
+    on_last = {
+        order[id(b.element)] for b in pages[-1]._page_box.descendants() if id(getattr(b, "element", None)) in order
+    }
     return tuple(sorted(on_last))
 
 
@@ -303,4 +325,3 @@ def die_with_parent(parent: int) -> None:
     if os.getppid() != parent:
         os._exit(1)
     threading.Thread(target=watch, name="procgen-parent-watch", daemon=True).start()
-

@@ -65,7 +65,6 @@ def form_page(view: FormView) -> FormPage:
     )
 
 
-
 # --------------------------------------------------------------------------- documents
 
 
@@ -87,8 +86,14 @@ DOC_TOP_MM, DOC_BOTTOM_MM, DOC_FURNITURE_MM = 24.0, 20.0, 5.0
 FLOW_HEAD_MM = 24.0
 """Room a chart leaves on its page for the 流程图 heading, its lead and the chart's caption."""
 FLOW_PAPER = Paper(
-    portrait=(210 - paper.BINDING_MM - paper.SIDE_MM, 297 - DOC_TOP_MM - DOC_BOTTOM_MM - DOC_FURNITURE_MM - FLOW_HEAD_MM),
-    landscape=(297 - 2 * paper.SIDE_MM, 210 - paper.BINDING_MM - paper.TOP_MM + paper.EDGE_MM - DOC_BOTTOM_MM - DOC_FURNITURE_MM - FLOW_HEAD_MM),
+    portrait=(
+        210 - paper.BINDING_MM - paper.SIDE_MM,
+        297 - DOC_TOP_MM - DOC_BOTTOM_MM - DOC_FURNITURE_MM - FLOW_HEAD_MM,
+    ),
+    landscape=(
+        297 - 2 * paper.SIDE_MM,
+        210 - paper.BINDING_MM - paper.TOP_MM + paper.EDGE_MM - DOC_BOTTOM_MM - DOC_FURNITURE_MM - FLOW_HEAD_MM,
+    ),
 )
 """Where a swimlane chart is printed: its text at 8 pt, turned landscape (bound on its top edge, as the
 manual's landscape forms) when its lanes do not fit a portrait page, cut into parts that fit a page."""
@@ -148,8 +153,14 @@ class DocumentPage:
 
 
 def document_page(
-    catalog: Catalog, view: DocumentView, printed: dt.date | None = None, *, versions: Sequence[VersionView] = (),
-    superseded_by: str | None = None, superseded_on: dt.date | None = None, withdrawn_on: dt.date | None = None,
+    catalog: Catalog,
+    view: DocumentView,
+    printed: dt.date | None = None,
+    *,
+    versions: Sequence[VersionView] = (),
+    superseded_by: str | None = None,
+    superseded_on: dt.date | None = None,
+    withdrawn_on: dt.date | None = None,
 ) -> DocumentPage:
     """A controlled copy's presentation model; ``versions``: the document's versions, newest first (its 修订对照)."""
     external = {e.item.id: e.item for e in catalog.external}
@@ -166,7 +177,10 @@ def document_page(
     forms = {f.form.id: f for f in catalog.forms}
     # A controlled copy prints approved content only: proposed rows and cells are left out and counted.
     matrix = [
-        RaciView(row, ["、".join(link.title for link in row.letters.get(letter, []) if not link.proposed) for letter in "RACI"])
+        RaciView(
+            row,
+            ["、".join(link.title for link in row.letters.get(letter, []) if not link.proposed) for letter in "RACI"],
+        )
         for row in view.matrix
         if not row.proposed
     ]
@@ -175,7 +189,9 @@ def document_page(
     withheld_kinds = "；".join(f"{kind} {count} 项" for kind, count in kinds.items())
     last = max(view.document.revisions, key=lambda r: r.date)
     names = {r.id: r.link.title for r in catalog.roles}
-    approvers = [names.get(r.approver, r.approver) if r.approver else view.approver.title for r in view.document.revisions]
+    approvers = [
+        names.get(r.approver, r.approver) if r.approver else view.approver.title for r in view.document.revisions
+    ]
     flowcharts = [
         FlowchartPart(chart.title, svg_whole(chart, lambda anchor: f"#{view.id}-{anchor}", FLOW_PAPER), chart.landscape)
         for chart in charts(view, FLOW_PAPER)
@@ -209,6 +225,7 @@ def _redline(versions: Sequence[VersionView], superseded_by: str | None) -> Vers
 
 
 # --------------------------------------------------------------------------- training packs
+
 
 def places(doc: DocumentView) -> dict[int, str]:
     """Where each section is, written as people cite it (第一部分 五、(四)3、, 4.1.1 a)): the catalog's
@@ -346,7 +363,9 @@ def training_page(catalog: Catalog, role: RoleView) -> TrainingPage:
         targets=targets,
         deadlines=deadlines,
         members=role.members,
-        sign_in_file=PurePosixPath(paths.pdf("role", role.id, "sign-in")).name if any(f.form.id == SIGN_IN_FORM for f in catalog.forms) else "",
+        sign_in_file=PurePosixPath(paths.pdf("role", role.id, "sign-in")).name
+        if any(f.form.id == SIGN_IN_FORM for f in catalog.forms)
+        else "",
     )
 
 
@@ -355,7 +374,8 @@ def training_subject(role: RoleView, *, versions: bool = False) -> str:
     version when ``versions``)."""
     who = "" if role.is_department else "岗位"
     documents = "、".join(
-        f"{d.document.code}《{d.document.title}》" + (f"{d.document.version}版" if versions else "") for d in role.documents
+        f"{d.document.code}《{d.document.title}》" + (f"{d.document.version}版" if versions else "")
+        for d in role.documents
     )
     return f"{role.role.name}{who}培训" + (f"：{documents}" if documents else "")
 
@@ -371,13 +391,19 @@ def record_page(catalog: Catalog, role: RoleView) -> FormPage | None:
     if view is None:
         return None
     content = "；".join(
-        f"{d.document.code}《{d.document.title}》第 {d.document.version} 版（{d.document.effective} 生效）" for d in role.documents
+        f"{d.document.code}《{d.document.title}》第 {d.document.version} 版（{d.document.effective} 生效）"
+        for d in role.documents
     )
     page = form_page(view)
-    page.blocks = filled(page.blocks, {
-        "培训主题": training_subject(role), "组织部门": organiser(role), "培训类别": "内部培训",
-        "培训内容": f"所学文件：{content}" if content else "",
-    })
+    page.blocks = filled(
+        page.blocks,
+        {
+            "培训主题": training_subject(role),
+            "组织部门": organiser(role),
+            "培训类别": "内部培训",
+            "培训内容": f"所学文件：{content}" if content else "",
+        },
+    )
     page.anchor = f"record-{role.id}"
     return page
 
@@ -393,4 +419,3 @@ def sign_in_page(catalog: Catalog, role: RoleView) -> FormPage | None:
     page.blocks = filled(page.blocks, {"培训主题": training_subject(role), "组织部门": organiser(role)})
     page.anchor = f"sign-in-{role.id}"
     return page
-

@@ -61,10 +61,13 @@ def build_pages(manual: Manual, as_of: dt.date | None = None) -> list[SitePage]:
             "index.md",
             "程序文件手册",
             "home.html",
-            {"catalog": catalog,
-             "front_line": [r for r in catalog.roles if r.trained and r.front_line],
-             "roles": [r for r in catalog.roles if r.trained and not r.is_department and not r.front_line],
-             "departments": [r for r in catalog.roles if r.has_work and r.is_department], "manual_pdf": paths.site_pdf(paths.MANUAL_PDF)},
+            {
+                "catalog": catalog,
+                "front_line": [r for r in catalog.roles if r.trained and r.front_line],
+                "roles": [r for r in catalog.roles if r.trained and not r.is_department and not r.front_line],
+                "departments": [r for r in catalog.roles if r.has_work and r.is_department],
+                "manual_pdf": paths.site_pdf(paths.MANUAL_PDF),
+            },
             search="none",
         )
     ]
@@ -84,13 +87,19 @@ def build_pages(manual: Manual, as_of: dt.date | None = None) -> list[SitePage]:
                 paths.page("document", doc.id),
                 f"{doc.document.code} {doc.document.title}",
                 "document.html",
-                {"doc": doc, "flowcharts": flowcharts(doc), "versions": manual.versions.get(doc.id, []),
-                 "docx": paths.docx(doc.id)},
+                {
+                    "doc": doc,
+                    "flowcharts": flowcharts(doc),
+                    "versions": manual.versions.get(doc.id, []),
+                    "docx": paths.docx(doc.id),
+                },
                 toc,
             )
         )
     pages.append(
-        SitePage("roles/index.md", "岗位与部门", "roles.html", {"catalog": catalog}, search="title", boost=CATALOG_BOOST)
+        SitePage(
+            "roles/index.md", "岗位与部门", "roles.html", {"catalog": catalog}, search="title", boost=CATALOG_BOOST
+        )
     )
     # A training pack's sign-in sheet is a PDF of its own (generator/render/pdf/html.py), when the form exists.
     sign_in = any(f.form.id == SIGN_IN_FORM for f in catalog.forms)
@@ -118,8 +127,13 @@ def build_pages(manual: Manual, as_of: dt.date | None = None) -> list[SitePage]:
                 paths.page("role", role.id),
                 role.role.name,
                 "role.html",
-                {"role": role, "sign_in": sign_in, "record": record, "quiz": role.id in quiz_roles,
-                 "calendar": calendars[role.id]},
+                {
+                    "role": role,
+                    "sign_in": sign_in,
+                    "record": record,
+                    "quiz": role.id in quiz_roles,
+                    "calendar": calendars[role.id],
+                },
                 toc,
                 search="lead",
                 names=(role.role.name, *role.role.aliases),
@@ -138,56 +152,131 @@ def build_pages(manual: Manual, as_of: dt.date | None = None) -> list[SitePage]:
     matrix = manual.training_matrix
     pages.append(
         SitePage(
-            "training.md", "培训矩阵与复训", "training.html",
-            {"matrix": matrix, "rows": [(row, row.role.id in quiz_roles) for row in matrix.rows],
-             "retrain": [(r, catalog.document(r.document_id), manual.versions[r.document_id][0].anchor)
-                         for r in manual.retraining]},
+            "training.md",
+            "培训矩阵与复训",
+            "training.html",
+            {
+                "matrix": matrix,
+                "rows": [(row, row.role.id in quiz_roles) for row in matrix.rows],
+                "retrain": [
+                    (r, catalog.document(r.document_id), manual.versions[r.document_id][0].anchor)
+                    for r in manual.retraining
+                ],
+            },
             [TocEntry(2, "matrix", "培训矩阵"), TocEntry(2, "retraining", "改版后须重新培训的岗位")],
-            search="title", boost=CATALOG_BOOST,
+            search="title",
+            boost=CATALOG_BOOST,
         )
     )
-    pages.append(SitePage("forms/index.md", "表单与记录", "forms.html", {"catalog": catalog},
-                          search="title", boost=CATALOG_BOOST))
+    pages.append(
+        SitePage(
+            "forms/index.md", "表单与记录", "forms.html", {"catalog": catalog}, search="title", boost=CATALOG_BOOST
+        )
+    )
     for form in catalog.forms:
         pages.append(
             SitePage(
                 paths.page("form", form.form.id),
                 f"{form.form.code} {form.form.title}",
                 "form.html",
-                {"form": form, "layout": blocks(form.form.layout, Names(), card=form.form.card), "retention_note": retention_note(form)},
+                {
+                    "form": form,
+                    "layout": blocks(form.form.layout, Names(), card=form.form.card),
+                    "retention_note": retention_note(form),
+                },
                 search="page",
                 names=(form.form.title, form.form.code, *form.form.aliases),
             )
         )
     # Catalog pages list what the procedures say: only their titles are searched, so a search
     # lands on the clause itself, not on a list that quotes it.
-    pages.append(SitePage("standards.md", "目标与期限", "standards.html",
-                          {"catalog": catalog, "company_calendar": paths.calendar(COMPANY_CALENDAR)},
-                          [TocEntry(2, "targets", "可测量的目标"), TocEntry(2, "deadlines", "期限与频次")],
-                          search="title", boost=CATALOG_BOOST))
-    pages.append(SitePage("matrix.md", "职责矩阵", "matrix.html", {"catalog": catalog}, search="title", boost=CATALOG_BOOST))
-    pages.append(SitePage("records.md", "记录清单", "records.html", {"catalog": catalog}, search="title", boost=CATALOG_BOOST))
+    pages.append(
+        SitePage(
+            "standards.md",
+            "目标与期限",
+            "standards.html",
+            {"catalog": catalog, "company_calendar": paths.calendar(COMPANY_CALENDAR)},
+            [TocEntry(2, "targets", "可测量的目标"), TocEntry(2, "deadlines", "期限与频次")],
+            search="title",
+            boost=CATALOG_BOOST,
+        )
+    )
+    pages.append(
+        SitePage("matrix.md", "职责矩阵", "matrix.html", {"catalog": catalog}, search="title", boost=CATALOG_BOOST)
+    )
+    pages.append(
+        SitePage("records.md", "记录清单", "records.html", {"catalog": catalog}, search="title", boost=CATALOG_BOOST)
+    )
     groups = proposals_by_approver(catalog)
-    pages.append(SitePage("proposals.md", "待批准的拟定内容", "proposals.html", {"groups": groups, "total": len(catalog.proposals)},
-                          [TocEntry(2, f"by-{approver.id}", f"由{approver.title}批准") for approver, _ in groups],
-                          search="title", boost=CATALOG_BOOST))
-    pages.append(SitePage("documents.md", "受控文件清单", "documents.html",
-                          {"catalog": catalog, "withdrawn": manual.withdrawn, "reviews": reviews, "due": due, "as_of": as_of, "soon_days": REVIEW_SOON_DAYS},
-                          [TocEntry(2, "reviews", "评审提醒"), TocEntry(2, "controlled", "受控文件"),
-                           TocEntry(2, "withdrawn", "已撤销的文件"), TocEntry(2, "planned", "计划编写的文件"), TocEntry(2, "external", "外来文件")],
-                          search="title", boost=CATALOG_BOOST))
+    pages.append(
+        SitePage(
+            "proposals.md",
+            "待批准的拟定内容",
+            "proposals.html",
+            {"groups": groups, "total": len(catalog.proposals)},
+            [TocEntry(2, f"by-{approver.id}", f"由{approver.title}批准") for approver, _ in groups],
+            search="title",
+            boost=CATALOG_BOOST,
+        )
+    )
+    pages.append(
+        SitePage(
+            "documents.md",
+            "受控文件清单",
+            "documents.html",
+            {
+                "catalog": catalog,
+                "withdrawn": manual.withdrawn,
+                "reviews": reviews,
+                "due": due,
+                "as_of": as_of,
+                "soon_days": REVIEW_SOON_DAYS,
+            },
+            [
+                TocEntry(2, "reviews", "评审提醒"),
+                TocEntry(2, "controlled", "受控文件"),
+                TocEntry(2, "withdrawn", "已撤销的文件"),
+                TocEntry(2, "planned", "计划编写的文件"),
+                TocEntry(2, "external", "外来文件"),
+            ],
+            search="title",
+            boost=CATALOG_BOOST,
+        )
+    )
     # Earlier wording lives on /changes/ and in the archive: only the page's title is searched, so a
     # search never lands on text that is no longer in force.
-    pages.append(SitePage("changes.md", "修订记录", "changes.html", {"changes": manual.changes},
-                          search="title", boost=CATALOG_BOOST))
+    pages.append(
+        SitePage(
+            "changes.md", "修订记录", "changes.html", {"changes": manual.changes}, search="title", boost=CATALOG_BOOST
+        )
+    )
     # The administrators' worklist sits where they look (the guide, /documents/, procgen check), not on staff's home page.
-    pages.append(SitePage("guide.md", "编写与发布指南", "guide.html",
-                          {"catalog": catalog, "overdue": sum(s.status == "overdue" for s in due),
-                           "soon": sum(s.status == "soon" for s in due), "as_of": as_of, "proposals": len(catalog.proposals)},
-                          search="page"))
+    pages.append(
+        SitePage(
+            "guide.md",
+            "编写与发布指南",
+            "guide.html",
+            {
+                "catalog": catalog,
+                "overdue": sum(s.status == "overdue" for s in due),
+                "soon": sum(s.status == "soon" for s in due),
+                "as_of": as_of,
+                "proposals": len(catalog.proposals),
+            },
+            search="page",
+        )
+    )
     # The vocabulary is for people: the search expands queries with it, so its page is found by its title only.
-    pages.append(SitePage("glossary.md", "术语表", "glossary.html", {"rows": glossary(catalog, manual.vocabulary)}, search="title",
-                          boost=CATALOG_BOOST))
+    pages.append(
+        SitePage(
+            "glossary.md",
+            "术语表",
+            "glossary.html",
+            {"rows": glossary(catalog, manual.vocabulary)},
+            search="title",
+            boost=CATALOG_BOOST,
+        )
+    )
     return pages
 
 
@@ -206,7 +295,17 @@ def navigation(catalog: Catalog) -> list:
         {"程序文件": _grouped(documents)},
         {"岗位与部门": ["roles/index.md", *_grouped_entries(_roles_by_department(catalog), "部门")]},
         {"表单与记录": ["forms/index.md", *_grouped(forms)]},
-        {"目录与清单": ["documents.md", "changes.md", "records.md", "standards.md", "matrix.md", "training.md", "proposals.md"]},
+        {
+            "目录与清单": [
+                "documents.md",
+                "changes.md",
+                "records.md",
+                "standards.md",
+                "matrix.md",
+                "training.md",
+                "proposals.md",
+            ]
+        },
         "guide.md",
         "glossary.md",
     ]
@@ -247,4 +346,3 @@ def _roles_by_department(catalog: Catalog) -> list:
     if others:
         entries.append({"其他岗位与相关方": others})
     return entries
-

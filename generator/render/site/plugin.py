@@ -115,7 +115,9 @@ class ProceduresPlugin(BasePlugin[ProceduresConfig]):
         except settings.SettingError as error:
             raise PluginError(str(error)) from error
         self._check()
-        self.search = SearchIndex(self.manual.catalog if self.manual else None, self.manual.vocabulary if self.manual else None)
+        self.search = SearchIndex(
+            self.manual.catalog if self.manual else None, self.manual.vocabulary if self.manual else None
+        )
         # The theme override points Material's search box at the manual's own worker (search-adapter.js).
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME))
         self.worker = SearchWorker.ours_()
@@ -219,11 +221,15 @@ class ProceduresPlugin(BasePlugin[ProceduresConfig]):
             banner = SitePage(page.file.src_uri, spec.title, "problems_banner.html", {"problems": self.problems})
             banners += str(render(self.env, banner, page.url))
         if page.file.src_uri in self.draft_pages:
-            banner = SitePage(page.file.src_uri, spec.title, "draft_banner.html", {"problems": self.draft_pages[page.file.src_uri]})
+            banner = SitePage(
+                page.file.src_uri, spec.title, "draft_banner.html", {"problems": self.draft_pages[page.file.src_uri]}
+            )
             banners += str(render(self.env, banner, page.url))
         return banners + str(content)
 
-    def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Callable[..., object]) -> LiveReloadServer:
+    def on_serve(
+        self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Callable[..., object]
+    ) -> LiveReloadServer:
         # The definitions are polled every POLL_SECONDS (MkDocs polls every 0.5 s: a quarter of a second
         # of each reload, on average, before the build starts); the theme's folders keep MkDocs' pace.
         observer = getattr(server, "observer", None)
@@ -246,15 +252,22 @@ class ProceduresPlugin(BasePlugin[ProceduresConfig]):
             self.search.write(Path(config.site_dir))
         # Calendars and Word copies (generator/render/exports.py); like the PDFs, not made by the live preview.
         if self.manual is not None and self.command != "serve" and self.urls is not None:
-            write_exports(self.manual, Path(config.site_dir), source_date(self.manual.catalog, self.root), self.urls.of_link,
-                          base_url=config.site_url or "")
+            write_exports(
+                self.manual,
+                Path(config.site_dir),
+                source_date(self.manual.catalog, self.root),
+                self.urls.of_link,
+                base_url=config.site_url or "",
+            )
         if self.manual is None or self.stale or not self.config.pdf:
             return
         if self.command == "serve":
             # The preview reloads as soon as the pages are written: PDFs are made on request (make pdf,
             # or make site), never before the reload (they took 10 s and more per save).
             if not self.said_pdf:
-                log.info("实时预览不生成 PDF、日历与 Word 文件，保存后只重建网页；需要时另开终端运行 make pdf 或 make site。")
+                log.info(
+                    "实时预览不生成 PDF、日历与 Word 文件，保存后只重建网页；需要时另开终端运行 make pdf 或 make site。"
+                )
                 self.said_pdf = True
             return
         out = Path(config.site_dir) / "pdf"
@@ -264,4 +277,3 @@ class ProceduresPlugin(BasePlugin[ProceduresConfig]):
                 log.warning("PDF 生成失败：见上方信息（网页照常预览）。")
                 return
             raise PluginError("PDF 生成失败：见上方信息。")
-

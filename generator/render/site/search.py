@@ -46,8 +46,29 @@ say); ``page`` one entry with all its text (a form); ``none`` not at all (home).
 
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 BLOCKS = HEADINGS | {
-    "p", "div", "li", "ul", "ol", "table", "tr", "caption", "section", "article", "header", "footer",
-    "br", "dd", "dt", "dl", "blockquote", "details", "summary", "figure", "figcaption", "thead", "tbody",
+    "p",
+    "div",
+    "li",
+    "ul",
+    "ol",
+    "table",
+    "tr",
+    "caption",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "br",
+    "dd",
+    "dt",
+    "dl",
+    "blockquote",
+    "details",
+    "summary",
+    "figure",
+    "figcaption",
+    "thead",
+    "tbody",
 }
 SKIPPED = {"script", "style", "svg", "pre", "template", "button", "noscript"}
 VOID = {"br", "img", "input", "col", "hr", "meta", "link", "wbr", "source"}
@@ -57,9 +78,7 @@ SKIP_ATTR = "data-pm-nosearch"
 """An element whose text stays out of the index (e.g. a flowchart that repeats the clauses)."""
 
 MIN_WORD = 2
-STOP_WORDS = frozenset(
-    "什么 怎么 怎样 如何 多少 哪些 哪个 哪里 几天 几个 几次 是否 是不是 吗 呢 吧".split()
-)
+STOP_WORDS = frozenset("什么 怎么 怎样 如何 多少 哪些 哪个 哪里 几天 几个 几次 是否 是不是 吗 呢 吧".split())
 """Question words a member of staff types ("回访要在几天内做？") that never stand in an answer."""
 
 
@@ -109,17 +128,49 @@ retention (保存多久); a target measured in time (≤ 2小时) is also a ``du
 are the catalog's, as the page prints them: never typed again."""
 
 QUESTIONS: dict[str, tuple[str, ...]] = {
-    "保存多久": ("retention",), "保存几年": ("retention",), "保存多长时间": ("retention",),
-    "保管多久": ("retention",), "保管几年": ("retention",), "存多久": ("retention",), "留多久": ("retention",),
-    "多久一次": ("deadline",), "多长时间": ("duration",), "多久": ("deadline", "duration"), "几天": ("deadline",),
-    "几点": ("deadline",), "几号": ("deadline",), "几月份": ("deadline",), "几月": ("deadline",),
-    "几个月": ("deadline",), "几周": ("deadline",), "几年": ("deadline",), "几分钟": ("duration", "deadline"),
-    "什么时候": ("deadline",), "啥时候": ("deadline",), "何时": ("deadline",), "哪天": ("deadline",),
-    "多少天": ("deadline",), "几小时": ("duration", "deadline"),
-    "几次": ("deadline", "target"), "多少": ("target",), "百分之几": ("target",), "多高": ("target",),
-    "谁负责": ("owner",), "谁管": ("owner",), "谁批准": ("owner",), "谁批": ("owner",), "谁定": ("owner",),
-    "谁来": ("owner",), "谁做": ("owner",), "谁赔": ("owner",), "找谁": ("owner",), "谁": ("owner",),
-    "哪个部门": ("owner",), "哪个岗位": ("owner",), "什么部门": ("owner",), "哪个人": ("owner",),
+    "保存多久": ("retention",),
+    "保存几年": ("retention",),
+    "保存多长时间": ("retention",),
+    "保管多久": ("retention",),
+    "保管几年": ("retention",),
+    "存多久": ("retention",),
+    "留多久": ("retention",),
+    "多久一次": ("deadline",),
+    "多长时间": ("duration",),
+    "多久": ("deadline", "duration"),
+    "几天": ("deadline",),
+    "几点": ("deadline",),
+    "几号": ("deadline",),
+    "几月份": ("deadline",),
+    "几月": ("deadline",),
+    "几个月": ("deadline",),
+    "几周": ("deadline",),
+    "几年": ("deadline",),
+    "几分钟": ("duration", "deadline"),
+    "什么时候": ("deadline",),
+    "啥时候": ("deadline",),
+    "何时": ("deadline",),
+    "哪天": ("deadline",),
+    "多少天": ("deadline",),
+    "几小时": ("duration", "deadline"),
+    "几次": ("deadline", "target"),
+    "多少": ("target",),
+    "百分之几": ("target",),
+    "多高": ("target",),
+    "谁负责": ("owner",),
+    "谁管": ("owner",),
+    "谁批准": ("owner",),
+    "谁批": ("owner",),
+    "谁定": ("owner",),
+    "谁来": ("owner",),
+    "谁做": ("owner",),
+    "谁赔": ("owner",),
+    "找谁": ("owner",),
+    "谁": ("owner",),
+    "哪个部门": ("owner",),
+    "哪个岗位": ("owner",),
+    "什么部门": ("owner",),
+    "哪个人": ("owner",),
 }
 """Question words staff type, and the kinds of fact that answer them. The worker recognises the longest
 first (保存多久 before 多久), drops it from the words to find, and ranks the clauses stating such a fact
@@ -272,8 +323,9 @@ def page_entries(
         timed = [f for f in facts.get("target", []) if _TIMED.search(f)]
         if timed:  # a limit measured in time (≤ 2小时, 5–8分钟) answers "how long does it take"
             facts["duration"] = timed
-        entries.append(Entry(location, _squash(part.title) or title, text, boost, facts,
-                             list(names) if not part.anchor else []))
+        entries.append(
+            Entry(location, _squash(part.title) or title, text, boost, facts, list(names) if not part.anchor else [])
+        )
     return entries
 
 
@@ -371,7 +423,9 @@ class Vocabulary:
         words = self._cuts.get(text)
         if words is None:
             cut = (word.strip() for word in self.tokenizer.cut_for_search(text))
-            words = self._cuts[text] = tuple(w for w in cut if len(w) >= MIN_WORD and _HAN.search(w) and w not in STOP_WORDS)
+            words = self._cuts[text] = tuple(
+                w for w in cut if len(w) >= MIN_WORD and _HAN.search(w) and w not in STOP_WORDS
+            )
         self.words.update(words)
 
     def sorted(self) -> list[str]:
