@@ -902,10 +902,10 @@ def _greedy(
         drafts.sort(key=lambda d: (d.aspect in ROLE_ASPECTS and d.answer == own, d.aspect == "document"))
         # A rejected question is not asked again another way: its fill-in, the same blank as a choice, the same
         # answer of the same fact (投诉处理率 100% rejected as a choice is not asked as "应为＿＿＿" either).
-        refused = {d.blank for d in drafts if context.pick(d, role.id, seed).id in rejected}
-        refused_answers = {d.answer for d in drafts if context.pick(d, role.id, seed).id in rejected}
-        for draft in drafts:
-            pick = context.pick(draft, role.id, seed)
+        picks = [(draft, context.pick(draft, role.id, seed)) for draft in drafts]  # each worked out once
+        refused = {d.blank for d, pick in picks if pick.id in rejected}
+        refused_answers = {d.answer for d, pick in picks if pick.id in rejected}
+        for draft, pick in picks:
             place = (pick.draft.fact.document.id, pick.draft.aspect, pick.draft.answer, pick.prompt)
             if (
                 pick.id in rejected
