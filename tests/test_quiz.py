@@ -13,7 +13,16 @@ from generator.check.run import check
 from generator.manual import Manual
 from generator.model.review import QuizReview, ReviewEntry
 from generator.text.answers import canonical
-from generator.training.quiz import GUESS_SHARE, MIN_QUESTIONS, Question, Quiz, build_quiz, build_quizzes, question_ids
+from generator.training.quiz import (
+    GUESS_SHARE,
+    MIN_QUESTIONS,
+    ROLE_ASPECTS,
+    Question,
+    Quiz,
+    build_quiz,
+    build_quizzes,
+    question_ids,
+)
 
 RACI = {"R": "负责", "A": "批准", "C": "咨询", "I": "知会"}
 
@@ -311,22 +320,7 @@ def test_naive_strategies_score_at_most_thirty_percent_on_every_quiz(
 
 def test_which_role_answers_are_the_takers_own_at_most_as_often_as_chance(quizzes: dict[str, Quiz]) -> None:
     for role_id, quiz in quizzes.items():
-        asked = [
-            q
-            for q in quiz.questions
-            if q.aspect
-            in (
-                "who",
-                "who-fill",
-                "owner",
-                "target-owner",
-                "deadline-owner",
-                "approver",
-                "doer",
-                "consulted",
-                "informed",
-            )
-        ]
+        asked = [q for q in quiz.questions if q.aspect in ROLE_ASPECTS]
         own = [q for q in asked if q.answer == quiz.role.link.title]
         assert len(own) * 4 <= len(asked), (role_id, len(own), len(asked))
 
@@ -399,19 +393,6 @@ def test_a_rejection_without_a_reason_is_a_located_error(make_repo, monkeypatch:
 def entry_of(catalog: Catalog, q: Question):  # noqa: ANN201 - a TargetEntry or DeadlineEntry
     document_id, anchor, kind, n = q.fact.split(":")
     return entries_at(catalog.targets if kind == "target" else catalog.deadlines, document_id, anchor)[int(n)]
-
-
-ROLE_ASPECTS = (
-    "who",
-    "who-fill",
-    "owner",
-    "target-owner",
-    "deadline-owner",
-    "approver",
-    "doer",
-    "consulted",
-    "informed",
-)
 
 
 def test_no_question_comes_from_a_proposal(catalog: Catalog, quizzes: dict[str, Quiz]) -> None:

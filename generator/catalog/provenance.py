@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -383,16 +383,7 @@ class Walker:
                     ),
                     role=role,
                 )
-        for role in role_basis:
-            if role not in roles:
-                yield Statement(
-                    (*loc, "role_basis", role),
-                    "role",
-                    role,
-                    "unbacked",
-                    problem=("E295", f'role_basis 中的 "{role}" 不在本条的角色中'),
-                    role=role,
-                )
+        yield from _stray_role_basis(loc, "role", role_basis, roles, "本条的角色")
 
     def _facts(
         self,
@@ -557,16 +548,7 @@ class Walker:
                         problem=("E292", f"{what}：{need}，或标为拟定（proposed），或删去"),
                         role=role,
                     )
-        for role in row.role_basis:
-            if role not in placed:
-                yield Statement(
-                    (*loc, "role_basis", role),
-                    "cell",
-                    role,
-                    "unbacked",
-                    problem=("E295", f'role_basis 中的 "{role}" 不在本行的 R、A、C、I 中'),
-                    role=role,
-                )
+        yield from _stray_role_basis(loc, "cell", row.role_basis, placed, "本行的 R、A、C、I")
 
     # ------------------------------------------------------------------ forms
 
@@ -666,3 +648,19 @@ def _notes(blocks: list[Any], loc: Loc) -> Iterator[tuple[Loc, NoteBlock]]:
             yield (*loc, i), block
         elif isinstance(block, SectionBlock):
             yield from _notes(block.blocks, (*loc, i, "blocks"))
+
+
+def _stray_role_basis(
+    loc: tuple[Any, ...], kind: str, role_basis: Iterable[str], named: Container[str], where: str
+) -> Iterator[Statement]:
+    """E295 for each role a ``role_basis`` gives a basis to that its clause (or matrix row) does not name."""
+    for role in role_basis:
+        if role not in named:
+            yield Statement(
+                (*loc, "role_basis", role),
+                kind,
+                role,
+                "unbacked",
+                problem=("E295", f'role_basis 中的 "{role}" 不在{where}中'),
+                role=role,
+            )

@@ -158,6 +158,19 @@ def _period_ends(months: int) -> tuple[int, ...]:
     return tuple(range(months, 13, months))
 
 
+def _last_days(ends: tuple[int, ...], start: str | None, end: str | None, at: str) -> Rule:
+    """The last day of each of the months ``ends``, every year (quarter-end, half-year-end, a month-end
+    every few months)."""
+    return Rule(
+        "YEARLY",
+        bymonth=ends,
+        bymonthday=(-1,),
+        start=start,
+        end=end,
+        shown=f"{'、'.join(f'{m}月' for m in ends)}的最后一天{at}",
+    )
+
+
 def _period_starts(months: int) -> tuple[int, ...]:
     return tuple(range(1, 13, months))
 
@@ -228,14 +241,7 @@ def _every(deadline: Deadline, start: str | None, end: str | None, at: str) -> R
         step = max(span, months or span)
         if 12 % step == 0:
             ends = _period_ends(step)
-            return Rule(
-                "YEARLY",
-                bymonth=ends,
-                bymonthday=(-1,),
-                start=start,
-                end=end,
-                shown=f"{'、'.join(f'{m}月' for m in ends)}的最后一天{at}",
-            )
+            return _last_days(ends, start, end, at)
         return Rule(
             "MONTHLY",
             step,
@@ -250,14 +256,7 @@ def _every(deadline: Deadline, start: str | None, end: str | None, at: str) -> R
         name = _period_name(months)
         if window == "month-end" and months > 1 and 12 % months == 0:
             ends = _period_ends(months)
-            return Rule(
-                "YEARLY",
-                bymonth=ends,
-                bymonthday=(-1,),
-                start=start,
-                end=end,
-                shown=f"{'、'.join(f'{m}月' for m in ends)}的最后一天{at}",
-            )
+            return _last_days(ends, start, end, at)
         if window == "month-end":
             return Rule(
                 "MONTHLY",
