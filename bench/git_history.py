@@ -92,23 +92,37 @@ def make_git(project: Path) -> dict[str, int]:
     return {"documents": len(documents), "commits": 4}
 
 
-def timed(cmd: list[str], cwd: Path, runs: int) -> tuple[float, float, float]:
-    """Median wall seconds, median CPU seconds (user + system) and the largest peak memory (MB) of ``runs``
-    runs: the machine is shared (2 cores, other sessions' tests), so CPU time is reported beside wall time."""
-    walls, cpus, peaks = [], [], []
-    for _ in range(runs):
-        start = time.perf_counter()
-        done = subprocess.run(
-            ["/usr/bin/time", "-f", "%U %S %M", *cmd], cwd=cwd, env=ENV, capture_output=True, text=True
-        )
-        walls.append(time.perf_counter() - start)
-        user, system, peak = done.stderr.strip().splitlines()[-1].split()
-        cpus.append(float(user) + float(system))
-        peaks.append(int(peak) / 1024)
-    return statistics.median(walls), statistics.median(cpus), max(peaks)
+def once(cmd: list[str], cwd: Path) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds (user + system) and peak memory (MB) of one run."""
+    start = time.perf_counter()
+    done = subprocess.run(["/usr/bin/time", "-f", "%U %S %M", *cmd], cwd=cwd, env=ENV, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    user, system, peak = done.stderr.strip().splitlines()[-1].split()
+    return wall, float(user) + float(system), int(peak) / 1024
 
 
-def measure(copies: int, tmp: Path, runs: int, site: bool = True) -> dict[str, float]:
+def summary(samples: list[tuple[float, float, float]]) -> tuple[float, float, float]:
+    """Median wall, median CPU, largest peak memory."""
+    return (
+        statistics.median(s[0] for s in samples),
+        statistics.median(s[1] for s in samples),
+        max(s[2] for s in samples),
+    )
+
+
+def paired(cmd: list[str], plain: Path, in_git: Path, runs: int) -> dict[str, tuple[float, float, float]]:
+    """``runs`` runs of ``cmd`` on each side, in turns (plain, git, then git, plain, …): the machine is shared
+    (2 cores, other sessions' tests), and a burst of someone else's work then falls on both sides alike
+    instead of on every run of one side."""
+    samples: dict[str, list[tuple[float, float, float]]] = {"plain": [], "git": []}
+    for round_ in range(runs):
+        order = (("plain", plain), ("git", in_git)) if round_ % 2 == 0 else (("git", in_git), ("plain", plain))
+        for name, project in order:
+            samples[name].append(once(cmd, project))
+    return {name: summary(values) for name, values in samples.items()}
+
+
+def measure(copies: int, tmp: Path, runs: int, site: bool = True, site_runs: int = 3) -> dict[str, float]:
     plain = synth.make(tmp / f"plain-{copies}", copies)
     in_git = tmp / f"git-{copies}"
     shutil.copytree(plain, in_git)
@@ -121,30 +135,31 @@ def measure(copies: int, tmp: Path, runs: int, site: bool = True) -> dict[str, f
     result = subprocess.run(check_json, cwd=in_git, env=ENV, capture_output=True, text=True)
     if result.returncode != 0:
         raise SystemExit(f"check in git failed:\n{result.stdout[-3000:]}\n{result.stderr[-2000:]}")
-    for name, project in (("plain", plain), ("git", in_git)):
+    projects = {"plain": plain, "git": in_git}
+    for name, project in projects.items():
         shutil.rmtree(project / ".cache", ignore_errors=True)
-        found[f"cold-{name}"], found[f"cold-{name}-cpu"], found[f"cold-{name}-mb"] = timed(
-            check_json, project, 1
-        )  # fills .cache/
-        found[f"check-{name}"], found[f"check-{name}-cpu"], found[f"check-{name}-mb"] = timed(check, project, runs)
-        found[f"json-{name}"], found[f"json-{name}-cpu"], found[f"json-{name}-mb"] = timed(check_json, project, runs)
-        if not site:
-            continue
-        build = [str(BIN / "mkdocs"), "build", "-q", "--site-dir", str(tmp / f"site-{name}-{copies}")]
+        found[f"cold-{name}"], found[f"cold-{name}-cpu"], found[f"cold-{name}-mb"] = once(check_json, project)
+    for key, cmd in (("check", check), ("json", check_json)):
+        for name, (wall, cpu, mb) in paired(cmd, plain, in_git, runs).items():
+            found[f"{key}-{name}"], found[f"{key}-{name}-cpu"], found[f"{key}-{name}-mb"] = wall, cpu, mb
+    if site:
         env = dict(ENV, PROCGEN_PDF="false")
-        times = []
-        for _ in range(runs):
-            start = time.perf_counter()
-            subprocess.run(build, cwd=project, env=env, check=True, capture_output=True)
-            times.append(time.perf_counter() - start)
-        found[f"site-{name}"] = sorted(times)[len(times) // 2]
+        times: dict[str, list[float]] = {"plain": [], "git": []}
+        for round_ in range(site_runs):
+            for name in ("plain", "git") if round_ % 2 == 0 else ("git", "plain"):
+                build = [str(BIN / "mkdocs"), "build", "-q", "--site-dir", str(tmp / f"site-{name}-{copies}")]
+                start = time.perf_counter()
+                subprocess.run(build, cwd=projects[name], env=env, check=True, capture_output=True)
+                times[name].append(time.perf_counter() - start)
+        for name, values in times.items():
+            found[f"site-{name}"] = statistics.median(values)
     return found
 
 
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="8,84")
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--site-sizes", default="8,84", help="sizes whose site is built too (minutes each at 84)")
     parser.add_argument("--out", default=str(REPO / "bench" / "GIT_RESULTS.md"))
     args = parser.parse_args()
@@ -153,7 +168,7 @@ def main() -> int:
         "",
         "`bench/git_history.py`: a synthetic catalog committed, then every document raised twice "
         "(a minor version and a commit each), one renumbered with `git mv`, one withdrawn; the same files outside git. Median of "
-        f"{args.runs} runs; target: in git ≤ {TARGET} × outside.",
+        f"{args.runs} runs on each side, in turns; target: in git ≤ {TARGET} × outside.",
         "",
         "`procgen check` (text: what `make check` and the pre-commit hook run) and `procgen check --format json` "
         "(which works out retraining: the previous version of every changed document) with `.cache/` filled by "

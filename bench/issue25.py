@@ -1,6 +1,6 @@
 """Benchmark: the targets of issue 25, each measured, in one table of bench/RESULTS.md (what `make bench` runs).
 
-    .venv/bin/python bench/issue25.py [--sizes 8,84] [--site-sizes 8] [--runs 3] [--repeat 3] [--saves 8]
+    .venv/bin/python bench/issue25.py [--sizes 8,84] [--site-sizes 8] [--runs 5] [--repeat 3] [--saves 8]
 
 1. `procgen check` at 1,008 documents in git, `.cache/` filled: < 2 s and < 300 MB (CPU time beside wall
    time: the machine is shared);
@@ -104,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="8,84", help="copies of the real content: 8 → 96 documents, 84 → 1,008")
     parser.add_argument("--site-sizes", default="8", help="sizes whose site is built in and out of git")
-    parser.add_argument("--runs", type=int, default=3, help="runs of each check (median)")
+    parser.add_argument("--runs", type=int, default=5, help="runs of each check on each side, in turns (median)")
     parser.add_argument("--repeat", type=int, default=3, help="rounds of manual_bench's rebuilds")
     parser.add_argument("--saves", type=int, default=8, help="paired saves of the preview")
     parser.add_argument("--out", default=str(REPO / "bench" / "RESULTS.md"))
@@ -203,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
         f"`make bench` (bench/issue25.py), {started}: {os.cpu_count()} cores, load average {load[0]:.1f} at the start, "
         f"{minutes:.0f} min in all. Sizes {', '.join(str(c * 12) for c in sizes)} documents (bench/synth.py, kept in git by "
         f"bench/git_history.py: three versions of every document, a renumbering, a withdrawal); the checks are the "
-        f"median of {args.runs} runs with `.cache/` filled; the site in and out of git built at "
+        f"median of {args.runs} runs on each side, taken in turns, with `.cache/` filled; the site in and out of git built (3 times each, in turns) at "
         f"{', '.join(str(c * 12) for c in sorted(site_sizes)) or 'no size'} documents only. Preview: {args.saves} paired saves; "
         f"manual.pdf: {args.repeat} rounds (bench/manual_bench.py: the real content, one warm process). The machine is "
         "shared: CPU time (user + system) is given beside wall time, and ratios use CPU time where both are measured.",

@@ -20,7 +20,6 @@ the vocabulary is reported together with any other file's.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +32,7 @@ from generator.model.validate import validate
 from generator.model.vocabulary import VocabularyFile
 from generator.source.loader import Located, load_file
 from generator.source.problems import Problem
+from generator.text.words import cut
 
 VOCABULARY_FILE = "procedures/vocabulary.yml"
 
@@ -122,25 +122,9 @@ def vocabulary_problems(located: Located | None, vocabulary: VocabularyFile, tex
 
 def _is_word_of(word: str, text: str) -> bool:
     """Whether ``word`` stands in ``text`` as a word of its own: 司机 does not stand in 公司机关, nor 收房 in
-    验收房屋 (cut into words by jieba, loaded only when the word occurs at all)."""
-    lines = [line for line in text.splitlines() if word in line]
-    if not lines:
-        return False
-    tokenizer = _tokenizer()
-    return any(word in tokenizer.lcut(line) for line in lines)
-
-
-_TOKENIZER: list[Any] = []
-
-
-def _tokenizer() -> Any:
-    """jieba's tokenizer, made once per process (its dictionary takes about a second to load)."""
-    if not _TOKENIZER:
-        import jieba  # noqa: PLC0415 - not a cycle: a second's start-up that most checks never pay
-
-        jieba.setLogLevel(logging.WARNING)
-        _TOKENIZER.append(jieba.Tokenizer())
-    return _TOKENIZER[0]
+    验收房屋 (cut into words as the search index cuts them, ``words.cut``: jieba with the manual's user
+    dictionary, loaded once per process and only when the word occurs at all)."""
+    return any(word in cut(line) for line in text.splitlines() if word in line)
 
 
 # --------------------------------------------------------------------------- the 术语表 page
