@@ -315,6 +315,8 @@ class QuizContext:
         self.title_words = {doc.id: self._own_words(doc) for doc in catalog.documents}
         self._drafts: dict[tuple[str, str], list[_Draft]] = {}
         self._picks: dict[int, _Pick] = {}
+        self._own_given: dict[int, bool] = {}
+        self._pairs_given: dict[tuple[int, int], bool] = {}
 
     def _own_words(self, doc: DocumentView) -> set[str]:
         """Pairs of characters of a document's title that no other title holds (回访 in 物业服务回访管理规范标准):
@@ -433,6 +435,23 @@ class QuizContext:
         if key not in self._picks:
             self._picks[key] = _pick(draft, role_id, seed)
         return self._picks[key]
+
+    def gives_away(self, pick: _Pick, others: list[_Pick]) -> bool:
+        """:func:`_gives_away` for picks made by :meth:`pick` (kept as long as this context, so their ids
+        stay theirs), each pair worked out once: a quiz is chosen again for every size tried."""
+        own = self._own_given.get(id(pick))
+        if own is None:
+            own = self._own_given[id(pick)] = _prints_own(pick)
+        if own:
+            return True
+        for other in others:
+            key = (id(pick), id(other))
+            found = self._pairs_given.get(key)
+            if found is None:
+                found = self._pairs_given[key] = _print_each_other(pick, other)
+            if found:
+                return True
+        return False
 
     def drafts(self, role: RoleView, fact: Fact) -> list[_Draft]:
         """The questions a fact can give (one of them is asked), the one worth asking first first."""
@@ -801,22 +820,28 @@ def _forms(draft: _Draft) -> set[str]:
 
 def _gives_away(pick: _Pick, others: list[_Pick]) -> bool:
     """Whether ``pick`` prints its own answer, or it and one of ``others`` print each other's."""
+    return _prints_own(pick) or any(_print_each_other(pick, other) for other in others)
+
+
+def _prints_own(pick: _Pick) -> bool:
     prompt = pick.prompt
     mine = _forms(pick.draft)
     if not pick.draft.letters and any(f in prompt for f in mine):
         return True
-    if pick.draft.aspect in ROLE_ASPECTS and any(len(f) >= 4 and f[:-1] in prompt for f in mine):
-        return True  # 前台服务“接听电话”由＿＿＿负责提供 -> 前台服务员
-    for other in others:
-        if not other.draft.letters and any(f in prompt for f in _forms(other.draft)):
-            return True
-        if not pick.draft.letters and any(f in other.prompt for f in mine):
-            return True
-        if _says_value(other.draft, prompt) or _says_value(pick.draft, other.prompt):
-            return True  # 95%以上 in one prompt answers "≥ 95%" in another
-        if (pick.draft.aspect == "document" or other.draft.aspect == "document") and _clause(pick) == _clause(other):
-            return True  # a quotation of the clause shows what the other question asks of it
-    return False
+    # 前台服务“接听电话”由＿＿＿负责提供 -> 前台服务员
+    return pick.draft.aspect in ROLE_ASPECTS and any(len(f) >= 4 and f[:-1] in prompt for f in mine)
+
+
+def _print_each_other(pick: _Pick, other: _Pick) -> bool:
+    prompt = pick.prompt
+    if not other.draft.letters and any(f in prompt for f in _forms(other.draft)):
+        return True
+    if not pick.draft.letters and any(f in other.prompt for f in _forms(pick.draft)):
+        return True
+    if _says_value(other.draft, prompt) or _says_value(pick.draft, other.prompt):
+        return True  # 95%以上 in one prompt answers "≥ 95%" in another
+    # a quotation of the clause shows what the other question asks of it
+    return (pick.draft.aspect == "document" or other.draft.aspect == "document") and _clause(pick) == _clause(other)
 
 
 def _clause(pick: _Pick) -> tuple[str, str]:
@@ -912,7 +937,7 @@ def _greedy(
                 or draft.blank in refused
                 or draft.answer in refused_answers
                 or place in seen
-                or _gives_away(pick, chosen)
+                or context.gives_away(pick, chosen)
             ):
                 continue
             guesses = pick.guesses(own)
