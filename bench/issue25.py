@@ -114,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     load = os.getloadavg()
     sizes = [int(x) for x in args.sizes.split(",") if x]
     site_sizes = {int(x) for x in args.site_sizes.split(",") if x}
-    rows: list[tuple[str, str, str, bool]] = []  # target, measured, limit, met
+    rows: list[tuple[str, str, str, bool | None]] = []  # target, measured, limit, met (None: shown, no target)
     profile: list[tuple[str, float]] = []
     total = measured = 0.0
     with tempfile.TemporaryDirectory(prefix="procgen-issue25-") as scratch:
@@ -185,17 +185,33 @@ def main(argv: list[str] | None = None) -> int:
         values = rebuilds[name]
         wall = statistics.median(v[0] for v in values)
         cpu = statistics.median(v[1] for v in values)
+        pages = "/".join(str(v[3]) for v in values)
+        parts = "/".join(str(v[4]) for v in values)
         rows.append(
             (
                 f"4. {name}: its PDF + manual.pdf from cached parts",
-                f"{wall:.2f} s wall ({cpu:.2f} s CPU), {values[0][2]} rendered",
+                f"{wall:.2f} s wall ({cpu:.2f} s CPU); {values[0][2]} PDFs rendered and {parts} parts of "
+                f"manual.pdf ({pages} pages) in the rounds",
                 f"≤ {PDF_SECONDS:.0f} s",
                 wall <= PDF_SECONDS,
             )
         )
+    print("… procgen pdf", flush=True)
+    runs = manual_bench.command(args.repeat)
+    rows.append(
+        (
+            "4. (not a target) `procgen pdf` as a new process after one document changed: what an administrator "
+            "waits for, Python's start, the imports and the check included",
+            f"{statistics.median(w for w, _ in runs):.2f} s wall (median of {len(runs)}: "
+            + ", ".join(f"{w:.2f}" for w, _ in runs)
+            + ")",
+            "—",
+            None,
+        )
+    )
     rows.sort(key=lambda row: row[0][:2])  # by target, sizes in order within each
     minutes = (time.perf_counter() - begun) / 60
-    missed = [r for r in rows if not r[3]]
+    missed = [r for r in rows if r[3] is False]
     lines = [
         BEGIN,
         "## Issue 25 targets",
@@ -210,7 +226,10 @@ def main(argv: list[str] | None = None) -> int:
         "",
         "| target | measured | limit | |",
         "|---|---|---|---|",
-        *(f"| {target} | {measured} | {limit} | {'✓' if ok else '✗'} |" for target, measured, limit, ok in rows),
+        *(
+            f"| {target} | {measured} | {limit} | {'·' if ok is None else '✓' if ok else '✗'} |"
+            for target, measured, limit, ok in rows
+        ),
         "",
         f"Missed: {len(missed)}" + ("." if not missed else ": " + "; ".join(r[0] for r in missed) + "."),
         "",

@@ -19,6 +19,7 @@ import concurrent.futures
 import ctypes.util
 import datetime as dt
 import multiprocessing
+import multiprocessing.forkserver
 import os
 import subprocess
 import sys
@@ -163,16 +164,26 @@ def _copy(source: Path, target: Path) -> bool:
     return True
 
 
-IN_PROCESS = 2
-"""At most this many PDFs to render (and no pool started yet): they are rendered one after the other in this
-process. A worker is a new interpreter that imports WeasyPrint, reads the fonts and parses the print
-stylesheet before its first PDF (about a second), and the pool takes a third of a second to shut down: for
-the one or two PDFs a one-file change renders that is more than the second core saves."""
+PRELOAD = ["generator.render.pdf.worker"]
+"""What the fork server makes once: WeasyPrint imported, the fonts read, the stylesheet parsed, a line laid out."""
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """Workers forked from a fork server: a process started once per process of ours, that made
+    :data:`PRELOAD` and runs nothing else (one thread: forking it is safe, where forking this process, which
+    may hold locks of other threads, is not). A worker forked from it is ready in milliseconds; a spawned
+    interpreter took a second (importing WeasyPrint, reading the fonts) before its first PDF."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():  # not on Windows: spawned, as before
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(PRELOAD)
+    return context
 
 
 class _Renderer:
-    """Renders tasks in this process when few (:data:`IN_PROCESS`) or one worker is enough, else one PDF per
-    task across processes; the pool is made once and serves every phase of a build."""
+    """Renders tasks one PDF per task in worker processes forked from the fork server (:func:`_context`), as
+    many at once as ``jobs``; with ``jobs`` 1, in this process. :meth:`start` starts the server while this
+    process lays the HTML out; the pool is made on the first task and serves every phase of a build."""
 
     def __init__(self, jobs: int) -> None:
         self.jobs = max(1, jobs)
@@ -185,18 +196,21 @@ class _Renderer:
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
 
+    def start(self) -> None:
+        """Start the fork server (it imports and warms up in the background); nothing when ``jobs`` is 1."""
+        if self.jobs > 1 and _context().get_start_method() == "forkserver":
+            multiprocessing.forkserver.ensure_running()
+
     def run(self, tasks: list[RenderTask]) -> list[RenderResult]:
         if not tasks:
             return []
         # The longest first (the manual), so that it does not start last and finish alone.
         tasks = sorted(tasks, key=lambda t: len(t.html), reverse=True)
-        if self.pool is None and (self.jobs == 1 or len(tasks) <= IN_PROCESS):
+        if self.jobs == 1:
             return [render(task) for task in tasks]
         if self.pool is None:
-            # spawn, not fork: a forked Pango/fontconfig is not safe, and workers need nothing from us.
-            context = multiprocessing.get_context("spawn")
             self.pool = concurrent.futures.ProcessPoolExecutor(
-                max_workers=self.jobs, mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),)
+                max_workers=self.jobs, mp_context=_context(), initializer=die_with_parent, initargs=(os.getpid(),)
             )
         return list(self.pool.map(render, tasks))
 
@@ -273,14 +287,19 @@ def _bind_manual(
             inputs,
             output=False,
         )
-        numbered = _render_missing(front, cache, renderer, result)[front[0].key]
+        # the stamps as the front's length and page types are expected to stay: both render at once
+        texts = binding.stamp_texts(job.parts, [{**metas[0], "pages": front_length}, *metas[1:]])
+        stamps = _plan([binding.stamp_job(job, texts)], inputs, output=False)
+        done = _render_missing([*front, *stamps], cache, renderer, result)
+        numbered = done[front[0].key]
         if int(numbered["pages"]) == front_length:
             break
         front_length = int(numbered["pages"])
     bound_metas = [{**metas[0], **numbered}, *metas[1:]]
-    texts = binding.stamp_texts(job.parts, bound_metas)
-    stamps = _plan([binding.stamp_job(job, texts)], inputs, output=False)
-    _render_missing(stamps, cache, renderer, result)
+    if binding.stamp_texts(job.parts, bound_metas) != texts:  # the numbered front's pages are of other types
+        texts = binding.stamp_texts(job.parts, bound_metas)
+        stamps = _plan([binding.stamp_job(job, texts)], inputs, output=False)
+        _render_missing(stamps, cache, renderer, result)
     keys = [front[0].key, *(item.key for item in parts), stamps[0].key]
     key = binding.bound_key(inputs, keys)
     if cache.get(key):
@@ -317,6 +336,8 @@ def build(
     second page instead, and its last table takes extra blank rows to fill its last page.
     """
     start = time.perf_counter()
+    renderer = _Renderer(jobs or os.cpu_count() or 1)
+    renderer.start()  # the workers' server warms up while this process lays the HTML out
     catalog = manual.catalog
     pages = HtmlPages(manual, source_date(catalog, root), fillable=fillable)
     if only:
@@ -343,7 +364,7 @@ def build(
     result = BuildResult(out)
     keep: set[str] = set()
     bound = ""
-    with _Renderer(jobs or os.cpu_count() or 1) as renderer:
+    with renderer:
         facts = _render_missing([*forms, *others, *parts], cache, renderer, result)
         if manual_job is not None:
             bound, keep = _bind_manual(manual_job, parts, facts, inputs, cache, renderer, result)

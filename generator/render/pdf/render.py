@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import pydyf
 
-from generator.render.pdf import STYLESHEET, TEMPLATES
+from generator.render.pdf import STYLESHEET, TEMPLATES, fonts
 from generator.render.pdf.cache import PdfCache
 from generator.render.pdf.paper import LINE_MM, ROW_MM
 
@@ -42,6 +42,9 @@ class RenderTask:
     variant: str | None = None  # a PDF/A level for the copies kept as records (generator/render/pdf/html.py ARCHIVAL)
     part: bool = False  # a part of manual.pdf: no page-number foot (stamped when bound), links to other parts kept
     tags: bool = True
+    font_mode: str = field(default_factory=fonts.mode)
+    """The font embedding (``fonts.mode``) of the process that planned the task, which the cache key holds: a
+    worker forked from a server started earlier may have another environment."""
 
 
 @dataclass
@@ -70,9 +73,8 @@ def _tools() -> tuple[object, object]:
 
         # Lazy: both import WeasyPrint (a second and 40 MB) that only a process that renders needs.
         from generator.render.pdf.fetcher import AssetFetcher  # lazy: weasyprint
-        from generator.render.pdf.fonts import install  # lazy: weasyprint
 
-        install()
+        fonts.install()
         _STATE["fonts"] = FontConfiguration()
         _STATE["fetcher"] = AssetFetcher()
     return _STATE["fonts"], _STATE["fetcher"]
@@ -88,23 +90,32 @@ def _stylesheet() -> object:
     if "css" not in _STATE:
         from weasyprint import CSS
 
-        fonts, fetcher = _tools()
+        config, fetcher = _tools()
         path = TEMPLATES / STYLESHEET
-        _STATE["css"] = CSS(filename=str(path), base_url=path.as_uri(), url_fetcher=fetcher, font_config=fonts)
+        _STATE["css"] = CSS(filename=str(path), base_url=path.as_uri(), url_fetcher=fetcher, font_config=config)
     return _STATE["css"]
 
 
 def _layout(html: str, fillable: bool) -> Document:
     from weasyprint import HTML
 
-    fonts, fetcher = _tools()
+    config, fetcher = _tools()
     stylesheets = []
     if _LINK in html:
         html = html.replace(_LINK, "", 1)
         stylesheets.append(_stylesheet())
     return HTML(string=html, base_url=TEMPLATES.as_uri() + "/", url_fetcher=fetcher).render(
-        font_config=fonts, pdf_forms=fillable or None, stylesheets=stylesheets
+        font_config=config, pdf_forms=fillable or None, stylesheets=stylesheets
     )
+
+
+def warm_up(html: str) -> None:
+    """Lay ``html`` out and write it, to nothing: fonts, stylesheet and WeasyPrint's caches made before the
+    first real PDF (the fork server's, ``worker.py``). A failure is left to the real renders to report."""
+    try:
+        _layout(html, False).write_pdf()
+    except Exception:  # noqa: BLE001 - never the server's to report: the render that needs it will
+        logging.getLogger(__name__).debug("warm-up failed", exc_info=True)
 
 
 def render(task: RenderTask) -> RenderResult:
@@ -114,6 +125,8 @@ def render(task: RenderTask) -> RenderResult:
     logger.addHandler(collect)
     start = time.perf_counter()
     html = _with_style(task.html, NO_PAGE_NUMBER) if task.part else task.html
+    if fonts.mode() != task.font_mode:  # a worker of a server started before the planner's environment changed
+        os.environ[fonts.SWITCH] = task.font_mode
     try:
         document = _layout(html, task.fillable)
         grown = 0
@@ -303,25 +316,39 @@ def _grow(html: str, document: Document, fillable: bool) -> tuple[Document, int,
 PR_SET_PDEATHSIG = 1
 
 
-def die_with_parent(parent: int) -> None:
-    """Initializer of a worker process: end when the process that started it ends, however it ends.
+def die_with_parent(main: int) -> None:
+    """Initializer of a worker process: end when the ``procgen`` process that wants its work ends, however
+    it ends.
 
-    A ``procgen pdf`` killed with SIGKILL runs no clean-up, and its pool's workers would live on.
-    Linux delivers SIGTERM to the worker when its parent dies (prctl PR_SET_PDEATHSIG); a thread
-    that watches the parent's pid covers other systems and a parent that died before the prctl.
+    A ``procgen pdf`` killed with SIGKILL runs no clean-up. Its workers' parent is the fork server, which
+    ends when ``main`` does (its pipe from ``main`` closes); Linux then delivers SIGTERM to each worker
+    (prctl PR_SET_PDEATHSIG). A thread that watches both pids covers other systems and a parent that died
+    before the prctl.
     """
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
     except (OSError, AttributeError):
         pass
+    parent = os.getppid()
+
+    def gone() -> bool:
+        if os.getppid() != parent:
+            return True
+        try:
+            os.kill(main, 0)
+        except ProcessLookupError:
+            return True
+        except OSError:  # alive, another user's (cannot happen here) or unknown: keep working
+            return False
+        return False
 
     def watch() -> None:
         while True:
-            if os.getppid() != parent:
+            if gone():
                 os._exit(1)
             time.sleep(0.5)
 
-    if os.getppid() != parent:
+    if gone():
         os._exit(1)
     threading.Thread(target=watch, name="procgen-parent-watch", daemon=True).start()

@@ -1,0 +1,20 @@
+"""What every PDF worker needs, made once in the fork server (``build.PRELOAD``) before it forks any:
+WeasyPrint imported, the fonts read, the print stylesheet parsed, one line laid out and written (a
+process's first layout reads the font's tables: a third of a second). A worker forked from the server
+starts with all of it. The server runs one thread, so forking it is safe.
+
+A warm-up that fails (no font yet, say) only leaves the workers to do it themselves: the real render
+reports the problem where it belongs.
+"""
+
+from __future__ import annotations
+
+from generator.render.pdf import STYLESHEET
+from generator.render.pdf.render import warm_up
+
+WARM_UP = (
+    '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
+    f'<link rel="stylesheet" href="{STYLESHEET}"></head><body><p>第 1 页 共 1 页</p></body></html>'
+)
+
+warm_up(WARM_UP)
