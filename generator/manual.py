@@ -20,6 +20,7 @@ from generator.control.history import History
 from generator.control.versions import VersionView, document_versions, previous_catalogs
 from generator.model.review import QuizReview
 from generator.model.vocabulary import VocabularyFile
+from generator.text.words import NO_CUTS, Cuts
 from generator.training.facts import TrainingMatrix, training_matrix
 from generator.training.quiz import Quiz, QuizContext, build_quizzes
 from generator.training.retraining import Retrain, previous_facts, retraining_after_changes
@@ -36,6 +37,9 @@ class Manual:
     """procedures/vocabulary.yml, validated (empty when the repository has none)."""
     review: QuizReview = field(default_factory=QuizReview)
     """training/quiz-review.yml, validated: the trainer's rejected and reworded questions."""
+    cuts: Cuts = NO_CUTS
+    """The texts' cuts into words kept on disk (``.cache/words/``; text/words.py): the quizzes read them
+    back instead of loading jieba's dictionary, and save what they cut anew."""
 
     @cached_property
     def versions(self) -> dict[str, list[VersionView]]:
@@ -69,12 +73,14 @@ class Manual:
     @cached_property
     def quiz_context(self) -> QuizContext:
         """What every quiz draws on (role names, word boundaries, distractor values), made once."""
-        return QuizContext(self.catalog)
+        return QuizContext(self.catalog, self.cuts)
 
     @cached_property
     def quizzes(self) -> dict[str, Quiz]:
         """A quiz per staff role with enough approved facts, the trainer's review applied."""
-        return build_quizzes(self.catalog, review=self.review, context=self.quiz_context)
+        quizzes = build_quizzes(self.catalog, review=self.review, context=self.quiz_context)
+        self.cuts.save()  # the texts cut anew, kept for the next run
+        return quizzes
 
     @cached_property
     def training_matrix(self) -> TrainingMatrix:

@@ -15,7 +15,7 @@ from test_control import DOC, codes, edit, repo  # noqa: F401 - the fixture too
 
 import generator.source.loader as loader
 from generator.check.run import check
-from generator.source.diskcache import Store, code_version, key_of
+from generator.source.diskcache import Store, Table, code_version, key_of
 
 pytestmark = pytest.mark.usefixtures("fixed_today")
 
@@ -136,6 +136,22 @@ def test_store_get_and_put(tmp_path: Path) -> None:
     assert code_version() in (code_version(),) and len(code_version()) == 64
     assert not store.put(key_of("y"), lambda: 1)  # not picklable: not cached, no exception
     assert not list((tmp_path / "s").rglob(".*.tmp"))
+
+
+def test_a_table_with_a_limit_keeps_the_entries_added_last(tmp_path: Path) -> None:
+    path = tmp_path / "t" / "table.pickle"
+    table = Table(path, limit=3)
+    for key in "abc":
+        table.put(key, key.upper())
+    table.save()
+    later = Table(path, limit=3)
+    assert later.get("a") == "A"
+    later.put("d", "D")
+    later.put("e", "E")
+    later.save()
+    assert Table(path).items == {"c": "C", "d": "D", "e": "E"}
+    path.write_bytes(b"not a pickle")
+    assert Table(path).items == {}  # corrupt: empty, no exception
 
 
 def test_two_checks_at_once_both_succeed(tmp_path: Path) -> None:

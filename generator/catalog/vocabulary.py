@@ -32,7 +32,7 @@ from generator.model.validate import validate
 from generator.model.vocabulary import VocabularyFile
 from generator.source.loader import Located, load_file
 from generator.source.problems import Problem
-from generator.text.words import cut
+from generator.text.words import NO_CUTS, Cuts, cut
 
 VOCABULARY_FILE = "procedures/vocabulary.yml"
 
@@ -67,11 +67,14 @@ def manual_text(models: Iterable[BaseModel]) -> str:
     return "\n".join(text for model in models for text in _strings(model.model_dump(mode="json")))
 
 
-def vocabulary_problems(located: Located | None, vocabulary: VocabularyFile, text: str, clauses: str) -> list[Problem]:
+def vocabulary_problems(
+    located: Located | None, vocabulary: VocabularyFile, text: str, clauses: str, cuts: Cuts = NO_CUTS
+) -> list[Problem]:
     """E280 a term the manual never uses (``text``: every definition); W281 a staff word the documents'
     clauses or the roles already use as a word (``clauses``: where the search looks first; a word printed
     only as a form's label, 门禁卡 in a handover sheet, does not make the clause that states the rule
-    findable); E282 a word listed twice.
+    findable); E282 a word listed twice. The clauses' lines are cut into words once and kept in ``cuts``
+    (``.cache/words/``), which the caller saves.
 
     Passes: ``{words: [打扫], terms: [保洁]}`` (保洁 stands in the manual, 打扫 does not).
     Fails: ``{words: [打扫], terms: [扫除]}`` (E280), ``{words: [保洁], terms: [清洁]}`` (W281).
@@ -107,7 +110,7 @@ def vocabulary_problems(located: Located | None, vocabulary: VocabularyFile, tex
                 )
                 continue
             seen[word] = i + 1
-            if _is_word_of(word, clauses):
+            if _is_word_of(word, clauses, cuts):
                 problems.append(
                     Problem(
                         located.path,
@@ -120,11 +123,11 @@ def vocabulary_problems(located: Located | None, vocabulary: VocabularyFile, tex
     return problems
 
 
-def _is_word_of(word: str, text: str) -> bool:
+def _is_word_of(word: str, text: str, cuts: Cuts = NO_CUTS) -> bool:
     """Whether ``word`` stands in ``text`` as a word of its own: 司机 does not stand in 公司机关, nor 收房 in
     验收房屋 (cut into words as the search index cuts them, ``words.cut``: jieba with the manual's user
-    dictionary, loaded once per process and only when the word occurs at all)."""
-    return any(word in cut(line) for line in text.splitlines() if word in line)
+    dictionary, loaded once per process and only when the word occurs in a line ``cuts`` does not hold)."""
+    return any(word in cut(line, cuts) for line in text.splitlines() if word in line)
 
 
 # --------------------------------------------------------------------------- the 术语表 page

@@ -25,6 +25,7 @@ from generator.errors import CatalogError
 from generator.manual import Manual
 from generator.source.loader import FileCache, Located
 from generator.source.problems import Level, Problem, sort_problems
+from generator.text.words import Cuts
 from generator.training.quiz import question_ids
 from generator.training.review import load_review, stale_entries
 
@@ -113,6 +114,7 @@ def _check(
     root: Path, *, when: dt.date | None = None, drafts: bool = False, quiz_review: bool = True, catalog: bool = True
 ) -> CheckResult:
     cache = FileCache.of(root)
+    cuts = Cuts.of(root)  # the texts' cuts into words (the vocabulary's W281, the quizzes), kept on disk
     loaded, problems = load_all(root, cache)
     ctx = _context(loaded, when or today())
     ctx.history = read_history(root)
@@ -127,7 +129,10 @@ def _check(
     if vocab_at is not None:  # no vocabulary file: no term to look for, no text to gather
         clauses = _texts_of([*loaded.documents, *([loaded.roles] if loaded.roles is not None else [])])
         others = _texts_of([*loaded.forms, *([loaded.external] if loaded.external is not None else [])])
-        problems.extend(vocabulary_problems(vocab_at, vocabulary, "\n".join([*clauses, *others]), "\n".join(clauses)))
+        problems.extend(
+            vocabulary_problems(vocab_at, vocabulary, "\n".join([*clauses, *others]), "\n".join(clauses), cuts)
+        )
+        cuts.save()
     if cache is not None:  # the files parsed in this run, with what the rules worked out from each
         cache.save()
     checks = loaded.company[1].checks if loaded.company is not None else {}
@@ -155,11 +160,12 @@ def _check(
         company=loaded.company[1],
     )
     built = definitions.build(walker=ctx.provenance())
-    manual = Manual(built, definitions, ctx.history, vocabulary=vocabulary)
+    manual = Manual(built, definitions, ctx.history, vocabulary=vocabulary, cuts=cuts)
     if located is not None:
         manual.review = review
         if quiz_review:  # every question the manual could ask: the live preview leaves it to procgen check
             found += stale_entries(located, review, question_ids(built, manual.quiz_context))
+            cuts.save()
     found = adjusted(found, checks)
     problems = sort_problems([*problems, *found])
     return CheckResult(

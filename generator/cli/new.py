@@ -842,8 +842,7 @@ def _passes_check(root: Path, shown: str, text: str) -> None:
             for folder in ("procedures", "forms"):
                 if (root / folder).is_dir():
                     shutil.copytree(root / folder, copy / folder, symlinks=True)
-            if (root / ".cache" / "glyphs").is_dir():
-                shutil.copytree(root / ".cache" / "glyphs", copy / ".cache" / "glyphs")
+            _copy_caches(root, copy)
             (copy / shown).parent.mkdir(parents=True, exist_ok=True)
             (copy / shown).write_text(text, encoding="utf-8")
         except OSError as exc:
@@ -853,6 +852,17 @@ def _passes_check(root: Path, shown: str, text: str) -> None:
         raise NewRefused(
             f"写入后 {shown} 将无法通过检查，未写入：" + "；".join(f"{p.code} {p.message}" for p in errors[:3])
         )
+
+
+def _copy_caches(root: Path, copy: Path) -> None:
+    """The font's coverage and the texts' cuts into words, for the scratch check (about a second each when
+    worked out again); one that cannot be copied (being written by a build, say) is only not copied."""
+    for kept in ("glyphs", "words"):
+        if (root / ".cache" / kept).is_dir():
+            try:
+                shutil.copytree(root / ".cache" / kept, copy / ".cache" / kept, ignore=shutil.ignore_patterns(".*.tmp"))
+            except OSError:
+                continue
 
 
 def _write_new(path: Path, text: str, shown: str) -> None:

@@ -1,8 +1,10 @@
 """What procgen works out from bytes alone, kept on disk in ``.cache/`` between runs.
 
-Two stores use it: the check keeps each definition file's loaded, validated data (``.cache/check/``,
-keyed by the file's bytes), and the history keeps what it reads from each committed blob (its id,
-version and a digest of its content, ``.cache/history/``, keyed by the blob's hash).
+Three stores use it: the check keeps each definition file's loaded, validated data (``.cache/check/``,
+keyed by the file's bytes), the history keeps what it reads from each committed blob (its id,
+version and a digest of its content, ``.cache/history/``, keyed by the blob's hash), and the word
+segmenter keeps each text's cut into words (``.cache/words/``, a :class:`Table` per mode and segmenter,
+keyed by the text and the names added: generator/text/words.py).
 
 **Why pickle, and why it is safe here.** The entries are Python objects (the data with its positions,
 the pydantic models, the problems found); pickle stores them as they are, and loading them back is
@@ -21,7 +23,7 @@ missing, truncated, corrupt, from a disk that filled up, not readable — is a m
 again and the entry rewritten. A cache folder that cannot be written (read-only checkout, full disk)
 only means no cache; nothing here ever raises.
 
-``PROCGEN_CACHE=off`` turns both stores off (the benchmark's cold runs).
+``PROCGEN_CACHE=off`` turns these three stores off (the benchmark's cold runs).
 """
 
 from __future__ import annotations
@@ -148,10 +150,12 @@ class Store:
 
 class Table:
     """A small mapping kept whole in one file (``path``): loaded once, saved with what another run may
-    have added meanwhile (a lost addition is only a miss the next time)."""
+    have added meanwhile (a lost addition is only a miss the next time). With ``limit``, at most that many
+    entries are saved: those added longest ago are dropped first."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, limit: int | None = None) -> None:
         self.path = path
+        self.limit = limit
         self._items: dict[str, Any] | None = None
         self._added: dict[str, Any] = {}
 
@@ -179,6 +183,8 @@ class Table:
         if not self._added or not enabled():
             return
         merged = {**self._load(), **self.items}
+        if self.limit is not None and len(merged) > self.limit:  # oldest first: the disk's, then this run's
+            merged = dict(list(merged.items())[len(merged) - self.limit :])
         try:
             data = pickle.dumps(merged, protocol=pickle.HIGHEST_PROTOCOL)
         except Exception:  # noqa: BLE001

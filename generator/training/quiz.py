@@ -28,7 +28,7 @@ from generator.catalog.views import Catalog, DeadlineEntry, DocumentView, RoleVi
 from generator.catalog.wording import RACI_NAMES
 from generator.text.answers import accepted, canonical, said_in, table_json
 from generator.text.typography import sentences as _sentences
-from generator.text.words import Words
+from generator.text.words import NO_CUTS, Cuts, Words
 from generator.training.facts import Fact, FactNumbers, facts, letters_text, section_text
 from generator.training.review import QuizReview
 
@@ -265,9 +265,10 @@ def question_id(fact: Fact, aspect: str, answer: str) -> str:
 
 
 class QuizContext:
-    """What every quiz of one catalog draws on: role names, the segmenter, and the values distractors come from."""
+    """What every quiz of one catalog draws on: role names, the segmenter (its cuts kept in ``cuts``, which the
+    caller saves), and the values distractors come from."""
 
-    def __init__(self, catalog: Catalog) -> None:
+    def __init__(self, catalog: Catalog, cuts: Cuts = NO_CUTS) -> None:
         self.catalog = catalog
         surfaces: dict[str, str] = {}
         for role in catalog.roles:
@@ -311,7 +312,7 @@ class QuizContext:
         names = [*surfaces, *(doc.document.title for doc in catalog.documents), *(f.form.title for f in catalog.forms)]
         names += [m.meeting.name for doc in catalog.documents for s in doc.walk() for m in s.meetings]
         names += [e.target.target.metric for e in catalog.targets]
-        self.words = Words(names)
+        self.words = Words(names, cuts)
         self.title_words = {doc.id: self._own_words(doc) for doc in catalog.documents}
         self._drafts: dict[tuple[str, str], list[_Draft]] = {}
         self._picks: dict[int, _Pick] = {}

@@ -34,6 +34,7 @@ from generator.render.site.pages import build_pages, navigation
 from generator.render.site.render import THEME_COMPILED, SitePage, Urls, environment, render
 from generator.render.site.search import THEME, WORKER, SearchIndex, SearchWorker
 from generator.source.problems import Problem, format_text
+from generator.text.words import Cuts
 
 if TYPE_CHECKING:
     from mkdocs.structure.toc import _TocToken
@@ -116,7 +117,9 @@ class ProceduresPlugin(BasePlugin[ProceduresConfig]):
             raise PluginError(str(error)) from error
         self._check()
         self.search = SearchIndex(
-            self.manual.catalog if self.manual else None, self.manual.vocabulary if self.manual else None
+            self.manual.catalog if self.manual else None,
+            self.manual.vocabulary if self.manual else None,
+            Cuts.of(self.root),  # the indexed texts' cuts, kept in .cache/words/
         )
         # The theme override points Material's search box at the manual's own worker (search-adapter.js).
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME))

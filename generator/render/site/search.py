@@ -36,7 +36,7 @@ from generator.package import ASSETS, TEMPLATES
 
 if TYPE_CHECKING:
     import jieba
-from generator.text.words import fresh_tokenizer
+from generator.text.words import NO_CUTS, Cuts, fresh_tokenizer, names_key
 
 SearchMode = Literal["sections", "lead", "title", "page", "none"]
 """How a page enters the index: ``sections`` one entry per heading and clause (procedures);
@@ -398,11 +398,14 @@ CUTS_KEPT = 100_000
 class Vocabulary:
     """Words the worker may split a question into: jieba's cut of the indexed text plus the domain words."""
 
-    def __init__(self, catalog: Catalog | None) -> None:
-        # jieba's dictionary is read once per process, not once per build (a second of every preview save).
+    def __init__(self, catalog: Catalog | None, cuts: Cuts = NO_CUTS) -> None:
+        # jieba's dictionary is read once per process, not once per build (a second of every preview save),
+        # and only for a text that no build cut before (``cuts``: .cache/words/).
         self.domain = domain_words(catalog)
+        self.cuts = cuts
         self._tokenizer: jieba.Tokenizer | None = None  # made on the first text not cut before
         self.words: set[str] = set(self.domain)
+        self._key = names_key(self.domain)
         key = tuple(sorted(self.domain))
         if _CUTS.get("domain") != key or len(_CUTS.get("texts", ())) > CUTS_KEPT:  # type: ignore[arg-type]
             # the cuts depend on the domain words: kept for the last set only, and not without bound
@@ -422,7 +425,8 @@ class Vocabulary:
     def feed(self, text: str) -> None:
         words = self._cuts.get(text)
         if words is None:
-            cut = (word.strip() for word in self.tokenizer.cut_for_search(text))
+            found = self.cuts.cut("search", self._key, text, lambda t: self.tokenizer.cut_for_search(t))
+            cut = (word.strip() for word in found)
             words = self._cuts[text] = tuple(
                 w for w in cut if len(w) >= MIN_WORD and _HAN.search(w) and w not in STOP_WORDS
             )
@@ -438,9 +442,11 @@ class Vocabulary:
 class SearchIndex:
     """Collects the entries page by page during a build, then writes ``search/search_index.json``."""
 
-    def __init__(self, catalog: Catalog | None, vocabulary: VocabularyFile | None = None) -> None:
+    def __init__(self, catalog: Catalog | None, vocabulary: VocabularyFile | None = None, cuts: Cuts = NO_CUTS) -> None:
         self.catalog = catalog
         self.vocabulary = vocabulary or VocabularyFile()
+        self.cuts = cuts
+        """The texts' cuts kept on disk (``.cache/words/``), saved once the index is made."""
         self.pages: dict[str, list[Entry]] = {}
 
     def add_page(
@@ -455,10 +461,11 @@ class SearchIndex:
         """The index the worker reads: Material's ``config`` (the page highlighter needs its separator)
         with the vocabulary added, and the entries."""
         entries = self.entries()
-        vocabulary = Vocabulary(self.catalog)
+        vocabulary = Vocabulary(self.catalog, self.cuts)
         for entry in entries:
             vocabulary.feed(entry.title)
             vocabulary.feed(entry.text)
+        self.cuts.save()
         synonyms = self.vocabulary.synonyms()
         config = dict(config)
         config["procgen"] = {
