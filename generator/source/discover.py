@@ -6,6 +6,7 @@ them before reporting, so an administrator fixes a whole batch in one pass.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -41,18 +42,26 @@ def unread(root: Path) -> list[Problem]:
     problems = []
     for folder in DEFINITION_FOLDERS:
         base = root / folder
-        if not base.is_dir():
+        try:
+            entries = sorted(os.scandir(base), key=lambda entry: entry.name)  # names, not Paths: 1,000s of files
+        except OSError:  # no such folder (or not one)
             continue
-        for path in sorted(base.iterdir()):
-            shown = _rel(root, path)
-            if path.is_dir() and not path.name.startswith("."):
-                if any(path.rglob("*.y*ml")):
+        for entry in entries:
+            if entry.is_dir() and not entry.name.startswith("."):
+                if any(Path(entry.path).rglob("*.y*ml")):
                     problems.append(
-                        Problem(shown, 1, 1, "W241", f"子文件夹中的文件不会被读取：定义须直接放在 {folder}/ 下")
+                        Problem(
+                            _rel(root, Path(entry.path)),
+                            1,
+                            1,
+                            "W241",
+                            f"子文件夹中的文件不会被读取：定义须直接放在 {folder}/ 下",
+                        )
                     )
-            elif path.suffix == ".yaml":
+            elif entry.name.endswith(".yaml") and entry.name != ".yaml":
+                path = Path(entry.path)
                 problems.append(
-                    Problem(shown, 1, 1, "W241", f"扩展名 .yaml 的文件不会被读取：请改名为 {path.stem}.yml")
+                    Problem(_rel(root, path), 1, 1, "W241", f"扩展名 .yaml 的文件不会被读取：请改名为 {path.stem}.yml")
                 )
     return problems
 
