@@ -47,7 +47,7 @@ def unread(root: Path) -> list[Problem]:
         except OSError:  # no such folder (or not one)
             continue
         for entry in entries:
-            if entry.is_dir() and not entry.name.startswith("."):
+            if _is_dir(entry) and not entry.name.startswith("."):
                 if any(Path(entry.path).rglob("*.y*ml")):
                     problems.append(
                         Problem(
@@ -64,6 +64,15 @@ def unread(root: Path) -> list[Problem]:
                     Problem(_rel(root, path), 1, 1, "W241", f"扩展名 .yaml 的文件不会被读取：请改名为 {path.stem}.yml")
                 )
     return problems
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    """A folder (a link to one too); a link that loops or leads nowhere is not (``Path.is_dir`` alike): the
+    loader reports it, E010."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
 
 
 def _rel(root: Path, file: Path) -> str:
