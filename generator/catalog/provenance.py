@@ -251,27 +251,20 @@ def _from_basis(
     doc_id = basis.document or home
     text = texts.get(doc_id)
     if text is None:
-        return "unbacked", None, doc_id, None, None, ("E291", f'引文所在的文件 "{doc_id}" 不存在')
+        return _unquoted(doc_id, f'引文所在的文件 "{doc_id}" 不存在')
     found = text.find(quote)
     if not found:
-        return (
-            "unbacked",
-            None,
-            doc_id,
-            None,
-            None,
-            ("E291", f"引文「{quote}」不在 {doc_id} 的正文中：请照原文抄录，或改为 proposed（拟定）"),
-        )
+        return _unquoted(doc_id, f"引文「{quote}」不在 {doc_id} 的正文中：请照原文抄录，或改为 proposed（拟定）")
     if len(found) > 1:
-        return (
-            "unbacked",
-            None,
-            doc_id,
-            None,
-            None,
-            ("E291", f"引文「{quote}」在 {doc_id} 中出现于 {len(found)} 处：请多引几个字，使它只指一处"),
-        )
+        return _unquoted(doc_id, f"引文「{quote}」在 {doc_id} 中出现于 {len(found)} 处：请多引几个字，使它只指一处")
     return "quoted", found[0].loc, (doc_id if doc_id != home else None), None, None, None
+
+
+def _unquoted(
+    doc_id: str, message: str
+) -> tuple[Status, Loc | None, str | None, Proposal | None, str | None, tuple[str, str] | None]:
+    """A quoted basis that does not stand where it says (E291)."""
+    return "unbacked", None, doc_id, None, None, ("E291", message)
 
 
 def _number(value: float) -> str:
