@@ -678,6 +678,64 @@ def test_workers_end_when_procgen_pdf_is_killed(tmp_path: Path) -> None:
     assert not any(_alive(pid) for pid in workers), "workers outlived their parent"
 
 
+@pytest.mark.slow
+def test_the_starting_script_is_imported_once_by_the_fork_server_not_by_each_worker(tmp_path: Path) -> None:
+    """A worker imports its parent's __main__ first (the procgen script, and so the whole command line: 0.3 s
+    of CPU before its first PDF); the fork server does it once for all of them (render.import_main)."""
+    import sys
+    import textwrap
+
+    log = tmp_path / "imported.log"
+    script = tmp_path / "starter.py"
+    script.write_text(
+        textwrap.dedent(
+            f"""
+            import os, sys
+            sys.path.insert(0, {str(ROOT)!r})
+            with open({str(log)!r}, "a") as f:
+                f.write(__name__ + "\\n")
+            import concurrent.futures
+            from generator.render.pdf import build
+
+            def where(_):
+                return os.getpid(), sys.modules["__main__"].__file__
+
+            if __name__ == "__main__":
+                build.start_workers()
+                with concurrent.futures.ProcessPoolExecutor(2, mp_context=build._context()) as pool:
+                    print(len({{pid for pid, _ in pool.map(where, range(16))}}), *{{main for _, main in pool.map(where, [0])}})
+            """
+        )
+    )
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    workers, main = done.stdout.split()
+    assert int(workers) >= 1 and main == str(script)  # the workers' __main__ is the script, with its functions
+    assert log.read_text().split() == ["__main__", "__mp_main__"]  # here, and once in the server
+
+
+def test_what_the_binding_waits_for_renders_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tasks added ``first`` (manual.pdf's parts, then its stamps and front matter) go ahead of the others, in
+    the order added; the others go longest first."""
+    from generator.render.pdf import build as module
+    from generator.render.pdf.render import RenderResult, RenderTask
+
+    order: list[str] = []
+
+    def fake(task: RenderTask) -> RenderResult:
+        order.append(task.key)
+        return RenderResult(task.output, task.key, 0.0, 1)
+
+    monkeypatch.setattr(module, "render", fake)
+    renderer = module._Renderer(1)
+    renderer.add([RenderTask(k, k, "x" * n, "") for k, n in (("short", 1), ("long", 9), ("middle", 5))])
+    renderer.add([RenderTask(k, k, "x" * n, "") for k, n in (("stamps", 2), ("front", 8))], first=True)
+    assert [r.key for r in renderer.wait(["front"])] == ["front"]
+    assert order == ["stamps", "front"]
+    renderer.wait(["short"])
+    assert order == ["stamps", "front", "long", "middle", "short"]
+
+
 def test_a_copy_printed_after_its_review_date_says_the_review_is_overdue(manual: Manual) -> None:
     catalog = manual.catalog
     due = catalog.document(DOCUMENT).next_review  # its latest entry + review_months (2027-12-07 for 1.1 of 2026-12-07)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from generator.cli.common import manual_or_report, out_dir, repository
 from generator.render import publish
-from generator.render.pdf.build import build_pdfs
+from generator.render.pdf.build import build_pdfs, start_workers
 from generator.source.problems import printable
 
 
@@ -16,6 +16,8 @@ def command(args: argparse.Namespace) -> int:
     root = repository(args.path)
     if root is None:
         return 2
+    if args.jobs != 1:
+        start_workers()  # they warm up while the definitions are read and checked
     manual = manual_or_report(root, "PDF")
     if manual is None:
         return 1

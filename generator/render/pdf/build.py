@@ -1,11 +1,13 @@
 """`procgen pdf`: every PDF, checked, cached, rendered in parallel, written atomically.
 
 The steps, in order:
-1. lay the catalog out as one HTML string per PDF (fast, in this process);
-2. check every character against the font: a missing glyph fails the build here, located,
-   before anything is rendered or written;
+1. lay the catalog out as one HTML string per PDF (fast, in this process): manual.pdf's parts first, so
+   that they render while the other PDFs are laid out (the binding waits for them);
+2. check every character of a PDF the cache lacks against the font before it is rendered: a missing
+   glyph fails the build here, located, naming every PDF it breaks, before anything is written;
 3. look each PDF up in the cache by the hash of its inputs; render only the misses, one PDF
-   per task across processes (a blank form's rows grow to fill its last page);
+   per task across processes (a blank form's rows grow to fill its last page), what the binding
+   of manual.pdf waits for ahead of the rest;
 4. copy every PDF into the output folder (temporary file, then rename), only once all of
    them exist, so a failed build leaves the previous PDFs in place.
 
@@ -18,12 +20,15 @@ from __future__ import annotations
 import concurrent.futures
 import ctypes.util
 import datetime as dt
+import heapq
+import itertools
 import multiprocessing
 import multiprocessing.forkserver
 import os
 import subprocess
 import sys
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -35,18 +40,18 @@ from generator.render.pdf import manual as binding
 from generator.render.pdf.cache import PdfCache, cache_key, inputs_digest, write_atomic
 from generator.render.pdf.glyphs import SourceIndex, glyph_problems
 from generator.render.pdf.html import ARCHIVAL, MANUAL_ID, HtmlPages, PdfJob
-from generator.render.pdf.render import RenderResult, RenderTask, die_with_parent, render
+from generator.render.pdf.render import MAIN_VARIABLE, RenderResult, RenderTask, die_with_parent, main_spec, render
 from generator.settings import source_date_epoch
 from generator.source.problems import Problem, format_text
-from generator.text.glyphs import FontNotFound, cached_coverage, font_file, html_text
+from generator.text.glyphs import FontNotFound, cached_coverage, font_file, html_text, missing
 
 FIXED_DATE = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
 """The PDF date when there is neither SOURCE_DATE_EPOCH nor any dated document."""
 
 MANAGED = ("forms", "procedures", "training")
+"""Output sub-folders whose stale PDFs a full build removes."""
 ARCHIVE = "archive"
 """Superseded controlled copies: archive/<id>/<version>.pdf."""
-"""Output sub-folders whose stale PDFs a full build removes."""
 
 _warned_harfbuzz = False
 
@@ -145,14 +150,28 @@ def _css_text() -> str:
     return (TEMPLATES / "print.css").read_text(encoding="utf-8")
 
 
-def check_glyphs(catalog: Catalog, root: Path, jobs: list[PdfJob], font: Path) -> list[Problem]:
-    """Located problems for every character of ``jobs`` the font cannot draw."""
-    cmap = cached_coverage(font, root / ".cache" / "glyphs")
-    css = _css_text()
-    pages = list({job.output: html_text(job.html) for job in jobs}.items())
-    pages.append(("print.css", "".join(c for c in css if ord(c) > 127)))
-    index = SourceIndex.of(catalog, root, extra=[("generator/templates/pdf/print.css", css)])
-    return glyph_problems(pages, cmap, index)
+class _Glyphs:
+    """Every character of the PDFs about to be rendered checked against the font: the font's coverage read
+    once per build, the sources searched (to locate a problem) only when a character is missing."""
+
+    def __init__(self, catalog: Catalog, root: Path, font: Path) -> None:
+        self.catalog, self.root = catalog, root
+        self.cmap = cached_coverage(font, root / ".cache" / "glyphs")
+        self.css = _css_text()
+        self.checked: list[tuple[str, str]] = [("print.css", "".join(c for c in self.css if ord(c) > 127))]
+        self.failed = bool(missing(self.checked[0][1], self.cmap))
+
+    def fine(self, jobs: list[PdfJob]) -> bool:
+        """Whether the font draws every character of ``jobs``; they are kept for :meth:`problems` either way."""
+        pages = list({job.output: html_text(job.html) for job in jobs}.items())
+        self.checked += pages
+        self.failed = self.failed or any(missing(text, self.cmap) for _, text in pages)
+        return not self.failed
+
+    def problems(self) -> list[Problem]:
+        """Located problems for every missing character of every PDF checked, naming the PDFs each breaks."""
+        index = SourceIndex.of(self.catalog, self.root, extra=[("generator/templates/pdf/print.css", self.css)])
+        return glyph_problems(self.checked, self.cmap, index)
 
 
 def _copy(source: Path, target: Path) -> bool:
@@ -165,7 +184,8 @@ def _copy(source: Path, target: Path) -> bool:
 
 
 PRELOAD = ["generator.render.pdf.worker"]
-"""What the fork server makes once: WeasyPrint imported, the fonts read, the stylesheet parsed, a line laid out."""
+"""What the fork server makes once: WeasyPrint imported, the fonts read, the stylesheet parsed, a line laid out,
+and this process's ``__main__`` imported (``render.import_main``)."""
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -182,12 +202,22 @@ def _context() -> multiprocessing.context.BaseContext:
 
 class _Renderer:
     """Renders tasks one PDF per task in worker processes forked from the fork server (:func:`_context`), as
-    many at once as ``jobs``; with ``jobs`` 1, in this process. :meth:`start` starts the server while this
-    process lays the HTML out; the pool is made on the first task and serves every phase of a build."""
+    many at once as ``jobs``; with ``jobs`` 1, in this process, when waited for. :meth:`start` starts the
+    server while this process lays the HTML out; the pool is made on the first task and serves every phase
+    of a build.
+
+    Tasks are queued here, not in the pool, so that those added ``first`` (what manual.pdf's binding waits
+    for: its parts, then its front matter and page-number stamps) go to the next free worker ahead of the
+    other PDFs, in the order added; the longest first otherwise, so that a long one does not start last and
+    finish alone."""
 
     def __init__(self, jobs: int) -> None:
         self.jobs = max(1, jobs)
         self.pool: concurrent.futures.ProcessPoolExecutor | None = None
+        self.queue: list[tuple[int, int, int, RenderTask]] = []  # a heap: (not first, -length, order added, task)
+        self.running: dict[concurrent.futures.Future[RenderResult], RenderTask] = {}
+        self.done: dict[str, RenderResult] = {}
+        self.added = 0
 
     def __enter__(self) -> _Renderer:
         return self
@@ -198,21 +228,60 @@ class _Renderer:
 
     def start(self) -> None:
         """Start the fork server (it imports and warms up in the background); nothing when ``jobs`` is 1."""
-        if self.jobs > 1 and _context().get_start_method() == "forkserver":
-            multiprocessing.forkserver.ensure_running()
+        if self.jobs > 1:
+            start_workers()
 
-    def run(self, tasks: list[RenderTask]) -> list[RenderResult]:
-        if not tasks:
-            return []
-        # The longest first (the manual), so that it does not start last and finish alone.
-        tasks = sorted(tasks, key=lambda t: len(t.html), reverse=True)
+    def add(self, tasks: list[RenderTask], *, first: bool = False) -> None:
+        """Queue ``tasks``; they start as workers come free."""
+        for task in tasks:
+            # first: in the order added (the binding adds the page-number stamps, its longest, first)
+            heapq.heappush(self.queue, (0 if first else 1, 0 if first else -len(task.html), self.added, task))
+            self.added += 1
+        self._fill()
+
+    def wait(self, keys: Iterable[str]) -> list[RenderResult]:
+        """The results of the tasks of ``keys`` (queued before), once rendered; a worker's error is raised here."""
+        wanted = list(keys)
+        while any(key not in self.done for key in wanted):
+            self._fill()  # not once they are done: the caller may add tasks to go first
+            if self.jobs == 1:
+                task = heapq.heappop(self.queue)[3]
+                self.done[task.key] = render(task)
+                continue
+            finished, _ = concurrent.futures.wait(self.running, return_when=concurrent.futures.FIRST_COMPLETED)
+            for future in finished:
+                task = self.running.pop(future)
+                self.done[task.key] = future.result()
+        return [self.done[key] for key in wanted]
+
+    def _fill(self) -> None:
         if self.jobs == 1:
-            return [render(task) for task in tasks]
-        if self.pool is None:
+            return
+        if self.pool is None and self.queue:
             self.pool = concurrent.futures.ProcessPoolExecutor(
                 max_workers=self.jobs, mp_context=_context(), initializer=die_with_parent, initargs=(os.getpid(),)
             )
-        return list(self.pool.map(render, tasks))
+        while self.queue and len(self.running) < self.jobs:
+            task = heapq.heappop(self.queue)[3]
+            assert self.pool is not None
+            self.running[self.pool.submit(render, task)] = task
+
+
+def start_workers() -> None:
+    """Start the workers' fork server, if it is not running, to import and warm up in the background while
+    this process goes on (``procgen pdf`` calls it before it reads the definitions). It is told this
+    process's ``__main__`` for the time it takes to start (``render.import_main``)."""
+    if _context().get_start_method() != "forkserver":
+        return
+    before = os.environ.get(MAIN_VARIABLE)
+    os.environ[MAIN_VARIABLE] = main_spec()
+    try:
+        multiprocessing.forkserver.ensure_running()
+    finally:
+        if before is None:
+            del os.environ[MAIN_VARIABLE]
+        else:
+            os.environ[MAIN_VARIABLE] = before
 
 
 @dataclass
@@ -226,42 +295,79 @@ def _plan(jobs: list[PdfJob], inputs: str, output: bool) -> list[_Planned]:
     return [_Planned(job, cache_key(job.source, inputs, fillable=job.fillable), output) for job in jobs]
 
 
+class _Missing:
+    """The renders a set of planned PDFs needs (those the cache lacks), queued; :meth:`facts` waits for them."""
+
+    def __init__(
+        self,
+        planned: list[_Planned],
+        cache: PdfCache,
+        renderer: _Renderer,
+        result: BuildResult,
+        *,
+        first: bool = False,
+    ) -> None:
+        self.renderer, self.cache, self.result = renderer, cache, result
+        self.known: dict[str, dict] = {}
+        tasks: dict[str, RenderTask] = {}
+        for item in planned:
+            meta = cache.get_meta(item.key)
+            if cache.get(item.key) and meta is not None:
+                cache.touch(item.key)
+                self.known[item.key] = meta
+                if item.output:
+                    result.cached.append(item.job.output)
+            elif item.key not in tasks:
+                job = item.job
+                tasks[item.key] = RenderTask(
+                    job.output,
+                    item.key,
+                    job.html,
+                    str(cache.folder),
+                    job.fillable,
+                    job.grow,
+                    job.snug,
+                    ARCHIVAL if job.archival else None,
+                    job.part,
+                    job.tags,
+                )
+        self.keys = list(tasks)
+        self.outputs = {item.key for item in planned if item.output}
+        self.names = {item.key: item.job.id for item in planned}
+        renderer.add(list(tasks.values()), first=first)
+
+    def facts(self) -> dict[str, dict]:
+        """Each key's render facts (rows grown, pages), once every render is done."""
+        for done in self.renderer.wait(self.keys):
+            self.known[done.key] = self.cache.get_meta(done.key) or {"grown": done.grown, "pages": done.pages}
+            if done.key in self.outputs:
+                self.result.rendered.append(done)
+            else:
+                self.result.parts.append(self.names[done.key].partition(":")[2])
+        self.keys = []
+        return self.known
+
+
+def _queue(
+    planned: list[_Planned],
+    glyphs: _Glyphs,
+    cache: PdfCache,
+    renderer: _Renderer,
+    result: BuildResult,
+    *,
+    first: bool = False,
+) -> _Missing | None:
+    """The renders ``planned`` needs, queued once their characters are checked; None (nothing queued) once a
+    character of any PDF so far is missing."""
+    fine = glyphs.fine([item.job for item in planned if not cache.get(item.key)])
+    return _Missing(planned, cache, renderer, result, first=first) if fine else None
+
+
 def _render_missing(
     planned: list[_Planned], cache: PdfCache, renderer: _Renderer, result: BuildResult
 ) -> dict[str, dict]:
-    """Render what the cache lacks; returns each key's render facts (rows grown, pages)."""
-    facts: dict[str, dict] = {}
-    tasks: dict[str, RenderTask] = {}
-    for item in planned:
-        meta = cache.get_meta(item.key)
-        if cache.get(item.key) and meta is not None:
-            cache.touch(item.key)
-            facts[item.key] = meta
-            if item.output:
-                result.cached.append(item.job.output)
-        elif item.key not in tasks:
-            job = item.job
-            tasks[item.key] = RenderTask(
-                job.output,
-                item.key,
-                job.html,
-                str(cache.folder),
-                job.fillable,
-                job.grow,
-                job.snug,
-                ARCHIVAL if job.archival else None,
-                job.part,
-                job.tags,
-            )
-    outputs = {item.key for item in planned if item.output}
-    names = {item.key: item.job.id for item in planned}
-    for done in renderer.run(list(tasks.values())):
-        facts[done.key] = cache.get_meta(done.key) or {"grown": done.grown, "pages": done.pages}
-        if done.key in outputs:
-            result.rendered.append(done)
-        else:
-            result.parts.append(names[done.key].partition(":")[2])
-    return facts
+    """Render what the cache lacks, ahead of other work; returns each key's render facts (rows grown, pages)."""
+    return _Missing(planned, cache, renderer, result, first=True).facts()
 
 
 def _bind_manual(
@@ -287,10 +393,11 @@ def _bind_manual(
             inputs,
             output=False,
         )
-        # the stamps as the front's length and page types are expected to stay: both render at once
+        # the stamps as the front's length and page types are expected to stay: both render at once (the
+        # stamps, the longer, first)
         texts = binding.stamp_texts(job.parts, [{**metas[0], "pages": front_length}, *metas[1:]])
         stamps = _plan([binding.stamp_job(job, texts)], inputs, output=False)
-        done = _render_missing([*front, *stamps], cache, renderer, result)
+        done = _render_missing([*stamps, *front], cache, renderer, result)
         numbered = done[front[0].key]
         if int(numbered["pages"]) == front_length:
             break
@@ -344,30 +451,38 @@ def build(
         unknown = [key for key in only if key not in pages.ids()]
         if unknown:
             raise UnknownIds(unknown)
-    selected = pages.select(only)
-    form_jobs = [pages.form(key) for kind, key in selected if kind == "form"]
-    other_jobs = [pages.job(kind, key) for kind, key in selected if kind not in ("form", "manual")]
-    manual_job = pages.manual_pdf() if ("manual", MANUAL_ID) in selected else None
-
     font = font_file()
     cache = PdfCache(cache_dir or root / ".cache" / "pdf")
     inputs = inputs_digest(font)
-    forms = _plan(form_jobs, inputs, output=True)
-    others = _plan(other_jobs, inputs, output=True)
-    parts = _plan(binding.part_jobs(manual_job), inputs, output=False) if manual_job else []
-    # A PDF found in the cache was checked when it was rendered: only the new ones are checked.
-    fresh = [item.job for item in [*forms, *others, *parts] if not cache.get(item.key)]
-    problems = check_glyphs(catalog, root, fresh, font) if fresh else []
-    if problems:
-        raise GlyphError(problems)
-
     result = BuildResult(out)
     keep: set[str] = set()
     bound = ""
     with renderer:
-        facts = _render_missing([*forms, *others, *parts], cache, renderer, result)
-        if manual_job is not None:
-            bound, keep = _bind_manual(manual_job, parts, facts, inputs, cache, renderer, result)
+        # manual.pdf's parts first: its binding waits for them, and they render while the other PDFs' HTML
+        # is laid out, each kind queued as soon as it is. A PDF found in the cache was checked when it was
+        # rendered: only new ones are checked, and nothing is queued once a character is missing.
+        glyphs = _Glyphs(catalog, root, font)
+        manual_job = pages.manual_pdf() if not only or MANUAL_ID in only else None
+        parts = _plan(binding.part_jobs(manual_job), inputs, output=False) if manual_job else []
+        missing_parts = _queue(parts, glyphs, cache, renderer, result, first=True)
+        forms: list[_Planned] = []
+        others: list[_Planned] = []
+        queued: list[_Missing | None] = []
+        for kind, keys in itertools.groupby(pages.select(only), key=lambda item: item[0]):
+            if kind == "manual":
+                continue
+            planned = _plan(
+                [pages.form(key) if kind == "form" else pages.job(kind, key) for _, key in keys], inputs, True
+            )
+            (forms if kind == "form" else others).extend(planned)
+            queued.append(_queue(planned, glyphs, cache, renderer, result))
+        if glyphs.failed:
+            raise GlyphError(glyphs.problems())
+        if manual_job is not None and missing_parts is not None:
+            bound, keep = _bind_manual(manual_job, parts, missing_parts.facts(), inputs, cache, renderer, result)
+        for missing in queued:
+            if missing is not None:
+                missing.facts()
 
     for item in [*forms, *others]:
         if _copy(cache.path(item.key), out / item.job.output):
@@ -377,20 +492,23 @@ def build(
             result.written.append(manual_job.output)
     if not only:
         produced = {item.job.output for item in [*forms, *others]} | ({manual_job.output} if manual_job else set())
-        for folder in MANAGED:
-            for stale in sorted((out / folder).glob("*.pdf")):
-                name = f"{folder}/{stale.name}"
-                if name not in produced:
-                    stale.unlink()
-                    result.removed.append(name)
-        for stale in sorted((out / ARCHIVE).glob("*/*.pdf")):
-            name = stale.relative_to(out).as_posix()
-            if name not in produced:
-                stale.unlink()
-                result.removed.append(name)
+        result.removed += _remove_stale(out, produced)
         cache.prune({item.key for item in [*forms, *others]} | keep)
     result.seconds = time.perf_counter() - start
     return result
+
+
+def _remove_stale(out: Path, produced: set[str]) -> list[str]:
+    """Remove the PDFs of the output folder's managed sub-folders this build did not produce; their names."""
+    stale = [path for folder in MANAGED for path in sorted((out / folder).glob("*.pdf"))]
+    stale += sorted((out / ARCHIVE).glob("*/*.pdf"))
+    removed = []
+    for path in stale:
+        name = path.relative_to(out).as_posix()
+        if name not in produced:
+            path.unlink()
+            removed.append(name)
+    return removed
 
 
 def build_pdfs(

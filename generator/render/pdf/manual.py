@@ -94,7 +94,7 @@ def numbered_front(front: Part, parts: Sequence[Part], first_pages: Sequence[int
     number 0, the render whose length is the front's)."""
     numbers = first_pages or [0] * len(parts)
     css = "".join(
-        f'ol.toc a[href="#{part.anchor}"]::after {{ content: leader(".") "{number}" !important; }}'
+        f'ol.toc a[href="#{part.anchor}"]::after {{ content: "{number}" !important; }}'
         for part, number in zip(parts, numbers, strict=True)
         if part.anchor
     )

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import json
 import logging
+import multiprocessing.process
+import multiprocessing.spawn
 import os
 import re
 import signal
@@ -312,6 +315,42 @@ def _grow(html: str, document: Document, fillable: bool) -> tuple[Document, int,
 
 
 # --------------------------------------------------------------------------- worker lifetime
+
+MAIN_VARIABLE = "PROCGEN_FORKSERVER_MAIN"
+"""Where the fork server finds the starting process's ``__main__`` (its :func:`main_spec`): set only while
+the server is started (``build._Renderer.start``)."""
+
+
+def main_spec() -> str:
+    """This process's ``__main__`` as a worker would import it (a script's path, or a module's name), as
+    JSON: the keys of ``multiprocessing.spawn.get_preparation_data`` that name it."""
+    data = multiprocessing.spawn.get_preparation_data("procgen")
+    return json.dumps({key: data[key] for key in ("init_main_from_name", "init_main_from_path") if key in data})
+
+
+def import_main() -> None:
+    """In the fork server: import the starting process's ``__main__`` once, so that no worker does.
+
+    A process started by multiprocessing imports its parent's ``__main__`` first (the ``procgen`` or
+    ``mkdocs`` script, and so the whole command line: 0.3 s of CPU before a worker's first PDF, measured
+    at the start of every build). A fork server that preloads ``"__main__"`` is meant to do it once for
+    all its workers, but Python 3.11–3.13 never give the server the script's path (``forkserver.
+    ensure_running`` asks for a ``main_path`` key that ``get_preparation_data`` does not make), so
+    it is done here, by the same function a worker runs: a worker whose ``__main__`` already is that
+    script or module skips it. A ``__main__`` that fails to import here is left to the workers, as before.
+    """
+    spec = os.environ.pop(MAIN_VARIABLE, "")
+    if not spec:
+        return
+    current = multiprocessing.process.current_process()
+    current._inheriting = True  # type: ignore[attr-defined]  # as the server itself marks it, see forkserver.main
+    try:
+        multiprocessing.spawn.prepare(json.loads(spec))
+    except Exception:  # noqa: BLE001 — a worker imports it again and reports what fails
+        pass
+    finally:
+        del current._inheriting  # type: ignore[attr-defined]
+
 
 PR_SET_PDEATHSIG = 1
 

@@ -29,7 +29,7 @@ from generator.check.run import check
 from generator.manual import Manual
 from generator.package import ASSETS
 from generator.render.exports import write_exports
-from generator.render.pdf.build import build_pdfs, source_date
+from generator.render.pdf.build import build_pdfs, source_date, start_workers
 from generator.render.site.pages import build_pages, navigation
 from generator.render.site.render import THEME_COMPILED, SitePage, Urls, environment, render
 from generator.render.site.search import THEME, WORKER, SearchIndex, SearchWorker
@@ -115,6 +115,8 @@ class ProceduresPlugin(BasePlugin[ProceduresConfig]):
             settings.check_all()
         except settings.SettingError as error:
             raise PluginError(str(error)) from error
+        if self.command == "build" and self.config.pdf and self.config.jobs != 1:
+            start_workers()  # the PDF workers warm up while the pages are made
         self._check()
         self.search = SearchIndex(
             self.manual.catalog if self.manual else None,
