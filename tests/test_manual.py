@@ -57,9 +57,7 @@ def test_stamps_number_the_whole_and_a_form_in_itself() -> None:
     html = stamp_html(stamp_texts(parts, metas))
     assert html.count('class="stamp"') == 6 and 'style="page: doc-landscape"' in html
     front = Part("front", "<html><head></head><body></body></html>")
-    assert 'ol.toc a[href="#form-x"]::after { content: "5" !important; }' in numbered_front(
-        front, parts[1:], [3, 5]
-    )
+    assert 'ol.toc a[href="#form-x"]::after { content: "5" !important; }' in numbered_front(front, parts[1:], [3, 5])
 
 
 # --------------------------------------------------------------------------- rendered
