@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from test_control import DOC, codes, edit, repo  # noqa: F401 - the fixture too
 import generator.source.loader as loader
 from generator.check.run import check
 from generator.source.diskcache import Store, Table, code_version, key_of
+from generator.source.problems import Problem
 
 pytestmark = pytest.mark.usefixtures("fixed_today")
 
@@ -76,6 +78,42 @@ def test_a_cached_file_reports_its_problems_at_their_lines(tmp_path: Path, parse
     parses.clear()
     assert _problems(root) == first  # positions come back from the cache, unpickled when a problem needs them
     assert FIXTURE_DOC not in parses
+
+
+def test_what_a_rule_found_in_one_file_comes_back_with_the_file(
+    tmp_path: Path, parses: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rule that reads one file alone keeps what it found with the file's cached data (registry.in_file): the
+    next run reports it at its line without walking the file again; a change of the file walks it again."""
+    from generator.check.registry import Context
+
+    worked_out: list[tuple[str, str]] = []
+    real = Context.in_file
+
+    def counting(self: Context, located: loader.Located, rule: str, find: Callable[[], Iterable[Problem]]):  # noqa: ANN202
+        def counted() -> Iterable[Problem]:
+            worked_out.append((located.path, rule))
+            return find()
+
+        return real(self, located, rule, counted)
+
+    monkeypatch.setattr(Context, "in_file", counting)
+    root = build_repo(tmp_path / "r")
+    edit(root, FIXTURE_DOC, 'value: 100, unit: "%"', 'value: 950, unit: "%"')
+    first = _problems(root)
+    assert [(path, code) for path, _, _, code, _ in first if code == "E213"] == [(FIXTURE_DOC, "E213")]
+    assert (FIXTURE_DOC, "target_values") in worked_out
+    loader._LATEST.clear()
+    parses.clear()
+    worked_out.clear()
+    assert _problems(root) == first and FIXTURE_DOC not in parses
+    assert worked_out == []  # every file's findings came back with it
+    edit(root, FIXTURE_DOC, 'value: 950, unit: "%"', 'value: 960, unit: "%"')
+    loader._LATEST.clear()
+    assert [message for _, _, _, code, message in _problems(root) if code == "E213"] == [
+        "目标「投诉事件回访率」为百分比，数值 960 须在 0 到 100 之间"
+    ]
+    assert {path for path, _ in worked_out} == {FIXTURE_DOC}
 
 
 def test_a_lost_positions_entry_is_parsed_again_from_the_same_bytes(tmp_path: Path, parses: list[str]) -> None:

@@ -48,7 +48,7 @@ Number = StrictInt | StrictFloat
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=False, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=False, populate_by_name=True, defer_build=True)
 
 
 class Proposal(Strict):

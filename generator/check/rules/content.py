@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Sequence
+from functools import partial
 from typing import Any
 
 from generator.check.registry import BasisFindings, Context, rule, walk_nodes
@@ -53,7 +54,8 @@ def target_values(ctx: Context) -> Iterator[Problem]:
 
     Passes: {metric: 客户满意率, op: ">=", value: 95, unit: "%"}. Fails: value: 950, unit: "%".
     """
-    for located, doc in ctx.loaded.documents:
+
+    def find(located: Located, doc: Document) -> Iterator[Problem]:
         for loc, node in walk_nodes(doc.body, ("body",)):
             found = [((*loc, "targets", i), t) for i, t in enumerate(node.targets)]
             if node.service_table:
@@ -72,6 +74,9 @@ def target_values(ctx: Context) -> Iterator[Problem]:
                         "E213",
                         f"目标「{target.metric}」为百分比，数值 {target.value} 须在 0 到 100 之间",
                     )
+
+    for located, doc in ctx.loaded.documents:
+        yield from ctx.in_file(located, "target_values", partial(find, located, doc))
 
 
 def _deadline_durations(loc: tuple[Any, ...], deadlines: Sequence[Deadline]) -> Iterator[tuple[tuple[Any, ...], str]]:
@@ -105,10 +110,14 @@ def durations_not_empty(ctx: Context) -> Iterator[Problem]:
 
     Passes: {within: P3D}. Fails: {within: P} or {within: PT}.
     """
-    for located, doc in ctx.loaded.documents:
+
+    def find(located: Located, doc: Document) -> Iterator[Problem]:
         for loc, value in _durations(doc):
             if not re.search(r"\d", value):
                 yield ctx.at(located, loc, "E105", f'期限 "{value}" 没有数值：如 P3D（3天）、PT24H（24小时）')
+
+    for located, doc in ctx.loaded.documents:
+        yield from ctx.in_file(located, "durations_not_empty", partial(find, located, doc))
     for located, form in ctx.loaded.forms:
         period = form.retention.period
         if period is not None and not re.search(r"\d", period):

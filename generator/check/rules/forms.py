@@ -7,11 +7,13 @@ them before reporting, so an administrator fixes a whole batch in one pass.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 from typing import Any
 
 from generator.check.registry import Context, rule
-from generator.model.form import RowBlock, SectionBlock
+from generator.model.form import FormSchema, RowBlock, SectionBlock
 from generator.model.kinds import GRID_COLUMNS
+from generator.source.loader import Located
 from generator.source.problems import Problem
 
 
@@ -21,7 +23,8 @@ def row_spans_fit(ctx: Context) -> Iterator[Problem]:
 
     Passes: [{span: 6}, {span: 6}]. Fails: [{span: 12}, {span: 12}, {span: 12}] (36 of 12: clipped on paper).
     """
-    for located, form in ctx.loaded.forms:
+
+    def find(located: Located, form: FormSchema) -> Iterator[Problem]:
         for loc, block in _form_blocks(form.layout, ("layout",)):
             if isinstance(block, RowBlock):
                 total = sum(f.span for f in block.row)
@@ -32,6 +35,9 @@ def row_spans_fit(ctx: Context) -> Iterator[Problem]:
                         "E214",
                         f"这一行各栏 span 合计 {total}，超过一行的 {GRID_COLUMNS} 格：打印时会被截掉，请调小 span 或分成两行",
                     )
+
+    for located, form in ctx.loaded.forms:
+        yield from ctx.in_file(located, "row_spans_fit", partial(find, located, form))
 
 
 def _form_blocks(blocks: list[Any], loc: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], Any]]:

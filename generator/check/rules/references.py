@@ -7,10 +7,13 @@ them before reporting, so an administrator fixes a whole batch in one pass.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from generator.catalog.wording import MENTION
 from generator.check.registry import Context, _all_files, rule, walk_nodes
 from generator.check.rules.text import paragraphs_of
+from generator.model.document import Document
+from generator.source.loader import Located
 from generator.source.problems import Problem
 
 
@@ -93,13 +96,23 @@ def refs_not_typed_twice(ctx: Context) -> Iterator[Problem]:
         for title in (form.title, *form.aliases):
             form_titles[title] = form.id
     for located, doc in ctx.loaded.documents:
-        for loc, node in walk_nodes(doc.body, ("body",)):
-            named = {form_titles.get(m.group(1)) for text in paragraphs_of(node) for m in MENTION.finditer(text)}
-            for i, ref in enumerate(node.refs):
-                if ref in named:
-                    yield ctx.at(
-                        located,
-                        (*loc, "refs", i),
-                        "W243",
-                        f"refs 中的 {ref} 已在正文以《》提及，会自动关联：请从 refs 中删去",
-                    )
+        for loc, ref, mentioned in _refs_and_mentions(located, doc):
+            if ref in {form_titles.get(title) for title in mentioned}:
+                yield ctx.at(located, loc, "W243", f"refs 中的 {ref} 已在正文以《》提及，会自动关联：请从 refs 中删去")
+
+
+def _refs_and_mentions(located: Located, doc: Document) -> tuple[tuple[tuple[Any, ...], str, frozenset[str]], ...]:
+    """Each ref of ``doc`` with the titles its clause names in 《》, worked out once per content of its file
+    (kept in its ``memo``): the forms' titles, which the rule compares them with, are another file's."""
+    found = located.memo.get("refs-and-mentions")
+    if found is None:
+        found = located.memo["refs-and-mentions"] = tuple(
+            (
+                (*loc, "refs", i),
+                ref,
+                frozenset(m.group(1) for text in paragraphs_of(node) for m in MENTION.finditer(text)),
+            )
+            for loc, node in walk_nodes(doc.body, ("body",))
+            for i, ref in enumerate(node.refs)
+        )
+    return found

@@ -7,6 +7,7 @@ them before reporting, so an administrator fixes a whole batch in one pass.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from functools import partial
 from typing import Any
 
 from generator.check.registry import Context, rule, walk_nodes
@@ -29,6 +30,14 @@ def _role_refs(doc: Document) -> Iterator[tuple[tuple[Any, ...], str]]:
     for loc, node in walk_nodes(doc.body, ("body",)):
         yield from _node_role_refs(loc, node)
     yield from _matrix_role_refs(doc)
+
+
+def _named_roles(located: Located, doc: Document) -> frozenset[str]:
+    """Every role id ``doc`` names, worked out once per content of its file (kept in its ``memo``)."""
+    named = located.memo.get("named-roles")
+    if named is None:
+        named = located.memo["named-roles"] = frozenset(role_id for _, role_id in _role_refs(doc))
+    return named
 
 
 def _fact_role_refs(
@@ -89,8 +98,11 @@ def roles_exist(ctx: Context) -> Iterator[Problem]:
     if ctx.loaded.roles is None:
         return
     message = '未定义的角色 "{}"：请在 procedures/roles.yml 中定义，或改用已有的角色 id'
+    # a document's walk only when it names a role not defined: the ids it names are kept with its cached data
     named: list[tuple[Located, Iterable[tuple[tuple[Any, ...], str]]]] = [
-        (located, _role_refs(doc)) for located, doc in ctx.loaded.documents
+        (located, _role_refs(doc))
+        for located, doc in ctx.loaded.documents
+        if not ctx.role_ids.issuperset(_named_roles(located, doc))
     ]
     named += [(located, _form_role_refs(form)) for located, form in ctx.loaded.forms]
     named.append((ctx.loaded.roles[0], _roles_file_refs(ctx.loaded.roles[1])))
@@ -161,8 +173,9 @@ def facts_have_owners(ctx: Context) -> Iterator[Problem]:
     Passes: a target under a node with roles: [property-officer]. Fails: 客户满意率95%以上 in a
     document where neither the clause, its table row nor any section above it names a role.
     """
-    names = {"targets": "目标", "thresholds": "触发条件", "deadlines": "期限"}
-    for located, doc in ctx.loaded.documents:
+
+    def find(located: Located, doc: Document) -> Iterator[Problem]:
+        names = {"targets": "目标", "thresholds": "触发条件", "deadlines": "期限"}
         for loc, kind, own, owners in _facts(doc.body, ("body",), []):
             if not own and not owners:
                 yield ctx.at(
@@ -171,6 +184,9 @@ def facts_have_owners(ctx: Context) -> Iterator[Problem]:
                     "E215",
                     f"这条{names[kind]}没有责任人：请在它或它所在的条目、表格行上写明 role / roles",
                 )
+
+    for located, doc in ctx.loaded.documents:
+        yield from ctx.in_file(located, "facts_have_owners", partial(find, located, doc))
 
 
 @rule
