@@ -23,6 +23,10 @@ import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tests"))
+
+from conftest import TODAY  # noqa: E402 - the fixtures' "today", as the tests run them
+
 LIMIT_PER_SAVE = 20 * 1024
 
 
@@ -61,7 +65,7 @@ def main() -> int:
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
-        env = dict(os.environ, PROCGEN_PDF="false", PROCGEN_TODAY="2024-06-01", NO_MKDOCS_2_WARNING="1")
+        env = dict(os.environ, PROCGEN_PDF="false", PROCGEN_TODAY=TODAY.isoformat(), NO_MKDOCS_2_WARNING="1")
         server = subprocess.Popen(
             [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
             cwd=project,
