@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.render.site.search import SearchWorker, page_entries
+from generator.render.site.search import PageMemo, SearchIndex, SearchWorker, page_entries
 
 PAGE = """
 <h1>物业服务回访管理规范标准</h1>
@@ -44,6 +44,34 @@ def test_a_procedure_page_becomes_one_entry_per_heading_and_clause() -> None:
     assert by_location["procedures/x/#t"].text == "保存：保存2年 版本：1.0"  # label：value, never run together
     assert by_location["procedures/x/#history"].title == "修订历史"
     assert all("不进索引" not in e.text for e in entries)
+
+
+def test_the_preview_reads_again_only_the_pages_a_save_changed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each build of the live preview indexes every page; a page whose HTML is as in the last build gives
+    its entries back without being read again, a changed one is read, and only the last build is kept."""
+    import generator.render.site.search as search
+
+    read: list[str] = []
+    real = search.page_entries
+
+    def counting(html: str, url: str, *args: object) -> list[search.Entry]:
+        read.append(url)
+        return real(html, url, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(search, "page_entries", counting)
+    memo = PageMemo()
+    first = SearchIndex(None, memo=memo)
+    first.add_page(PAGE, "procedures/x/", "WY-GL-11", "sections")
+    first.add_page(PAGE, "procedures/y/", "WY-GL-12", "sections")
+    memo.turn()
+    second = SearchIndex(None, memo=memo)
+    second.add_page(PAGE, "procedures/x/", "WY-GL-11", "sections")
+    second.add_page(PAGE.replace("三天内", "两天内"), "procedures/y/", "WY-GL-12", "sections")
+    assert read == ["procedures/x/", "procedures/y/", "procedures/y/"]
+    assert second.entries() != first.entries() and second.pages["procedures/x/"] == first.pages["procedures/x/"]
+    assert any("两天内" in e.text for e in second.pages["procedures/y/"])
+    memo.turn()
+    assert len(memo.last) == 2  # the first build's entry of procedures/y/ is gone
 
 
 @pytest.mark.parametrize(

@@ -32,7 +32,7 @@ from generator.render.exports import write_exports
 from generator.render.pdf.build import build_pdfs, source_date, start_workers
 from generator.render.site.pages import build_pages, navigation
 from generator.render.site.render import THEME_COMPILED, SitePage, Urls, environment, render
-from generator.render.site.search import THEME, WORKER, SearchIndex, SearchWorker
+from generator.render.site.search import THEME, WORKER, PageMemo, SearchIndex, SearchWorker
 from generator.source.problems import Problem, format_text
 from generator.text.words import Cuts
 
@@ -93,6 +93,7 @@ class ProceduresPlugin(BasePlugin[ProceduresConfig]):
         self.urls: Urls | None = None
         self.env: jinja2.Environment | None = None  # the site templates, compiled once per build
         self.search: SearchIndex | None = None
+        self.search_memo = PageMemo()  # each page's search entries, kept from one build of the preview to the next
         self.worker: SearchWorker | None = None
         self.last_good: Manual | None = None
         """Live preview: the last manual that passed, shown (under the problems) while a save is broken."""
@@ -122,6 +123,7 @@ class ProceduresPlugin(BasePlugin[ProceduresConfig]):
             self.manual.catalog if self.manual else None,
             self.manual.vocabulary if self.manual else None,
             Cuts.of(self.root),  # the indexed texts' cuts, kept in .cache/words/
+            self.search_memo,
         )
         # The theme override points Material's search box at the manual's own worker (search-adapter.js).
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME))

@@ -82,7 +82,7 @@ STOP_WORDS = frozenset("什么 怎么 怎样 如何 多少 哪些 哪个 哪里 
 """Question words a member of staff types ("回访要在几天内做？") that never stand in an answer."""
 
 
-@dataclass
+@dataclass(frozen=True)
 class Entry:
     """One search result: a location on a page, its title and its plain text."""
 
@@ -439,20 +439,51 @@ class Vocabulary:
 # --------------------------------------------------------------------------- the index file
 
 
+class PageMemo:
+    """The entries of each page of the last build, by the digest of its HTML and how it is indexed: the live
+    preview builds every page again after a save, and the pages the save did not change are not read
+    again (a tenth of a second of a rebuild of the real manual). Only the last build's pages are kept."""
+
+    def __init__(self) -> None:
+        self.last: dict[tuple[object, ...], list[Entry]] = {}
+        self.this: dict[tuple[object, ...], list[Entry]] = {}
+
+    def entries(
+        self, html: str, url: str, title: str, mode: SearchMode, boost: float, names: tuple[str, ...]
+    ) -> list[Entry]:
+        key = (hashlib.blake2b(html.encode("utf-8"), digest_size=16).digest(), url, title, mode, boost, names)
+        found = self.last.get(key)
+        if found is None:
+            found = page_entries(html, url, title, mode, boost, names)
+        self.this[key] = found
+        return found
+
+    def turn(self) -> None:
+        """The build is done: what it indexed is what the next one may reuse."""
+        self.last, self.this = self.this, {}
+
+
 class SearchIndex:
     """Collects the entries page by page during a build, then writes ``search/search_index.json``."""
 
-    def __init__(self, catalog: Catalog | None, vocabulary: VocabularyFile | None = None, cuts: Cuts = NO_CUTS) -> None:
+    def __init__(
+        self,
+        catalog: Catalog | None,
+        vocabulary: VocabularyFile | None = None,
+        cuts: Cuts = NO_CUTS,
+        memo: PageMemo | None = None,
+    ) -> None:
         self.catalog = catalog
         self.vocabulary = vocabulary or VocabularyFile()
         self.cuts = cuts
         """The texts' cuts kept on disk (``.cache/words/``), saved once the index is made."""
+        self.memo = memo or PageMemo()
         self.pages: dict[str, list[Entry]] = {}
 
     def add_page(
         self, html: str, url: str, title: str, mode: SearchMode, boost: float = 1.0, names: tuple[str, ...] = ()
     ) -> None:
-        self.pages[url] = page_entries(html, url, title, mode, boost, names)
+        self.pages[url] = self.memo.entries(html, url, title, mode, boost, names)
 
     def entries(self) -> list[Entry]:
         return [entry for url in sorted(self.pages) for entry in self.pages[url]]
@@ -494,6 +525,7 @@ class SearchIndex:
         script = site_dir / INDEX_SCRIPT
         body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
         script.write_text(f"{INDEX_CALLBACK}({body});\n", encoding="utf-8")
+        self.memo.turn()
         return script
 
 
