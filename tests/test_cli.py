@@ -7,6 +7,7 @@ import json
 import os
 import random
 import re
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -430,6 +431,17 @@ def test_pdf_out_that_cannot_be_a_folder_is_a_usage_error(
         expected = "无法创建输出目录"
     code, _, err = run(capsys, "pdf", str(VALID), "--out", str(out))
     assert code == 2 and expected in err and "Traceback" not in err
+
+
+@pytest.mark.slow
+def test_pdf_names_the_folder_it_published_not_its_staging_folder(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    project, out = tmp_path / "project", tmp_path / "out"
+    shutil.copytree(VALID, project, ignore=shutil.ignore_patterns(".cache", ".build"))
+    code, stdout, _ = run(capsys, "pdf", str(project), "--out", str(out))
+    assert code == 0 and f"输出到 {out}（" in stdout and "staging" not in stdout
+    assert (out / "manual.pdf").is_file() and not list(tmp_path.glob(".*staging*"))
 
 
 @pytest.mark.parametrize("value", ["²", "１２", "-1", "1.5", "99999999999999", "abc"])

@@ -31,7 +31,7 @@ def command(args: argparse.Namespace) -> int:
 
     def make(stage: Path) -> None:
         nonlocal status
-        status = build_pdfs(manual, root, stage, jobs=args.jobs)
+        status = build_pdfs(manual, root, stage, jobs=args.jobs, published=out)
         if status:
             raise publish.PublishError("未生成 PDF")
 

@@ -520,9 +520,11 @@ def build_pdfs(
     jobs: int = 0,
     fillable: bool = False,
     cache_dir: Path | None = None,
+    published: Path | None = None,
 ) -> int:
     """Build the PDFs and report; the exit status: 0 done, 1 a problem in the definitions
-    (e.g. a character the font lacks, located), 2 an unknown ``--only`` id."""
+    (e.g. a character the font lacks, located), 2 an unknown ``--only`` id. ``published``: the folder
+    ``out`` (a staging folder) becomes once the build is done, named in the report instead of it."""
     warn_if_slow()
     try:
         result = build(manual, root, out, only=only, jobs=jobs, fillable=fillable, cache_dir=cache_dir)
@@ -546,7 +548,7 @@ def build_pdfs(
         print(f"已删除过期的 {name}")
     print(
         f"PDF：{len(result.rendered)} 个需要重新生成，{len(result.cached)} 个未变（缓存），"
-        f"输出到 {_shown(out, root)}（{result.seconds:.1f} 秒）"
+        f"输出到 {_shown(published or out, root)}（{result.seconds:.1f} 秒）"
     )
     return 0
 
