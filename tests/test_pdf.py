@@ -628,6 +628,15 @@ def _descendants(pid: int) -> set[int]:
     return found
 
 
+def _cmdline(pid: int) -> str:
+    """The command line of ``pid``; empty once it has ended (a short-lived child, as git, may end between
+    being listed and being read)."""
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_text(errors="replace")
+    except OSError:
+        return ""
+
+
 def _alive(pid: int) -> bool:
     try:
         state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
@@ -659,11 +668,7 @@ def test_workers_end_when_procgen_pdf_is_killed(tmp_path: Path) -> None:
         workers: set[int] = set()
         while time.monotonic() < deadline and len(workers) < 3:  # the server and two workers
             workers = (
-                {
-                    pid
-                    for pid in _descendants(process.pid)
-                    if "multiprocessing" in Path(f"/proc/{pid}/cmdline").read_text(errors="replace")
-                }
+                {pid for pid in _descendants(process.pid) if "multiprocessing" in _cmdline(pid)}
                 if process.poll() is None
                 else workers
             )
