@@ -739,6 +739,8 @@ def test_what_the_binding_waits_for_renders_first(monkeypatch: pytest.MonkeyPatc
     assert order == ["stamps", "front"]
     renderer.wait(["short"])
     assert order == ["stamps", "front", "long", "middle", "short"]
+    with pytest.raises(RuntimeError):  # never queued: an error of ours, not a wait for ever
+        renderer.wait(["missing"])
 
 
 def test_a_copy_printed_after_its_review_date_says_the_review_is_overdue(manual: Manual) -> None:

@@ -244,6 +244,8 @@ class _Renderer:
         wanted = list(keys)
         while any(key not in self.done for key in wanted):
             self._fill()  # not once they are done: the caller may add tasks to go first
+            if not self.queue and not self.running:  # a key never queued: nothing will ever render it
+                raise RuntimeError(f"no render queued for {[k for k in wanted if k not in self.done]}")
             if self.jobs == 1:
                 task = heapq.heappop(self.queue)[3]
                 self.done[task.key] = render(task)
