@@ -143,16 +143,19 @@ def expected_first(case: dict, groups: list[list[str]], home: str, entries: dict
     return answers(case, first, home, entries, offline)
 
 
-def run_test_set(
-    browser,
-    home: str,
-    site: Path,
-    variant: str,
-    offline: bool,
-    request: pytest.FixtureRequest,  # noqa: ANN001
-    cases: list[dict] = QUERIES,
-    name: str = "第一组",
-) -> None:
+SETS = {"第一组": QUERIES, "员工用语组": STAFF}
+"""The query sets by name: the first (written with the search), and the staff's own words kept apart from it."""
+
+
+def run_test_set(browser, name: str, offline: bool, request: pytest.FixtureRequest) -> None:  # noqa: ANN001
+    """Type every query of the set ``name`` into the search box of the served manual, or of the offline copy
+    opened from the file system; each finds its section in the first three results."""
+    if offline:
+        site = request.getfixturevalue("offline_manual")
+        home, variant = (site / "index.html").as_uri(), "离线版 file://"
+    else:
+        site, home, variant = request.getfixturevalue("manual"), request.getfixturevalue("server"), "网站"
+    cases = SETS[name]
     entries = entries_by_location(site)
     with Tab(browser, home) as tab:
         misses, firsts = [], 0
@@ -181,25 +184,6 @@ def test_test_set_has_at_least_forty_queries_from_every_document() -> None:
     assert len(documents) == 12, documents
 
 
-def test_every_query_finds_its_section_in_the_first_three_results(
-    browser, server: str, manual: Path, request: pytest.FixtureRequest
-) -> None:  # noqa: ANN001
-    run_test_set(browser, server, manual, "网站", offline=False, request=request)
-
-
-def test_every_query_finds_its_section_offline_from_the_file_system(
-    browser, offline_manual: Path, request: pytest.FixtureRequest
-) -> None:  # noqa: ANN001
-    run_test_set(
-        browser,
-        (offline_manual / "index.html").as_uri(),
-        offline_manual,
-        "离线版 file://",
-        offline=True,
-        request=request,
-    )
-
-
 def test_staff_set_is_at_least_sixty_queries_of_every_kind_apart_from_the_first() -> None:
     assert len(STAFF) >= 60
     assert {c["kind"] for c in STAFF} >= {"word", "question", "code", "number", "form"}
@@ -209,25 +193,12 @@ def test_staff_set_is_at_least_sixty_queries_of_every_kind_apart_from_the_first(
     )
 
 
-def test_every_staff_query_finds_its_answer_in_the_first_three_results(
-    browser, server: str, manual: Path, request: pytest.FixtureRequest
+@pytest.mark.parametrize("offline", [False, True], ids=["served", "offline"])
+@pytest.mark.parametrize("name", list(SETS))
+def test_every_query_finds_its_answer_in_the_first_three_results(
+    browser, name: str, offline: bool, request: pytest.FixtureRequest
 ) -> None:  # noqa: ANN001
-    run_test_set(browser, server, manual, "网站", offline=False, request=request, cases=STAFF, name="员工用语组")
-
-
-def test_every_staff_query_finds_its_answer_offline(
-    browser, offline_manual: Path, request: pytest.FixtureRequest
-) -> None:  # noqa: ANN001
-    run_test_set(
-        browser,
-        (offline_manual / "index.html").as_uri(),
-        offline_manual,
-        "离线版 file://",
-        offline=True,
-        request=request,
-        cases=STAFF,
-        name="员工用语组",
-    )
+    run_test_set(browser, name, offline, request)
 
 
 def test_first_page_load_does_not_download_the_index_first_focus_does(browser, server: str) -> None:  # noqa: ANN001
