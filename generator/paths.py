@@ -9,6 +9,8 @@ renderers share it.
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Literal
 
 PDF_FOLDER = "pdf"
@@ -22,6 +24,21 @@ _PDF_FOLDERS: dict[str, str] = {"document": "procedures", "form": "forms", "role
 
 MANUAL_PDF = "manual.pdf"
 """The whole manual, in pdf/."""
+
+_STAGING = re.compile(r"\.(?P<target>.+)\.staging-\d+-[0-9a-f]+")
+
+
+def staging(target: Path, unique: str) -> Path:
+    """The folder a build of ``target`` is made in before it takes its place (render/publish.py):
+    ``.<target>.staging-<unique>`` beside it; ``unique`` is ``<pid>-<hex>``, or ``*`` for every one."""
+    return target.with_name(f".{target.name}.staging-{unique}")
+
+
+def published(path: Path) -> Path:
+    """Where ``path``, inside a staging folder or one itself, will be once the build is published; any
+    other path as it is."""
+    parts = [_STAGING.fullmatch(part) for part in path.parts]
+    return Path(*(match["target"] if match else part for match, part in zip(parts, path.parts, strict=True)))
 
 
 def page(kind: PageKind, item_id: str) -> str:

@@ -323,6 +323,17 @@ def test_exchange_swaps_two_folders_in_one_step(tmp_path: Path) -> None:
     assert (old / "a").read_text() == "new" and (new / "a").read_text() == "old"
 
 
+def test_a_staging_folder_is_named_for_its_target_and_reported_as_it() -> None:
+    """What a build writes into a staging folder is reported where it will be once published."""
+    from generator import paths
+
+    stage = paths.staging(Path("/repo/site"), "4242-0a1b2c3d")
+    assert stage == Path("/repo/.site.staging-4242-0a1b2c3d")
+    assert paths.published(stage / "pdf") == Path("/repo/site/pdf")
+    assert paths.published(Path("/repo/.site/pdf")) == Path("/repo/.site/pdf")  # not a staging folder
+    assert paths.staging(Path("/repo/site"), "*").name == ".site.staging-*"
+
+
 def test_symlink_loops_and_dangling_links_are_e010(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (repo / "forms" / "loop.yml").symlink_to("loop.yml")
     (repo / "forms" / "dangling.yml").symlink_to("nowhere.yml")

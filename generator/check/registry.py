@@ -139,27 +139,24 @@ class Context:
     def text_facts(self, located: Located) -> TextFacts:
         """What the rules over every string need of a file, worked out once per file content and kept with its
         cached data: its distinct characters, and only the strings that hold a 《mention》 or half-width marks."""
-        facts = located.memo.get("text-facts")
-        if facts is None:
+
+        def facts() -> TextFacts:
             strings = self.strings(located)
-            facts = located.memo["text-facts"] = TextFacts(
+            return TextFacts(
                 chars="".join(sorted(set("".join(text for _, text in strings)))),
                 mentions=[(loc, text) for loc, text in strings if "《" in text],
                 half_width=[
                     (loc, text) for loc, text in strings if not (loc and loc[0] in KEPT) and HALF_WIDTH.search(text)
                 ],
             )
-        return facts
+
+        return located.kept("text-facts", facts)
 
     def in_file(self, located: Located, rule: str, find: Callable[[], Iterable[Problem]]) -> list[Problem]:
         """What a rule that reads one file alone (nothing of the others) found in ``located``: worked out once
         per content of the file and kept with its cached data (its ``memo``), as the model is. At 1,008
         documents the walks of such rules were a fifth of a warm check."""
-        key = ("rule", rule)
-        found = located.memo.get(key)
-        if found is None:
-            found = located.memo[key] = list(find())
-        return found
+        return located.kept(("rule", rule), lambda: list(find()))
 
     def at(self, located: Located, loc: tuple[Any, ...], code: str, message: str, *, key: bool = False) -> Problem:
         line, col = located.where(loc, key=key)

@@ -16,8 +16,7 @@ def command(args: argparse.Namespace) -> int:
     root = repository(args.path)
     if root is None:
         return 2
-    if args.jobs != 1:
-        start_workers()  # they warm up while the definitions are read and checked
+    start_workers(args.jobs)  # they warm up while the definitions are read and checked
     manual = manual_or_report(root, "PDF")
     if manual is None:
         return 1
@@ -31,7 +30,7 @@ def command(args: argparse.Namespace) -> int:
 
     def make(stage: Path) -> None:
         nonlocal status
-        status = build_pdfs(manual, root, stage, jobs=args.jobs, published=out)
+        status = build_pdfs(manual, root, stage, jobs=args.jobs)
         if status:
             raise publish.PublishError("未生成 PDF")
 

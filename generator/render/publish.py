@@ -40,12 +40,12 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, ConfigurationError, MkDocsException
 
+from generator import paths
 from generator.errors import UserError
 from generator.source.files import held, reason
 
 BUILD = ".build"
 LOCK = "lock"
-STAGING = ".staging-"
 AT_FDCWD = -100
 RENAME_EXCHANGE = 2
 
@@ -75,9 +75,9 @@ def _say_waiting() -> None:
 def staging(target: Path) -> Path:
     """A new staging folder's path beside ``target``; those of killed builds are removed first (only
     ever called under the build lock)."""
-    for stale in target.parent.glob(f".{target.name}{STAGING}*"):
+    for stale in target.parent.glob(paths.staging(target, "*").name):
         shutil.rmtree(stale, ignore_errors=True)
-    return target.with_name(f".{target.name}{STAGING}{os.getpid()}-{secrets.token_hex(4)}")
+    return paths.staging(target, f"{os.getpid()}-{secrets.token_hex(4)}")
 
 
 def _libc() -> ctypes.CDLL | None:

@@ -17,7 +17,7 @@ import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
@@ -53,6 +53,7 @@ class _TooLarge(ValueError):
 
 
 PathKey = tuple[Any, ...]
+_T = TypeVar("_T")
 
 
 @dataclass
@@ -65,6 +66,13 @@ class Located:
     keys: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
     memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
     """What was worked out from this (read-only, cached) data once: limits, validation."""
+
+    def kept(self, key: Any, make: Callable[[], _T]) -> _T:
+        """``make()``, worked out once per content of the file and kept in its :attr:`memo` (so with its
+        cached data, ``FileCache``): what a rule works out from this file alone."""
+        if key not in self.memo:
+            self.memo[key] = make()
+        return self.memo[key]
 
     def where(self, loc: PathKey, *, key: bool = False) -> tuple[int, int]:
         """Position of the value at ``loc`` (or of its key), else of the nearest parent."""

@@ -104,9 +104,9 @@ def refs_not_typed_twice(ctx: Context) -> Iterator[Problem]:
 def _refs_and_mentions(located: Located, doc: Document) -> tuple[tuple[tuple[Any, ...], str, frozenset[str]], ...]:
     """Each ref of ``doc`` with the titles its clause names in 《》, worked out once per content of its file
     (kept in its ``memo``): the forms' titles, which the rule compares them with, are another file's."""
-    found = located.memo.get("refs-and-mentions")
-    if found is None:
-        found = located.memo["refs-and-mentions"] = tuple(
+    return located.kept(
+        "refs-and-mentions",
+        lambda: tuple(
             (
                 (*loc, "refs", i),
                 ref,
@@ -114,5 +114,5 @@ def _refs_and_mentions(located: Located, doc: Document) -> tuple[tuple[tuple[Any
             )
             for loc, node in walk_nodes(doc.body, ("body",))
             for i, ref in enumerate(node.refs)
-        )
-    return found
+        ),
+    )

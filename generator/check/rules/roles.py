@@ -34,10 +34,7 @@ def _role_refs(doc: Document) -> Iterator[tuple[tuple[Any, ...], str]]:
 
 def _named_roles(located: Located, doc: Document) -> frozenset[str]:
     """Every role id ``doc`` names, worked out once per content of its file (kept in its ``memo``)."""
-    named = located.memo.get("named-roles")
-    if named is None:
-        named = located.memo["named-roles"] = frozenset(role_id for _, role_id in _role_refs(doc))
-    return named
+    return located.kept("named-roles", lambda: frozenset(role_id for _, role_id in _role_refs(doc)))
 
 
 def _fact_role_refs(

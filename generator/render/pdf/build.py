@@ -32,6 +32,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from generator import paths
 from generator.catalog.views import Catalog
 from generator.errors import UserError
 from generator.manual import Manual
@@ -228,8 +229,7 @@ class _Renderer:
 
     def start(self) -> None:
         """Start the fork server (it imports and warms up in the background); nothing when ``jobs`` is 1."""
-        if self.jobs > 1:
-            start_workers()
+        start_workers(self.jobs)
 
     def add(self, tasks: list[RenderTask], *, first: bool = False) -> None:
         """Queue ``tasks``; they start as workers come free."""
@@ -269,11 +269,12 @@ class _Renderer:
             self.running[self.pool.submit(render, task)] = task
 
 
-def start_workers() -> None:
+def start_workers(jobs: int = 0) -> None:
     """Start the workers' fork server, if it is not running, to import and warm up in the background while
-    this process goes on (``procgen pdf`` calls it before it reads the definitions). It is told this
-    process's ``__main__`` for the time it takes to start (``render.import_main``)."""
-    if _context().get_start_method() != "forkserver":
+    this process goes on (``procgen pdf`` calls it before it reads the definitions); nothing when ``jobs``
+    (``--jobs``; 0: one per core) is 1, which renders in this process. It is told this process's
+    ``__main__`` for the time it takes to start (``render.import_main``)."""
+    if (jobs or os.cpu_count() or 1) == 1 or _context().get_start_method() != "forkserver":
         return
     before = os.environ.get(MAIN_VARIABLE)
     os.environ[MAIN_VARIABLE] = main_spec()
@@ -298,7 +299,8 @@ def _plan(jobs: list[PdfJob], inputs: str, output: bool) -> list[_Planned]:
 
 
 class _Missing:
-    """The renders a set of planned PDFs needs (those the cache lacks), queued; :meth:`facts` waits for them."""
+    """The renders a set of planned PDFs needs (those the cache lacks): :meth:`queue` queues them,
+    :meth:`facts` waits for them."""
 
     def __init__(
         self,
@@ -306,8 +308,6 @@ class _Missing:
         cache: PdfCache,
         renderer: _Renderer,
         result: BuildResult,
-        *,
-        first: bool = False,
     ) -> None:
         self.renderer, self.cache, self.result = renderer, cache, result
         self.known: dict[str, dict] = {}
@@ -333,10 +333,16 @@ class _Missing:
                     job.part,
                     job.tags,
                 )
+        self.tasks = list(tasks.values())
         self.keys = list(tasks)
         self.outputs = {item.key for item in planned if item.output}
         self.names = {item.key: item.job.id for item in planned}
-        renderer.add(list(tasks.values()), first=first)
+        self.jobs = {item.key: item.job for item in planned if item.key in tasks}
+        """The PDFs to render, whose characters :func:`_queue` checks first."""
+
+    def queue(self, *, first: bool = False) -> _Missing:
+        self.renderer.add(self.tasks, first=first)
+        return self
 
     def facts(self) -> dict[str, dict]:
         """Each key's render facts (rows grown, pages), once every render is done."""
@@ -361,15 +367,15 @@ def _queue(
 ) -> _Missing | None:
     """The renders ``planned`` needs, queued once their characters are checked; None (nothing queued) once a
     character of any PDF so far is missing."""
-    fine = glyphs.fine([item.job for item in planned if not cache.get(item.key)])
-    return _Missing(planned, cache, renderer, result, first=first) if fine else None
+    missing = _Missing(planned, cache, renderer, result)
+    return missing.queue(first=first) if glyphs.fine(list(missing.jobs.values())) else None
 
 
 def _render_missing(
     planned: list[_Planned], cache: PdfCache, renderer: _Renderer, result: BuildResult
 ) -> dict[str, dict]:
     """Render what the cache lacks, ahead of other work; returns each key's render facts (rows grown, pages)."""
-    return _Missing(planned, cache, renderer, result, first=True).facts()
+    return _Missing(planned, cache, renderer, result).queue(first=True).facts()
 
 
 def _bind_manual(
@@ -405,8 +411,9 @@ def _bind_manual(
             break
         front_length = int(numbered["pages"])
     bound_metas = [{**metas[0], **numbered}, *metas[1:]]
-    if binding.stamp_texts(job.parts, bound_metas) != texts:  # the numbered front's pages are of other types
-        texts = binding.stamp_texts(job.parts, bound_metas)
+    bound_texts = binding.stamp_texts(job.parts, bound_metas)
+    if bound_texts != texts:  # the numbered front's pages are of other types
+        texts = bound_texts
         stamps = _plan([binding.stamp_job(job, texts)], inputs, output=False)
         _render_missing(stamps, cache, renderer, result)
     keys = [front[0].key, *(item.key for item in parts), stamps[0].key]
@@ -522,11 +529,10 @@ def build_pdfs(
     jobs: int = 0,
     fillable: bool = False,
     cache_dir: Path | None = None,
-    published: Path | None = None,
 ) -> int:
     """Build the PDFs and report; the exit status: 0 done, 1 a problem in the definitions
-    (e.g. a character the font lacks, located), 2 an unknown ``--only`` id. ``published``: the folder
-    ``out`` (a staging folder) becomes once the build is done, named in the report instead of it."""
+    (e.g. a character the font lacks, located), 2 an unknown ``--only`` id. The report names the folder
+    the PDFs will be in once published (``out`` may be in a staging folder: ``paths.published``)."""
     warn_if_slow()
     try:
         result = build(manual, root, out, only=only, jobs=jobs, fillable=fillable, cache_dir=cache_dir)
@@ -550,7 +556,7 @@ def build_pdfs(
         print(f"已删除过期的 {name}")
     print(
         f"PDF：{len(result.rendered)} 个需要重新生成，{len(result.cached)} 个未变（缓存），"
-        f"输出到 {_shown(published or out, root)}（{result.seconds:.1f} 秒）"
+        f"输出到 {_shown(paths.published(out), root)}（{result.seconds:.1f} 秒）"
     )
     return 0
 

@@ -318,7 +318,7 @@ def _grow(html: str, document: Document, fillable: bool) -> tuple[Document, int,
 
 MAIN_VARIABLE = "PROCGEN_FORKSERVER_MAIN"
 """Where the fork server finds the starting process's ``__main__`` (its :func:`main_spec`): set only while
-the server is started (``build._Renderer.start``)."""
+the server is started (``build.start_workers``)."""
 
 
 def main_spec() -> str:

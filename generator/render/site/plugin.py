@@ -116,8 +116,8 @@ class ProceduresPlugin(BasePlugin[ProceduresConfig]):
             settings.check_all()
         except settings.SettingError as error:
             raise PluginError(str(error)) from error
-        if self.command == "build" and self.config.pdf and self.config.jobs != 1:
-            start_workers()  # the PDF workers warm up while the pages are made
+        if self.command == "build" and self.config.pdf:
+            start_workers(self.config.jobs)  # the PDF workers warm up while the pages are made
         self._check()
         self.search = SearchIndex(
             self.manual.catalog if self.manual else None,
